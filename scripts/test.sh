@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The one command that runs every test: restore, build (warnings are errors), format check, throwaway
+# PostgreSQL, every suite, then one line "N passed, N failed, N skipped". Exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+logs="$root/artifacts/test"
+rm -rf "$logs"; mkdir -p "$logs"
+
+passed=0; failed=0; skipped=0
+fail_step() { echo "FAILED: $1" >&2; failed=$((failed + 1)); }
+finish() {
+  echo "$passed passed, $failed failed, $skipped skipped"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+echo "== restore"
+if ! { dotnet tool restore >"$logs/restore.log" 2>&1 && dotnet paket restore >>"$logs/restore.log" 2>&1; }; then
+  cat "$logs/restore.log" >&2; fail_step "restore"; finish
+fi
+
+echo "== build (warnings are errors)"
+if ! dotnet build TimepointFlash.sln -c Release >"$logs/build.log" 2>&1; then
+  grep -E "error|warning" "$logs/build.log" | sort -u | head -50 >&2; fail_step "build"; finish
+fi
+
+echo "== fantomas --check"
+if dotnet fantomas --check src tests >"$logs/fantomas.log" 2>&1; then
+  passed=$((passed + 1))
+else
+  cat "$logs/fantomas.log" >&2; fail_step "fantomas --check src tests"
+fi
+
+# shellcheck source=scripts/lib/test-services.sh
+source "$root/scripts/lib/test-services.sh"
+start_test_services || { fail_step "start test services"; finish; }
+trap stop_test_services EXIT
+
+echo "== Expecto suites (unit, property, wire, API, PostgreSQL, scripts)"
+dotnet run --project tests/TimepointFlash.Tests -c Release --no-build -- --colours 0 >"$logs/expecto.log" 2>&1
+rc=$?
+summary=$(sed -E 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$logs/expecto.log" | grep -E "EXPECTO!? .* tests? run" | tail -1)
+if [ -n "$summary" ]; then
+  p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$summary")
+  i=$(sed -E 's/.* ([0-9]+) ignored.*/\1/' <<<"$summary")
+  f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$summary")
+  e=$(sed -E 's/.* ([0-9]+) errored.*/\1/' <<<"$summary")
+  passed=$((passed + p)); skipped=$((skipped + i)); failed=$((failed + f + e))
+  echo "$summary"
+  if [ "$rc" -ne 0 ] || [ "$((f + e))" -ne 0 ]; then
+    grep -E "\[ERR\]|\[WRN\]|Failed|failed|Exception" "$logs/expecto.log" | head -80 >&2
+    [ "$((f + e))" -eq 0 ] && fail_step "Expecto exited with $rc"
+  fi
+else
+  tail -40 "$logs/expecto.log" >&2; fail_step "Expecto produced no summary (exit $rc)"
+fi
+
+echo "== C# facade tests (xunit)"
+dotnet test tests/TimepointFlash.Interop.Tests -c Release --no-build >"$logs/xunit.log" 2>&1
+rc=$?
+line=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+" "$logs/xunit.log" | tail -1)
+if [ -n "$line" ]; then
+  echo "$line"
+  p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")
+  f=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$line")
+  s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && fail_step "xunit exited with $rc"
+  [ "$f" -ne 0 ] && grep -E "Failed |Error Message|Assert" "$logs/xunit.log" | head -40 >&2
+else
+  tail -40 "$logs/xunit.log" >&2; fail_step "xunit produced no summary (exit $rc)"
+fi
+
+echo "== FSI scripts"
+for script in scripts/temporal.fsx; do
+  if [ -f "$script" ] && timeout 300 bash scripts/lib/check-fsx.sh "$script" >"$logs/$(basename "$script").log" 2>&1; then
+    passed=$((passed + 1)); echo "ok  $script"
+  else
+    cat "$logs/$(basename "$script").log" >&2; fail_step "$script"
+  fi
+done
+
+finish

@@ -1,0 +1,7 @@
+namespace TimepointFlash.Engines
+
+/// The product version reported everywhere.
+[<RequireQualifiedAccess>]
+module Version =
+    /// Semantic version of this build.
+    let current = "2.0.0"
