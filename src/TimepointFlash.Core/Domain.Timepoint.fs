@@ -1,0 +1,172 @@
+namespace TimepointFlash
+
+open System
+
+/// A step of the generation pipeline.
+[<RequireQualifiedAccess>]
+type Step =
+    | Judge
+    | Timeline
+    | Scene
+    | Characters
+    | Moment
+    | Dialog
+    | Camera
+    | Graph
+    | ImagePrompt
+    | Image
+
+/// Life cycle of a timepoint.
+[<RequireQualifiedAccess>]
+type TimepointStatus =
+    | Pending
+    | Processing
+    | Completed
+    | Failed
+
+/// Why a timepoint failed: the step, a human message and, for a rejected query, a better one.
+type GenerationError = {
+    Step: Step option
+    Message: string
+    SuggestedQuery: string option
+}
+
+/// A generated scene and everything known about it.
+type Timepoint = {
+    Id: Guid
+    Query: string
+    Slug: string
+    Status: TimepointStatus
+    GenerateImage: bool
+    Point: TemporalPoint option
+    Location: string option
+    Judge: JudgeResult option
+    Timeline: TimelineData option
+    Scene: SceneData option
+    Characters: CharacterData option
+    Moment: MomentData option
+    Dialog: DialogData option
+    Camera: CameraData option
+    Graph: GraphData option
+    ImagePrompt: ImagePromptData option
+    HasImage: bool
+    ImageError: string option
+    Error: GenerationError option
+    ParentId: Guid option
+    CreatedAt: DateTimeOffset
+    UpdatedAt: DateTimeOffset
+}
+
+[<RequireQualifiedAccess>]
+module Step =
+    /// Every step in pipeline order.
+    let all = [
+        Step.Judge
+        Step.Timeline
+        Step.Scene
+        Step.Characters
+        Step.Moment
+        Step.Dialog
+        Step.Camera
+        Step.Graph
+        Step.ImagePrompt
+        Step.Image
+    ]
+
+    /// Wire name.
+    let name =
+        function
+        | Step.Judge -> "judge"
+        | Step.Timeline -> "timeline"
+        | Step.Scene -> "scene"
+        | Step.Characters -> "characters"
+        | Step.Moment -> "moment"
+        | Step.Dialog -> "dialog"
+        | Step.Camera -> "camera"
+        | Step.Graph -> "graph"
+        | Step.ImagePrompt -> "image_prompt"
+        | Step.Image -> "image_generation"
+
+    /// Parses a wire name.
+    let tryParse (s: string) =
+        all |> List.tryFind (fun x -> name x = s.Trim().ToLowerInvariant())
+
+[<RequireQualifiedAccess>]
+module TimepointStatus =
+    /// Every status.
+    let all = [
+        TimepointStatus.Pending
+        TimepointStatus.Processing
+        TimepointStatus.Completed
+        TimepointStatus.Failed
+    ]
+
+    /// Wire and database value.
+    let name =
+        function
+        | TimepointStatus.Pending -> "pending"
+        | TimepointStatus.Processing -> "processing"
+        | TimepointStatus.Completed -> "completed"
+        | TimepointStatus.Failed -> "failed"
+
+    /// Parses a wire value, case-insensitively.
+    let tryParse (s: string) =
+        if isNull s then
+            None
+        else
+            all |> List.tryFind (fun x -> name x = s.Trim().ToLowerInvariant())
+
+    /// True for completed and failed.
+    let isFinal =
+        function
+        | TimepointStatus.Completed
+        | TimepointStatus.Failed -> true
+        | _ -> false
+
+[<RequireQualifiedAccess>]
+module GenerationError =
+    /// One line: "step: message (try: suggestion)".
+    let describe (f: GenerationError) =
+        let step =
+            f.Step |> Option.map (fun s -> Step.name s + ": ") |> Option.defaultValue ""
+
+        let hint =
+            f.SuggestedQuery
+            |> Option.map (fun q -> $" Try: \"{q}\"")
+            |> Option.defaultValue ""
+
+        step + f.Message + hint
+
+[<RequireQualifiedAccess>]
+module Timepoint =
+    /// A new pending timepoint for a query.
+    let pending (id: Guid) (query: string) (slug: string) (generateImage: bool) (now: DateTimeOffset) = {
+        Id = id
+        Query = query
+        Slug = slug
+        Status = TimepointStatus.Pending
+        GenerateImage = generateImage
+        Point = None
+        Location = None
+        Judge = None
+        Timeline = None
+        Scene = None
+        Characters = None
+        Moment = None
+        Dialog = None
+        Camera = None
+        Graph = None
+        ImagePrompt = None
+        HasImage = false
+        ImageError = None
+        Error = None
+        ParentId = None
+        CreatedAt = now
+        UpdatedAt = now
+    }
+
+    /// True once generation finished successfully.
+    let isComplete (t: Timepoint) = t.Status = TimepointStatus.Completed
+
+    /// The year, when known.
+    let year (t: Timepoint) = t.Point |> Option.map (fun p -> p.Year)
