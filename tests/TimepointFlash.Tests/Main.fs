@@ -2,7 +2,8 @@ module TimepointFlash.Tests.Main
 
 open Expecto
 
-let all = testList "TimepointFlash" [ Temporal.tests; Postgres.tests ]
+let all =
+    testList "TimepointFlash" [ Temporal.tests; Domain.tests; Pipeline.tests; Postgres.tests ]
 
 [<EntryPoint>]
 let main argv = runTestsWithCLIArgs [] argv all

@@ -1,0 +1,84 @@
+namespace TimepointFlash.Agents
+
+open TimepointFlash
+
+/// Step 3b: the people present.
+[<RequireQualifiedAccess>]
+module Characters =
+    let private str = Schema.String None
+    let private opt = Schema.Nullable str
+
+    /// Output schema.
+    let schema =
+        Schema.Object(
+            [
+                "characters",
+                Schema.Array(
+                    Schema.Object(
+                        [
+                            "name", str
+                            "role", Schema.Enum [ "primary"; "secondary"; "background" ]
+                            "description", str
+                            "clothing", opt
+                            "expression", opt
+                            "pose", opt
+                            "action", opt
+                            "position_in_scene", opt
+                            "age_description", opt
+                            "historical_note", opt
+                            "speaks_in_scene", Schema.Boolean
+                        ],
+                        [ "name"; "role"; "description"; "speaks_in_scene" ]
+                    ),
+                    Some Character.maxCount
+                )
+                "focal_character", opt
+                "group_dynamics", opt
+                "historical_accuracy_note", opt
+            ],
+            [ "characters" ]
+        )
+
+    let private system =
+        """You are a casting director for historically accurate scenes.
+Name the people present at the moment: one or two primary figures, two or three secondary, and up to four background figures, eight at most.
+Use real historical people where the record places them there; otherwise invent plausible people of the right origin, rank and trade, with period-appropriate names.
+For each give role, a physical description, period clothing, expression, pose, what they are doing, where they stand, an age description, a short historical note, and whether they speak in the scene (two to four should)."""
+
+    /// Builds the characters prompt.
+    let buildPrompt (input: CharactersInput) =
+        let t = input.Timeline
+
+        let figures =
+            if List.isEmpty input.Judge.DetectedFigures then
+                None
+            else
+                Some(String.concat ", " input.Judge.DetectedFigures)
+
+        {
+            System = system
+            User =
+                "Cast this moment.\n"
+                + AgentKit.quoteQuery input.Query
+                + "\n\nWhen and where:\n"
+                + AgentKit.facts [
+                    "date", Some(AgentKit.dateLine t)
+                    "place", Some t.Location
+                    "era", t.Era
+                    "context", t.HistoricalContext
+                    "people named in the request", figures
+                ]
+                + AgentKit.continuity input.Continuity
+        }
+
+    /// The characters agent.
+    let agent: Agent<CharactersInput, CharacterData> = {
+        Step = Step.Characters
+        Role = ModelRole.Creative
+        Temperature = 0.7
+        MaxTokens = 4096
+        Schema = schema
+        Context = AgentContext.Characters
+        BuildPrompt = buildPrompt
+        Parse = fun _ text -> AgentKit.parseWith CharacterData.decoder text
+    }

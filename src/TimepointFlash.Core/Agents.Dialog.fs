@@ -1,0 +1,118 @@
+namespace TimepointFlash.Agents
+
+open TimepointFlash
+open FsToolkit.ErrorHandling
+
+/// Step 5: what the people present say.
+[<RequireQualifiedAccess>]
+module Dialog =
+    let private str = Schema.String None
+    let private opt = Schema.Nullable str
+
+    /// Output schema.
+    let schema =
+        Schema.Object(
+            [
+                "lines",
+                Schema.Array(
+                    Schema.Object(
+                        [
+                            "speaker", str
+                            "text", str
+                            "tone", opt
+                            "is_whispered", Schema.Boolean
+                            "action", opt
+                            "direction", opt
+                            "response_to", opt
+                        ],
+                        [ "speaker"; "text" ]
+                    ),
+                    Some DialogData.maxLines
+                )
+                "scene_context", opt
+                "language_style", opt
+                "historical_accuracy_note", opt
+            ],
+            [ "lines" ]
+        )
+
+    /// Speakers: those who speak in the scene, else the first two primary and two secondary; at most four.
+    let speakers (cast: CharacterData) =
+        let speaking = CharacterData.speaking cast
+
+        let chosen =
+            if List.isEmpty speaking then
+                (CharacterData.withRole CharacterRole.Primary cast |> List.truncate 2)
+                @ (CharacterData.withRole CharacterRole.Secondary cast |> List.truncate 2)
+            else
+                speaking
+
+        let chosen = if List.isEmpty chosen then cast.Characters else chosen
+        chosen |> List.truncate DialogData.maxSpeakers
+
+    let private system =
+        """You write period dialog for a single historical moment.
+Write up to seven short lines, spoken only by the speakers listed, in voices that fit their rank, origin and temperament, in language a modern reader follows but that avoids modern idiom and anachronism.
+Each line may carry a tone, whether it is whispered, an action, a stage direction and whom it answers. Let the lines carry the tension of the moment."""
+
+    /// Builds the dialog prompt.
+    let buildPrompt (input: DialogInput) =
+        let speakers = input.Speakers |> List.map (fun c -> $"{c.Name}: {c.Description}")
+
+        let relations =
+            input.Graph.Relationships
+            |> List.truncate 8
+            |> List.map (fun r -> $"{r.FromCharacter} → {r.ToCharacter}: {r.RelationshipType}, {r.TensionLevel}")
+
+        {
+            System = system
+            User =
+                "Write the dialog of this moment.\n"
+                + AgentKit.quoteQuery input.Query
+                + "\n\n"
+                + AgentKit.facts [
+                    "date", Some(AgentKit.dateLine input.Timeline)
+                    "place", Some input.Timeline.Location
+                    "setting", Some input.Scene.Setting
+                    "atmosphere", Some input.Scene.Atmosphere
+                    "what is happening", Some(MomentData.narrative input.Moment)
+                    "central conflict", input.Graph.CentralConflict
+                ]
+                + "\n\nSpeakers (use these names exactly):\n"
+                + AgentKit.bullets "anyone present" speakers
+                + "\n\nRelationships:\n"
+                + AgentKit.bullets "none recorded" relations
+        }
+
+    /// Every line must be spoken by a listed speaker; names are normalised to the cast's spelling.
+    let private bySpeakers (input: DialogInput) (d: DialogData) =
+        let known =
+            input.Speakers
+            |> List.map (fun c -> c.Name.ToLowerInvariant(), c.Name)
+            |> Map.ofList
+
+        let lines =
+            d.Lines
+            |> List.mapi (fun i l ->
+                match known.TryFind(l.Speaker.ToLowerInvariant()) with
+                | Some name -> Ok { l with Speaker = name }
+                | None when known.IsEmpty -> Ok l
+                | None ->
+                    let names = input.Speakers |> List.map (fun c -> c.Name) |> String.concat ", "
+                    Decode.fail $"lines[{i}].speaker" $"\"{l.Speaker}\" is not one of the speakers ({names})")
+            |> List.sequenceResultA
+            |> Result.mapError List.concat
+
+        lines |> Result.map (fun ls -> { d with Lines = DialogData.trim ls })
+
+    /// The dialog agent.
+    let agent: Agent<DialogInput, DialogData> = {
+        Step = Step.Dialog
+        Role = ModelRole.Creative
+        Temperature = 0.8
+        MaxTokens = 2048
+        Schema = schema
+        Context = AgentContext.Dialog
+        BuildPrompt = buildPrompt
+        Parse = fun input text -> AgentKit.parseWith DialogData.decoder text |> Result.bind (bySpeakers input)
+    }

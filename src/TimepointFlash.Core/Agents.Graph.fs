@@ -1,0 +1,108 @@
+namespace TimepointFlash.Agents
+
+open TimepointFlash
+
+/// Step 4c: who stands with whom.
+[<RequireQualifiedAccess>]
+module Graph =
+    let private str = Schema.String None
+    let private opt = Schema.Nullable str
+
+    /// Output schema.
+    let schema =
+        Schema.Object(
+            [
+                "relationships",
+                Schema.Array(
+                    Schema.Object(
+                        [
+                            "from_character", str
+                            "to_character", str
+                            "relationship_type", Schema.Enum Relationship.types
+                            "tension_level", Schema.Enum Relationship.tensions
+                            "description", opt
+                        ],
+                        [ "from_character"; "to_character"; "relationship_type"; "tension_level" ]
+                    ),
+                    Some 16
+                )
+                "factions",
+                Schema.Array(
+                    Schema.Object(
+                        [ "name", str; "members", Schema.Array(str, Some 8); "goal", opt ],
+                        [ "name"; "members" ]
+                    ),
+                    Some 4
+                )
+                "power_dynamics", opt
+                "central_conflict", opt
+                "alliances", Schema.Array(str, Some 6)
+                "rivalries", Schema.Array(str, Some 6)
+                "historical_context", opt
+            ],
+            [ "relationships"; "factions" ]
+        )
+
+    let private system =
+        """You map the relationships between the people in a historical scene.
+For pairs that matter, give the relationship (ally, rival, enemy, subordinate, leader, mentor, family, friend, stranger, neutral), its tension (friendly, neutral, tense, hostile) and a one-line description. Group people into factions with a goal, and describe the power dynamics, the central conflict, alliances and rivalries.
+Use only the names given, spelled exactly as given."""
+
+    /// Builds the graph prompt.
+    let buildPrompt (input: GraphInput) =
+        let people =
+            input.Characters.Characters
+            |> List.map (fun c -> $"{c.Name} ({CharacterRole.name c.Role}): {c.Description}")
+
+        {
+            System = system
+            User =
+                "Map the relationships in this moment.\n"
+                + AgentKit.quoteQuery input.Query
+                + "\n\n"
+                + AgentKit.facts [
+                    "date", Some(AgentKit.dateLine input.Timeline)
+                    "place", Some input.Timeline.Location
+                    "era", input.Timeline.Era
+                    "group dynamics", input.Characters.GroupDynamics
+                ]
+                + "\n\nPeople:\n"
+                + AgentKit.bullets "various people" people
+        }
+
+    /// Keeps relationships and faction members that name people present.
+    let private onlyPresent (input: GraphInput) (g: GraphData) =
+        let present =
+            input.Characters.Characters
+            |> List.map (fun c -> c.Name.ToLowerInvariant())
+            |> Set.ofList
+
+        let isPresent (n: string) = present.Contains(n.ToLowerInvariant())
+
+        {
+            g with
+                Relationships =
+                    g.Relationships
+                    |> List.filter (fun r ->
+                        isPresent r.FromCharacter
+                        && isPresent r.ToCharacter
+                        && r.FromCharacter <> r.ToCharacter)
+                Factions =
+                    g.Factions
+                    |> List.map (fun f -> {
+                        f with
+                            Members = f.Members |> List.filter isPresent
+                    })
+        }
+
+    /// The graph agent.
+    let agent: Agent<GraphInput, GraphData> = {
+        Step = Step.Graph
+        Role = ModelRole.Creative
+        Temperature = 0.5
+        MaxTokens = 2048
+        Schema = schema
+        Context = AgentContext.Graph
+        BuildPrompt = buildPrompt
+        Parse = fun input text -> AgentKit.parseWith GraphData.decoder text |> Result.map (onlyPresent input)
+    }

@@ -1,0 +1,80 @@
+namespace TimepointFlash.Agents
+
+open TimepointFlash
+
+/// Step 3a: the physical environment of the moment.
+[<RequireQualifiedAccess>]
+module Scene =
+    let private str = Schema.String None
+    let private opt = Schema.Nullable str
+    let private strings n = Schema.Array(str, Some n)
+
+    /// Output schema.
+    let schema =
+        Schema.Object(
+            [
+                "setting", str
+                "atmosphere", str
+                "weather", opt
+                "lighting", opt
+                "temperature", opt
+                "architecture", opt
+                "objects", strings 12
+                "furniture", strings 8
+                "sensory_details",
+                Schema.Array(
+                    Schema.Object(
+                        [
+                            "sense", Schema.Enum [ "sight"; "sound"; "smell"; "touch"; "taste" ]
+                            "description", str
+                            "intensity", Schema.Enum [ "subtle"; "moderate"; "strong" ]
+                        ],
+                        [ "sense"; "description" ]
+                    ),
+                    Some 8
+                )
+                "crowd_description", opt
+                "social_dynamics", opt
+                "tension_level", Schema.Enum [ "low"; "medium"; "high"; "climactic" ]
+                "mood", opt
+                "focal_point", opt
+                "color_palette", strings 8
+            ],
+            [ "setting"; "atmosphere"; "sensory_details"; "tension_level" ]
+        )
+
+    let private system =
+        """You are a production designer recreating a historical moment with accuracy.
+Describe the place as it was at that date: the setting, the atmosphere, weather, light, architecture, objects and furniture that belong there (nothing anachronistic), at least three sensory details across different senses, the crowd and social dynamics, the tension level (low, medium, high or climactic), the mood, the focal point of attention and a small colour palette."""
+
+    /// Builds the scene prompt.
+    let buildPrompt (input: SceneInput) =
+        let t = input.Timeline
+
+        {
+            System = system
+            User =
+                "Design the setting of this moment.\n"
+                + AgentKit.quoteQuery input.Query
+                + "\n\nWhen and where:\n"
+                + AgentKit.facts [
+                    "date", Some(AgentKit.dateLine t)
+                    "place", Some t.Location
+                    "era", t.Era
+                    "season", t.Season |> Option.map TimelineData.seasonToString
+                    "context", t.HistoricalContext
+                ]
+                + AgentKit.continuity input.Continuity
+        }
+
+    /// The scene agent.
+    let agent: Agent<SceneInput, SceneData> = {
+        Step = Step.Scene
+        Role = ModelRole.Creative
+        Temperature = 0.7
+        MaxTokens = 2048
+        Schema = schema
+        Context = AgentContext.Scene
+        BuildPrompt = buildPrompt
+        Parse = fun _ text -> AgentKit.parseWith SceneData.decoder text
+    }

@@ -1,0 +1,107 @@
+namespace TimepointFlash.Agents
+
+open TimepointFlash
+
+/// Step 2: fixes the date, time and place of the moment.
+[<RequireQualifiedAccess>]
+module Timeline =
+    let private str = Schema.String None
+
+    let private optInt lo hi =
+        Schema.Nullable(Schema.Integer(Some lo, Some hi))
+
+    /// Output schema.
+    let schema =
+        Schema.Object(
+            [
+                "year", Schema.Integer(Some -10000, Some 3000)
+                "month", optInt 1 12
+                "day", optInt 1 31
+                "hour", optInt 0 23
+                "minute", optInt 0 59
+                "season", Schema.Nullable(Schema.Enum [ "spring"; "summer"; "fall"; "winter" ])
+                "time_of_day",
+                Schema.Nullable(
+                    Schema.Enum [
+                        "dawn"
+                        "morning"
+                        "midday"
+                        "afternoon"
+                        "evening"
+                        "dusk"
+                        "night"
+                        "midnight"
+                    ]
+                )
+                "location", str
+                "era", Schema.Nullable str
+                "historical_context", Schema.Nullable str
+                "is_approximate", Schema.Boolean
+                "confidence", Schema.Number(Some 0.0, Some 1.0)
+            ],
+            [ "year"; "location"; "is_approximate"; "confidence" ]
+        )
+
+    let private system =
+        """You are a historian who places a moment precisely in time and space.
+Give the exact date when the record knows it; otherwise choose the most dramatically fitting plausible date and set is_approximate true.
+Years use historical numbering: negative for BCE (44 BCE is -44); there is no year 0; stay within -10000 and 3000.
+Dates before 15 October 1582 are Julian calendar dates, as historians cite them.
+Name a specific place (a building, street or site and its city), the season (northern hemisphere unless the place is southern), the part of the day, the era, and two or three sentences of historical context."""
+
+    /// Builds the timeline prompt.
+    let buildPrompt (input: TimelineInput) =
+        let j = input.Judge
+
+        let hints =
+            AgentKit.facts [
+                "kind of request", Some(QueryType.name j.QueryType)
+                "year mentioned", j.DetectedYear |> Option.map AgentKit.year
+                "place mentioned", j.DetectedLocation
+                "people mentioned",
+                (if List.isEmpty j.DetectedFigures then
+                     None
+                 else
+                     Some(String.concat ", " j.DetectedFigures))
+            ]
+
+        let exact =
+            match input.Continuity with
+            | Some c ->
+                let t = c.Target
+
+                let parts =
+                    [
+                        Some $"year {t.Year}"
+                        t.Month |> Option.map (sprintf "month %d")
+                        t.Day |> Option.map (sprintf "day %d")
+                        t.Hour |> Option.map (sprintf "hour %d")
+                    ]
+                    |> List.choose id
+                    |> String.concat ", "
+
+                $"\n\nThe date is fixed: {parts}. Use exactly these values and the same place, {c.Location}."
+            | None -> ""
+
+        {
+            System = system
+            User =
+                "Place this moment in time.\n"
+                + AgentKit.quoteQuery input.Query
+                + "\n\nWhat the screening found:\n"
+                + hints
+                + exact
+                + AgentKit.continuity input.Continuity
+        }
+
+    /// The timeline agent.
+    let agent: Agent<TimelineInput, TimelineData> = {
+        Step = Step.Timeline
+        Role = ModelRole.Creative
+        Temperature = 0.5
+        MaxTokens = 1024
+        Schema = schema
+        Context = AgentContext.Timeline
+        BuildPrompt = buildPrompt
+        Parse = fun _ text -> AgentKit.parseWith TimelineData.decoder text
+    }

@@ -1,0 +1,161 @@
+namespace TimepointFlash
+
+open System.Threading
+open System.Threading.Tasks
+open FsToolkit.ErrorHandling
+
+/// Direction of temporal navigation.
+[<RequireQualifiedAccess>]
+type Direction =
+    | Next
+    | Prior
+
+/// Context carried into a navigated scene: the source scene and the exact target date.
+type Continuity = {
+    SourceId: System.Guid
+    SourceQuery: string
+    Direction: Direction
+    Units: int
+    Unit: TimeUnit
+    Target: TemporalPoint
+    Location: string
+    Characters: Character list
+    Setting: string option
+    PriorPlot: string option
+    YearsElapsed: int
+}
+
+/// What a generation is asked to do.
+type GenerationRequest = {
+    Query: string
+    GenerateImage: bool
+    Continuity: Continuity option
+}
+
+type JudgeInput = { Query: string }
+
+type TimelineInput = {
+    Query: string
+    Judge: JudgeResult
+    Continuity: Continuity option
+}
+
+type SceneInput = {
+    Query: string
+    Timeline: TimelineData
+    Continuity: Continuity option
+}
+
+type CharactersInput = {
+    Query: string
+    Judge: JudgeResult
+    Timeline: TimelineData
+    Continuity: Continuity option
+}
+
+type MomentInput = {
+    Query: string
+    Timeline: TimelineData
+    Scene: SceneData
+    Characters: CharacterData
+    Continuity: Continuity option
+}
+
+type CameraInput = {
+    Query: string
+    Timeline: TimelineData
+    Scene: SceneData
+    Characters: CharacterData
+}
+
+type GraphInput = {
+    Query: string
+    Timeline: TimelineData
+    Characters: CharacterData
+}
+
+type DialogInput = {
+    Query: string
+    Timeline: TimelineData
+    Scene: SceneData
+    Speakers: Character list
+    Moment: MomentData
+    Graph: GraphData
+}
+
+type ImagePromptInput = {
+    Query: string
+    Timeline: TimelineData
+    Scene: SceneData
+    Characters: CharacterData
+    Moment: MomentData
+    Dialog: DialogData
+    Camera: CameraData
+    Graph: GraphData
+}
+
+/// The typed input behind a chat request, so an engine can answer from context instead of prompt text.
+[<RequireQualifiedAccess>]
+type AgentContext =
+    | Judge of JudgeInput
+    | Timeline of TimelineInput
+    | Scene of SceneInput
+    | Characters of CharactersInput
+    | Moment of MomentInput
+    | Camera of CameraInput
+    | Graph of GraphInput
+    | Dialog of DialogInput
+    | ImagePrompt of ImagePromptInput
+
+/// A chat request together with its typed context.
+type AgentCall = {
+    Chat: ChatRequest
+    Context: AgentContext
+    Attempt: int
+}
+
+/// The text model as agents see it.
+type Llm = AgentCall -> CancellationToken -> Task<Result<ChatResponse, ProviderError>>
+
+/// System and user text of a prompt.
+type Prompt = { System: string; User: string }
+
+/// Why an agent produced no output.
+[<RequireQualifiedAccess>]
+type AgentError =
+    | Provider of ProviderError
+    | InvalidOutput of errors: DecodeError list
+
+/// An agent: a step, its model role and temperature, its output schema, a prompt builder and a parser.
+type Agent<'Input, 'Output> = {
+    Step: Step
+    Role: ModelRole
+    Temperature: float
+    MaxTokens: int
+    Schema: Schema
+    Context: 'Input -> AgentContext
+    BuildPrompt: 'Input -> Prompt
+    Parse: 'Input -> string -> Validation<'Output, DecodeError>
+}
+
+/// An agent's output with the facts of the call that produced it.
+type AgentOutcome<'Output> = {
+    Output: 'Output
+    Model: string
+    Provider: string
+    Usage: TokenUsage
+    LatencyMs: int64
+    Attempts: int
+}
+
+[<RequireQualifiedAccess>]
+module AgentError =
+    /// One line for users and logs.
+    let describe =
+        function
+        | AgentError.Provider e -> ProviderError.describe e
+        | AgentError.InvalidOutput errors ->
+            let first =
+                errors |> List.truncate 3 |> List.map DecodeError.describe |> String.concat "; "
+
+            $"the model's answer was invalid after a repair attempt: {first}"

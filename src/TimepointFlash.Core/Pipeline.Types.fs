@@ -1,0 +1,143 @@
+namespace TimepointFlash
+
+open System.Text.Json.Nodes
+open System.Threading
+open System.Threading.Tasks
+
+/// Facts about one finished step.
+type StepReport = {
+    Model: string
+    Provider: string
+    Usage: TokenUsage
+    LatencyMs: int64
+    Attempts: int
+    Output: JsonNode
+}
+
+/// Progress of a generation, as it happens.
+[<RequireQualifiedAccess>]
+type StepEvent =
+    | Started of Step
+    | Completed of Step * StepReport
+    | Failed of Step * message: string
+
+/// An image request with the scene behind it, so an engine can draw from context.
+type ImageCall = {
+    Request: ImageRequest
+    Scene: ImagePromptInput
+}
+
+/// Draws the scene's image.
+type DrawImage = ImageCall -> CancellationToken -> Task<Result<ImageResponse, ProviderError>>
+
+/// DAG (concurrent independent steps) or one step at a time, for comparison.
+[<RequireQualifiedAccess>]
+type PipelineMode =
+    | Dag
+    | Sequential
+
+/// How the image prompt is made: assembled purely from upstream outputs, or refined by a model.
+[<RequireQualifiedAccess>]
+type ImagePromptMode =
+    | Assembled
+    | Refined
+
+/// What the pipeline needs from the outside world.
+type PipelineDeps = {
+    Llm: Llm
+    DrawImage: DrawImage option
+    Emit: StepEvent -> Task
+    Mode: PipelineMode
+    ImagePromptMode: ImagePromptMode
+    /// Milliseconds from a monotonic clock, for timing steps that call no model.
+    Elapsed: unit -> int64
+}
+
+/// Everything a generation produced, and why it stopped if it did.
+type PipelineResult = {
+    Judge: JudgeResult option
+    Timeline: TimelineData option
+    Scene: SceneData option
+    Characters: CharacterData option
+    Moment: MomentData option
+    Camera: CameraData option
+    Graph: GraphData option
+    Dialog: DialogData option
+    ImagePrompt: ImagePromptData option
+    Image: ImageResponse option
+    ImageError: string option
+    Error: GenerationError option
+}
+
+[<RequireQualifiedAccess>]
+module PipelineResult =
+    /// Nothing produced yet.
+    let empty = {
+        Judge = None
+        Timeline = None
+        Scene = None
+        Characters = None
+        Moment = None
+        Camera = None
+        Graph = None
+        Dialog = None
+        ImagePrompt = None
+        Image = None
+        ImageError = None
+        Error = None
+    }
+
+    /// Completed unless a required step failed or the judge rejected the query.
+    let status (r: PipelineResult) =
+        match r.Error with
+        | None -> TimepointStatus.Completed
+        | Some _ -> TimepointStatus.Failed
+
+    /// The point in time a result describes: the navigation target when given, else the timeline's date.
+    let point (continuity: Continuity option) (r: PipelineResult) =
+        match continuity, r.Timeline with
+        | Some c, t ->
+            Some {
+                c.Target with
+                    Era = t |> Option.bind (fun t -> t.Era) |> Option.orElse c.Target.Era
+            }
+        | None, Some t ->
+            Some {
+                Year = t.Year
+                Month = t.Month
+                Day = t.Day
+                Hour = t.Hour
+                Minute = t.Minute
+                Second = None
+                Season = t.Season
+                TimeOfDay = t.TimeOfDay
+                Era = t.Era
+                Hemisphere = None
+                Calendar = Calendar.Historical
+            }
+        | None, None -> None
+
+    /// Copies a result into a timepoint.
+    let applyTo (continuity: Continuity option) (now: System.DateTimeOffset) (r: PipelineResult) (t: Timepoint) = {
+        t with
+            Status = status r
+            Point = point continuity r
+            Location =
+                continuity
+                |> Option.map (fun c -> c.Location)
+                |> Option.orElse (r.Timeline |> Option.map (fun x -> x.Location))
+            Judge = r.Judge
+            Timeline = r.Timeline
+            Scene = r.Scene
+            Characters = r.Characters
+            Moment = r.Moment
+            Dialog = r.Dialog
+            Camera = r.Camera
+            Graph = r.Graph
+            ImagePrompt = r.ImagePrompt
+            HasImage = r.Image.IsSome
+            ImageError = r.ImageError
+            Error = r.Error
+            ParentId = continuity |> Option.map (fun c -> c.SourceId) |> Option.orElse t.ParentId
+            UpdatedAt = now
+    }

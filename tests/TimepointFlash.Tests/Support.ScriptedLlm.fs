@@ -1,0 +1,65 @@
+/// A scripted text model for pipeline tests: answers each agent from fixtures unless a test overrides it.
+module TimepointFlash.Tests.Support.ScriptedLlm
+
+open System.Threading.Tasks
+open TimepointFlash
+open TimepointFlash.Tests.Support
+
+/// The fixture answer for an agent's context.
+let answer (ctx: AgentContext) =
+    match ctx with
+    | AgentContext.Judge _ -> JudgeResult.encode Fixtures.judge
+    | AgentContext.Timeline _ -> TimelineData.encode Fixtures.timeline
+    | AgentContext.Scene _ -> SceneData.encode Fixtures.scene
+    | AgentContext.Characters _ -> CharacterData.encode Fixtures.cast
+    | AgentContext.Moment _ -> MomentData.encode Fixtures.moment
+    | AgentContext.Camera _ -> CameraData.encode Fixtures.camera
+    | AgentContext.Graph _ -> GraphData.encode Fixtures.graph
+    | AgentContext.Dialog _ -> DialogData.encode Fixtures.dialog
+    | AgentContext.ImagePrompt _ ->
+        Encode.obj [
+            "full_prompt", Encode.string "A refined prompt"
+            "style", Encode.string "oil painting"
+            "aspect_ratio", Encode.string "16:9"
+        ]
+    |> Encode.toString
+
+/// A response carrying text.
+let respond text =
+    Ok {
+        Text = text
+        Model = "scripted-model"
+        Provider = "scripted"
+        Usage = { Input = 10; Output = 20 }
+        LatencyMs = 5L
+    }
+
+/// A model that answers from fixtures, letting `script` replace any answer.
+let create (script: AgentCall -> Result<ChatResponse, ProviderError> option) : Llm =
+    fun call _ ->
+        match script call with
+        | Some r -> Task.FromResult r
+        | None -> Task.FromResult(respond (answer call.Context))
+
+/// Deps with the given model, collecting events into a list.
+let deps (llm: Llm) (events: ResizeArray<StepEvent>) = {
+    Llm = llm
+    DrawImage = None
+    Emit =
+        fun e ->
+            lock events (fun () -> events.Add e)
+            Task.CompletedTask
+    Mode = PipelineMode.Dag
+    ImagePromptMode = ImagePromptMode.Assembled
+    Elapsed =
+        fun () ->
+            System.Diagnostics.Stopwatch.GetTimestamp()
+            / System.TimeSpan.TicksPerMillisecond
+}
+
+/// The step of an event.
+let stepOf =
+    function
+    | StepEvent.Started s
+    | StepEvent.Completed(s, _)
+    | StepEvent.Failed(s, _) -> s
