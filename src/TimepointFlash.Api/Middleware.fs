@@ -1,0 +1,76 @@
+namespace TimepointFlash.Api
+
+open System
+open System.Threading.Tasks
+open Microsoft.AspNetCore.Http
+open Microsoft.Extensions.Logging
+
+/// Cross-cutting request handling: request ids, API keys for writes, and the last-resort error handler.
+[<RequireQualifiedAccess>]
+module Middleware =
+    /// Header carrying the request id.
+    let requestIdHeader = "X-Request-Id"
+
+    let private validId (s: string) =
+        not (String.IsNullOrWhiteSpace s)
+        && s.Length <= 64
+        && s |> Seq.forall (fun c -> Char.IsAsciiLetterOrDigit c || c = '-' || c = '_' || c = '.')
+
+    /// Echoes a caller's X-Request-Id (or makes one), and opens a logging scope with it.
+    let requestId (logger: ILogger) (ctx: HttpContext) (next: RequestDelegate) : Task =
+        task {
+            let incoming = string ctx.Request.Headers[requestIdHeader]
+            let id = if validId incoming then incoming else Guid.NewGuid().ToString("n")
+            ctx.TraceIdentifier <- id
+            ctx.Response.Headers[requestIdHeader] <- id
+            use _ = logger.BeginScope("RequestId:{RequestId}", id)
+            do! next.Invoke ctx
+        }
+
+    /// Requires one of the configured keys (X-API-Key or Bearer) on writes under /api when keys are configured.
+    let apiKeys (keys: Set<string>) (ctx: HttpContext) (next: RequestDelegate) : Task =
+        let isWrite =
+            HttpMethods.IsPost ctx.Request.Method
+            || HttpMethods.IsPut ctx.Request.Method
+            || HttpMethods.IsPatch ctx.Request.Method
+            || HttpMethods.IsDelete ctx.Request.Method
+
+        if keys.IsEmpty || not isWrite || not (ctx.Request.Path.StartsWithSegments(PathString "/api")) then
+            next.Invoke ctx
+        else
+            let header = string ctx.Request.Headers["X-API-Key"]
+            let auth = string ctx.Request.Headers.Authorization
+
+            let bearer =
+                if auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) then
+                    auth.Substring(7).Trim()
+                else
+                    ""
+
+            if keys.Contains header || keys.Contains bearer then
+                next.Invoke ctx
+            else
+                ctx.Response.Headers.WWWAuthenticate <- "Bearer"
+
+                (Http.problem 401 "Unauthorized" "This operation needs an API key (X-API-Key header or Bearer token)." [])
+                    .ExecuteAsync(ctx)
+
+    /// Turns an unexpected exception into a 500 problem without internals, and a client disconnect into nothing.
+    let errors (logger: ILogger) (ctx: HttpContext) (next: RequestDelegate) : Task =
+        task {
+            try
+                do! next.Invoke ctx
+            with
+            | :? OperationCanceledException when ctx.RequestAborted.IsCancellationRequested -> ()
+            | :? BadHttpRequestException as e when not ctx.Response.HasStarted ->
+                let status = if e.StatusCode = 413 then 413 else 400
+                let detail = if status = 413 then "The body is too large." else "The request could not be read."
+                do! (Http.problem status (if status = 413 then "Payload Too Large" else "Bad Request") detail []).ExecuteAsync ctx
+            | e ->
+                logger.LogError(e, "Unhandled error for {Method} {Path}", ctx.Request.Method, ctx.Request.Path)
+
+                if not ctx.Response.HasStarted then
+                    do!
+                        (Http.problem 500 "Internal Server Error" $"Something went wrong (request {ctx.TraceIdentifier})." [])
+                            .ExecuteAsync(ctx)
+        }

@@ -1,0 +1,85 @@
+namespace TimepointFlash.Api
+
+open System
+open System.Globalization
+open Giraffe.ViewEngine
+open TimepointFlash
+
+/// The relationship graph drawn as SVG: characters on a circle, edges coloured by tension.
+[<RequireQualifiedAccess>]
+module GraphView =
+    let private colour =
+        function
+        | "hostile" -> "#b3261e"
+        | "tense" -> "#d97706"
+        | "friendly" -> "#2e7d32"
+        | _ -> "#6b6254"
+
+    let private f (x: float) = x.ToString("0.#", CultureInfo.InvariantCulture)
+
+    /// An SVG of the cast and their relationships.
+    let svg (cast: CharacterData) (graph: GraphData) =
+        let w, h = 640.0, 420.0
+        let cx, cy, r = w / 2.0, h / 2.0, 150.0
+        let people = cast.Characters
+        let n = max 1 people.Length
+
+        let position i =
+            let a = 2.0 * Math.PI * float i / float n - Math.PI / 2.0
+            cx + r * cos a, cy + r * sin a
+
+        let index =
+            people
+            |> List.mapi (fun i c -> c.Name.ToLowerInvariant(), position i)
+            |> Map.ofList
+
+        let edges =
+            graph.Relationships
+            |> List.choose (fun rel ->
+                match index.TryFind(rel.FromCharacter.ToLowerInvariant()), index.TryFind(rel.ToCharacter.ToLowerInvariant()) with
+                | Some(x1, y1), Some(x2, y2) ->
+                    Some(
+                        tag "line" [
+                            attr "x1" (f x1)
+                            attr "y1" (f y1)
+                            attr "x2" (f x2)
+                            attr "y2" (f y2)
+                            attr "stroke" (colour rel.TensionLevel)
+                            attr "stroke-width" "3"
+                            attr "class" $"edge {rel.TensionLevel}"
+                        ] [
+                            tag "title" [] [
+                                str $"{rel.FromCharacter} → {rel.ToCharacter}: {rel.RelationshipType} ({rel.TensionLevel})"
+                            ]
+                        ]
+                    )
+                | _ -> None)
+
+        let nodes =
+            people
+            |> List.mapi (fun i c ->
+                let x, y = position i
+
+                let fill =
+                    match c.Role with
+                    | CharacterRole.Primary -> "#8a3b12"
+                    | CharacterRole.Secondary -> "#b7793f"
+                    | CharacterRole.Background -> "#a89f8f"
+
+                tag "g" [ attr "class" "node" ] [
+                    tag "circle" [ attr "cx" (f x); attr "cy" (f y); attr "r" "18"; attr "fill" fill ] []
+                    tag "text" [
+                        attr "x" (f x)
+                        attr "y" (f (y + 34.0))
+                        attr "text-anchor" "middle"
+                        attr "font-size" "13"
+                    ] [ str c.Name ]
+                ])
+
+        tag "svg" [
+            attr "xmlns" "http://www.w3.org/2000/svg"
+            attr "viewBox" $"0 0 {f w} {f h}"
+            attr "role" "img"
+            attr "aria-label" "Relationship graph"
+            attr "class" "relationship-graph"
+        ] [ yield! edges; yield! nodes ]

@@ -1,0 +1,75 @@
+namespace TimepointFlash.Api
+
+open Giraffe.ViewEngine
+open TimepointFlash
+
+/// The home page: generate with live progress, and browse recent scenes.
+[<RequireQualifiedAccess>]
+module HomeView =
+    let private summary (t: Timepoint) =
+        article [ _class "card" ] [
+            h3 [] [
+                if t.Status = TimepointStatus.Completed || t.Status = TimepointStatus.Failed then
+                    a [ _href $"/t/{t.Slug}" ] [ str t.Query ]
+                else
+                    str t.Query
+            ]
+            p [ _class "meta" ] [
+                str (
+                    [ t.Point |> Option.map Temporal.format
+                      t.Location
+                      Some(TimepointStatus.name t.Status) ]
+                    |> List.choose id
+                    |> String.concat " · "
+                )
+            ]
+        ]
+
+    /// The page for a listing (search text, page) with an optional error message.
+    let page (offline: bool) (search: string option) (result: Page<Timepoint>) (error: string option) =
+        let pages = int ((result.Total + int64 result.PageSize - 1L) / int64 result.PageSize)
+        let q = search |> Option.map (fun s -> "&q=" + System.Uri.EscapeDataString s) |> Option.defaultValue ""
+
+        Layout.page "Generate a moment in time" offline [
+            section [ _class "card"; attr "aria-labelledby" "gen-title" ] [
+                h1 [ _id "gen-title" ] [ str "Step into a moment in time" ]
+                form [ _id "generate-form"; _class "generate"; _method "post"; _action "/ui/generate" ] [
+                    label [ _for "query" ] [ str "Moment" ]
+                    input [
+                        _id "query"
+                        _type "text"
+                        _name "query"
+                        _required
+                        _minlength "3"
+                        _maxlength "500"
+                        _placeholder "signing of the declaration of independence"
+                    ]
+                    label [] [
+                        input [ _type "checkbox"; _name "generate_image"; _value "true" ]
+                        str " generate image"
+                    ]
+                    button [ _type "submit" ] [ str "Generate" ]
+                ]
+                match error with
+                | Some e -> p [ _class "failed"; attr "role" "alert" ] [ str e ]
+                | None -> ()
+                ol [ _id "progress"; _class "progress"; attr "aria-live" "polite" ] []
+            ]
+            section [ attr "aria-labelledby" "recent-title" ] [
+                h2 [ _id "recent-title" ] [ str "Recent scenes" ]
+                form [ _method "get"; _action "/"; _class "generate"; attr "role" "search" ] [
+                    label [ _for "search" ] [ str "Search" ]
+                    input [ _id "search"; _type "text"; _name "q"; _value (defaultArg search ""); _maxlength "200" ]
+                    button [ _type "submit"; _class "secondary" ] [ str "Search" ]
+                ]
+                p [ _class "meta" ] [ str $"{result.Total} scene(s)" ]
+                div [ _class "cards"; _id "recent" ] (result.Items |> List.map summary)
+                nav [ _class "pager"; attr "aria-label" "pages" ] [
+                    if result.Page > 1 then
+                        a [ _href $"/?page={result.Page - 1}{q}"; attr "rel" "prev" ] [ str "← Newer" ]
+                    if result.Page < pages then
+                        a [ _href $"/?page={result.Page + 1}{q}"; attr "rel" "next" ] [ str "Older →" ]
+                ]
+            ]
+            script [] [ rawText PageScript.source ]
+        ]

@@ -1,0 +1,210 @@
+namespace TimepointFlash.Api
+
+open Giraffe.ViewEngine
+open TimepointFlash
+
+/// The scene page: image, when and where, setting, characters, dialog, moment, graph, camera, timings, travel.
+[<RequireQualifiedAccess>]
+module SceneView =
+    let private opt (label: string) (value: string option) =
+        match value with
+        | Some v ->
+            [ dt [] [ str label ]
+              dd [] [ str v ] ]
+        | None -> []
+
+    let private listOf (label: string) (items: string list) =
+        if List.isEmpty items then [] else opt label (Some(String.concat ", " items))
+
+    /// "March 15, 44 BCE · Theatre of Pompey, Rome · Late Roman Republic".
+    let heading (t: Timepoint) =
+        [ t.Point |> Option.map Temporal.format
+          t.Location
+          t.Point |> Option.bind (fun p -> p.Era) ]
+        |> List.choose id
+        |> String.concat " · "
+
+    let private setting (s: SceneData) =
+        section [ _class "card"; _id "setting" ] [
+            h2 [] [ str "Setting" ]
+            p [] [ str s.Setting ]
+            dl [] [
+                yield! opt "Atmosphere" (Some s.Atmosphere)
+                yield! opt "Weather" s.Weather
+                yield! opt "Lighting" s.Lighting
+                yield! opt "Architecture" s.Architecture
+                yield! opt "Mood" s.Mood
+                yield! opt "Tension" (Some s.TensionLevel)
+                yield! listOf "Objects" s.Objects
+                yield! listOf "Palette" s.ColorPalette
+            ]
+            h3 [] [ str "Senses" ]
+            ul [ _class "senses" ] (s.SensoryDetails |> List.map (fun d -> li [] [ strong [] [ str d.Sense ]; str $": {d.Description}" ]))
+        ]
+
+    let private characters (cast: CharacterData) =
+        section [ _id "characters" ] [
+            h2 [] [ str "Characters" ]
+            div [ _class "cards" ] (
+                cast.Characters
+                |> List.map (fun c ->
+                    article [ _class "card character" ] [
+                        h3 [] [ str c.Name ]
+                        p [ _class "meta" ] [ str (CharacterRole.name c.Role) ]
+                        p [] [ str c.Description ]
+                        dl [] [
+                            yield! opt "Clothing" c.Clothing
+                            yield! opt "Action" c.Action
+                            yield! opt "Expression" c.Expression
+                            yield! opt "Age" c.AgeDescription
+                        ]
+                    ])
+            )
+        ]
+
+    let private dialog (d: DialogData) =
+        section [ _class "card script"; _id "dialog" ] [
+            h2 [] [ str "Dialog" ]
+            yield! d.SceneContext |> Option.map (fun c -> p [ _class "meta" ] [ str $"[{c}]" ]) |> Option.toList
+            yield!
+                d.Lines
+                |> List.map (fun l ->
+                    p [] [
+                        span [ _class "speaker" ] [ str l.Speaker ]
+                        match l.Tone with
+                        | Some tone -> em [] [ str $" ({tone})" ]
+                        | None -> ()
+                        str $" “{l.Text}”"
+                        match l.Action with
+                        | Some a -> span [ _class "meta" ] [ str $" [{a}]" ]
+                        | None -> ()
+                    ])
+        ]
+
+    let private moment (m: MomentData) =
+        section [ _class "card"; _id "moment" ] [
+            h2 [] [ str "The moment" ]
+            p [] [ str m.PlotSummary ]
+            dl [] [
+                yield! opt "Stakes" (if m.Stakes = "" then None else Some m.Stakes)
+                yield! opt "Tension" (Some m.TensionArc)
+                yield! opt "Before" m.BeforeContext
+                yield! opt "After" m.AfterContext
+                yield! opt "Significance" m.HistoricalSignificance
+            ]
+        ]
+
+    let private camera (c: CameraData) =
+        section [ _class "card"; _id "camera" ] [
+            h2 [] [ str "Camera" ]
+            p [] [ str (CameraData.describe c) ]
+            dl [] [
+                yield! opt "Depth of field" (Some c.DepthOfField)
+                yield! listOf "Foreground" c.ForegroundElements
+                yield! listOf "Background" c.BackgroundElements
+                yield! opt "Intent" c.FramingIntent
+            ]
+        ]
+
+    let private steps (logs: StepLog list) =
+        let rows =
+            logs
+            |> List.filter (fun l -> l.Status <> StepLogStatus.Started)
+            |> List.map (fun l ->
+                tr [] [
+                    td [] [ str (Step.name l.Step) ]
+                    td [] [ str (if l.Status = StepLogStatus.Completed then "ok" else "failed") ]
+                    td [] [ str (l.LatencyMs |> Option.map (fun ms -> $"{ms} ms") |> Option.defaultValue "") ]
+                    td [] [ str (l.Model |> Option.defaultValue "") ]
+                ])
+
+        section [ _class "card"; _id "steps" ] [
+            h2 [] [ str "Steps" ]
+            table [ _class "steps" ] [
+                tr [] [ th [] [ str "Step" ]; th [] [ str "Result" ]; th [] [ str "Time" ]; th [] [ str "Model" ] ]
+                yield! rows
+            ]
+        ]
+
+    let private strip (t: Timepoint) (seq: Sequence.View) =
+        let link (x: Timepoint) =
+            a [ _href $"/t/{x.Slug}" ] [ str (x.Point |> Option.map Temporal.format |> Option.defaultValue x.Query) ]
+
+        nav [ _class "strip"; _id "sequence"; attr "aria-label" "Linked scenes in time order" ] [
+            yield! seq.Prior |> List.map link
+            span [ _class "here"; attr "aria-current" "page" ] [
+                str (t.Point |> Option.map Temporal.format |> Option.defaultValue t.Query)
+            ]
+            yield! seq.Next |> List.map link
+        ]
+
+    let private travel (t: Timepoint) =
+        section [ _class "card"; _id "travel" ] [
+            h2 [] [ str "Travel in time" ]
+            form [ _id "travel-form"; _method "post"; _action $"/t/{t.Slug}/travel"; attr "data-id" (string t.Id) ] [
+                label [ _for "units" ] [ str "Units " ]
+                input [ _id "units"; _type "number"; _name "units"; _value "1"; _min "1"; _max "365"; _required ]
+                label [ _for "unit" ] [ str " Unit " ]
+                select [ _id "unit"; _name "unit" ] (
+                    TimeUnit.all
+                    |> List.map (fun u ->
+                        let n = TimeUnit.name u
+                        option [ _value n; if u = TimeUnit.Day then _selected ] [ str n ])
+                )
+                str " "
+                button [ _type "submit"; _name "direction"; _value "prior" ] [ str "← Prior" ]
+                str " "
+                button [ _type "submit"; _name "direction"; _value "next" ] [ str "Next →" ]
+            ]
+            ol [ _id "travel-progress"; _class "progress"; attr "aria-live" "polite" ] []
+        ]
+
+    /// The whole scene page.
+    let page (offline: bool) (t: Timepoint) (logs: StepLog list) (seq: Sequence.View) =
+        let imageSrc =
+            if t.HasImage then $"/api/v1/timepoints/{t.Id}/image" else $"/t/{t.Slug}/card.svg"
+
+        Layout.page t.Query offline [
+            article [ _id "scene" ] [
+                h1 [] [ str t.Query ]
+                p [ _class "meta"; _id "when-where" ] [ str (heading t) ]
+                match t.Error with
+                | Some e -> p [ _class "card failed"; attr "role" "alert" ] [ str (GenerationError.describe e) ]
+                | None -> ()
+                match t.ImageError with
+                | Some e -> p [ _class "meta" ] [ str $"Image could not be generated: {e}" ]
+                | None -> ()
+                strip t seq
+                figure [ _id "image" ] [
+                    img [ _src imageSrc; _alt $"Scene: {t.Query}" ]
+                    figcaption [ _class "meta" ] [
+                        str (if t.HasImage then "Generated image" else "Scene card")
+                    ]
+                ]
+                yield! t.Scene |> Option.map setting |> Option.toList
+                yield! t.Characters |> Option.map characters |> Option.toList
+                yield! t.Dialog |> Option.map dialog |> Option.toList
+                yield! t.Moment |> Option.map moment |> Option.toList
+                match t.Characters, t.Graph with
+                | Some cast, Some g ->
+                    section [ _class "card"; _id "graph" ] [
+                        h2 [] [ str "Relationships" ]
+                        GraphView.svg cast g
+                        ul [] (
+                            g.Relationships
+                            |> List.map (fun r -> li [] [ str $"{r.FromCharacter} → {r.ToCharacter}: {r.RelationshipType}, {r.TensionLevel}" ])
+                        )
+                    ]
+                | _ -> ()
+                yield! t.Camera |> Option.map camera |> Option.toList
+                steps logs
+                if t.Status = TimepointStatus.Completed then travel t
+                section [ _class "card"; _id "actions" ] [
+                    a [ _href $"/api/v1/timepoints/{t.Id}"; attr "download" $"{t.Slug}.json" ] [ str "Download JSON" ]
+                    form [ _id "delete-form"; _method "post"; _action $"/t/{t.Slug}/delete" ] [
+                        button [ _type "submit"; _class "secondary" ] [ str "Delete scene" ]
+                    ]
+                ]
+            ]
+            script [] [ rawText PageScript.source ]
+        ]

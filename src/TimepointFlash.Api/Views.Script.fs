@@ -1,0 +1,103 @@
+namespace TimepointFlash.Api
+
+/// The page script: live progress for generation and time travel over the SSE endpoints (pages work without it).
+[<RequireQualifiedAccess>]
+module PageScript =
+    /// Plain JavaScript, no build step; every string from the server is inserted as text, never as HTML.
+    let source =
+        """
+(function () {
+  function item(list, text, cls) {
+    var li = document.createElement('li');
+    li.textContent = text;
+    if (cls) li.className = cls;
+    list.appendChild(li);
+    return li;
+  }
+  function follow(response, list, onDone) {
+    var reader = response.body.getReader();
+    var decoder = new TextDecoder();
+    var buffer = '';
+    function handle(line) {
+      if (line.indexOf('data: ') !== 0) return;
+      var msg = JSON.parse(line.substring(6));
+      if (msg.event === 'step_complete') {
+        var d = msg.data || {};
+        item(list, msg.step + ' (' + (d.latency_ms || 0) + ' ms, ' + (d.model_used || '') + ')', 'done');
+      } else if (msg.event === 'step_error') {
+        item(list, msg.step + ': ' + (msg.error || 'failed'), 'failed');
+      } else if (msg.event === 'done') {
+        var d2 = msg.data || {};
+        if (d2.status === 'failed') { item(list, 'Failed: ' + (d2.error || 'unknown reason'), 'failed'); }
+        onDone(d2);
+      } else if (msg.event === 'error') {
+        item(list, 'Error: ' + (msg.error || 'unknown'), 'failed');
+      }
+    }
+    function pump() {
+      return reader.read().then(function (r) {
+        if (r.done) return;
+        buffer += decoder.decode(r.value, { stream: true });
+        var parts = buffer.split('\n\n');
+        buffer = parts.pop();
+        parts.forEach(function (p) { p.split('\n').forEach(handle); });
+        return pump();
+      });
+    }
+    return pump();
+  }
+  function problem(r) {
+    return r.json().then(function (b) { throw new Error(b.detail || ('HTTP ' + r.status)); },
+                         function () { throw new Error('HTTP ' + r.status); });
+  }
+  var gen = document.getElementById('generate-form');
+  if (gen) {
+    gen.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var list = document.getElementById('progress');
+      list.innerHTML = '';
+      var q = gen.querySelector('[name=query]').value;
+      var img = gen.querySelector('[name=generate_image]').checked;
+      item(list, 'Starting…');
+      fetch('/api/v1/timepoints/generate/stream', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ query: q, generate_image: img })
+      }).then(function (r) {
+        if (!r.ok) return problem(r);
+        return follow(r, list, function (d) {
+          if (d.status === 'completed') { window.location = '/t/' + encodeURIComponent(d.slug); }
+          else { var a = document.createElement('a'); a.href = '/t/' + encodeURIComponent(d.slug); a.textContent = 'Open the failed scene'; list.appendChild(a); }
+        });
+      }).catch(function (e) { item(list, 'Error: ' + e.message, 'failed'); });
+    });
+  }
+  var travel = document.getElementById('travel-form');
+  if (travel) {
+    travel.addEventListener('click', function (ev) {
+      var b = ev.target;
+      if (!b || b.name !== 'direction') return;
+      ev.preventDefault();
+      var list = document.getElementById('travel-progress');
+      list.innerHTML = '';
+      var units = parseInt(travel.querySelector('[name=units]').value, 10);
+      var unit = travel.querySelector('[name=unit]').value;
+      item(list, 'Travelling ' + units + ' ' + unit + '(s) ' + (b.value === 'next' ? 'forward' : 'back') + '…');
+      fetch('/api/v1/temporal/' + travel.dataset.id + '/' + b.value, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ units: units, unit: unit, background: true })
+      }).then(function (r) {
+        if (!r.ok) return problem(r);
+        return r.json().then(function (nav) {
+          return fetch('/api/v1/timepoints/' + nav.target_id + '/events').then(function (ev2) {
+            return follow(ev2, list, function (d) { window.location = '/t/' + encodeURIComponent(d.slug); });
+          });
+        });
+      }).catch(function (e) { item(list, 'Error: ' + e.message, 'failed'); });
+    });
+  }
+  var del = document.getElementById('delete-form');
+  if (del) {
+    del.addEventListener('submit', function (ev) { if (!window.confirm('Delete this scene?')) ev.preventDefault(); });
+  }
+})();
+"""

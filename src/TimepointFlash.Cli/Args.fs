@@ -1,0 +1,155 @@
+namespace TimepointFlash.Cli
+
+open Argu
+
+/// Options every command accepts.
+type CommonArgs =
+    | [<AltCommandLine("-j")>] Json
+    | Server of url: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Json -> "print machine-readable JSON only"
+            | Server _ -> "talk to a running server (e.g. http://127.0.0.1:8000) instead of the embedded engine"
+
+type GenerateArgs =
+    | [<MainCommand; ExactlyOnce>] Query of query: string
+    | Image
+    | Out of dir: string
+    | [<AltCommandLine("-j")>] Json
+    | Server of url: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Query _ -> "the moment, e.g. \"moon landing 1969\""
+            | Image -> "also generate an image"
+            | Out _ -> "write <slug>.json (and the image) into this folder"
+            | Json -> "print the timepoint as JSON only"
+            | Server _ -> "use a running server"
+
+type ListArgs =
+    | Page of int
+    | Page_Size of int
+    | Status of string
+    | Search of string
+    | [<AltCommandLine("-j")>] Json
+    | Server of url: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Page _ -> "page number (from 1)"
+            | Page_Size _ -> "items per page (1-100)"
+            | Status _ -> "pending, processing, completed or failed"
+            | Search _ -> "text to look for in the query or place"
+            | Json -> "print JSON only"
+            | Server _ -> "use a running server"
+
+type ShowArgs =
+    | [<MainCommand; ExactlyOnce>] Id of idOrSlug: string
+    | [<AltCommandLine("-j")>] Json
+    | Server of url: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Id _ -> "timepoint id or slug"
+            | Json -> "print JSON only"
+            | Server _ -> "use a running server"
+
+type NavigateArgs =
+    | [<MainCommand; ExactlyOnce>] Id of id: string
+    | Units of int
+    | Unit of string
+    | [<AltCommandLine("-j")>] Json
+    | Server of url: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Id _ -> "source timepoint id or slug"
+            | Units _ -> "how many units to travel (1-365, default 1)"
+            | Unit _ -> "second, minute, hour, day, week, month or year (default day)"
+            | Json -> "print JSON only"
+            | Server _ -> "use a running server"
+
+type SequenceArgs =
+    | [<MainCommand; ExactlyOnce>] Id of id: string
+    | Direction of string
+    | Limit of int
+    | [<AltCommandLine("-j")>] Json
+    | Server of url: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Id _ -> "center timepoint id or slug"
+            | Direction _ -> "prior, next or both (default both)"
+            | Limit _ -> "scenes per side (1-50, default 10)"
+            | Json -> "print JSON only"
+            | Server _ -> "use a running server"
+
+type ExportArgs =
+    | [<MainCommand; ExactlyOnce>] Id of id: string
+    | Format of string
+    | Out of file: string
+    | Server of url: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Id _ -> "timepoint id or slug"
+            | Format _ -> "json or markdown (default json)"
+            | Out _ -> "write to this file instead of stdout"
+            | Server _ -> "use a running server"
+
+type ServeArgs =
+    | Port of int
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Port _ -> "port on 127.0.0.1 (default PORT or 8000)"
+
+type HealthArgs =
+    | Url of string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Url _ -> "health URL (default http://127.0.0.1:$PORT/health)"
+
+/// The tpflash command line.
+type Command =
+    | [<CliPrefix(CliPrefix.None)>] Generate of ParseResults<GenerateArgs>
+    | [<CliPrefix(CliPrefix.None)>] List of ParseResults<ListArgs>
+    | [<CliPrefix(CliPrefix.None)>] Show of ParseResults<ShowArgs>
+    | [<CliPrefix(CliPrefix.None)>] Next of ParseResults<NavigateArgs>
+    | [<CliPrefix(CliPrefix.None)>] Prior of ParseResults<NavigateArgs>
+    | [<CliPrefix(CliPrefix.None)>] Sequence of ParseResults<SequenceArgs>
+    | [<CliPrefix(CliPrefix.None)>] Delete of ParseResults<ShowArgs>
+    | [<CliPrefix(CliPrefix.None)>] Models of ParseResults<CommonArgs>
+    | [<CliPrefix(CliPrefix.None)>] Export of ParseResults<ExportArgs>
+    | [<CliPrefix(CliPrefix.None)>] Serve of ParseResults<ServeArgs>
+    | [<CliPrefix(CliPrefix.None)>] Migrate
+    | [<CliPrefix(CliPrefix.None)>] Healthcheck of ParseResults<HealthArgs>
+    | Version
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Generate _ -> "generate a scene for a moment in time"
+            | List _ -> "list scenes, newest first"
+            | Show _ -> "show one scene"
+            | Next _ -> "generate a later moment from a scene"
+            | Prior _ -> "generate an earlier moment from a scene"
+            | Sequence _ -> "scenes linked to one, ordered in time"
+            | Delete _ -> "delete a scene"
+            | Models _ -> "list models and providers"
+            | Export _ -> "export a scene as JSON or Markdown"
+            | Serve _ -> "run the HTTP server"
+            | Migrate -> "apply database migrations"
+            | Healthcheck _ -> "exit 0 when the server's /health answers (for container health checks)"
+            | Version -> "print the version"

@@ -1,0 +1,143 @@
+namespace TimepointFlash.Cli
+
+open System
+open System.Text
+open System.Text.Json.Nodes
+
+/// Human-readable text and Markdown from the wire JSON of a timepoint.
+[<RequireQualifiedAccess>]
+module Render =
+    let private str (n: JsonNode) (key: string) =
+        match n with
+        | null -> None
+        | n ->
+            match n[key] with
+            | null -> None
+            | v when v.GetValueKind() = Text.Json.JsonValueKind.String -> Some(v.GetValue<string>())
+            | v -> Some(v.ToJsonString())
+
+    let private items (n: JsonNode) (key: string) =
+        match n with
+        | null -> []
+        | n ->
+            match n[key] with
+            | :? JsonArray as a -> a |> Seq.filter (isNull >> not) |> List.ofSeq
+            | _ -> []
+
+    let private yearText (n: JsonNode) =
+        match str n "year" |> Option.map int with
+        | Some y when y < 0 -> $"{-y} BCE"
+        | Some y -> $"{y} CE"
+        | None -> "unknown year"
+
+    let private monthNames =
+        [| "January"; "February"; "March"; "April"; "May"; "June"; "July"; "August"; "September"; "October"
+           "November"; "December" |]
+
+    /// "March 15, 44 BCE" from the year/month/day fields.
+    let date (t: JsonNode) =
+        match str t "month" |> Option.map int, str t "day" |> Option.map int with
+        | Some m, Some d when m >= 1 && m <= 12 -> $"{monthNames[m - 1]} {d}, {yearText t}"
+        | Some m, None when m >= 1 && m <= 12 -> $"{monthNames[m - 1]} {yearText t}"
+        | _ -> yearText t
+
+    /// A scene as Markdown.
+    let markdown (t: JsonNode) =
+        let sb = StringBuilder()
+        let line (s: string) = sb.AppendLine s |> ignore
+        line $"# {str t "query" |> Option.defaultValue "Timepoint"}"
+        line ""
+        line $"*{date t}* · {str t "location" |> Option.defaultValue "unknown place"} · {str t "era" |> Option.defaultValue String.Empty}"
+        line ""
+        line $"Status: **{str t "status" |> Option.defaultValue "?"}** · id `{str t "id" |> Option.defaultValue "?"}` · slug `{str t "slug" |> Option.defaultValue "?"}`"
+
+        match str t "error" with
+        | Some e ->
+            line ""
+            line $"> {e}"
+        | None -> ()
+
+        let scene = t["scene"]
+
+        if not (isNull scene) then
+            line ""
+            line "## Setting"
+            line ""
+            line (str scene "setting" |> Option.defaultValue "")
+            line ""
+            line $"*Atmosphere:* {str scene "atmosphere" |> Option.defaultValue String.Empty}"
+
+        let cast = items t["characters"] "characters"
+
+        if not (List.isEmpty cast) then
+            line ""
+            line "## Characters"
+            line ""
+
+            for c in cast do
+                line $"- **{str c "name" |> Option.defaultValue "?"}** ({str c "role" |> Option.defaultValue "?"}): {str c "description" |> Option.defaultValue String.Empty}"
+
+        let dialog = items t "dialog"
+
+        if not (List.isEmpty dialog) then
+            line ""
+            line "## Dialog"
+            line ""
+
+            for l in dialog do
+                line $"**{(str l "speaker" |> Option.defaultValue "?").ToUpperInvariant()}**: “{str l "text" |> Option.defaultValue String.Empty}”  "
+
+        let moment = t["metadata"] |> Option.ofObj |> Option.map (fun m -> m["moment"]) |> Option.bind Option.ofObj
+
+        match moment with
+        | Some m ->
+            line ""
+            line "## The moment"
+            line ""
+            line (str m "plot_summary" |> Option.defaultValue "")
+            str m "stakes" |> Option.filter (fun s -> s <> "") |> Option.iter (fun s -> line $"\n*Stakes:* {s}")
+        | None -> ()
+
+        match str t "image_prompt" with
+        | Some p ->
+            line ""
+            line "## Image prompt"
+            line ""
+            line p
+        | None -> ()
+
+        sb.ToString()
+
+    /// A short plain-text summary of a scene for the terminal.
+    let summary (t: JsonNode) =
+        let cast = items t["characters"] "characters" |> List.choose (fun c -> str c "name")
+        let lines = items t "dialog"
+
+        [ yield $"{str t "query" |> Option.defaultValue String.Empty}"
+          yield $"  {date t} · {str t "location" |> Option.defaultValue "unknown place"}"
+          yield $"  status {str t "status" |> Option.defaultValue "?"} · id {str t "id" |> Option.defaultValue "?"} · slug {str t "slug" |> Option.defaultValue "?"}"
+          match str t "error" with
+          | Some e -> yield $"  error: {e}"
+          | None -> ()
+          if not (List.isEmpty cast) then
+              yield $"  characters: {String.Join(", ", cast)}"
+          for l in lines do
+              yield $"  {(str l "speaker" |> Option.defaultValue "?").ToUpperInvariant()}: \"{str l "text" |> Option.defaultValue String.Empty}\"" ]
+        |> String.concat "\n"
+
+    /// One line per item of a listing.
+    let listing (page: JsonNode) =
+        [ for t in items page "items" do
+              yield $"{str t "id" |> Option.defaultValue "?"}  {str t "status" |> Option.defaultValue "?",-10}  {date t,-22}  {str t "query" |> Option.defaultValue String.Empty}"
+          yield $"{str page "total" |> Option.defaultValue "0"} total (page {str page "page" |> Option.defaultValue "1"})" ]
+        |> String.concat "\n"
+
+    /// One line per scene of a sequence.
+    let sequence (s: JsonNode) =
+        let row marker (t: JsonNode) =
+            $"{marker} {str t "date" |> Option.defaultValue "?",-24} {str t "slug" |> Option.defaultValue String.Empty}"
+
+        [ yield! items s "prior" |> List.map (row " ")
+          yield row ">" s["center"]
+          yield! items s "next" |> List.map (row " ") ]
+        |> String.concat "\n"
