@@ -73,6 +73,9 @@ module Temporal =
     /// The year as "44 BCE" / "1776 CE".
     let displayYear (p: TemporalPoint) = TemporalFormat.displayYear p
 
+    /// A historical year as "44 BCE" / "1776 CE".
+    let yearLabel (year: int) = TemporalFormat.yearLabel year
+
     /// Julian Day Number of the point's first day (missing month/day = 1) in its calendar.
     let toJdn (p: TemporalPoint) = TemporalAlgebra.toJdn p
 

@@ -80,6 +80,8 @@ let tests =
             parsesTo "ca. 1500" (Temporal.create 1500)
             parsesTo "c.1500" (Temporal.create 1500)
             parsesTo "1500s" (Temporal.create 1500)
+            parsesTo "~1500" (Temporal.create 1500)
+            parsesTo "about 1500 AD" (Temporal.create 1500)
             parsesTo "  july 4, 1776 ce  " (Temporal.ymd 1776 7 4)
             parsesTo "JULY 1776" (Temporal.ym 1776 7)
             parsesTo "CE 476" (Temporal.create 476)
@@ -98,6 +100,15 @@ let tests =
                 "June 23, 1776 (Julian)"
                 (Temporal.ymd 1776 6 23
                  |> Result.map (fun p -> { p with Calendar = Calendar.Julian }))
+
+            parsesTo
+                "March 1, 1500 (noon) (N.S.)"
+                (Temporal.ymd 1500 3 1
+                 |> Result.map (fun p -> {
+                     p with
+                         TimeOfDay = Some TimeOfDay.Midday
+                         Calendar = Calendar.Gregorian
+                 }))
 
             parsesTo
                 "February 11, 1731 (O.S.)"
