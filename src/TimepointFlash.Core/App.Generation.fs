@@ -9,7 +9,7 @@ open System.Threading.Tasks
 module Generation =
     /// A new pending timepoint for a request (the slug base is the query).
     let pending (env: AppEnv) (query: string) (generateImage: bool) (parent: Guid option) =
-        { Timepoint.pending (env.NewId()) (query.Trim()) (Slug.create (query.Trim()) None) generateImage (env.Now()) with
+        { Timepoint.pending (env.NewId()) (query.Trim()) (Slug.ofText (query.Trim()) None) generateImage (env.Now()) with
             ParentId = parent }
 
     /// Runs the pipeline for a stored timepoint, logging every event and saving the result.
@@ -68,7 +68,9 @@ module Generation =
     /// Stores a pending timepoint with its job; a worker will run it.
     let enqueue (env: AppEnv) (query: string) (generateImage: bool) =
         task {
-            let t = pending env query generateImage None
+            let t =
+                { pending env query generateImage None with
+                    Status = TimepointStatus.Processing }
 
             let! stored =
                 env.Store.Enqueue

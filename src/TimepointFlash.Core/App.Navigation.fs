@@ -82,47 +82,54 @@ module Navigation =
 
     /// Loads the source and plans the navigation.
     let prepare (env: AppEnv) (sourceId: Guid) direction units unit =
-        taskResult {
-            let! source = env.Store.Get sourceId |> TaskResult.requireSome (AppError.NotFound "Source timepoint")
-            let! c = plan source direction units unit
-            return source, c
+        task {
+            match! env.Store.Get sourceId with
+            | None -> return Error(AppError.NotFound "Source timepoint")
+            | Some source -> return plan source direction units unit |> Result.map (fun c -> source, c)
         }
 
     /// Navigates and generates the target scene now; the target is linked to the source by parent_id.
     let run (env: AppEnv) (observe: StepEvent -> Task) (sourceId: Guid) direction units unit ct =
-        taskResult {
-            let! source, c = prepare env sourceId direction units unit
-            let t = Generation.pending env (query source c) false (Some source.Id)
-            let! stored = env.Store.Insert t
-            let! target = Generation.runFor env observe stored (Some c) ct
+        task {
+            match! prepare env sourceId direction units unit with
+            | Error e -> return Error e
+            | Ok(source, c) ->
+                let t = Generation.pending env (query source c) false (Some source.Id)
+                let! stored = env.Store.Insert t
+                let! target = Generation.runFor env observe stored (Some c) ct
 
-            return
-                { Source = source
-                  Target = target
-                  Direction = direction
-                  Units = units
-                  Unit = unit }
+                return
+                    Ok
+                        { Source = source
+                          Target = target
+                          Direction = direction
+                          Units = units
+                          Unit = unit }
         }
 
     /// Queues a navigation as a background job; the pending target is returned.
     let enqueue (env: AppEnv) (sourceId: Guid) direction units unit =
-        taskResult {
-            let! source, c = prepare env sourceId direction units unit
-            let t = Generation.pending env (query source c) false (Some source.Id)
+        task {
+            match! prepare env sourceId direction units unit with
+            | Error e -> return Error e
+            | Ok(source, c) ->
+                let t =
+                    { Generation.pending env (query source c) false (Some source.Id) with
+                        Status = TimepointStatus.Processing }
 
-            let! stored =
-                env.Store.Enqueue
-                    t
-                    { TimepointId = t.Id
-                      Query = t.Query
-                      GenerateImage = false
-                      Navigation =
-                        Some
-                            { SourceId = source.Id
-                              Direction = direction
-                              Units = units
-                              Unit = unit } }
+                let! stored =
+                    env.Store.Enqueue
+                        t
+                        { TimepointId = t.Id
+                          Query = t.Query
+                          GenerateImage = false
+                          Navigation =
+                            Some
+                                { SourceId = source.Id
+                                  Direction = direction
+                                  Units = units
+                                  Unit = unit } }
 
-            env.Wake()
-            return stored
+                env.Wake()
+                return Ok stored
         }

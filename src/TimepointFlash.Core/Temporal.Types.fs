@@ -85,3 +85,7 @@ type TemporalError =
     | InReformGap of year: int * month: int * day: int
     | Unparseable of text: string
     | UnknownUnit of text: string
+    /// A season, time of day, hemisphere or calendar name that is not one of the known values.
+    | UnknownName of kind: string * text: string
+    /// A JSON field that is missing or has the wrong shape.
+    | InvalidField of field: string * reason: string

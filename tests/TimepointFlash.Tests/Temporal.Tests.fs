@@ -1,25 +1,15 @@
 module TimepointFlash.Tests.Temporal
 
 open Expecto
-open TimepointFlash
 
+/// Every temporal test list: calendar, algebra, stepping, tables, laws, text and JSON.
 let tests =
     testList "Temporal" [
-        test "a negative year is BCE" {
-            let p = {
-                Year = -44
-                Month = None
-                Day = None
-                Hour = None
-                Minute = None
-                Second = None
-                Season = None
-                TimeOfDay = None
-                Era = None
-                Hemisphere = None
-                Calendar = Calendar.Historical
-            }
-
-            Expect.isTrue (Temporal.isBce p) "-44 is 44 BCE"
-        }
+        TemporalCalendarTests.tests
+        TemporalAlgebraTests.tests
+        TemporalStepTests.tests
+        TemporalTablesTests.tests
+        TemporalLawTests.tests
+        TemporalFormatTests.tests
+        TemporalJsonTests.tests
     ]
