@@ -8,10 +8,11 @@ open TimepointFlash
 type GenerateBody = { Query: string; GenerateImage: bool }
 
 /// A navigation request body.
-type NavigateBody =
-    { Units: int
-      Unit: TimeUnit
-      Background: bool }
+type NavigateBody = {
+    Units: int
+    Unit: TimeUnit
+    Background: bool
+}
 
 /// Request bodies and query parameters, decoded and validated at the edge.
 [<RequireQualifiedAccess>]
@@ -20,13 +21,19 @@ module Dto =
     let queryLength = 3, 500
 
     let private hasControl (s: string) =
-        s |> Seq.exists (fun c -> Char.IsControl c && c <> '\n' && c <> '\r' && c <> '\t')
+        s
+        |> Seq.exists (fun c -> Char.IsControl c && c <> '\n' && c <> '\r' && c <> '\t')
 
     /// A query: a string of 3–500 characters after trimming, without control characters.
     let query: Decoder<string> =
         Decode.string
-        |> Decode.check (fun s -> if hasControl s then Some "must not contain control characters" else None)
-        |> Decode.map (fun s -> String.Join(" ", s.Split([| ' '; '\n'; '\r'; '\t' |], StringSplitOptions.RemoveEmptyEntries)))
+        |> Decode.check (fun s ->
+            if hasControl s then
+                Some "must not contain control characters"
+            else
+                None)
+        |> Decode.map (fun s ->
+            String.Join(" ", s.Split([| ' '; '\n'; '\r'; '\t' |], StringSplitOptions.RemoveEmptyEntries)))
         |> Decode.check (fun s ->
             let lo, hi = queryLength
 
@@ -50,17 +57,17 @@ module Dto =
             | Text.Json.JsonValueKind.Number ->
                 match el.TryGetInt32() with
                 | true, v -> Ok v
-                | _ -> Decode.fail path $"must be a whole number within range, got {String.truncate 40 (el.GetRawText())}"
+                | _ ->
+                    Decode.fail path $"must be a whole number within range, got {String.truncate 40 (el.GetRawText())}"
             | _ -> Decode.fail path "must be a whole number"
 
     /// The body of the generate endpoints.
     let generate: Decoder<GenerateBody> =
-        fun path el ->
-            validation {
-                let! q = Decode.field "query" query path el
-                and! image = Decode.withDefault "generate_image" false strictBool path el
-                return { Query = q; GenerateImage = image }
-            }
+        fun path el -> validation {
+            let! q = Decode.field "query" query path el
+            and! image = Decode.withDefault "generate_image" false strictBool path el
+            return { Query = q; GenerateImage = image }
+        }
 
     /// A time unit name.
     let unit: Decoder<TimeUnit> =
@@ -69,30 +76,34 @@ module Dto =
             | Text.Json.JsonValueKind.String ->
                 match TimeUnit.parse (el.GetString()) with
                 | Ok u -> Ok u
-                | Error _ ->
-                    Decode.fail path "must be one of second, minute, hour, day, week, month, year"
+                | Error _ -> Decode.fail path "must be one of second, minute, hour, day, week, month, year"
             | _ -> Decode.fail path "must be one of second, minute, hour, day, week, month, year"
 
     /// The body of the navigation endpoints.
     let navigate: Decoder<NavigateBody> =
-        fun path el ->
-            validation {
-                let! units =
-                    Decode.withDefault
-                        "units"
-                        1
-                        (strictInt
-                         |> Decode.check (fun n -> if n < 1 || n > 365 then Some $"must be between 1 and 365, got {n}" else None))
-                        path
-                        el
-                and! u = Decode.withDefault "unit" TimeUnit.Day unit path el
-                and! background = Decode.withDefault "background" false strictBool path el
+        fun path el -> validation {
+            let! units =
+                Decode.withDefault
+                    "units"
+                    1
+                    (strictInt
+                     |> Decode.check (fun n ->
+                         if n < 1 || n > 365 then
+                             Some $"must be between 1 and 365, got {n}"
+                         else
+                             None))
+                    path
+                    el
 
-                return
-                    { Units = units
-                      Unit = u
-                      Background = background }
+            and! u = Decode.withDefault "unit" TimeUnit.Day unit path el
+            and! background = Decode.withDefault "background" false strictBool path el
+
+            return {
+                Units = units
+                Unit = u
+                Background = background
             }
+        }
 
     /// An integer query parameter within bounds, with a default when absent.
     let intParam (name: string) (fallback: int) (lo: int) (hi: int) (value: string option) =
@@ -101,8 +112,20 @@ module Dto =
         | Some s ->
             match Int32.TryParse s with
             | true, v when v >= lo && v <= hi -> Ok v
-            | true, v -> Error [ { Path = name; Message = $"must be between {lo} and {hi}, got {v}" } ]
-            | _ -> Error [ { Path = name; Message = $"must be a whole number between {lo} and {hi}" } ]
+            | true, v ->
+                Error [
+                    {
+                        Path = name
+                        Message = $"must be between {lo} and {hi}, got {v}"
+                    }
+                ]
+            | _ ->
+                Error [
+                    {
+                        Path = name
+                        Message = $"must be a whole number between {lo} and {hi}"
+                    }
+                ]
 
     /// A boolean query parameter.
     let boolParam (name: string) (fallback: bool) (value: string option) =
@@ -110,7 +133,13 @@ module Dto =
         | None -> Ok fallback
         | Some("true" | "1" | "yes") -> Ok true
         | Some("false" | "0" | "no") -> Ok false
-        | Some _ -> Error [ { Path = name; Message = "must be true or false" } ]
+        | Some _ ->
+            Error [
+                {
+                    Path = name
+                    Message = "must be true or false"
+                }
+            ]
 
     /// A status filter.
     let statusParam (value: string option) =
@@ -119,14 +148,32 @@ module Dto =
         | Some s ->
             match TimepointStatus.tryParse s with
             | Some st -> Ok(Some st)
-            | None -> Error [ { Path = "status"; Message = "must be one of pending, processing, completed, failed" } ]
+            | None ->
+                Error [
+                    {
+                        Path = "status"
+                        Message = "must be one of pending, processing, completed, failed"
+                    }
+                ]
 
     /// A free-text search filter (at most 200 characters, no control characters).
     let searchParam (value: string option) =
         match value with
         | None -> Ok None
-        | Some s when s.Length > 200 -> Error [ { Path = "q"; Message = "must be at most 200 characters" } ]
-        | Some s when hasControl s -> Error [ { Path = "q"; Message = "must not contain control characters" } ]
+        | Some s when s.Length > 200 ->
+            Error [
+                {
+                    Path = "q"
+                    Message = "must be at most 200 characters"
+                }
+            ]
+        | Some s when hasControl s ->
+            Error [
+                {
+                    Path = "q"
+                    Message = "must not contain control characters"
+                }
+            ]
         | Some s -> Ok(Some s)
 
     /// A timepoint id from the route; None when it is not a GUID.

@@ -19,155 +19,157 @@ module GenerateHandlers =
     /// POST /api/v1/timepoints/generate — a durable background job.
     let background (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
         ctx
-        |> Http.bindJson Dto.generate (fun body ->
-            task {
-                let! t = Generation.enqueue deps.App body.Query body.GenerateImage
+        |> Http.bindJson Dto.generate (fun body -> task {
+            let! t = Generation.enqueue deps.App body.Query body.GenerateImage
 
-                return
-                    Http.ok (
-                        Encode.obj
-                            [ "id", Encode.string (string t.Id)
-                              "slug", Encode.string t.Slug
-                              "status", Encode.string "processing"
-                              "message", Encode.string $"Generation started for '{t.Query}'"
-                              "events_url", Encode.string $"/api/v1/timepoints/{t.Id}/events" ]
-                    )
-            })
+            return
+                Http.ok (
+                    Encode.obj [
+                        "id", Encode.string (string t.Id)
+                        "slug", Encode.string t.Slug
+                        "status", Encode.string "processing"
+                        "message", Encode.string $"Generation started for '{t.Query}'"
+                        "events_url", Encode.string $"/api/v1/timepoints/{t.Id}/events"
+                    ]
+                )
+        })
 
     /// POST /api/v1/timepoints/generate/sync — runs now and returns the saved timepoint.
     let sync (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
         ctx
-        |> Http.bindJson Dto.generate (fun body ->
-            task {
-                // The run is tied to the host, not the request: a client that leaves does not lose it.
-                let! t = Generation.runNow deps.App noObserver body.Query body.GenerateImage deps.Stopping
-                return Http.ok (TimepointWire.encode true t)
-            })
+        |> Http.bindJson Dto.generate (fun body -> task {
+            // The run is tied to the host, not the request: a client that leaves does not lose it.
+            let! t = Generation.runNow deps.App noObserver body.Query body.GenerateImage deps.Stopping
+            return Http.ok (TimepointWire.encode true t)
+        })
 
     /// Forwards events of a running generation to an SSE client until the run ends, with heartbeats.
-    let private relay (ctx: HttpContext) (reader: ChannelReader<StepEvent>) (progress: Sse.Progress) =
-        task {
-            let mutable alive = true
-            let mutable more = true
+    let private relay (ctx: HttpContext) (reader: ChannelReader<StepEvent>) (progress: Sse.Progress) = task {
+        let mutable alive = true
+        let mutable more = true
 
-            while alive && more do
-                let waiting = reader.WaitToReadAsync().AsTask()
-                let! ok = Sse.heartbeatsUntil ctx waiting
-                alive <- ok
+        while alive && more do
+            let waiting = reader.WaitToReadAsync().AsTask()
+            let! ok = Sse.heartbeatsUntil ctx waiting
+            alive <- ok
 
-                if waiting.Result then
-                    let mutable e = Unchecked.defaultof<StepEvent>
+            if waiting.Result then
+                let mutable e = Unchecked.defaultof<StepEvent>
 
-                    while alive && reader.TryRead(&e) do
-                        match Sse.ofEvent progress e with
-                        | Some m ->
-                            let! sent = Sse.send ctx m
-                            alive <- sent
-                        | None -> ()
-                else
-                    more <- false
+                while alive && reader.TryRead(&e) do
+                    match Sse.ofEvent progress e with
+                    | Some m ->
+                        let! sent = Sse.send ctx m
+                        alive <- sent
+                    | None -> ()
+            else
+                more <- false
 
-            return alive
-        }
+        return alive
+    }
 
     /// POST /api/v1/timepoints/generate/stream — live SSE of one generation; `done` after the row is saved.
     let stream (deps: ApiDeps) (logger: ILogger) (ctx: HttpContext) : Task<IResult> =
         ctx
-        |> Http.bindJson Dto.generate (fun body ->
-            task {
-                let clock = Stopwatch.StartNew()
-                let! stored = deps.App.Store.Insert(Generation.pending deps.App body.Query body.GenerateImage None)
-                let channel = Channel.CreateUnbounded<StepEvent>(UnboundedChannelOptions(SingleReader = true))
+        |> Http.bindJson Dto.generate (fun body -> task {
+            let clock = Stopwatch.StartNew()
+            let! stored = deps.App.Store.Insert(Generation.pending deps.App body.Query body.GenerateImage None)
 
-                let observe e =
-                    channel.Writer.TryWrite e |> ignore
-                    Task.CompletedTask
+            let channel =
+                Channel.CreateUnbounded<StepEvent>(UnboundedChannelOptions(SingleReader = true))
 
-                let work =
-                    task {
-                        try
-                            return! Generation.runFor deps.App observe stored None deps.Stopping
-                        finally
-                            channel.Writer.TryComplete() |> ignore
-                    }
+            let observe e =
+                channel.Writer.TryWrite e |> ignore
+                Task.CompletedTask
 
-                work.ContinueWith(
-                    (fun (t: Task<Timepoint>) ->
-                        if t.IsFaulted then
-                            logger.LogError(t.Exception, "Streamed generation {TimepointId} failed", stored.Id)),
-                    TaskContinuationOptions.OnlyOnFaulted
-                )
-                |> ignore
+            let work = task {
+                try
+                    return! Generation.runFor deps.App observe stored None deps.Stopping
+                finally
+                    channel.Writer.TryComplete() |> ignore
+            }
 
-                Sse.start ctx
-                let progress = Sse.Progress(expectedSteps body.GenerateImage)
-                let! opened = Sse.send ctx (Sse.start' stored.Query stored.Id)
-                let! alive = if opened then relay ctx channel.Reader progress else Task.FromResult false
+            work.ContinueWith(
+                (fun (t: Task<Timepoint>) ->
+                    if t.IsFaulted then
+                        logger.LogError(t.Exception, "Streamed generation {TimepointId} failed", stored.Id)),
+                TaskContinuationOptions.OnlyOnFaulted
+            )
+            |> ignore
 
-                if alive then
-                    try
-                        let! t = work
-                        let! _ = Sse.send ctx (Sse.done' t clock.ElapsedMilliseconds)
-                        ()
-                    with e ->
-                        let! _ = Sse.send ctx (Sse.error progress.Current $"Generation could not finish: {e.Message}")
-                        ()
+            Sse.start ctx
+            let progress = Sse.Progress(expectedSteps body.GenerateImage)
+            let! opened = Sse.send ctx (Sse.start' stored.Query stored.Id)
 
-                return Results.Empty
-            })
+            let! alive =
+                if opened then
+                    relay ctx channel.Reader progress
+                else
+                    Task.FromResult false
+
+            if alive then
+                try
+                    let! t = work
+                    let! _ = Sse.send ctx (Sse.done' t clock.ElapsedMilliseconds)
+                    ()
+                with e ->
+                    let! _ = Sse.send ctx (Sse.error progress.Current $"Generation could not finish: {e.Message}")
+                    ()
+
+            return Results.Empty
+        })
 
     /// Most time a follower waits for a job before giving up.
     let followLimit = TimeSpan.FromMinutes 15.0
 
     /// GET /api/v1/timepoints/{id}/events — history of a background job, then live, then `done`.
-    let follow (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
-        task {
-            match Dto.id (Http.route "id" ctx) with
+    let follow (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
+        match Dto.id (Http.route "id" ctx) with
+        | None -> return Errors.timepointNotFound
+        | Some id ->
+            match! deps.App.Store.Get id with
             | None -> return Errors.timepointNotFound
-            | Some id ->
-                match! deps.App.Store.Get id with
-                | None -> return Errors.timepointNotFound
-                | Some first ->
-                    let clock = Stopwatch.StartNew()
-                    Sse.start ctx
-                    let progress = Sse.Progress(expectedSteps first.GenerateImage)
-                    let! opened = Sse.send ctx (Sse.start' first.Query first.Id)
-                    let mutable alive = opened
-                    let mutable seq = 0L
-                    let mutable finished = false
-                    let mutable lastBeat = clock.Elapsed
+            | Some first ->
+                let clock = Stopwatch.StartNew()
+                Sse.start ctx
+                let progress = Sse.Progress(expectedSteps first.GenerateImage)
+                let! opened = Sse.send ctx (Sse.start' first.Query first.Id)
+                let mutable alive = opened
+                let mutable seq = 0L
+                let mutable finished = false
+                let mutable lastBeat = clock.Elapsed
 
-                    while alive && not finished && clock.Elapsed < followLimit do
-                        let! current = deps.App.Store.Get id
-                        let! logs = deps.App.Store.Logs id seq
+                while alive && not finished && clock.Elapsed < followLimit do
+                    let! current = deps.App.Store.Get id
+                    let! logs = deps.App.Store.Logs id seq
 
-                        for l in logs do
-                            seq <- max seq l.Seq
+                    for l in logs do
+                        seq <- max seq l.Seq
 
-                            match Sse.ofLog progress l with
-                            | Some m when alive ->
-                                let! sent = Sse.send ctx m
-                                alive <- sent
-                            | _ -> ()
+                        match Sse.ofLog progress l with
+                        | Some m when alive ->
+                            let! sent = Sse.send ctx m
+                            alive <- sent
+                        | _ -> ()
 
-                        match current with
-                        | None ->
-                            let! _ = Sse.send ctx (Sse.error progress.Current "The timepoint was deleted")
-                            finished <- true
-                        | Some t when TimepointStatus.isFinal t.Status ->
-                            let! _ = Sse.send ctx (Sse.done' t clock.ElapsedMilliseconds)
-                            finished <- true
-                        | Some _ ->
-                            if clock.Elapsed - lastBeat > TimeSpan.FromSeconds Sse.heartbeatSeconds then
-                                let! ok = Sse.heartbeat ctx
-                                alive <- ok
-                                lastBeat <- clock.Elapsed
+                    match current with
+                    | None ->
+                        let! _ = Sse.send ctx (Sse.error progress.Current "The timepoint was deleted")
+                        finished <- true
+                    | Some t when TimepointStatus.isFinal t.Status ->
+                        let! _ = Sse.send ctx (Sse.done' t clock.ElapsedMilliseconds)
+                        finished <- true
+                    | Some _ ->
+                        if clock.Elapsed - lastBeat > TimeSpan.FromSeconds Sse.heartbeatSeconds then
+                            let! ok = Sse.heartbeat ctx
+                            alive <- ok
+                            lastBeat <- clock.Elapsed
 
-                            do! Task.Delay(200)
+                        do! Task.Delay(200)
 
-                    if alive && not finished then
-                        let! _ = Sse.send ctx (Sse.error progress.Current "Timed out waiting for the generation")
-                        ()
+                if alive && not finished then
+                    let! _ = Sse.send ctx (Sse.error progress.Current "Timed out waiting for the generation")
+                    ()
 
-                    return Results.Empty
-        }
+                return Results.Empty
+    }

@@ -11,58 +11,68 @@ module TemporalHandlers =
     /// POST /api/v1/temporal/{id}/next and /prior.
     let navigate (direction: Direction) (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
         ctx
-        |> Http.bindJson Dto.navigate (fun body ->
-            task {
-                match Dto.id (Http.route "id" ctx) with
-                | None -> return Http.notFound "Source timepoint not found"
-                | Some id ->
-                    let response (source: Timepoint) (target: Timepoint) =
-                        AppWire.navigation source target direction body.Units body.Unit
+        |> Http.bindJson Dto.navigate (fun body -> task {
+            match Dto.id (Http.route "id" ctx) with
+            | None -> return Http.notFound "Source timepoint not found"
+            | Some id ->
+                let response (source: Timepoint) (target: Timepoint) =
+                    AppWire.navigation source target direction body.Units body.Unit
 
-                    if body.Background then
-                        match! Navigation.enqueue deps.App id direction body.Units body.Unit with
-                        | Error e -> return Errors.ofApp e
-                        | Ok target ->
-                            let! source = deps.App.Store.Get id
+                if body.Background then
+                    match! Navigation.enqueue deps.App id direction body.Units body.Unit with
+                    | Error e -> return Errors.ofApp e
+                    | Ok target ->
+                        let! source = deps.App.Store.Get id
 
-                            match source with
-                            | Some s -> return Http.ok (response s { target with Point = None })
-                            | None -> return Http.notFound "Source timepoint not found"
-                    else
-                        let! outcome =
-                            Navigation.run deps.App (fun _ -> Task.CompletedTask) id direction body.Units body.Unit deps.Stopping
+                        match source with
+                        | Some s -> return Http.ok (response s { target with Point = None })
+                        | None -> return Http.notFound "Source timepoint not found"
+                else
+                    let! outcome =
+                        Navigation.run
+                            deps.App
+                            (fun _ -> Task.CompletedTask)
+                            id
+                            direction
+                            body.Units
+                            body.Unit
+                            deps.Stopping
 
-                        match outcome with
-                        | Error e -> return Errors.ofApp e
-                        | Ok o -> return Http.ok (response o.Source o.Target)
-            })
+                    match outcome with
+                    | Error e -> return Errors.ofApp e
+                    | Ok o -> return Http.ok (response o.Source o.Target)
+        })
 
     /// GET /api/v1/temporal/{id}/sequence?direction&limit
-    let sequence (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
-        task {
-            let parsed =
-                validation {
-                    let! side =
-                        match Http.query "direction" ctx with
-                        | None -> Ok Sequence.Side.Both
-                        | Some s ->
-                            Sequence.parseSide s
-                            |> Result.requireSome [ { Path = "direction"; Message = "must be prior, next or both" } ]
-                    and! limit = Dto.intParam "limit" 10 1 50 (Http.query "limit" ctx)
+    let sequence (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
+        let parsed = validation {
+            let! side =
+                match Http.query "direction" ctx with
+                | None -> Ok Sequence.Side.Both
+                | Some s ->
+                    Sequence.parseSide s
+                    |> Result.requireSome [
+                        {
+                            Path = "direction"
+                            Message = "must be prior, next or both"
+                        }
+                    ]
 
-                    return side, limit
-                }
+            and! limit = Dto.intParam "limit" 10 1 50 (Http.query "limit" ctx)
 
-            match parsed with
-            | Error errors -> return Http.unprocessable "Invalid query parameters" errors
-            | Ok(side, limit) ->
-                match Dto.id (Http.route "id" ctx) with
-                | None -> return Errors.timepointNotFound
-                | Some id ->
-                    match! deps.App.Store.Get id with
-                    | None -> return Errors.timepointNotFound
-                    | Some center ->
-                        let! view = Sequence.load deps.App.Store side limit center
-
-                        return Http.ok (AppWire.sequence view)
+            return side, limit
         }
+
+        match parsed with
+        | Error errors -> return Http.unprocessable "Invalid query parameters" errors
+        | Ok(side, limit) ->
+            match Dto.id (Http.route "id" ctx) with
+            | None -> return Errors.timepointNotFound
+            | Some id ->
+                match! deps.App.Store.Get id with
+                | None -> return Errors.timepointNotFound
+                | Some center ->
+                    let! view = Sequence.load deps.App.Store side limit center
+
+                    return Http.ok (AppWire.sequence view)
+    }

@@ -13,140 +13,147 @@ module UiHandlers =
         Results.Text(Layout.render node, "text/html; charset=utf-8", Text.Encoding.UTF8, status)
 
     let private message (deps: ApiDeps) status (title: string) (text: string) =
-        html status (Layout.page title deps.Engine.IsOffline [ h1 [] [ str title ]; p [] [ str text ]; a [ _href "/" ] [ str "Home" ] ])
+        html
+            status
+            (Layout.page title deps.Engine.IsOffline [
+                h1 [] [ str title ]
+                p [] [ str text ]
+                a [ _href "/" ] [ str "Home" ]
+            ])
 
-    let private listing (deps: ApiDeps) (ctx: HttpContext) (error: string option) (status: int) =
-        task {
-            let page =
-                match Dto.intParam "page" 1 1 1_000_000 (Http.query "page" ctx) with
-                | Ok p -> p
-                | Error _ -> 1
+    let private listing (deps: ApiDeps) (ctx: HttpContext) (error: string option) (status: int) = task {
+        let page =
+            match Dto.intParam "page" 1 1 1_000_000 (Http.query "page" ctx) with
+            | Ok p -> p
+            | Error _ -> 1
 
-            let search =
-                match Dto.searchParam (Http.query "q" ctx) with
-                | Ok s -> s
-                | Error _ -> None
+        let search =
+            match Dto.searchParam (Http.query "q" ctx) with
+            | Ok s -> s
+            | Error _ -> None
 
-            let! result =
-                deps.App.Store.List
-                    { Page = page
-                      PageSize = 12
-                      Status = None
-                      Search = search }
+        let! result =
+            deps.App.Store.List {
+                Page = page
+                PageSize = 12
+                Status = None
+                Search = search
+            }
 
-            return html status (HomeView.page deps.Engine.IsOffline search result error)
-        }
+        return html status (HomeView.page deps.Engine.IsOffline search result error)
+    }
 
     /// GET /
     let home (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = listing deps ctx None 200
 
-    let private form (ctx: HttpContext) =
-        task {
-            if not ctx.Request.HasFormContentType then
-                return None
-            else
-                try
-                    let! f = ctx.Request.ReadFormAsync(ctx.RequestAborted)
-                    return Some f
-                with
-                | :? InvalidOperationException
-                | :? IO.InvalidDataException -> return None
-        }
+    let private form (ctx: HttpContext) = task {
+        if not ctx.Request.HasFormContentType then
+            return None
+        else
+            try
+                let! f = ctx.Request.ReadFormAsync(ctx.RequestAborted)
+                return Some f
+            with
+            | :? InvalidOperationException
+            | :? IO.InvalidDataException -> return None
+    }
 
     /// POST /ui/generate — generates now, then opens the scene.
-    let generate (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
-        task {
-            match! form ctx with
-            | None -> return message deps 415 "Unsupported form" "Submit the form from the home page."
-            | Some f ->
-                let query = string f["query"]
-                let image = string f["generate_image"] = "true"
+    let generate (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
+        match! form ctx with
+        | None -> return message deps 415 "Unsupported form" "Submit the form from the home page."
+        | Some f ->
+            let query = string f["query"]
+            let image = string f["generate_image"] = "true"
 
-                match Dto.query "query" (Text.Json.JsonDocument.Parse(Text.Json.JsonSerializer.Serialize query).RootElement) with
-                | Error errors ->
-                    let text = errors |> List.map DecodeError.describe |> String.concat "; "
-                    return! listing deps ctx (Some $"Please check the query: {text}") 422
-                | Ok q ->
-                    let! t = Generation.runNow deps.App (fun _ -> Task.CompletedTask) q image deps.Stopping
-                    return Results.Redirect($"/t/{t.Slug}", false)
-        }
+            match
+                Dto.query "query" (Text.Json.JsonDocument.Parse(Text.Json.JsonSerializer.Serialize query).RootElement)
+            with
+            | Error errors ->
+                let text = errors |> List.map DecodeError.describe |> String.concat "; "
+                return! listing deps ctx (Some $"Please check the query: {text}") 422
+            | Ok q ->
+                let! t = Generation.runNow deps.App (fun _ -> Task.CompletedTask) q image deps.Stopping
+                return Results.Redirect($"/t/{t.Slug}", false)
+    }
 
     let private bySlug (deps: ApiDeps) (ctx: HttpContext) =
         let slug = Http.route "slug" ctx
-        if slug.Length > 200 then Task.FromResult None else deps.App.Store.GetBySlug slug
+
+        if slug.Length > 200 then
+            Task.FromResult None
+        else
+            deps.App.Store.GetBySlug slug
 
     /// GET /t/{slug}
-    let scene (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
-        task {
-            match! bySlug deps ctx with
-            | None -> return message deps 404 "Scene not found" "No scene has this address."
-            | Some t ->
-                let! logs = deps.App.Store.Logs t.Id 0L
-                let! seq = Sequence.load deps.App.Store Sequence.Side.Both 10 t
-                return html 200 (SceneView.page deps.Engine.IsOffline t logs seq)
-        }
+    let scene (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
+        match! bySlug deps ctx with
+        | None -> return message deps 404 "Scene not found" "No scene has this address."
+        | Some t ->
+            let! logs = deps.App.Store.Logs t.Id 0L
+            let! seq = Sequence.load deps.App.Store Sequence.Side.Both 10 t
+            return html 200 (SceneView.page deps.Engine.IsOffline t logs seq)
+    }
 
     /// GET /t/{slug}/card.svg
-    let card (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
-        task {
-            match! bySlug deps ctx with
-            | None -> return Http.notFound "Timepoint not found"
-            | Some t ->
-                let bytes, mime = deps.SceneCard t
-                return Results.Bytes(bytes, mime)
-        }
+    let card (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
+        match! bySlug deps ctx with
+        | None -> return Http.notFound "Timepoint not found"
+        | Some t ->
+            let bytes, mime = deps.SceneCard t
+            return Results.Bytes(bytes, mime)
+    }
 
     /// POST /t/{slug}/travel — navigates now, then opens the new scene.
-    let travel (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
-        task {
-            match! bySlug deps ctx with
-            | None -> return message deps 404 "Scene not found" "No scene has this address."
-            | Some t ->
-                match! form ctx with
-                | None -> return message deps 415 "Unsupported form" "Submit the travel form from the scene page."
-                | Some f ->
-                    let direction =
-                        match string f["direction"] with
-                        | "prior" -> Some Direction.Prior
-                        | "next" -> Some Direction.Next
-                        | _ -> None
+    let travel (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
+        match! bySlug deps ctx with
+        | None -> return message deps 404 "Scene not found" "No scene has this address."
+        | Some t ->
+            match! form ctx with
+            | None -> return message deps 415 "Unsupported form" "Submit the travel form from the scene page."
+            | Some f ->
+                let direction =
+                    match string f["direction"] with
+                    | "prior" -> Some Direction.Prior
+                    | "next" -> Some Direction.Next
+                    | _ -> None
 
-                    let units =
-                        match Int32.TryParse(string f["units"]) with
-                        | true, n when n >= 1 && n <= 365 -> Some n
-                        | _ -> None
+                let units =
+                    match Int32.TryParse(string f["units"]) with
+                    | true, n when n >= 1 && n <= 365 -> Some n
+                    | _ -> None
 
-                    match direction, units, TimeUnit.parse (string f["unit"]) with
-                    | Some d, Some n, Ok u ->
-                        match! Navigation.run deps.App (fun _ -> Task.CompletedTask) t.Id d n u deps.Stopping with
-                        | Ok o -> return Results.Redirect($"/t/{o.Target.Slug}", false)
-                        | Error e ->
-                            let text =
-                                match e with
-                                | AppError.Temporal te -> TemporalError.describe te
-                                | AppError.NotCompleted _ -> "Only completed scenes can be travelled from."
-                                | AppError.NotFound w -> $"{w} not found."
-                                | AppError.NoDate _ -> "This scene has no date."
+                match direction, units, TimeUnit.parse (string f["unit"]) with
+                | Some d, Some n, Ok u ->
+                    match! Navigation.run deps.App (fun _ -> Task.CompletedTask) t.Id d n u deps.Stopping with
+                    | Ok o -> return Results.Redirect($"/t/{o.Target.Slug}", false)
+                    | Error e ->
+                        let text =
+                            match e with
+                            | AppError.Temporal te -> TemporalError.describe te
+                            | AppError.NotCompleted _ -> "Only completed scenes can be travelled from."
+                            | AppError.NotFound w -> $"{w} not found."
+                            | AppError.NoDate _ -> "This scene has no date."
 
-                            return message deps 422 "Cannot travel" text
-                    | _ -> return message deps 422 "Cannot travel" "Choose prior or next, 1–365 units and a unit."
-        }
+                        return message deps 422 "Cannot travel" text
+                | _ -> return message deps 422 "Cannot travel" "Choose prior or next, 1–365 units and a unit."
+    }
 
     /// POST /t/{slug}/delete
-    let delete (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
-        task {
-            match! bySlug deps ctx with
-            | None -> return message deps 404 "Scene not found" "No scene has this address."
-            | Some t ->
-                let! _ = deps.App.Store.Delete t.Id
-                return Results.Redirect("/", false)
-        }
+    let delete (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
+        match! bySlug deps ctx with
+        | None -> return message deps 404 "Scene not found" "No scene has this address."
+        | Some t ->
+            let! _ = deps.App.Store.Delete t.Id
+            return Results.Redirect("/", false)
+    }
 
     /// The UI routes (excluded from the OpenAPI document).
-    let routes (deps: ApiDeps) : (string * string * (HttpContext -> Task<IResult>)) list =
-        [ "GET", "/", home deps
-          "POST", "/ui/generate", generate deps
-          "GET", "/t/{slug}", scene deps
-          "GET", "/t/{slug}/card.svg", card deps
-          "POST", "/t/{slug}/travel", travel deps
-          "POST", "/t/{slug}/delete", delete deps ]
+    let routes (deps: ApiDeps) : (string * string * (HttpContext -> Task<IResult>)) list = [
+        "GET", "/", home deps
+        "POST", "/ui/generate", generate deps
+        "GET", "/t/{slug}", scene deps
+        "GET", "/t/{slug}/card.svg", card deps
+        "POST", "/t/{slug}/travel", travel deps
+        "POST", "/t/{slug}/delete", delete deps
+    ]

@@ -34,19 +34,21 @@ module Http =
     /// An application/problem+json result with a human detail and optional field errors.
     let problem (status: int) (title: string) (detail: string) (errors: DecodeError list) : IResult =
         let body =
-            Encode.obj
-                [ "type", Encode.string $"https://httpstatuses.io/{status}"
-                  "title", Encode.string title
-                  "status", Encode.int status
-                  "detail", Encode.string detail
-                  if not (List.isEmpty errors) then
-                      "errors",
-                      Encode.list
-                          (fun (e: DecodeError) ->
-                              Encode.obj
-                                  [ "field", Encode.string (if e.Path = "" then "body" else e.Path)
-                                    "message", Encode.string e.Message ])
-                          errors ]
+            Encode.obj [
+                "type", Encode.string $"https://httpstatuses.io/{status}"
+                "title", Encode.string title
+                "status", Encode.int status
+                "detail", Encode.string detail
+                if not (List.isEmpty errors) then
+                    "errors",
+                    Encode.list
+                        (fun (e: DecodeError) ->
+                            Encode.obj [
+                                "field", Encode.string (if e.Path = "" then "body" else e.Path)
+                                "message", Encode.string e.Message
+                            ])
+                        errors
+            ]
 
         Results.Text(Encode.toString body, "application/problem+json; charset=utf-8", Encoding.UTF8, status)
 
@@ -57,7 +59,8 @@ module Http =
     let badRequest detail = problem 400 "Bad Request" detail []
 
     /// 422 with field errors.
-    let unprocessable detail errors = problem 422 "Unprocessable Entity" detail errors
+    let unprocessable detail errors =
+        problem 422 "Unprocessable Entity" detail errors
 
     /// The problem for a request that could not be read.
     let ofRequestError =
@@ -65,10 +68,13 @@ module Http =
         | RequestError.UnsupportedMediaType ct ->
             problem 415 "Unsupported Media Type" $"Send the body as application/json (got \"{String.truncate 80 ct}\")." []
         | RequestError.TooLarge limit -> problem 413 "Payload Too Large" $"The body is larger than {limit} bytes." []
-        | RequestError.MalformedJson m -> problem 400 "Bad Request" $"The body is not valid JSON: {String.truncate 200 m}" []
+        | RequestError.MalformedJson m ->
+            problem 400 "Bad Request" $"The body is not valid JSON: {String.truncate 200 m}" []
         | RequestError.NotAnObject -> unprocessable "The body must be a JSON object." []
         | RequestError.Invalid errors ->
-            let first = errors |> List.truncate 3 |> List.map DecodeError.describe |> String.concat "; "
+            let first =
+                errors |> List.truncate 3 |> List.map DecodeError.describe |> String.concat "; "
+
             unprocessable $"The request is invalid: {first}" errors
 
     let private isJson (ct: string) =
@@ -77,62 +83,61 @@ module Http =
         || ct.Contains("+json", StringComparison.OrdinalIgnoreCase)
 
     /// Reads the body as a JSON object within the size limit; an empty body is an empty object.
-    let readObject (ctx: HttpContext) : Task<Result<JsonElement, RequestError>> =
-        task {
-            let ct = ctx.Request.ContentType |> Option.ofObj |> Option.defaultValue ""
-            let declared = ctx.Request.ContentLength
+    let readObject (ctx: HttpContext) : Task<Result<JsonElement, RequestError>> = task {
+        let ct = ctx.Request.ContentType |> Option.ofObj |> Option.defaultValue ""
+        let declared = ctx.Request.ContentLength
 
-            if not (isJson ct) then
-                return Error(RequestError.UnsupportedMediaType ct)
-            elif declared.HasValue && declared.Value > maxBodyBytes then
-                return Error(RequestError.TooLarge maxBodyBytes)
-            else
-                use buffer = new MemoryStream()
-                let chunk = Array.zeroCreate<byte> 8192
-                let mutable reading = true
-                let mutable tooLarge = false
+        if not (isJson ct) then
+            return Error(RequestError.UnsupportedMediaType ct)
+        elif declared.HasValue && declared.Value > maxBodyBytes then
+            return Error(RequestError.TooLarge maxBodyBytes)
+        else
+            use buffer = new MemoryStream()
+            let chunk = Array.zeroCreate<byte> 8192
+            let mutable reading = true
+            let mutable tooLarge = false
 
-                while reading do
-                    let! n = ctx.Request.Body.ReadAsync(chunk, 0, chunk.Length, ctx.RequestAborted)
+            while reading do
+                let! n = ctx.Request.Body.ReadAsync(chunk, 0, chunk.Length, ctx.RequestAborted)
 
-                    if n = 0 then
-                        reading <- false
-                    elif buffer.Length + int64 n > maxBodyBytes then
-                        tooLarge <- true
-                        reading <- false
-                    else
-                        buffer.Write(chunk, 0, n)
-
-                if tooLarge then
-                    return Error(RequestError.TooLarge maxBodyBytes)
-                elif buffer.Length = 0L then
-                    use doc = JsonDocument.Parse "{}"
-                    return Ok(doc.RootElement.Clone())
+                if n = 0 then
+                    reading <- false
+                elif buffer.Length + int64 n > maxBodyBytes then
+                    tooLarge <- true
+                    reading <- false
                 else
-                    try
-                        let options = JsonDocumentOptions(MaxDepth = 32)
-                        use doc = JsonDocument.Parse(ReadOnlyMemory(buffer.GetBuffer(), 0, int buffer.Length), options)
+                    buffer.Write(chunk, 0, n)
 
-                        if doc.RootElement.ValueKind = JsonValueKind.Object then
-                            return Ok(doc.RootElement.Clone())
-                        else
-                            return Error RequestError.NotAnObject
-                    with
-                    | :? JsonException as e -> return Error(RequestError.MalformedJson e.Message)
-                    | :? ArgumentException as e -> return Error(RequestError.MalformedJson e.Message)
-                    | :? DecoderFallbackException as e -> return Error(RequestError.MalformedJson e.Message)
-        }
+            if tooLarge then
+                return Error(RequestError.TooLarge maxBodyBytes)
+            elif buffer.Length = 0L then
+                use doc = JsonDocument.Parse "{}"
+                return Ok(doc.RootElement.Clone())
+            else
+                try
+                    let options = JsonDocumentOptions(MaxDepth = 32)
+
+                    use doc =
+                        JsonDocument.Parse(ReadOnlyMemory(buffer.GetBuffer(), 0, int buffer.Length), options)
+
+                    if doc.RootElement.ValueKind = JsonValueKind.Object then
+                        return Ok(doc.RootElement.Clone())
+                    else
+                        return Error RequestError.NotAnObject
+                with
+                | :? JsonException as e -> return Error(RequestError.MalformedJson e.Message)
+                | :? ArgumentException as e -> return Error(RequestError.MalformedJson e.Message)
+    }
 
     /// Reads and decodes the body, then hands the typed value to the handler; errors become problems.
-    let bindJson (decoder: Decoder<'T>) (handler: 'T -> Task<IResult>) (ctx: HttpContext) : Task<IResult> =
-        task {
-            match! readObject ctx with
-            | Error e -> return ofRequestError e
-            | Ok el ->
-                match decoder "" el with
-                | Error errors -> return ofRequestError (RequestError.Invalid errors)
-                | Ok value -> return! handler value
-        }
+    let bindJson (decoder: Decoder<'T>) (handler: 'T -> Task<IResult>) (ctx: HttpContext) : Task<IResult> = task {
+        match! readObject ctx with
+        | Error e -> return ofRequestError e
+        | Ok el ->
+            match decoder "" el with
+            | Error errors -> return ofRequestError (RequestError.Invalid errors)
+            | Ok value -> return! handler value
+    }
 
     /// A query-string value, when present and not blank.
     let query (name: string) (ctx: HttpContext) =

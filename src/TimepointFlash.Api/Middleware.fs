@@ -14,18 +14,24 @@ module Middleware =
     let private validId (s: string) =
         not (String.IsNullOrWhiteSpace s)
         && s.Length <= 64
-        && s |> Seq.forall (fun c -> Char.IsAsciiLetterOrDigit c || c = '-' || c = '_' || c = '.')
+        && s
+           |> Seq.forall (fun c -> Char.IsAsciiLetterOrDigit c || c = '-' || c = '_' || c = '.')
 
     /// Echoes a caller's X-Request-Id (or makes one), and opens a logging scope with it.
-    let requestId (logger: ILogger) (ctx: HttpContext) (next: RequestDelegate) : Task =
-        task {
-            let incoming = string ctx.Request.Headers[requestIdHeader]
-            let id = if validId incoming then incoming else Guid.NewGuid().ToString("n")
-            ctx.TraceIdentifier <- id
-            ctx.Response.Headers[requestIdHeader] <- id
-            use _ = logger.BeginScope("RequestId:{RequestId}", id)
-            do! next.Invoke ctx
-        }
+    let requestId (logger: ILogger) (ctx: HttpContext) (next: RequestDelegate) : Task = task {
+        let incoming = string ctx.Request.Headers[requestIdHeader]
+
+        let id =
+            if validId incoming then
+                incoming
+            else
+                Guid.NewGuid().ToString("n")
+
+        ctx.TraceIdentifier <- id
+        ctx.Response.Headers[requestIdHeader] <- id
+        use _ = logger.BeginScope("RequestId:{RequestId}", id)
+        do! next.Invoke ctx
+    }
 
     /// Requires one of the configured keys (X-API-Key or Bearer) on writes under /api when keys are configured.
     let apiKeys (keys: Set<string>) (ctx: HttpContext) (next: RequestDelegate) : Task =
@@ -35,7 +41,11 @@ module Middleware =
             || HttpMethods.IsPatch ctx.Request.Method
             || HttpMethods.IsDelete ctx.Request.Method
 
-        if keys.IsEmpty || not isWrite || not (ctx.Request.Path.StartsWithSegments(PathString "/api")) then
+        if
+            keys.IsEmpty
+            || not isWrite
+            || not (ctx.Request.Path.StartsWithSegments(PathString "/api"))
+        then
             next.Invoke ctx
         else
             let header = string ctx.Request.Headers["X-API-Key"]
@@ -56,21 +66,29 @@ module Middleware =
                     .ExecuteAsync(ctx)
 
     /// Turns an unexpected exception into a 500 problem without internals, and a client disconnect into nothing.
-    let errors (logger: ILogger) (ctx: HttpContext) (next: RequestDelegate) : Task =
-        task {
-            try
-                do! next.Invoke ctx
-            with
-            | :? OperationCanceledException when ctx.RequestAborted.IsCancellationRequested -> ()
-            | :? BadHttpRequestException as e when not ctx.Response.HasStarted ->
-                let status = if e.StatusCode = 413 then 413 else 400
-                let detail = if status = 413 then "The body is too large." else "The request could not be read."
-                do! (Http.problem status (if status = 413 then "Payload Too Large" else "Bad Request") detail []).ExecuteAsync ctx
-            | e ->
-                logger.LogError(e, "Unhandled error for {Method} {Path}", ctx.Request.Method, ctx.Request.Path)
+    let errors (logger: ILogger) (ctx: HttpContext) (next: RequestDelegate) : Task = task {
+        try
+            do! next.Invoke ctx
+        with
+        | :? OperationCanceledException when ctx.RequestAborted.IsCancellationRequested -> ()
+        | :? BadHttpRequestException as e when not ctx.Response.HasStarted ->
+            let status = if e.StatusCode = 413 then 413 else 400
 
-                if not ctx.Response.HasStarted then
-                    do!
-                        (Http.problem 500 "Internal Server Error" $"Something went wrong (request {ctx.TraceIdentifier})." [])
-                            .ExecuteAsync(ctx)
-        }
+            let detail =
+                if status = 413 then
+                    "The body is too large."
+                else
+                    "The request could not be read."
+
+            do!
+                (Http.problem status (if status = 413 then "Payload Too Large" else "Bad Request") detail [])
+                    .ExecuteAsync
+                    ctx
+        | e ->
+            logger.LogError(e, "Unhandled error for {Method} {Path}", ctx.Request.Method, ctx.Request.Path)
+
+            if not ctx.Response.HasStarted then
+                do!
+                    (Http.problem 500 "Internal Server Error" $"Something went wrong (request {ctx.TraceIdentifier})." [])
+                        .ExecuteAsync(ctx)
+    }

@@ -12,24 +12,26 @@ open TimepointFlash
 [<RequireQualifiedAccess>]
 module Sse =
     /// One message of a stream.
-    type Message =
-        { Event: string
-          Step: string option
-          Data: JsonNode
-          Progress: int
-          Error: string option }
+    type Message = {
+        Event: string
+        Step: string option
+        Data: JsonNode
+        Progress: int
+        Error: string option
+    }
 
     /// Seconds between keep-alive comments while a step runs.
     let heartbeatSeconds = 10.0
 
     /// The message's JSON envelope (all keys always present, in this order).
     let envelope (m: Message) =
-        Encode.obj
-            [ "event", Encode.string m.Event
-              "step", Encode.opt Encode.string m.Step
-              "data", m.Data
-              "progress", Encode.int m.Progress
-              "error", Encode.opt Encode.string m.Error ]
+        Encode.obj [
+            "event", Encode.string m.Event
+            "step", Encode.opt Encode.string m.Step
+            "data", m.Data
+            "progress", Encode.int m.Progress
+            "error", Encode.opt Encode.string m.Error
+        ]
 
     /// The wire text of a message: one data line and a blank line.
     let frame (m: Message) =
@@ -43,21 +45,20 @@ module Sse =
         ctx.Response.Headers["X-Accel-Buffering"] <- "no"
 
     /// Writes text and flushes; false once the client has gone.
-    let write (ctx: HttpContext) (text: string) : Task<bool> =
-        task {
-            if ctx.RequestAborted.IsCancellationRequested then
-                return false
-            else
-                try
-                    let bytes = Encoding.UTF8.GetBytes text
-                    do! ctx.Response.Body.WriteAsync(bytes, 0, bytes.Length, ctx.RequestAborted)
-                    do! ctx.Response.Body.FlushAsync(ctx.RequestAborted)
-                    return true
-                with
-                | :? OperationCanceledException
-                | :? ObjectDisposedException
-                | :? IO.IOException -> return false
-        }
+    let write (ctx: HttpContext) (text: string) : Task<bool> = task {
+        if ctx.RequestAborted.IsCancellationRequested then
+            return false
+        else
+            try
+                let bytes = Encoding.UTF8.GetBytes text
+                do! ctx.Response.Body.WriteAsync(bytes, 0, bytes.Length, ctx.RequestAborted)
+                do! ctx.Response.Body.FlushAsync(ctx.RequestAborted)
+                return true
+            with
+            | :? OperationCanceledException
+            | :? ObjectDisposedException
+            | :? IO.IOException -> return false
+    }
 
     /// Writes one message.
     let send ctx (m: Message) = write ctx (frame m)
@@ -82,99 +83,108 @@ module Sse =
         match e with
         | StepEvent.Started _ -> None
         | StepEvent.Completed(step, r) ->
-            Some
-                { Event = "step_complete"
-                  Step = Some(Step.name step)
-                  Data =
-                    Encode.obj
-                        [ "latency_ms", Encode.int64 r.LatencyMs
-                          "model_used", Encode.string r.Model
-                          "provider", Encode.string r.Provider
-                          "input_tokens", Encode.int r.Usage.Input
-                          "output_tokens", Encode.int r.Usage.Output
-                          "attempts", Encode.int r.Attempts ]
-                  Progress = progress.Step()
-                  Error = None }
+            Some {
+                Event = "step_complete"
+                Step = Some(Step.name step)
+                Data =
+                    Encode.obj [
+                        "latency_ms", Encode.int64 r.LatencyMs
+                        "model_used", Encode.string r.Model
+                        "provider", Encode.string r.Provider
+                        "input_tokens", Encode.int r.Usage.Input
+                        "output_tokens", Encode.int r.Usage.Output
+                        "attempts", Encode.int r.Attempts
+                    ]
+                Progress = progress.Step()
+                Error = None
+            }
         | StepEvent.Failed(step, message) ->
-            Some
-                { Event = "step_error"
-                  Step = Some(Step.name step)
-                  Data = Encode.nil
-                  Progress = progress.Step()
-                  Error = Some message }
+            Some {
+                Event = "step_error"
+                Step = Some(Step.name step)
+                Data = Encode.nil
+                Progress = progress.Step()
+                Error = Some message
+            }
 
     /// The message for a stored step log (followers replay these).
     let ofLog (progress: Progress) (l: StepLog) =
         match l.Status with
         | StepLogStatus.Started -> None
         | StepLogStatus.Completed ->
-            Some
-                { Event = "step_complete"
-                  Step = Some(Step.name l.Step)
-                  Data =
-                    Encode.obj
-                        [ "latency_ms", Encode.opt Encode.int64 l.LatencyMs
-                          "model_used", Encode.opt Encode.string l.Model
-                          "provider", Encode.opt Encode.string l.Provider
-                          "input_tokens", Encode.opt (fun (u: TokenUsage) -> Encode.int u.Input) l.Usage
-                          "output_tokens", Encode.opt (fun (u: TokenUsage) -> Encode.int u.Output) l.Usage ]
-                  Progress = progress.Step()
-                  Error = None }
+            Some {
+                Event = "step_complete"
+                Step = Some(Step.name l.Step)
+                Data =
+                    Encode.obj [
+                        "latency_ms", Encode.opt Encode.int64 l.LatencyMs
+                        "model_used", Encode.opt Encode.string l.Model
+                        "provider", Encode.opt Encode.string l.Provider
+                        "input_tokens", Encode.opt (fun (u: TokenUsage) -> Encode.int u.Input) l.Usage
+                        "output_tokens", Encode.opt (fun (u: TokenUsage) -> Encode.int u.Output) l.Usage
+                    ]
+                Progress = progress.Step()
+                Error = None
+            }
         | StepLogStatus.Failed ->
-            Some
-                { Event = "step_error"
-                  Step = Some(Step.name l.Step)
-                  Data = Encode.nil
-                  Progress = progress.Step()
-                  Error = l.Error }
+            Some {
+                Event = "step_error"
+                Step = Some(Step.name l.Step)
+                Data = Encode.nil
+                Progress = progress.Step()
+                Error = l.Error
+            }
 
     /// The closing message for a saved timepoint.
-    let done' (t: Timepoint) (totalMs: int64) =
-        { Event = "done"
-          Step = Some "complete"
-          Data =
-            Encode.obj
-                [ "timepoint_id", Encode.string (string t.Id)
-                  "slug", Encode.string t.Slug
-                  "status", Encode.string (TimepointStatus.name t.Status)
-                  "year", Encode.opt Encode.int (Timepoint.year t)
-                  "location", Encode.opt Encode.string t.Location
-                  "total_latency_ms", Encode.int64 totalMs
-                  "has_image", Encode.bool t.HasImage
-                  "image_error", Encode.opt Encode.string t.ImageError
-                  "error", Encode.opt (GenerationError.describe >> Encode.string) t.Error
-                  "suggested_query", t.Error |> Option.bind (fun e -> e.SuggestedQuery) |> Encode.opt Encode.string
-                  "saved", Encode.bool true ]
-          Progress = 100
-          Error = None }
+    let done' (t: Timepoint) (totalMs: int64) = {
+        Event = "done"
+        Step = Some "complete"
+        Data =
+            Encode.obj [
+                "timepoint_id", Encode.string (string t.Id)
+                "slug", Encode.string t.Slug
+                "status", Encode.string (TimepointStatus.name t.Status)
+                "year", Encode.opt Encode.int (Timepoint.year t)
+                "location", Encode.opt Encode.string t.Location
+                "total_latency_ms", Encode.int64 totalMs
+                "has_image", Encode.bool t.HasImage
+                "image_error", Encode.opt Encode.string t.ImageError
+                "error", Encode.opt (GenerationError.describe >> Encode.string) t.Error
+                "suggested_query", t.Error |> Option.bind (fun e -> e.SuggestedQuery) |> Encode.opt Encode.string
+                "saved", Encode.bool true
+            ]
+        Progress = 100
+        Error = None
+    }
 
     /// The message for a run that could not finish.
-    let error (progress: int) (message: string) =
-        { Event = "error"
-          Step = None
-          Data = Encode.nil
-          Progress = progress
-          Error = Some message }
+    let error (progress: int) (message: string) = {
+        Event = "error"
+        Step = None
+        Data = Encode.nil
+        Progress = progress
+        Error = Some message
+    }
 
     /// The opening message.
-    let start' (query: string) (id: Guid) =
-        { Event = "start"
-          Step = Some "initialization"
-          Data = Encode.obj [ "query", Encode.string query; "timepoint_id", Encode.string (string id) ]
-          Progress = 0
-          Error = None }
+    let start' (query: string) (id: Guid) = {
+        Event = "start"
+        Step = Some "initialization"
+        Data = Encode.obj [ "query", Encode.string query; "timepoint_id", Encode.string (string id) ]
+        Progress = 0
+        Error = None
+    }
 
     /// Waits for the task, writing heartbeats while it runs; returns false when the client left.
-    let heartbeatsUntil (ctx: HttpContext) (work: Task) : Task<bool> =
-        task {
-            let mutable alive = true
+    let heartbeatsUntil (ctx: HttpContext) (work: Task) : Task<bool> = task {
+        let mutable alive = true
 
-            while alive && not work.IsCompleted do
-                let! _ = Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds heartbeatSeconds))
+        while alive && not work.IsCompleted do
+            let! _ = Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds heartbeatSeconds))
 
-                if not work.IsCompleted then
-                    let! ok = heartbeat ctx
-                    alive <- ok
+            if not work.IsCompleted then
+                let! ok = heartbeat ctx
+                alive <- ok
 
-            return alive
-        }
+        return alive
+    }

@@ -15,7 +15,8 @@ module GraphView =
         | "friendly" -> "#2e7d32"
         | _ -> "#6b6254"
 
-    let private f (x: float) = x.ToString("0.#", CultureInfo.InvariantCulture)
+    let private f (x: float) =
+        x.ToString("0.#", CultureInfo.InvariantCulture)
 
     /// An SVG of the cast and their relationships.
     let svg (cast: CharacterData) (graph: GraphData) =
@@ -36,7 +37,10 @@ module GraphView =
         let edges =
             graph.Relationships
             |> List.choose (fun rel ->
-                match index.TryFind(rel.FromCharacter.ToLowerInvariant()), index.TryFind(rel.ToCharacter.ToLowerInvariant()) with
+                match
+                    index.TryFind(rel.FromCharacter.ToLowerInvariant()),
+                    index.TryFind(rel.ToCharacter.ToLowerInvariant())
+                with
                 | Some(x1, y1), Some(x2, y2) ->
                     Some(
                         tag "line" [
@@ -49,7 +53,8 @@ module GraphView =
                             attr "class" $"edge {rel.TensionLevel}"
                         ] [
                             tag "title" [] [
-                                str $"{rel.FromCharacter} → {rel.ToCharacter}: {rel.RelationshipType} ({rel.TensionLevel})"
+                                str
+                                    $"{rel.FromCharacter} → {rel.ToCharacter}: {rel.RelationshipType} ({rel.TensionLevel})"
                             ]
                         ]
                     )

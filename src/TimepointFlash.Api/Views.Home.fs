@@ -16,9 +16,11 @@ module HomeView =
             ]
             p [ _class "meta" ] [
                 str (
-                    [ t.Point |> Option.map Temporal.format
-                      t.Location
-                      Some(TimepointStatus.name t.Status) ]
+                    [
+                        t.Point |> Option.map Temporal.format
+                        t.Location
+                        Some(TimepointStatus.name t.Status)
+                    ]
                     |> List.choose id
                     |> String.concat " · "
                 )
@@ -27,13 +29,23 @@ module HomeView =
 
     /// The page for a listing (search text, page) with an optional error message.
     let page (offline: bool) (search: string option) (result: Page<Timepoint>) (error: string option) =
-        let pages = int ((result.Total + int64 result.PageSize - 1L) / int64 result.PageSize)
-        let q = search |> Option.map (fun s -> "&q=" + System.Uri.EscapeDataString s) |> Option.defaultValue ""
+        let pages =
+            int ((result.Total + int64 result.PageSize - 1L) / int64 result.PageSize)
+
+        let q =
+            search
+            |> Option.map (fun s -> "&q=" + System.Uri.EscapeDataString s)
+            |> Option.defaultValue ""
 
         Layout.page "Generate a moment in time" offline [
             section [ _class "card"; attr "aria-labelledby" "gen-title" ] [
                 h1 [ _id "gen-title" ] [ str "Step into a moment in time" ]
-                form [ _id "generate-form"; _class "generate"; _method "post"; _action "/ui/generate" ] [
+                form [
+                    _id "generate-form"
+                    _class "generate"
+                    _method "post"
+                    _action "/ui/generate"
+                ] [
                     label [ _for "query" ] [ str "Moment" ]
                     input [
                         _id "query"
@@ -59,7 +71,13 @@ module HomeView =
                 h2 [ _id "recent-title" ] [ str "Recent scenes" ]
                 form [ _method "get"; _action "/"; _class "generate"; attr "role" "search" ] [
                     label [ _for "search" ] [ str "Search" ]
-                    input [ _id "search"; _type "text"; _name "q"; _value (defaultArg search ""); _maxlength "200" ]
+                    input [
+                        _id "search"
+                        _type "text"
+                        _name "q"
+                        _value (defaultArg search "")
+                        _maxlength "200"
+                    ]
                     button [ _type "submit"; _class "secondary" ] [ str "Search" ]
                 ]
                 p [ _class "meta" ] [ str $"{result.Total} scene(s)" ]

@@ -44,10 +44,7 @@ nav.pager{display:flex;gap:1rem}
                         ]
                     yield! content
                 ]
-                footer [ _class "site" ] [
-                    str "TimepointFlash · "
-                    a [ _href "/docs" ] [ str "API docs" ]
-                ]
+                footer [ _class "site" ] [ str "TimepointFlash · "; a [ _href "/docs" ] [ str "API docs" ] ]
             ]
         ]
 

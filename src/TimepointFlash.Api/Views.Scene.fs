@@ -8,19 +8,22 @@ open TimepointFlash
 module SceneView =
     let private opt (label: string) (value: string option) =
         match value with
-        | Some v ->
-            [ dt [] [ str label ]
-              dd [] [ str v ] ]
+        | Some v -> [ dt [] [ str label ]; dd [] [ str v ] ]
         | None -> []
 
     let private listOf (label: string) (items: string list) =
-        if List.isEmpty items then [] else opt label (Some(String.concat ", " items))
+        if List.isEmpty items then
+            []
+        else
+            opt label (Some(String.concat ", " items))
 
     /// "March 15, 44 BCE · Theatre of Pompey, Rome · Late Roman Republic".
     let heading (t: Timepoint) =
-        [ t.Point |> Option.map Temporal.format
-          t.Location
-          t.Point |> Option.bind (fun p -> p.Era) ]
+        [
+            t.Point |> Option.map Temporal.format
+            t.Location
+            t.Point |> Option.bind (fun p -> p.Era)
+        ]
         |> List.choose id
         |> String.concat " · "
 
@@ -39,33 +42,39 @@ module SceneView =
                 yield! listOf "Palette" s.ColorPalette
             ]
             h3 [] [ str "Senses" ]
-            ul [ _class "senses" ] (s.SensoryDetails |> List.map (fun d -> li [] [ strong [] [ str d.Sense ]; str $": {d.Description}" ]))
+            ul
+                [ _class "senses" ]
+                (s.SensoryDetails
+                 |> List.map (fun d -> li [] [ strong [] [ str d.Sense ]; str $": {d.Description}" ]))
         ]
 
     let private characters (cast: CharacterData) =
         section [ _id "characters" ] [
             h2 [] [ str "Characters" ]
-            div [ _class "cards" ] (
-                cast.Characters
-                |> List.map (fun c ->
-                    article [ _class "card character" ] [
-                        h3 [] [ str c.Name ]
-                        p [ _class "meta" ] [ str (CharacterRole.name c.Role) ]
-                        p [] [ str c.Description ]
-                        dl [] [
-                            yield! opt "Clothing" c.Clothing
-                            yield! opt "Action" c.Action
-                            yield! opt "Expression" c.Expression
-                            yield! opt "Age" c.AgeDescription
-                        ]
-                    ])
-            )
+            div
+                [ _class "cards" ]
+                (cast.Characters
+                 |> List.map (fun c ->
+                     article [ _class "card character" ] [
+                         h3 [] [ str c.Name ]
+                         p [ _class "meta" ] [ str (CharacterRole.name c.Role) ]
+                         p [] [ str c.Description ]
+                         dl [] [
+                             yield! opt "Clothing" c.Clothing
+                             yield! opt "Action" c.Action
+                             yield! opt "Expression" c.Expression
+                             yield! opt "Age" c.AgeDescription
+                         ]
+                     ]))
         ]
 
     let private dialog (d: DialogData) =
         section [ _class "card script"; _id "dialog" ] [
             h2 [] [ str "Dialog" ]
-            yield! d.SceneContext |> Option.map (fun c -> p [ _class "meta" ] [ str $"[{c}]" ]) |> Option.toList
+            yield!
+                d.SceneContext
+                |> Option.map (fun c -> p [ _class "meta" ] [ str $"[{c}]" ])
+                |> Option.toList
             yield!
                 d.Lines
                 |> List.map (fun l ->
@@ -113,15 +122,29 @@ module SceneView =
             |> List.map (fun l ->
                 tr [] [
                     td [] [ str (Step.name l.Step) ]
-                    td [] [ str (if l.Status = StepLogStatus.Completed then "ok" else "failed") ]
-                    td [] [ str (l.LatencyMs |> Option.map (fun ms -> $"{ms} ms") |> Option.defaultValue "") ]
+                    td [] [
+                        str (
+                            if l.Status = StepLogStatus.Completed then
+                                "ok"
+                            else
+                                "failed"
+                        )
+                    ]
+                    td [] [
+                        str (l.LatencyMs |> Option.map (fun ms -> $"{ms} ms") |> Option.defaultValue "")
+                    ]
                     td [] [ str (l.Model |> Option.defaultValue "") ]
                 ])
 
         section [ _class "card"; _id "steps" ] [
             h2 [] [ str "Steps" ]
             table [ _class "steps" ] [
-                tr [] [ th [] [ str "Step" ]; th [] [ str "Result" ]; th [] [ str "Time" ]; th [] [ str "Model" ] ]
+                tr [] [
+                    th [] [ str "Step" ]
+                    th [] [ str "Result" ]
+                    th [] [ str "Time" ]
+                    th [] [ str "Model" ]
+                ]
                 yield! rows
             ]
         ]
@@ -130,7 +153,11 @@ module SceneView =
         let link (x: Timepoint) =
             a [ _href $"/t/{x.Slug}" ] [ str (x.Point |> Option.map Temporal.format |> Option.defaultValue x.Query) ]
 
-        nav [ _class "strip"; _id "sequence"; attr "aria-label" "Linked scenes in time order" ] [
+        nav [
+            _class "strip"
+            _id "sequence"
+            attr "aria-label" "Linked scenes in time order"
+        ] [
             yield! seq.Prior |> List.map link
             span [ _class "here"; attr "aria-current" "page" ] [
                 str (t.Point |> Option.map Temporal.format |> Option.defaultValue t.Query)
@@ -141,16 +168,34 @@ module SceneView =
     let private travel (t: Timepoint) =
         section [ _class "card"; _id "travel" ] [
             h2 [] [ str "Travel in time" ]
-            form [ _id "travel-form"; _method "post"; _action $"/t/{t.Slug}/travel"; attr "data-id" (string t.Id) ] [
+            form [
+                _id "travel-form"
+                _method "post"
+                _action $"/t/{t.Slug}/travel"
+                attr "data-id" (string t.Id)
+            ] [
                 label [ _for "units" ] [ str "Units " ]
-                input [ _id "units"; _type "number"; _name "units"; _value "1"; _min "1"; _max "365"; _required ]
+                input [
+                    _id "units"
+                    _type "number"
+                    _name "units"
+                    _value "1"
+                    _min "1"
+                    _max "365"
+                    _required
+                ]
                 label [ _for "unit" ] [ str " Unit " ]
-                select [ _id "unit"; _name "unit" ] (
-                    TimeUnit.all
-                    |> List.map (fun u ->
-                        let n = TimeUnit.name u
-                        option [ _value n; if u = TimeUnit.Day then _selected ] [ str n ])
-                )
+                select
+                    [ _id "unit"; _name "unit" ]
+                    (TimeUnit.all
+                     |> List.map (fun u ->
+                         let n = TimeUnit.name u
+
+                         option [
+                             _value n
+                             if u = TimeUnit.Day then
+                                 _selected
+                         ] [ str n ]))
                 str " "
                 button [ _type "submit"; _name "direction"; _value "prior" ] [ str "← Prior" ]
                 str " "
@@ -162,7 +207,10 @@ module SceneView =
     /// The whole scene page.
     let page (offline: bool) (t: Timepoint) (logs: StepLog list) (seq: Sequence.View) =
         let imageSrc =
-            if t.HasImage then $"/api/v1/timepoints/{t.Id}/image" else $"/t/{t.Slug}/card.svg"
+            if t.HasImage then
+                $"/api/v1/timepoints/{t.Id}/image"
+            else
+                $"/t/{t.Slug}/card.svg"
 
         Layout.page t.Query offline [
             article [ _id "scene" ] [
@@ -177,9 +225,7 @@ module SceneView =
                 strip t seq
                 figure [ _id "image" ] [
                     img [ _src imageSrc; _alt $"Scene: {t.Query}" ]
-                    figcaption [ _class "meta" ] [
-                        str (if t.HasImage then "Generated image" else "Scene card")
-                    ]
+                    figcaption [ _class "meta" ] [ str (if t.HasImage then "Generated image" else "Scene card") ]
                 ]
                 yield! t.Scene |> Option.map setting |> Option.toList
                 yield! t.Characters |> Option.map characters |> Option.toList
@@ -190,15 +236,19 @@ module SceneView =
                     section [ _class "card"; _id "graph" ] [
                         h2 [] [ str "Relationships" ]
                         GraphView.svg cast g
-                        ul [] (
-                            g.Relationships
-                            |> List.map (fun r -> li [] [ str $"{r.FromCharacter} → {r.ToCharacter}: {r.RelationshipType}, {r.TensionLevel}" ])
-                        )
+                        ul
+                            []
+                            (g.Relationships
+                             |> List.map (fun r ->
+                                 li [] [
+                                     str $"{r.FromCharacter} → {r.ToCharacter}: {r.RelationshipType}, {r.TensionLevel}"
+                                 ]))
                     ]
                 | _ -> ()
                 yield! t.Camera |> Option.map camera |> Option.toList
                 steps logs
-                if t.Status = TimepointStatus.Completed then travel t
+                if t.Status = TimepointStatus.Completed then
+                    travel t
                 section [ _class "card"; _id "actions" ] [
                     a [ _href $"/api/v1/timepoints/{t.Id}"; attr "download" $"{t.Slug}.json" ] [ str "Download JSON" ]
                     form [ _id "delete-form"; _method "post"; _action $"/t/{t.Slug}/delete" ] [

@@ -7,12 +7,13 @@ open System.Threading.Tasks
 open TimepointFlash
 
 /// A progress line for the live display.
-type Progress =
-    { Step: string
-      Ok: bool
-      LatencyMs: int64 option
-      Model: string option
-      Error: string option }
+type Progress = {
+    Step: string
+    Ok: bool
+    LatencyMs: int64 option
+    Model: string option
+    Error: string option
+}
 
 /// Why a command failed.
 [<RequireQualifiedAccess>]
@@ -23,16 +24,18 @@ type CliError =
     | Unreachable of string
 
 /// What the commands need, from the embedded engine or a running server; answers are wire JSON.
-type Backend =
-    { Generate: string -> bool -> (Progress -> unit) -> Task<Result<JsonNode, CliError>>
-      Get: string -> Task<Result<JsonNode, CliError>>
-      List: ListQuery -> Task<Result<JsonNode, CliError>>
-      Navigate: string -> Direction -> int -> TimeUnit -> (Progress -> unit) -> Task<Result<JsonNode * JsonNode, CliError>>
-      Sequence: string -> string -> int -> Task<Result<JsonNode, CliError>>
-      Delete: string -> Task<Result<JsonNode, CliError>>
-      Models: unit -> Task<Result<JsonNode, CliError>>
-      Image: Guid -> Task<StoredImage option>
-      Describe: string }
+type Backend = {
+    Generate: string -> bool -> (Progress -> unit) -> Task<Result<JsonNode, CliError>>
+    Get: string -> Task<Result<JsonNode, CliError>>
+    List: ListQuery -> Task<Result<JsonNode, CliError>>
+    Navigate:
+        string -> Direction -> int -> TimeUnit -> (Progress -> unit) -> Task<Result<JsonNode * JsonNode, CliError>>
+    Sequence: string -> string -> int -> Task<Result<JsonNode, CliError>>
+    Delete: string -> Task<Result<JsonNode, CliError>>
+    Models: unit -> Task<Result<JsonNode, CliError>>
+    Image: Guid -> Task<StoredImage option>
+    Describe: string
+}
 
 [<RequireQualifiedAccess>]
 module CliError =
@@ -51,99 +54,96 @@ module Embedded =
         match e with
         | StepEvent.Started _ -> None
         | StepEvent.Completed(s, r) ->
-            Some
-                { Step = Step.name s
-                  Ok = true
-                  LatencyMs = Some r.LatencyMs
-                  Model = Some r.Model
-                  Error = None }
+            Some {
+                Step = Step.name s
+                Ok = true
+                LatencyMs = Some r.LatencyMs
+                Model = Some r.Model
+                Error = None
+            }
         | StepEvent.Failed(s, m) ->
-            Some
-                { Step = Step.name s
-                  Ok = false
-                  LatencyMs = None
-                  Model = None
-                  Error = Some m }
+            Some {
+                Step = Step.name s
+                Ok = false
+                LatencyMs = None
+                Model = None
+                Error = Some m
+            }
 
     let private observer (report: Progress -> unit) (e: StepEvent) =
         progressOf e |> Option.iter report
         Task.CompletedTask
 
     /// Finds a timepoint by id or slug.
-    let find (env: AppEnv) (key: string) =
-        task {
-            match Guid.TryParse key with
-            | true, id -> return! env.Store.Get id
-            | _ -> return! env.Store.GetBySlug key
-        }
+    let find (env: AppEnv) (key: string) = task {
+        match Guid.TryParse key with
+        | true, id -> return! env.Store.Get id
+        | _ -> return! env.Store.GetBySlug key
+    }
 
-    let private require (env: AppEnv) key =
-        task {
-            match! find env key with
-            | Some t -> return Ok t
-            | None -> return Error(CliError.NotFound $"Timepoint '{key}'")
-        }
+    let private require (env: AppEnv) key = task {
+        match! find env key with
+        | Some t -> return Ok t
+        | None -> return Error(CliError.NotFound $"Timepoint '{key}'")
+    }
 
     /// The backend over an application environment.
-    let create (env: AppEnv) (models: unit -> JsonNode) (describe: string) : Backend =
-        { Generate =
-            fun query image report ->
-                task {
-                    let! t = Generation.runNow env (observer report) query image CancellationToken.None
-                    return Ok(TimepointWire.encode true t)
-                }
-          Get =
-            fun key ->
-                task {
-                    let! t = require env key
-                    return t |> Result.map (TimepointWire.encode true)
-                }
-          List =
-            fun q ->
-                task {
-                    let! page = env.Store.List q
-                    return Ok(AppWire.page page)
-                }
-          Navigate =
-            fun key direction units unit report ->
-                task {
-                    match! require env key with
-                    | Error e -> return Error e
-                    | Ok source ->
-                        match! Navigation.run env (observer report) source.Id direction units unit CancellationToken.None with
-                        | Ok o ->
-                            return
-                                Ok(
-                                    AppWire.navigation o.Source o.Target direction units unit,
-                                    TimepointWire.encode true o.Target
-                                )
-                        | Error(AppError.Temporal te) -> return Error(CliError.Invalid(TemporalError.describe te))
-                        | Error(AppError.NotCompleted(_, s)) ->
-                            return Error(CliError.Invalid $"the source scene is {TimepointStatus.name s}, not completed")
-                        | Error(AppError.NotFound w) -> return Error(CliError.NotFound w)
-                        | Error(AppError.NoDate _) -> return Error(CliError.Invalid "the source scene has no date")
-                }
-          Sequence =
-            fun key direction limit ->
-                task {
-                    match! require env key with
-                    | Error e -> return Error e
-                    | Ok t ->
-                        match Sequence.parseSide direction with
-                        | None -> return Error(CliError.Invalid "direction must be prior, next or both")
-                        | Some side ->
-                            let! v = Sequence.load env.Store side limit t
-                            return Ok(AppWire.sequence v)
-                }
-          Delete =
-            fun key ->
-                task {
-                    match! require env key with
-                    | Error e -> return Error e
-                    | Ok t ->
-                        let! _ = env.Store.Delete t.Id
-                        return Ok(AppWire.deleted t.Id)
-                }
-          Models = fun () -> Task.FromResult(Ok(models ()))
-          Image = fun id -> env.Store.GetImage id
-          Describe = describe }
+    let create (env: AppEnv) (models: unit -> JsonNode) (describe: string) : Backend = {
+        Generate =
+            fun query image report -> task {
+                let! t = Generation.runNow env (observer report) query image CancellationToken.None
+                return Ok(TimepointWire.encode true t)
+            }
+        Get =
+            fun key -> task {
+                let! t = require env key
+                return t |> Result.map (TimepointWire.encode true)
+            }
+        List =
+            fun q -> task {
+                let! page = env.Store.List q
+                return Ok(AppWire.page page)
+            }
+        Navigate =
+            fun key direction units unit report -> task {
+                match! require env key with
+                | Error e -> return Error e
+                | Ok source ->
+                    match!
+                        Navigation.run env (observer report) source.Id direction units unit CancellationToken.None
+                    with
+                    | Ok o ->
+                        return
+                            Ok(
+                                AppWire.navigation o.Source o.Target direction units unit,
+                                TimepointWire.encode true o.Target
+                            )
+                    | Error(AppError.Temporal te) -> return Error(CliError.Invalid(TemporalError.describe te))
+                    | Error(AppError.NotCompleted(_, s)) ->
+                        return Error(CliError.Invalid $"the source scene is {TimepointStatus.name s}, not completed")
+                    | Error(AppError.NotFound w) -> return Error(CliError.NotFound w)
+                    | Error(AppError.NoDate _) -> return Error(CliError.Invalid "the source scene has no date")
+            }
+        Sequence =
+            fun key direction limit -> task {
+                match! require env key with
+                | Error e -> return Error e
+                | Ok t ->
+                    match Sequence.parseSide direction with
+                    | None -> return Error(CliError.Invalid "direction must be prior, next or both")
+                    | Some side ->
+                        let! v = Sequence.load env.Store side limit t
+                        return Ok(AppWire.sequence v)
+            }
+        Delete =
+            fun key -> task {
+                match! require env key with
+                | Error e -> return Error e
+                | Ok t ->
+                    let! _ = env.Store.Delete t.Id
+                    return Ok(AppWire.deleted t.Id)
+            }
+        Models = fun () -> Task.FromResult(Ok(models ()))
+        Image = fun id -> env.Store.GetImage id
+        Describe = describe
+    }

@@ -8,9 +8,10 @@ open System.Threading.Tasks
 [<RequireQualifiedAccess>]
 module Generation =
     /// A new pending timepoint for a request (the slug base is the query).
-    let pending (env: AppEnv) (query: string) (generateImage: bool) (parent: Guid option) =
-        { Timepoint.pending (env.NewId()) (query.Trim()) (Slug.ofText (query.Trim()) None) generateImage (env.Now()) with
-            ParentId = parent }
+    let pending (env: AppEnv) (query: string) (generateImage: bool) (parent: Guid option) = {
+        Timepoint.pending (env.NewId()) (query.Trim()) (Slug.ofText (query.Trim()) None) generateImage (env.Now()) with
+            ParentId = parent
+    }
 
     /// Runs the pipeline for a stored timepoint, logging every event and saving the result.
     /// `observe` sees each event after it is stored.
@@ -22,10 +23,11 @@ module Generation =
         (ct: CancellationToken)
         : Task<Timepoint> =
         task {
-            let processing =
-                { t with
+            let processing = {
+                t with
                     Status = TimepointStatus.Processing
-                    UpdatedAt = env.Now() }
+                    UpdatedAt = env.Now()
+            }
 
             do! env.Store.Update processing
 
@@ -37,20 +39,21 @@ module Generation =
                 }
                 :> Task
 
-            let request =
-                { Query = t.Query
-                  GenerateImage = t.GenerateImage
-                  Continuity = continuity }
+            let request = {
+                Query = t.Query
+                GenerateImage = t.GenerateImage
+                Continuity = continuity
+            }
 
             let! result = Pipeline.run { env.Pipeline with Emit = emit } request ct
 
             match result.Image with
             | Some img ->
                 do!
-                    env.Store.PutImage
-                        t.Id
-                        { Bytes = img.Bytes
-                          MimeType = img.MimeType }
+                    env.Store.PutImage t.Id {
+                        Bytes = img.Bytes
+                        MimeType = img.MimeType
+                    }
             | None -> ()
 
             let finished = PipelineResult.applyTo continuity (env.Now()) result processing
@@ -59,27 +62,26 @@ module Generation =
         }
 
     /// Creates and runs a generation now; the saved timepoint is returned.
-    let runNow (env: AppEnv) (observe: StepEvent -> Task) (query: string) (generateImage: bool) ct =
-        task {
-            let! stored = env.Store.Insert(pending env query generateImage None)
-            return! runFor env observe stored None ct
-        }
+    let runNow (env: AppEnv) (observe: StepEvent -> Task) (query: string) (generateImage: bool) ct = task {
+        let! stored = env.Store.Insert(pending env query generateImage None)
+        return! runFor env observe stored None ct
+    }
 
     /// Stores a pending timepoint with its job; a worker will run it.
-    let enqueue (env: AppEnv) (query: string) (generateImage: bool) =
-        task {
-            let t =
-                { pending env query generateImage None with
-                    Status = TimepointStatus.Processing }
-
-            let! stored =
-                env.Store.Enqueue
-                    t
-                    { TimepointId = t.Id
-                      Query = t.Query
-                      GenerateImage = generateImage
-                      Navigation = None }
-
-            env.Wake()
-            return stored
+    let enqueue (env: AppEnv) (query: string) (generateImage: bool) = task {
+        let t = {
+            pending env query generateImage None with
+                Status = TimepointStatus.Processing
         }
+
+        let! stored =
+            env.Store.Enqueue t {
+                TimepointId = t.Id
+                Query = t.Query
+                GenerateImage = generateImage
+                Navigation = None
+            }
+
+        env.Wake()
+        return stored
+    }

@@ -8,12 +8,13 @@ open FsToolkit.ErrorHandling
 [<RequireQualifiedAccess>]
 module Navigation =
     /// The outcome of a navigation.
-    type Outcome =
-        { Source: Timepoint
-          Target: Timepoint
-          Direction: Direction
-          Units: int
-          Unit: TimeUnit }
+    type Outcome = {
+        Source: Timepoint
+        Target: Timepoint
+        Direction: Direction
+        Units: int
+        Unit: TimeUnit
+    }
 
     /// Wire name of a direction.
     let directionName =
@@ -28,32 +29,38 @@ module Navigation =
             let span = if abs years = 1 then "1 year" else $"{abs years} years"
             let shift = if years > 0 then $"{span} older" else $"{span} younger"
 
-            { c with
-                AgeDescription =
-                    c.AgeDescription
-                    |> Option.map (fun a -> $"{a}, {shift} than in the source scene")
-                    |> Option.orElse (Some $"{shift} than in the source scene") }
+            {
+                c with
+                    AgeDescription =
+                        c.AgeDescription
+                        |> Option.map (fun a -> $"{a}, {shift} than in the source scene")
+                        |> Option.orElse (Some $"{shift} than in the source scene")
+            }
 
     /// The context a navigated scene carries from its source (characters aged by the years elapsed).
     let continuity (source: Timepoint) (point: TemporalPoint) (target: TemporalPoint) direction units unit =
         let years =
-            let y (p: TemporalPoint) = if p.Year < 0 then p.Year + 1 else p.Year
+            let y (p: TemporalPoint) =
+                if p.Year < 0 then p.Year + 1 else p.Year
+
             y target - y point
 
-        { SourceId = source.Id
-          SourceQuery = source.Query
-          Direction = direction
-          Units = units
-          Unit = unit
-          Target = target
-          Location = source.Location |> Option.defaultValue "the same place"
-          Characters =
-            source.Characters
-            |> Option.map (fun c -> c.Characters |> List.map (ageBy years))
-            |> Option.defaultValue []
-          Setting = source.Scene |> Option.map (fun s -> s.Setting)
-          PriorPlot = source.Moment |> Option.map (fun m -> m.PlotSummary)
-          YearsElapsed = years }
+        {
+            SourceId = source.Id
+            SourceQuery = source.Query
+            Direction = direction
+            Units = units
+            Unit = unit
+            Target = target
+            Location = source.Location |> Option.defaultValue "the same place"
+            Characters =
+                source.Characters
+                |> Option.map (fun c -> c.Characters |> List.map (ageBy years))
+                |> Option.defaultValue []
+            Setting = source.Scene |> Option.map (fun s -> s.Setting)
+            PriorPlot = source.Moment |> Option.map (fun m -> m.PlotSummary)
+            YearsElapsed = years
+        }
 
     /// The query text of a navigated scene.
     let query (source: Timepoint) (c: Continuity) =
@@ -68,68 +75,67 @@ module Navigation =
         $"{c.Location}, {Temporal.format c.Target}: {c.Units} {plural} {dir} \"{String.truncate 200 source.Query}\""
 
     /// Validates the source and computes the target date and context.
-    let plan (source: Timepoint) (direction: Direction) (units: int) (unit: TimeUnit) =
-        result {
-            do!
-                source.Status = TimepointStatus.Completed
-                |> Result.requireTrue (AppError.NotCompleted(source.Id, source.Status))
+    let plan (source: Timepoint) (direction: Direction) (units: int) (unit: TimeUnit) = result {
+        do!
+            source.Status = TimepointStatus.Completed
+            |> Result.requireTrue (AppError.NotCompleted(source.Id, source.Status))
 
-            let! point = source.Point |> Result.requireSome (AppError.NoDate source.Id)
-            let n = if direction = Direction.Next then units else -units
-            let! target = Temporal.step n unit point |> Result.mapError AppError.Temporal
-            return continuity source point target direction units unit
-        }
+        let! point = source.Point |> Result.requireSome (AppError.NoDate source.Id)
+        let n = if direction = Direction.Next then units else -units
+        let! target = Temporal.step n unit point |> Result.mapError AppError.Temporal
+        return continuity source point target direction units unit
+    }
 
     /// Loads the source and plans the navigation.
-    let prepare (env: AppEnv) (sourceId: Guid) direction units unit =
-        task {
-            match! env.Store.Get sourceId with
-            | None -> return Error(AppError.NotFound "Source timepoint")
-            | Some source -> return plan source direction units unit |> Result.map (fun c -> source, c)
-        }
+    let prepare (env: AppEnv) (sourceId: Guid) direction units unit = task {
+        match! env.Store.Get sourceId with
+        | None -> return Error(AppError.NotFound "Source timepoint")
+        | Some source -> return plan source direction units unit |> Result.map (fun c -> source, c)
+    }
 
     /// Navigates and generates the target scene now; the target is linked to the source by parent_id.
-    let run (env: AppEnv) (observe: StepEvent -> Task) (sourceId: Guid) direction units unit ct =
-        task {
-            match! prepare env sourceId direction units unit with
-            | Error e -> return Error e
-            | Ok(source, c) ->
-                let t = Generation.pending env (query source c) false (Some source.Id)
-                let! stored = env.Store.Insert t
-                let! target = Generation.runFor env observe stored (Some c) ct
+    let run (env: AppEnv) (observe: StepEvent -> Task) (sourceId: Guid) direction units unit ct = task {
+        match! prepare env sourceId direction units unit with
+        | Error e -> return Error e
+        | Ok(source, c) ->
+            let t = Generation.pending env (query source c) false (Some source.Id)
+            let! stored = env.Store.Insert t
+            let! target = Generation.runFor env observe stored (Some c) ct
 
-                return
-                    Ok
-                        { Source = source
-                          Target = target
-                          Direction = direction
-                          Units = units
-                          Unit = unit }
-        }
+            return
+                Ok {
+                    Source = source
+                    Target = target
+                    Direction = direction
+                    Units = units
+                    Unit = unit
+                }
+    }
 
     /// Queues a navigation as a background job; the pending target is returned.
-    let enqueue (env: AppEnv) (sourceId: Guid) direction units unit =
-        task {
-            match! prepare env sourceId direction units unit with
-            | Error e -> return Error e
-            | Ok(source, c) ->
-                let t =
-                    { Generation.pending env (query source c) false (Some source.Id) with
-                        Status = TimepointStatus.Processing }
+    let enqueue (env: AppEnv) (sourceId: Guid) direction units unit = task {
+        match! prepare env sourceId direction units unit with
+        | Error e -> return Error e
+        | Ok(source, c) ->
+            let t = {
+                Generation.pending env (query source c) false (Some source.Id) with
+                    Status = TimepointStatus.Processing
+            }
 
-                let! stored =
-                    env.Store.Enqueue
-                        t
-                        { TimepointId = t.Id
-                          Query = t.Query
-                          GenerateImage = false
-                          Navigation =
-                            Some
-                                { SourceId = source.Id
-                                  Direction = direction
-                                  Units = units
-                                  Unit = unit } }
+            let! stored =
+                env.Store.Enqueue t {
+                    TimepointId = t.Id
+                    Query = t.Query
+                    GenerateImage = false
+                    Navigation =
+                        Some {
+                            SourceId = source.Id
+                            Direction = direction
+                            Units = units
+                            Unit = unit
+                        }
+                }
 
-                env.Wake()
-                return Ok stored
-        }
+            env.Wake()
+            return Ok stored
+    }

@@ -6,18 +6,20 @@ open System.Threading
 open System.Threading.Tasks
 
 /// A page of a listing.
-type ListQuery =
-    { Page: int
-      PageSize: int
-      Status: TimepointStatus option
-      Search: string option }
+type ListQuery = {
+    Page: int
+    PageSize: int
+    Status: TimepointStatus option
+    Search: string option
+}
 
 /// One page of results and the total count of matching rows.
-type Page<'T> =
-    { Items: 'T list
-      Total: int64
-      Page: int
-      PageSize: int }
+type Page<'T> = {
+    Items: 'T list
+    Total: int64
+    Page: int
+    PageSize: int
+}
 
 /// How a logged step ended.
 [<RequireQualifiedAccess>]
@@ -27,66 +29,71 @@ type StepLogStatus =
     | Failed
 
 /// A stored progress event of a generation, replayable in order.
-type StepLog =
-    { Seq: int64
-      Step: Step
-      Status: StepLogStatus
-      Model: string option
-      Provider: string option
-      LatencyMs: int64 option
-      Usage: TokenUsage option
-      Error: string option
-      Output: JsonNode option
-      At: DateTimeOffset }
+type StepLog = {
+    Seq: int64
+    Step: Step
+    Status: StepLogStatus
+    Model: string option
+    Provider: string option
+    LatencyMs: int64 option
+    Usage: TokenUsage option
+    Error: string option
+    Output: JsonNode option
+    At: DateTimeOffset
+}
 
 /// A stored image.
 type StoredImage = { Bytes: byte[]; MimeType: string }
 
 /// What a background generation job carries.
-type JobPayload =
-    { TimepointId: Guid
-      Query: string
-      GenerateImage: bool
-      Navigation: NavigationRef option }
+type JobPayload = {
+    TimepointId: Guid
+    Query: string
+    GenerateImage: bool
+    Navigation: NavigationRef option
+}
 
 /// A navigation to redo from its source when a job runs.
-and NavigationRef =
-    { SourceId: Guid
-      Direction: Direction
-      Units: int
-      Unit: TimeUnit }
+and NavigationRef = {
+    SourceId: Guid
+    Direction: Direction
+    Units: int
+    Unit: TimeUnit
+}
 
 /// Storage operations the application needs, as functions.
-type Store =
-    { /// Inserts a new timepoint; the slug is made unique (the stored timepoint is returned).
-      Insert: Timepoint -> Task<Timepoint>
-      /// Inserts a pending timepoint and its background job in one transaction.
-      Enqueue: Timepoint -> JobPayload -> Task<Timepoint>
-      /// Writes every column of an existing timepoint.
-      Update: Timepoint -> Task<unit>
-      Get: Guid -> Task<Timepoint option>
-      GetBySlug: string -> Task<Timepoint option>
-      List: ListQuery -> Task<Page<Timepoint>>
-      /// Deletes a timepoint with its logs, image and jobs; children keep existing with no parent.
-      Delete: Guid -> Task<bool>
-      Children: Guid -> Task<Timepoint list>
-      PutImage: Guid -> StoredImage -> Task<unit>
-      GetImage: Guid -> Task<StoredImage option>
-      AppendLog: Guid -> StepEvent -> Task<unit>
-      /// Logs after a sequence number, in order.
-      Logs: Guid -> int64 -> Task<StepLog list>
-      /// True when the database answers.
-      Ping: CancellationToken -> Task<bool> }
+type Store = {
+    /// Inserts a new timepoint; the slug is made unique (the stored timepoint is returned).
+    Insert: Timepoint -> Task<Timepoint>
+    /// Inserts a pending timepoint and its background job in one transaction.
+    Enqueue: Timepoint -> JobPayload -> Task<Timepoint>
+    /// Writes every column of an existing timepoint.
+    Update: Timepoint -> Task<unit>
+    Get: Guid -> Task<Timepoint option>
+    GetBySlug: string -> Task<Timepoint option>
+    List: ListQuery -> Task<Page<Timepoint>>
+    /// Deletes a timepoint with its logs, image and jobs; children keep existing with no parent.
+    Delete: Guid -> Task<bool>
+    Children: Guid -> Task<Timepoint list>
+    PutImage: Guid -> StoredImage -> Task<unit>
+    GetImage: Guid -> Task<StoredImage option>
+    AppendLog: Guid -> StepEvent -> Task<unit>
+    /// Logs after a sequence number, in order.
+    Logs: Guid -> int64 -> Task<StepLog list>
+    /// True when the database answers.
+    Ping: CancellationToken -> Task<bool>
+}
 
 /// Everything the application services need.
-type AppEnv =
-    { Store: Store
-      /// Pipeline dependencies; the Emit given here also receives every event.
-      Pipeline: PipelineDeps
-      Now: unit -> DateTimeOffset
-      NewId: unit -> Guid
-      /// Wakes the background workers after an enqueue.
-      Wake: unit -> unit }
+type AppEnv = {
+    Store: Store
+    /// Pipeline dependencies; the Emit given here also receives every event.
+    Pipeline: PipelineDeps
+    Now: unit -> DateTimeOffset
+    NewId: unit -> Guid
+    /// Wakes the background workers after an enqueue.
+    Wake: unit -> unit
+}
 
 /// Why an application request was refused.
 [<RequireQualifiedAccess>]

@@ -5,51 +5,56 @@ namespace TimepointFlash
 module AppWire =
     /// A page of timepoint summaries with the total.
     let page (p: Page<Timepoint>) =
-        Encode.obj
-            [ "items", Encode.list (TimepointWire.encode false) p.Items
-              "total", Encode.int64 p.Total
-              "page", Encode.int p.Page
-              "page_size", Encode.int p.PageSize ]
+        Encode.obj [
+            "items", Encode.list (TimepointWire.encode false) p.Items
+            "total", Encode.int64 p.Total
+            "page", Encode.int p.Page
+            "page_size", Encode.int p.PageSize
+        ]
 
     /// A short reference to a timepoint for sequences.
     let link (t: Timepoint) =
-        Encode.obj
-            [ "id", Encode.string (string t.Id)
-              "slug", Encode.string t.Slug
-              "year", Encode.opt Encode.int (Timepoint.year t)
-              "date", Encode.opt (Temporal.format >> Encode.string) t.Point
-              "location", Encode.opt Encode.string t.Location
-              "status", Encode.string (TimepointStatus.name t.Status)
-              "parent_id", Encode.opt (string >> Encode.string) t.ParentId ]
+        Encode.obj [
+            "id", Encode.string (string t.Id)
+            "slug", Encode.string t.Slug
+            "year", Encode.opt Encode.int (Timepoint.year t)
+            "date", Encode.opt (Temporal.format >> Encode.string) t.Point
+            "location", Encode.opt Encode.string t.Location
+            "status", Encode.string (TimepointStatus.name t.Status)
+            "parent_id", Encode.opt (string >> Encode.string) t.ParentId
+        ]
 
     /// A sequence view.
     let sequence (v: Sequence.View) =
-        Encode.obj
-            [ "center", link v.Center
-              "prior", Encode.list link v.Prior
-              "next", Encode.list link v.Next ]
+        Encode.obj [
+            "center", link v.Center
+            "prior", Encode.list link v.Prior
+            "next", Encode.list link v.Next
+        ]
 
     /// The answer to a navigation.
     let navigation (source: Timepoint) (target: Timepoint) (direction: Direction) (units: int) (unit: TimeUnit) =
         let unitName = TimeUnit.name unit
         let way = if direction = Direction.Next then "forward" else "backward"
 
-        Encode.obj
-            [ "source_id", Encode.string (string source.Id)
-              "target_id", Encode.string (string target.Id)
-              "source_year", Encode.opt Encode.int (Timepoint.year source)
-              "target_year", Encode.opt Encode.int (Timepoint.year target)
-              "target_date", Encode.opt (Temporal.format >> Encode.string) target.Point
-              "target_slug", Encode.string target.Slug
-              "target_status", Encode.string (TimepointStatus.name target.Status)
-              "direction", Encode.string (Navigation.directionName direction)
-              "units", Encode.int units
-              "unit", Encode.string unitName
-              "message", Encode.string $"Generated moment {units} {unitName}(s) {way}" ]
+        Encode.obj [
+            "source_id", Encode.string (string source.Id)
+            "target_id", Encode.string (string target.Id)
+            "source_year", Encode.opt Encode.int (Timepoint.year source)
+            "target_year", Encode.opt Encode.int (Timepoint.year target)
+            "target_date", Encode.opt (Temporal.format >> Encode.string) target.Point
+            "target_slug", Encode.string target.Slug
+            "target_status", Encode.string (TimepointStatus.name target.Status)
+            "direction", Encode.string (Navigation.directionName direction)
+            "units", Encode.int units
+            "unit", Encode.string unitName
+            "message", Encode.string $"Generated moment {units} {unitName}(s) {way}"
+        ]
 
     /// The answer to a delete.
     let deleted (id: System.Guid) =
-        Encode.obj
-            [ "id", Encode.string (string id)
-              "deleted", Encode.bool true
-              "message", Encode.string $"Timepoint {id} deleted" ]
+        Encode.obj [
+            "id", Encode.string (string id)
+            "deleted", Encode.bool true
+            "message", Encode.string $"Timepoint {id} deleted"
+        ]
