@@ -1,37 +1,32 @@
 module TimepointFlash.Api.Program
 
 open System
+open System.Threading.Tasks
 open Microsoft.AspNetCore.Builder
-open Microsoft.AspNetCore.Http
-open TimepointFlash.Engines
+open TimepointFlash.Runtime
 
-/// Builds the web application.
-let build (args: string array) =
-    let builder = WebApplication.CreateBuilder(args)
-    let app = builder.Build()
+/// Starts the server on HOST:PORT (127.0.0.1:8000 by default); returns the exit code.
+let run (port: int option) =
+    let started =
+        Runtime.start (fun line -> Console.Error.WriteLine line) (fun _ -> Task.CompletedTask)
+        |> fun t -> t.GetAwaiter().GetResult()
 
-    app.MapGet(
-        "/health",
-        Func<IResult>(fun () ->
-            Results.Json(
-                {|
-                    status = "healthy"
-                    version = Version.current
-                |}
-            ))
-    )
-    |> ignore
+    match started with
+    | Error e ->
+        eprintfn "tpflash: %s" (Runtime.describe e)
+        2
+    | Ok services ->
+        let host =
+            Environment.GetEnvironmentVariable "HOST" |> Option.ofObj |> Option.defaultValue "127.0.0.1"
 
-    app
+        let port = port |> Option.defaultValue services.Config.Port
+
+        let app =
+            Server.build services (Server.options services.Config) true (fun b ->
+                b.WebHost.UseUrls($"http://{host}:{port}") |> ignore)
+
+        app.Run()
+        0
 
 [<EntryPoint>]
-let main args =
-    let port =
-        Environment.GetEnvironmentVariable "PORT"
-        |> Option.ofObj
-        |> Option.defaultValue "8000"
-
-    let app = build args
-    app.Urls.Add($"http://127.0.0.1:{port}")
-    app.Run()
-    0
+let main _ = run None

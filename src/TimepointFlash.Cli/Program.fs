@@ -1,13 +1,294 @@
 module TimepointFlash.Cli.Program
 
-open TimepointFlash.Engines
+open System
+open System.IO
+open System.Net.Http
+open System.Text.Json.Nodes
+open System.Threading.Tasks
+open Argu
+open Spectre.Console
+open TimepointFlash
+open TimepointFlash.Runtime
+
+/// Exit codes: 0 success, 1 failed or rejected, 2 usage error.
+module Exit =
+    let ok = 0
+    let failed = 1
+    let usage = 2
+
+let private out (node: JsonNode) = Console.Out.WriteLine(Encode.toIndentedString node)
+
+let private fail (e: CliError) =
+    Console.Error.WriteLine("tpflash: " + CliError.describe e)
+
+    match e with
+    | CliError.Invalid _ -> Exit.usage
+    | _ -> Exit.failed
+
+let private backend (server: string option) : Task<Result<Backend, string>> =
+    task {
+        match server with
+        | Some url ->
+            match Uri.TryCreate(url, UriKind.Absolute) with
+            | true, u when u.Scheme = "http" || u.Scheme = "https" -> return Ok(Remote.create u)
+            | _ -> return Error $"--server must be an http(s) URL, got '{url}'"
+        | None ->
+            match! Runtime.start ignore (fun _ -> Task.CompletedTask) with
+            | Error e -> return Error(Runtime.describe e)
+            | Ok services ->
+                let info = services.Engine.Info
+
+                let models () =
+                    let list, _ = (info.ListModels false Threading.CancellationToken.None).GetAwaiter().GetResult()
+
+                    Encode.obj
+                        [ "models", Encode.list id list
+                          "total", Encode.int list.Length
+                          "providers", info.Describe() ]
+
+                if info.IsOffline then
+                    Console.Error.WriteLine "tpflash: no provider key is configured; using the offline engine."
+
+                return Ok(Embedded.create services.App models info.Name)
+    }
+
+/// Shows each step as it completes (on stderr, so --json keeps stdout clean).
+let private progress (json: bool) =
+    let console = AnsiConsole.Create(AnsiConsoleSettings(Out = AnsiConsoleOutput(Console.Error)))
+
+    fun (p: Progress) ->
+        if not json then
+            if p.Ok then
+                let ms = p.LatencyMs |> Option.map (fun v -> $"{v} ms") |> Option.defaultValue ""
+                let model = p.Model |> Option.defaultValue ""
+                console.MarkupLine($"[green]✓[/] {Markup.Escape p.Step,-16} [grey]{Markup.Escape ms,8}  {Markup.Escape model}[/]")
+            else
+                console.MarkupLine($"[red]✗[/] {Markup.Escape p.Step,-16} {Markup.Escape(p.Error |> Option.defaultValue String.Empty)}")
+
+let private isFailed (t: JsonNode) =
+    match t["status"] with
+    | null -> false
+    | s -> s.ToString() = "failed"
+
+let private show json (t: JsonNode) =
+    if json then out t else Console.Out.WriteLine(Render.summary t)
+
+let private withBackend server (f: Backend -> Task<int>) =
+    task {
+        match! backend server with
+        | Error message ->
+            Console.Error.WriteLine("tpflash: " + message)
+            return Exit.usage
+        | Ok b -> return! f b
+    }
+
+let private generate (args: ParseResults<GenerateArgs>) =
+    let json = args.Contains GenerateArgs.Json
+
+    withBackend (args.TryGetResult GenerateArgs.Server) (fun b ->
+        task {
+            let query = args.GetResult GenerateArgs.Query
+
+            match! b.Generate query (args.Contains GenerateArgs.Image) (progress json) with
+            | Error e -> return fail e
+            | Ok t ->
+                match args.TryGetResult GenerateArgs.Out with
+                | Some dir ->
+                    Directory.CreateDirectory dir |> ignore
+                    let slug = t["slug"].ToString()
+                    File.WriteAllText(Path.Combine(dir, slug + ".json"), Encode.toIndentedString t)
+
+                    match Guid.TryParse(t["id"].ToString()) with
+                    | true, id ->
+                        match! b.Image id with
+                        | Some img ->
+                            let ext = if img.MimeType.Contains "svg" then "svg" elif img.MimeType.Contains "jpeg" then "jpg" else "png"
+                            File.WriteAllBytes(Path.Combine(dir, $"{slug}.{ext}"), img.Bytes)
+                        | None -> ()
+                    | _ -> ()
+                | None -> ()
+
+                show json t
+                return if isFailed t then Exit.failed else Exit.ok
+        })
+
+let private listing (args: ParseResults<ListArgs>) =
+    withBackend (args.TryGetResult ListArgs.Server) (fun b ->
+        task {
+            let status = args.TryGetResult ListArgs.Status
+
+            match status |> Option.map TimepointStatus.tryParse with
+            | Some None -> return fail (CliError.Invalid "--status must be pending, processing, completed or failed")
+            | parsed ->
+                let q =
+                    { Page = args.GetResult(ListArgs.Page, 1) |> max 1
+                      PageSize = args.GetResult(ListArgs.Page_Size, 20) |> max 1 |> min 100
+                      Status = parsed |> Option.flatten
+                      Search = args.TryGetResult ListArgs.Search }
+
+                match! b.List q with
+                | Error e -> return fail e
+                | Ok page ->
+                    if args.Contains ListArgs.Json then out page else Console.Out.WriteLine(Render.listing page)
+                    return Exit.ok
+        })
+
+let private showOne (args: ParseResults<ShowArgs>) =
+    withBackend (args.TryGetResult ShowArgs.Server) (fun b ->
+        task {
+            match! b.Get(args.GetResult ShowArgs.Id) with
+            | Error e -> return fail e
+            | Ok t ->
+                show (args.Contains ShowArgs.Json) t
+                return Exit.ok
+        })
+
+let private navigate direction (args: ParseResults<NavigateArgs>) =
+    let json = args.Contains NavigateArgs.Json
+
+    withBackend (args.TryGetResult NavigateArgs.Server) (fun b ->
+        task {
+            let units = args.GetResult(NavigateArgs.Units, 1)
+
+            match TimeUnit.parse (args.GetResult(NavigateArgs.Unit, "day")) with
+            | Error _ -> return fail (CliError.Invalid "--unit must be second, minute, hour, day, week, month or year")
+            | Ok _ when units < 1 || units > 365 -> return fail (CliError.Invalid "--units must be between 1 and 365")
+            | Ok unit ->
+                match! b.Navigate (args.GetResult NavigateArgs.Id) direction units unit (progress json) with
+                | Error e -> return fail e
+                | Ok(nav, target) ->
+                    if json then
+                        out (Encode.obj [ "navigation", nav.DeepClone(); "target", target.DeepClone() ])
+                    else
+                        Console.Out.WriteLine(nav["message"].ToString())
+                        Console.Out.WriteLine(Render.summary target)
+
+                    return if isFailed target then Exit.failed else Exit.ok
+        })
+
+let private sequence (args: ParseResults<SequenceArgs>) =
+    withBackend (args.TryGetResult SequenceArgs.Server) (fun b ->
+        task {
+            let limit = args.GetResult(SequenceArgs.Limit, 10)
+
+            if limit < 1 || limit > 50 then
+                return fail (CliError.Invalid "--limit must be between 1 and 50")
+            else
+                match! b.Sequence (args.GetResult SequenceArgs.Id) (args.GetResult(SequenceArgs.Direction, "both")) limit with
+                | Error e -> return fail e
+                | Ok s ->
+                    if args.Contains SequenceArgs.Json then out s else Console.Out.WriteLine(Render.sequence s)
+                    return Exit.ok
+        })
+
+let private delete (args: ParseResults<ShowArgs>) =
+    withBackend (args.TryGetResult ShowArgs.Server) (fun b ->
+        task {
+            match! b.Delete(args.GetResult ShowArgs.Id) with
+            | Error e -> return fail e
+            | Ok r ->
+                if args.Contains ShowArgs.Json then out r else Console.Out.WriteLine(r["message"].ToString())
+                return Exit.ok
+        })
+
+let private models (args: ParseResults<CommonArgs>) =
+    withBackend (args.TryGetResult CommonArgs.Server) (fun b ->
+        task {
+            match! b.Models() with
+            | Error e -> return fail e
+            | Ok m ->
+                if args.Contains CommonArgs.Json then
+                    out m
+                else
+                    match m["models"] with
+                    | :? JsonArray as a ->
+                        for x in a do
+                            Console.Out.WriteLine($"{x["provider"]}\t{x["id"]}")
+                    | _ -> ()
+
+                return Exit.ok
+        })
+
+let private export (args: ParseResults<ExportArgs>) =
+    withBackend (args.TryGetResult ExportArgs.Server) (fun b ->
+        task {
+            match args.GetResult(ExportArgs.Format, "json").ToLowerInvariant() with
+            | "json"
+            | "markdown"
+            | "md" as format ->
+                match! b.Get(args.GetResult ExportArgs.Id) with
+                | Error e -> return fail e
+                | Ok t ->
+                    let text = if format = "json" then Encode.toIndentedString t else Render.markdown t
+
+                    match args.TryGetResult ExportArgs.Out with
+                    | Some file -> File.WriteAllText(file, text)
+                    | None -> Console.Out.Write text
+
+                    return Exit.ok
+            | other -> return fail (CliError.Invalid $"--format must be json or markdown, got '{other}'")
+        })
+
+let private migrate () =
+    task {
+        match Config.read (Runtime.environment ()) with
+        | Error e ->
+            Console.Error.WriteLine("tpflash: " + ConfigError.describe e)
+            return Exit.usage
+        | Ok config ->
+            match! Runtime.startWith config None ignore (fun _ -> Task.CompletedTask) with
+            | Error e ->
+                Console.Error.WriteLine("tpflash: " + Runtime.describe e)
+                return Exit.failed
+            | Ok s ->
+                Console.Out.WriteLine($"migrations applied to {TimepointFlash.Persistence.DbConfig.describe config.Database}")
+                s.Dispose()
+                return Exit.ok
+    }
+
+let private healthcheck (args: ParseResults<HealthArgs>) =
+    task {
+        let port = Environment.GetEnvironmentVariable "PORT" |> Option.ofObj |> Option.defaultValue "8000"
+        let url = args.GetResult(HealthArgs.Url, $"http://127.0.0.1:{port}/health")
+
+        try
+            use http = new HttpClient(Timeout = TimeSpan.FromSeconds 5.0)
+            use! resp = http.GetAsync(url: string)
+            return if resp.IsSuccessStatusCode then Exit.ok else Exit.failed
+        with _ ->
+            return Exit.failed
+    }
+
+/// Runs one parsed command.
+let dispatch (results: ParseResults<Command>) : Task<int> =
+    match results.GetSubCommand() with
+    | Generate a -> generate a
+    | List a -> listing a
+    | Show a -> showOne a
+    | Next a -> navigate Direction.Next a
+    | Prior a -> navigate Direction.Prior a
+    | Sequence a -> sequence a
+    | Delete a -> delete a
+    | Models a -> models a
+    | Export a -> export a
+    | Serve a -> Task.FromResult(TimepointFlash.Api.Program.run (a.TryGetResult ServeArgs.Port))
+    | Migrate -> migrate ()
+    | Healthcheck a -> healthcheck a
+    | Version ->
+        Console.Out.WriteLine TimepointFlash.Engines.Version.current
+        Task.FromResult Exit.ok
 
 [<EntryPoint>]
 let main argv =
-    match argv with
-    | [| "--version" |] ->
-        printfn "%s" Version.current
-        0
-    | _ ->
-        eprintfn "usage: tpflash --version"
-        2
+    let parser = ArgumentParser.Create<Command>(programName = "tpflash")
+
+    try
+        let results = parser.ParseCommandLine(argv, raiseOnUsage = true)
+        (dispatch results).GetAwaiter().GetResult()
+    with
+    | :? ArguParseException as e when e.ErrorCode = ErrorCode.HelpText ->
+        Console.Out.WriteLine e.Message
+        Exit.ok
+    | :? ArguParseException as e ->
+        Console.Error.WriteLine e.Message
+        Exit.usage

@@ -1,0 +1,63 @@
+namespace TimepointFlash.Api
+
+open System
+open System.Threading.Tasks
+open Microsoft.AspNetCore.Builder
+open Microsoft.AspNetCore.Hosting
+open Microsoft.Extensions.DependencyInjection
+open Microsoft.Extensions.Hosting
+open Microsoft.Extensions.Logging
+open TimepointFlash.Runtime
+
+/// Builds the web application over running services.
+[<RequireQualifiedAccess>]
+module Server =
+    /// Host options from the configuration.
+    let options (config: Config) =
+        { Host.defaults with
+            RateLimit = config.RateLimit
+            ApiKeys = config.ApiKeys
+            CorsOrigins = config.CorsOrigins }
+
+    /// The application; `hook` can adjust the builder (URLs, a test server).
+    let build
+        (services: Services)
+        (options: HostOptions)
+        (workers: bool)
+        (hook: WebApplicationBuilder -> unit)
+        : WebApplication =
+        let builder = WebApplication.CreateBuilder([||])
+        builder.WebHost.ConfigureKestrel(fun k -> k.Limits.MaxRequestBodySize <- Nullable options.MaxBodyBytes) |> ignore
+        Host.configureServices options builder.Services |> ignore
+        hook builder
+        let app = builder.Build()
+        let stopping = app.Lifetime.ApplicationStopping
+
+        let deps =
+            { App = services.App
+              Engine = services.Engine.Info
+              Stopping = stopping
+              SceneCard = services.Engine.SceneCard
+              Version = TimepointFlash.Engines.Version.current
+              Environment = services.Config.Environment }
+
+        let logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger "TimepointFlash"
+
+        if services.Engine.Info.IsOffline then
+            logger.LogWarning(
+                "No provider key is configured: the offline engine answers every request (set GOOGLE_API_KEY, OPENROUTER_API_KEY or OPENAI_API_KEY to use a model)."
+            )
+
+        if workers then
+            app.Lifetime.ApplicationStarted.Register(fun () ->
+                services.RunWorkers stopping
+                |> fun t ->
+                    t.ContinueWith(
+                        (fun (t: Task) -> if t.IsFaulted then logger.LogError(t.Exception, "Job workers stopped")),
+                        TaskContinuationOptions.OnlyOnFaulted
+                    )
+                |> ignore)
+            |> ignore
+
+        app.Lifetime.ApplicationStopped.Register(fun () -> services.Dispose()) |> ignore
+        Host.configureApp deps options app

@@ -1,0 +1,120 @@
+namespace TimepointFlash.Engines
+
+open System.Diagnostics
+open System.Threading.Tasks
+open TimepointFlash
+open TimepointFlash.Agents
+open TimepointFlash.Engines.Offline
+
+/// The offline engine as a text model and image drawer: answers each agent from its typed context with JSON that
+/// goes through the same parse/validate path as a real model's answer.
+[<RequireQualifiedAccess>]
+module OfflineEngine =
+    /// The model id the offline engine reports.
+    let modelId = "timepoint-offline-2"
+
+    let private anchor (c: Continuity option) : Anchor option =
+        c
+        |> Option.map (fun c ->
+            let unitName = TimeUnit.name c.Unit
+            let plural = if c.Units = 1 then unitName else unitName + "s"
+
+            { Point = c.Target
+              Location = c.Location
+              Characters = c.Characters
+              Setting = c.Setting
+              PriorPlot = c.PriorPlot
+              Direction = (if c.Direction = Direction.Next then "next" else "prior")
+              Offset = (if c.Direction = Direction.Next then $"{c.Units} {plural} later" else $"{c.Units} {plural} earlier") })
+
+    /// The answer for an agent's context, as JSON.
+    let answer (context: AgentContext) =
+        match context with
+        | AgentContext.Judge i -> Answers.judge i.Query |> JudgeResult.encode
+        | AgentContext.Timeline i -> Answers.timeline i.Query i.Judge (anchor i.Continuity) |> TimelineData.encode
+        | AgentContext.Scene i -> Answers.scene i.Query i.Timeline (anchor i.Continuity) |> SceneData.encode
+        | AgentContext.Characters i ->
+            let a = anchor i.Continuity
+            let scene = Answers.scene i.Query i.Timeline a
+            Answers.characters i.Query i.Judge i.Timeline scene a |> CharacterData.encode
+        | AgentContext.Moment i ->
+            Answers.moment i.Query i.Timeline i.Scene i.Characters (anchor i.Continuity) |> MomentData.encode
+        | AgentContext.Camera i -> Answers.camera i.Scene i.Characters None |> CameraData.encode
+        | AgentContext.Graph i -> Answers.graph i.Characters None |> GraphData.encode
+        | AgentContext.Dialog i -> Answers.dialog i.Query i.Timeline i.Scene i.Speakers |> DialogData.encode
+        | AgentContext.ImagePrompt i -> ImagePrompt.assemble i |> ImagePromptData.encode
+
+    /// Rough token count of a text (four characters a token).
+    let private tokens (s: string) = (s.Length + 3) / 4
+
+    /// The offline text model.
+    let llm: Llm =
+        fun call _ ->
+            let clock = Stopwatch.StartNew()
+            let text = Encode.toString (answer call.Context)
+
+            Task.FromResult(
+                Ok
+                    { Text = text
+                      Model = modelId
+                      Provider = "offline"
+                      Usage =
+                        { Input = tokens call.Chat.System + tokens call.Chat.User
+                          Output = tokens text }
+                      LatencyMs = clock.ElapsedMilliseconds }
+            )
+
+    let private card title (point: TemporalPoint option) (location: string) era tod (cast: Character list) =
+        let year = point |> Option.map (fun p -> p.Year) |> Option.defaultValue 1
+
+        Answers.sceneCard
+            { Title = title
+              DateLine = point |> Option.map Temporal.formatLong |> Option.defaultValue ""
+              Location = location
+              Year = year
+              Era = era
+              Region = None
+              TimeOfDay = tod
+              Characters = cast |> List.map (fun c -> c.Name, c.Role) }
+
+    /// The scene card of a stored timepoint.
+    let sceneCard (t: Timepoint) =
+        card
+            t.Query
+            t.Point
+            (t.Location |> Option.defaultValue "")
+            (t.Point |> Option.bind (fun p -> p.Era))
+            (t.Point |> Option.bind (fun p -> p.TimeOfDay))
+            (t.Characters |> Option.map (fun c -> c.Characters) |> Option.defaultValue [])
+
+    /// The offline image: the composed scene card.
+    let draw: DrawImage =
+        fun call _ ->
+            let clock = Stopwatch.StartNew()
+            let s = call.Scene
+            let t = s.Timeline
+
+            let point =
+                Some
+                    { Year = t.Year
+                      Month = t.Month
+                      Day = t.Day
+                      Hour = t.Hour
+                      Minute = t.Minute
+                      Second = None
+                      Season = t.Season
+                      TimeOfDay = t.TimeOfDay
+                      Era = t.Era
+                      Hemisphere = None
+                      Calendar = Calendar.Historical }
+
+            let bytes, mime = card s.Query point t.Location t.Era t.TimeOfDay s.Characters.Characters
+
+            Task.FromResult(
+                Ok
+                    { Bytes = bytes
+                      MimeType = mime
+                      Model = modelId
+                      Provider = "offline"
+                      LatencyMs = clock.ElapsedMilliseconds }
+            )

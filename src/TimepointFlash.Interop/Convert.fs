@@ -1,0 +1,116 @@
+namespace TimepointFlash.Interop
+
+open System
+open System.Collections.Generic
+open TimepointFlash
+
+/// Domain values to the facade's C# classes.
+module internal Convert =
+    let private str (o: string option) = Option.toObj o
+
+    let private nullable (o: 'T option) =
+        match o with
+        | Some v -> Nullable v
+        | None -> Nullable()
+
+    let private readOnly (xs: 'T seq) : IReadOnlyList<'T> = ResizeArray xs :> IReadOnlyList<'T>
+
+    /// The C# status.
+    let status =
+        function
+        | TimepointFlash.TimepointStatus.Pending -> TimepointStatus.Pending
+        | TimepointFlash.TimepointStatus.Processing -> TimepointStatus.Processing
+        | TimepointFlash.TimepointStatus.Completed -> TimepointStatus.Completed
+        | TimepointFlash.TimepointStatus.Failed -> TimepointStatus.Failed
+
+    /// The F# time unit.
+    let unit =
+        function
+        | TravelUnit.Second -> TimeUnit.Second
+        | TravelUnit.Minute -> TimeUnit.Minute
+        | TravelUnit.Hour -> TimeUnit.Hour
+        | TravelUnit.Week -> TimeUnit.Week
+        | TravelUnit.Month -> TimeUnit.Month
+        | TravelUnit.Year -> TimeUnit.Year
+        | _ -> TimeUnit.Day
+
+    /// The C# timepoint.
+    let timepoint (t: TimepointFlash.Timepoint) =
+        let cast = t.Characters |> Option.map (fun c -> c.Characters) |> Option.defaultValue []
+        let lines = t.Dialog |> Option.map (fun d -> d.Lines) |> Option.defaultValue []
+        let rels = t.Graph |> Option.map (fun g -> g.Relationships) |> Option.defaultValue []
+
+        Timepoint(
+            t.Id,
+            t.Query,
+            t.Slug,
+            status t.Status,
+            nullable (t.Point |> Option.map (fun p -> p.Year)),
+            nullable (t.Point |> Option.bind (fun p -> p.Month)),
+            nullable (t.Point |> Option.bind (fun p -> p.Day)),
+            str (t.Point |> Option.map Temporal.format),
+            str t.Location,
+            str (t.Point |> Option.bind (fun p -> p.Era)),
+            str (t.Scene |> Option.map (fun s -> s.Setting)),
+            str (t.Scene |> Option.map (fun s -> s.Atmosphere)),
+            str (t.Moment |> Option.map (fun m -> m.PlotSummary)),
+            readOnly (
+                cast
+                |> List.map (fun c ->
+                    CharacterInfo(c.Name, CharacterRole.name c.Role, c.Description, str c.Clothing, str c.Action, c.SpeaksInScene))
+            ),
+            readOnly (lines |> List.map (fun l -> DialogLineInfo(l.Speaker, l.Text, str l.Tone))),
+            readOnly (
+                rels
+                |> List.map (fun r -> RelationshipInfo(r.FromCharacter, r.ToCharacter, r.RelationshipType, r.TensionLevel))
+            ),
+            str (t.Camera |> Option.map CameraData.describe),
+            str (t.ImagePrompt |> Option.map (fun p -> p.FullPrompt)),
+            t.HasImage,
+            str t.ImageError,
+            str (t.Error |> Option.map (fun e -> e.Message)),
+            str (t.Error |> Option.bind (fun e -> e.SuggestedQuery)),
+            nullable t.ParentId,
+            t.CreatedAt,
+            Encode.toString (TimepointWire.encode true t)
+        )
+
+    /// The exception for a failed timepoint, or null when it completed.
+    let failure (t: TimepointFlash.Timepoint) : exn =
+        match t.Status, t.Error with
+        | TimepointFlash.TimepointStatus.Failed, Some e ->
+            let step = e.Step |> Option.map Step.name |> Option.defaultValue "generation"
+
+            match e.Step with
+            | Some Step.Judge when e.Message.StartsWith "[" |> not ->
+                TimepointRejectedException(e.Message, str e.SuggestedQuery, t.Id) :> exn
+            | _ when e.Message.StartsWith "[" -> ProviderException(step, e.Message, t.Id) :> exn
+            | _ -> GenerationFailedException(step, e.Message, t.Id) :> exn
+        | TimepointFlash.TimepointStatus.Failed, None -> GenerationFailedException("generation", "unknown reason", t.Id) :> exn
+        | _ -> null
+
+    /// Tracks percent so it never decreases.
+    type PercentTracker(expected: int) =
+        let mutable finished = 0
+
+        /// The progress report for a pipeline event.
+        member _.Report(e: StepEvent) =
+            match e with
+            | StepEvent.Started s ->
+                StepProgress(Step.name s, StepState.Started, min 99 (finished * 100 / expected), Nullable(), null, null, null, Nullable())
+            | StepEvent.Completed(s, r) ->
+                finished <- finished + 1
+
+                StepProgress(
+                    Step.name s,
+                    StepState.Completed,
+                    min 99 (finished * 100 / expected),
+                    Nullable r.LatencyMs,
+                    r.Model,
+                    r.Provider,
+                    null,
+                    Nullable()
+                )
+            | StepEvent.Failed(s, m) ->
+                finished <- finished + 1
+                StepProgress(Step.name s, StepState.Failed, min 99 (finished * 100 / expected), Nullable(), null, null, m, Nullable())

@@ -1,0 +1,116 @@
+namespace TimepointFlash.Runtime
+
+open System
+open TimepointFlash
+open TimepointFlash.Engines
+open TimepointFlash.Persistence
+
+/// A configuration problem: the variable and what is wrong with it (never a secret value).
+type ConfigError = { Variable: string; Problem: string }
+
+/// Everything read from the environment at start-up.
+type Config =
+    { Database: DbConfig
+      Providers: Settings
+      Port: int
+      Environment: string
+      RateLimit: int
+      ApiKeys: Set<string>
+      CorsOrigins: string list
+      Concurrency: int
+      PipelineMode: PipelineMode
+      ImagePromptMode: ImagePromptMode
+      OtlpEndpoint: Uri option }
+
+[<RequireQualifiedAccess>]
+module ConfigError =
+    /// "VARIABLE: problem", one line.
+    let describe (e: ConfigError) = $"{e.Variable}: {e.Problem}"
+
+/// Reads and validates the environment (DESIGN §9), failing fast with one clear line.
+[<RequireQualifiedAccess>]
+module Config =
+    let private fail variable problem = Error { Variable = variable; Problem = problem }
+
+    let private intVar (lookup: string -> string option) name fallback lo hi =
+        match lookup name |> Option.map (fun s -> s.Trim()) with
+        | None
+        | Some "" -> Ok fallback
+        | Some s ->
+            match Int32.TryParse s with
+            | true, v when v >= lo && v <= hi -> Ok v
+            | true, v -> fail name $"must be between {lo} and {hi}, got {v}"
+            | _ -> fail name $"must be a whole number, got '{String.truncate 40 s}'"
+
+    let private list (lookup: string -> string option) name =
+        lookup name
+        |> Option.map (fun s -> s.Split([| ','; ' ' |], StringSplitOptions.RemoveEmptyEntries) |> List.ofArray)
+        |> Option.defaultValue []
+
+    let private choice (lookup: string -> string option) name (options: (string * 'T) list) (fallback: 'T) =
+        match lookup name |> Option.map (fun s -> s.Trim().ToLowerInvariant()) with
+        | None
+        | Some "" -> Ok fallback
+        | Some s ->
+            match options |> List.tryFind (fun (k, _) -> k = s) with
+            | Some(_, v) -> Ok v
+            | None ->
+                let allowed = options |> List.map fst |> String.concat ", "
+                fail name $"must be one of {allowed}, got '{String.truncate 40 s}'"
+
+    /// Reads the configuration through a lookup function (process environment plus .env).
+    let read (lookup: string -> string option) : Result<Config, ConfigError> =
+        let ( >>= ) r f = Result.bind f r
+
+        DbConfig.parse (lookup "DATABASE_URL")
+        |> Result.mapError (fun e ->
+            { Variable = "DATABASE_URL"
+              Problem = (DbConfigError.describe e).Replace("DATABASE_URL: ", "") })
+        >>= fun db ->
+            Settings.parse lookup
+            |> Result.mapError (fun (e: SettingsError) -> { Variable = e.Variable; Problem = e.Problem })
+            >>= fun providers ->
+                intVar lookup "PORT" 8000 1 65535
+                >>= fun port ->
+                    intVar lookup "RATE_LIMIT" 60 0 1_000_000
+                    >>= fun rate ->
+                        (Worker.concurrencyOf (lookup "GENERATION_CONCURRENCY")
+                         |> Result.mapError (fun e ->
+                             { Variable = "GENERATION_CONCURRENCY"
+                               Problem = Worker.describeConcurrencyError e }))
+                        >>= fun concurrency ->
+                            choice lookup "PIPELINE_MODE" [ "dag", PipelineMode.Dag; "sequential", PipelineMode.Sequential ] PipelineMode.Dag
+                            >>= fun mode ->
+                                choice
+                                    lookup
+                                    "IMAGE_PROMPT_MODE"
+                                    [ "assembled", ImagePromptMode.Assembled; "refined", ImagePromptMode.Refined ]
+                                    ImagePromptMode.Assembled
+                                >>= fun promptMode ->
+                                    choice
+                                        lookup
+                                        "ENVIRONMENT"
+                                        [ "development", "development"; "staging", "staging"; "production", "production" ]
+                                        "development"
+                                    >>= fun environment ->
+                                        let otlp =
+                                            match lookup "OTEL_EXPORTER_OTLP_ENDPOINT" |> Option.bind String.nonBlank with
+                                            | None -> Ok None
+                                            | Some s ->
+                                                match Uri.TryCreate(s, UriKind.Absolute) with
+                                                | true, u when u.Scheme = "http" || u.Scheme = "https" -> Ok(Some u)
+                                                | _ -> fail "OTEL_EXPORTER_OTLP_ENDPOINT" "must be an http(s) URL"
+
+                                        otlp
+                                        |> Result.map (fun otlp ->
+                                            { Database = db
+                                              Providers = providers
+                                              Port = port
+                                              Environment = environment
+                                              RateLimit = rate
+                                              ApiKeys = list lookup "API_KEYS" |> Set.ofList
+                                              CorsOrigins = list lookup "CORS_ORIGINS"
+                                              Concurrency = concurrency
+                                              PipelineMode = mode
+                                              ImagePromptMode = promptMode
+                                              OtlpEndpoint = otlp })

@@ -1,0 +1,126 @@
+namespace TimepointFlash.Runtime
+
+open System
+open System.Diagnostics
+open System.Net.Http
+open System.Threading
+open System.Threading.Tasks
+open TimepointFlash
+open TimepointFlash.Engines
+open TimepointFlash.Persistence
+
+/// Why the service could not start.
+[<RequireQualifiedAccess>]
+type StartError =
+    | Config of ConfigError
+    | Database of string
+
+/// A running composition: the application environment, the engine, and the job workers.
+type Services =
+    { Config: Config
+      App: AppEnv
+      Engine: EngineParts
+      Database: Database
+      /// Starts the background job workers; the task ends after the token is cancelled.
+      RunWorkers: CancellationToken -> Task
+      Dispose: unit -> unit }
+
+/// The composition root used by the server, the CLI and the C# facade.
+[<RequireQualifiedAccess>]
+module Runtime =
+    /// One line describing a start-up failure.
+    let describe =
+        function
+        | StartError.Config e -> ConfigError.describe e
+        | StartError.Database m -> m
+
+    /// Environment lookup: process variables first, then a .env file in the working directory.
+    let environment () =
+        let dotEnv = Settings.readDotEnv ".env"
+        Settings.lookupWith (fun name -> Environment.GetEnvironmentVariable name |> Option.ofObj) dotEnv
+
+    let private sharedHttp =
+        lazy
+            (new HttpClient(
+                new SocketsHttpHandler(PooledConnectionLifetime = TimeSpan.FromMinutes 5.0, MaxConnectionsPerServer = 256),
+                Timeout = Threading.Timeout.InfiniteTimeSpan
+            ))
+
+    let private clock = Stopwatch.StartNew()
+
+    /// Builds the services for a configuration with an optional text model and image drawer of the caller's.
+    let startWith
+        (config: Config)
+        (llm: Llm option)
+        (log: string -> unit)
+        (onEvent: StepEvent -> Task)
+        : Task<Result<Services, StartError>> =
+        task {
+            match! Database.connect config.Database with
+            | Error e -> return Error(StartError.Database(DbError.describe e))
+            | Ok db ->
+                match! Migrations.apply db with
+                | Error e ->
+                    (db :> IDisposable).Dispose()
+                    return Error(StartError.Database(DbError.describe e))
+                | Ok _ ->
+                    let engine =
+                        EngineBuilder.create config.Providers sharedHttp.Value (fun e -> log (ProviderEvent.describe e))
+
+                    let engine =
+                        match llm with
+                        | Some custom ->
+                            { engine with
+                                Llm = custom
+                                Info =
+                                    { engine.Info with
+                                        Name = "custom"
+                                        IsOffline = false } }
+                        | None -> engine
+
+                    let signal = JobSignal()
+                    let store = StoreAdapter.create db signal
+
+                    let env =
+                        { Store = store
+                          Pipeline =
+                            { Llm = engine.Llm
+                              DrawImage = Some engine.DrawImage
+                              Emit = onEvent
+                              Mode = config.PipelineMode
+                              ImagePromptMode = config.ImagePromptMode
+                              Elapsed = fun () -> clock.ElapsedMilliseconds }
+                          Now = fun () -> DateTimeOffset.UtcNow
+                          NewId = Guid.NewGuid
+                          Wake = fun () -> signal.Signal() }
+
+                    let runWorkers (ct: CancellationToken) =
+                        let options =
+                            { Worker.defaults config.Concurrency with
+                                WorkerId = $"{Environment.MachineName}/{Environment.ProcessId}" }
+
+                        Worker.run
+                            (Jobs.store db signal)
+                            signal
+                            options
+                            (JobRunner.create env)
+                            (fun e -> log (sprintf "%A" e))
+                            ct
+
+                    return
+                        Ok
+                            { Config = config
+                              App = env
+                              Engine = engine
+                              Database = db
+                              RunWorkers = runWorkers
+                              Dispose = fun () -> (db :> IDisposable).Dispose() }
+        }
+
+    /// Reads the environment and builds the services.
+    let start (log: string -> unit) (onEvent: StepEvent -> Task) =
+        task {
+            match Config.read (environment ()) with
+            | Error e -> return Error(StartError.Config e)
+            | Ok config -> return! startWith config None log onEvent
+        }
