@@ -65,6 +65,23 @@ let tests =
             }
         ]
 
+        test "errors describe themselves in one line" {
+            Expect.equal
+                (Temporal.describeError (TemporalError.InReformGap(1582, 10, 5)))
+                "1582-10-05 does not exist: the Gregorian reform skipped 1582-10-05 to 1582-10-14"
+                "reform gap"
+
+            Expect.equal
+                (Temporal.describeError TemporalError.YearZero)
+                "there is no year 0: 1 BCE is followed by 1 CE"
+                "year 0"
+
+            Expect.equal
+                (Temporal.describeError (TemporalError.UnknownUnit "fortnight"))
+                "unknown time unit \"fortnight\" (second, minute, hour, day, week, month, year)"
+                "unit"
+        }
+
         testList "ordering and distances" [
             test "daysBetween counts whole days, negative backwards, coarse points from their first day" {
                 Expect.equal (Temporal.daysBetween (ymd 1776 7 4) (ymd 1969 7 20)) 70507L "forward"

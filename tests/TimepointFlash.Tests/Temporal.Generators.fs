@@ -23,6 +23,10 @@ type ExactStep = ExactStep of TemporalPoint * TimeUnit
 /// A normalised point with a day of at most 28 and a month/year unit no finer than the point's precision.
 type CalendarStep = CalendarStep of TemporalPoint * TimeUnit
 
+/// A point at day precision or finer on one of the last three days of its month, a month/year unit and a
+/// small count: the cases where clamping matters.
+type MonthEndStep = MonthEndStep of TemporalPoint * TimeUnit * int
+
 /// A step count: small, medium, near the unit's whole range, or extreme.
 type Count = Count of int
 
@@ -54,7 +58,7 @@ let private orFail r =
     | Ok v -> v
     | Error e -> failwithf "generator built an invalid point: %A" e
 
-/// A valid point of exactly the given precision; maxDay bounds the day (31 = no bound).
+/// A valid point of exactly the given precision, month ends frequent; maxDay bounds the day (31 = no bound).
 let pointAt (maxDay: int) (precision: Precision) = gen {
     let! year = year
     let! calendar = calendar
@@ -62,8 +66,10 @@ let pointAt (maxDay: int) (precision: Precision) = gen {
     let a = JulianDay.toAstronomical (int64 year)
     let length = int (JulianDay.monthLength calendar a (int64 month))
 
+    let last = min maxDay length
+
     let! day =
-        Gen.choose (1, min maxDay length)
+        Gen.frequency [ 3, Gen.choose (1, last); 1, Gen.choose (last - 2, last) ]
         |> Gen.filter (fun d -> not (JulianDay.isInReformGap calendar a (int64 month) (int64 d)))
 
     let! hour = Gen.choose (0, 23)
@@ -213,6 +219,24 @@ type Arbitraries =
             let! precision = Gen.elements (atLeast unit)
             let! p = pointAt 28 precision |> Gen.bind (decorate true)
             return CalendarStep(p, unit)
+        }
+        |> Arb.fromGen
+
+    static member MonthEndStep() =
+        gen {
+            let! precision = Gen.elements [ Precision.Day; Precision.Hour; Precision.Minute; Precision.Second ]
+            let! p = pointAt 31 precision |> Gen.bind (decorate true)
+            let a = JulianDay.toAstronomical (int64 p.Year)
+            let last = int (JulianDay.monthLength p.Calendar a (int64 p.Month.Value))
+            let! day = Gen.choose (last - 2, last)
+            let! unit = Gen.elements [ TimeUnit.Month; TimeUnit.Year ]
+            let! n = Gen.choose (-30, 30)
+            let p = { p with Day = Some day }
+
+            return
+                match Temporal.validate p with
+                | Ok p -> MonthEndStep(p, unit, n)
+                | Error _ -> MonthEndStep({ p with Day = Some last }, unit, n)
         }
         |> Arb.fromGen
 

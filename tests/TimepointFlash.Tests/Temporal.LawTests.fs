@@ -59,6 +59,19 @@ let tests =
                 | Ok _ -> p.Calendar = Calendar.Historical
                 | Error _ -> true)
 
+        property "month and year steps clamp the day to the target month's length" (fun (MonthEndStep(p, unit, n)) ->
+            match Temporal.step n unit p with
+            | Ok q ->
+                let a = JulianDay.toAstronomical (int64 q.Year)
+                let m = int64 q.Month.Value
+                let length = int (JulianDay.monthLength q.Calendar a m)
+                let clamped = min p.Day.Value length
+                let gap = JulianDay.isInReformGap q.Calendar a m (int64 clamped)
+                q.Day = Some(if gap then 15 else clamped) && Temporal.validate q = Ok q
+            | Error(TemporalError.YearOutOfRange _) ->
+                p.Year <= Temporal.minYear + 30 || p.Year >= Temporal.maxYear - 30
+            | Error _ -> false)
+
         property "every step result is valid and never has year 0" (fun (NormalPoint p) (unit: TimeUnit) (Count n) ->
             match Temporal.step n unit p with
             | Ok q -> q.Year <> 0 && Temporal.validate q = Ok q
