@@ -146,6 +146,9 @@ module Http =
         match reply.Status with
         | 401
         | 403 -> ProviderError.AuthFailed(provider, reply.Status)
+        // Gemini answers a bad key with 400 INVALID_ARGUMENT "API key not valid" (reason API_KEY_INVALID)
+        | 400 when reply.Body.Contains "API_KEY_INVALID" || reply.Body.Contains "API key not valid" ->
+            ProviderError.AuthFailed(provider, reply.Status)
         | 429 -> ProviderError.RateLimited(provider, reply.RetryAfter |> Option.orElse (googleRetryDelay reply.Body))
         | 408 -> ProviderError.Unavailable(provider, Some 408, message ())
         | s when s >= 500 -> ProviderError.Unavailable(provider, Some s, message ())

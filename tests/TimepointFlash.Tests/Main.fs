@@ -2,7 +2,16 @@ module TimepointFlash.Tests.Main
 
 open Expecto
 
-let all = testList "TimepointFlash" [ Temporal.tests; Postgres.tests ]
+let all =
+    testList "TimepointFlash" [
+        Temporal.tests
+        Postgres.tests
+        Providers.Settings.tests
+        Providers.Schema.tests
+        Providers.Gemini.tests
+        Providers.OpenAi.tests
+        Providers.Router.tests
+    ]
 
 [<EntryPoint>]
 let main argv = runTestsWithCLIArgs [] argv all

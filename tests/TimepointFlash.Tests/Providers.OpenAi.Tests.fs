@@ -1,0 +1,347 @@
+module TimepointFlash.Tests.Providers.OpenAi
+
+open System
+open System.Threading
+open Expecto
+open TimepointFlash
+open TimepointFlash.Engines
+open TimepointFlash.Tests.Support.FakeServers
+open TimepointFlash.Tests.Support.ProviderFixtures
+
+/// Golden chat-completions body of the judge request with `verdictSchema`.
+let requestGolden =
+    """{"model":"google/gemini-2.5-flash","messages":[{"role":"system","content":"You are a careful historian."},{"role":"user","content":"rome 50 BCE"}],"temperature":0.2,"max_tokens":256,"response_format":{"type":"json_schema","json_schema":{"name":"judge","strict":false,"schema":"""
+    + Schema.jsonSchemaGolden
+    + "}}}"
+
+let private clock = DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero)
+
+let private callsFor vars id =
+    let s = settingsOf vars
+    OpenAi.calls (Settings.find s id) FakeServer.http (fun () -> clock)
+
+let private openRouter (fake: FakeServer) =
+    callsFor (openRouterAt fake) ProviderId.OpenRouter
+
+let private complete (calls: ProviderCalls) request =
+    calls.Complete "google/gemini-2.5-flash" request CancellationToken.None
+
+let private imageOf (fake: FakeServer) =
+    (openRouter fake).GenerateImage "google/gemini-3-pro-image-preview" image CancellationToken.None
+
+let private chatTests =
+    testList "chat" [
+        testTask "the request is golden and carries Bearer, HTTP-Referer and X-Title for OpenRouter" {
+            do!
+                withFake [ Reply.ok (OpenAiShapes.text "{}") ] (fun fake -> task {
+                    let! _ =
+                        complete (openRouter fake) {
+                            chat ModelRole.Judge with
+                                Schema = Some verdictSchema
+                        }
+
+                    let sent = fake.Requests |> List.exactlyOne
+                    Expect.equal sent.Path "/chat/completions" "path"
+                    Expect.equal sent.Body requestGolden "golden body"
+
+                    Expect.equal
+                        (sent.Headers |> Map.tryFind "authorization")
+                        (Some("Bearer " + openRouterKey))
+                        "bearer"
+
+                    Expect.isTrue (sent.Headers.ContainsKey "http-referer") "referer"
+                    Expect.equal (sent.Headers |> Map.tryFind "x-title") (Some "TimepointFlash") "title"
+                })
+        }
+        testTask "a local server without a key gets no Authorization header" {
+            do!
+                withFake [ Reply.ok (OpenAiShapes.text "hi") ] (fun fake -> task {
+                    let calls = callsFor [ "OPENAI_BASE_URL", fake.BaseUrl ] ProviderId.OpenAi
+                    let! r = complete calls (chat ModelRole.Creative)
+                    Expect.equal (expectOk r).Text "hi" "answer"
+                    let sent = fake.Requests |> List.exactlyOne
+                    Expect.isFalse (sent.Headers.ContainsKey "authorization") "no auth"
+                    Expect.isFalse (sent.Headers.ContainsKey "x-title") "no OpenRouter headers"
+                })
+        }
+        testTask "text, served model and usage are read from the first choice" {
+            do!
+                withFake [ Reply.ok (OpenAiShapes.text "```json\n{\"a\":1}\n```") ] (fun fake -> task {
+                    let! r = complete (openRouter fake) (chat ModelRole.Creative)
+                    let answer = expectOk r
+                    Expect.equal answer.Text "```json\n{\"a\":1}\n```" "fenced text verbatim"
+                    Expect.equal answer.Usage { Input = 21; Output = 43 } "usage"
+                    Expect.equal answer.Provider "openrouter" "provider"
+                })
+        }
+        testTask "content given as text parts is concatenated" {
+            let body =
+                OpenAiShapes.withMessage """"content":[{"type":"text","text":"{\"a\":"},{"type":"text","text":"2}"}]"""
+
+            do!
+                withFake [ Reply.ok body ] (fun fake -> task {
+                    let! r = complete (openRouter fake) (chat ModelRole.Creative)
+                    Expect.equal (expectOk r).Text "{\"a\":2}" "joined"
+                })
+        }
+        testTask "empty choices and empty content are BadResponse" {
+            do!
+                withFake [ Reply.ok OpenAiShapes.noChoices; Reply.ok (OpenAiShapes.text "") ] (fun fake -> task {
+                    let! first = complete (openRouter fake) (chat ModelRole.Creative)
+                    let! second = complete (openRouter fake) (chat ModelRole.Creative)
+
+                    Expect.equal
+                        (expectError first)
+                        (ProviderError.BadResponse("openrouter", "no choices"))
+                        "no choices"
+
+                    Expect.equal
+                        (expectError second)
+                        (ProviderError.BadResponse("openrouter", "no text in the answer (finish_reason stop)"))
+                        "no text"
+                })
+        }
+        testTask "a 400 rejecting json_schema is retried once with json_object and the schema as JSON (fixes B9)" {
+            let rejection =
+                Reply.json 400 (OpenAiShapes.error 400 "response_format json_schema is not supported")
+
+            do!
+                withFake
+                    [
+                        rejection
+                        Reply.ok (OpenAiShapes.text "{}")
+                        Reply.ok (OpenAiShapes.text "{}")
+                    ]
+                    (fun fake -> task {
+                        let calls = openRouter fake
+
+                        let request = {
+                            chat ModelRole.Judge with
+                                Schema = Some verdictSchema
+                        }
+
+                        let! r = complete calls request
+                        Expect.equal (expectOk r).Text "{}" "answered"
+                        let retry = fake.JsonBody 1
+
+                        Expect.equal
+                            (retry.GetProperty("response_format").GetRawText())
+                            """{"type":"json_object"}"""
+                            "mode"
+
+                        let system = retry.GetProperty("messages").[0].GetProperty("content").GetString()
+
+                        Expect.stringStarts
+                            system
+                            "You are a careful historian.\n\nAnswer with one JSON object"
+                            "system"
+
+                        let schemaText = system.Substring(system.IndexOf '{')
+                        Expect.equal schemaText Schema.jsonSchemaGolden "schema as JSON text"
+                        let! _ = complete calls request
+                        let third = fake.JsonBody 2
+
+                        Expect.equal
+                            (third.GetProperty("response_format").GetRawText())
+                            """{"type":"json_object"}"""
+                            "remembered"
+                    })
+        }
+    ]
+
+let private errorTests =
+    testList "errors" [
+        testTask "Retry-After in seconds and as an HTTP date are both read" {
+            let date = clock.AddSeconds(9.0).ToString "r"
+
+            let replies = [
+                Reply.json 429 (OpenAiShapes.error 429 "slow down")
+                |> Reply.withHeader "Retry-After" "3"
+                Reply.json 429 (OpenAiShapes.error 429 "slow down")
+                |> Reply.withHeader "Retry-After" date
+                Reply.json 429 (OpenAiShapes.error 429 "slow down")
+            ]
+
+            do!
+                withFake replies (fun fake -> task {
+                    let calls = openRouter fake
+                    let! a = complete calls (chat ModelRole.Creative)
+                    let! b = complete calls (chat ModelRole.Creative)
+                    let! c = complete calls (chat ModelRole.Creative)
+
+                    Expect.equal
+                        [ expectError a; expectError b; expectError c ]
+                        [
+                            ProviderError.RateLimited("openrouter", Some(TimeSpan.FromSeconds 3.0))
+                            ProviderError.RateLimited("openrouter", Some(TimeSpan.FromSeconds 9.0))
+                            ProviderError.RateLimited("openrouter", None)
+                        ]
+                        "retry after"
+                })
+        }
+        testTask "401, 500 and a non-JSON 502 map to auth and unavailable" {
+            let replies = [
+                Reply.json 401 (OpenAiShapes.error 401 "No auth credentials found")
+                Reply.json 500 (OpenAiShapes.error 500 "Internal Server Error")
+                Reply.json 502 "Bad gateway"
+            ]
+
+            do!
+                withFake replies (fun fake -> task {
+                    let calls = openRouter fake
+                    let! a = complete calls (chat ModelRole.Creative)
+                    let! b = complete calls (chat ModelRole.Creative)
+                    let! c = complete calls (chat ModelRole.Creative)
+
+                    Expect.equal
+                        [ expectError a; expectError b; expectError c ]
+                        [
+                            ProviderError.AuthFailed("openrouter", 401)
+                            ProviderError.Unavailable("openrouter", Some 500, "Internal Server Error")
+                            ProviderError.Unavailable("openrouter", Some 502, "Bad gateway")
+                        ]
+                        "mapped"
+                })
+        }
+        testTask "a server echoing the key in an error message never leaks it" {
+            let echo = $"Incorrect API key provided: {openRouterKey} and sk-abcdefghijklmnop"
+
+            do!
+                withFake [ Reply.json 400 (OpenAiShapes.error 400 echo) ] (fun fake -> task {
+                    let! r = complete (openRouter fake) (chat ModelRole.Creative)
+                    let line = ProviderError.describe (expectError r)
+                    expectNoKey line
+                    Expect.isFalse (line.Contains "sk-abcdefghijklmnop") "key-shaped text redacted"
+                    Expect.stringContains line "Incorrect API key provided: <redacted>" "message kept"
+                })
+        }
+        testTask "a dropped connection mid-body is Unavailable" {
+            do!
+                withFake
+                    [
+                        {
+                            Reply.ok (OpenAiShapes.text "partial") with
+                                Abort = true
+                        }
+                    ]
+                    (fun fake -> task {
+                        let! r = complete (openRouter fake) (chat ModelRole.Creative)
+
+                        match expectError r with
+                        | ProviderError.Unavailable("openrouter", None, _) -> ()
+                        | e -> failtest $"unexpected {e}"
+                    })
+        }
+    ]
+
+let private pngBytes = [| 137uy; 80uy; 78uy; 71uy; 9uy; 8uy; 7uy |]
+
+let private imageLocations =
+    let url = OpenAiShapes.dataUrl "image/png" pngBytes
+    let b64 = Convert.ToBase64String pngBytes
+
+    [
+        "message.images[].image_url.url",
+        "\"content\":\"\",\"images\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\""
+        + url
+        + "\"}}]"
+        "content as a data URL", "\"content\":\"" + url + "\""
+        "content part image_url.url",
+        "\"content\":[{\"type\":\"text\",\"text\":\"here\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\""
+        + url
+        + "\"}}]"
+        "content part inline_data.data",
+        "\"content\":[{\"inline_data\":{\"mime_type\":\"image/png\",\"data\":\""
+        + b64
+        + "\"}}]"
+        "content part image.data", "\"content\":[{\"image\":{\"data\":\"" + b64 + "\"}}]"
+    ]
+
+let private imageTests =
+    testList "images" [
+        for location, fields in imageLocations do
+            testTask $"image bytes are read from {location} (fixes B11)" {
+                do!
+                    withFake [ Reply.ok (OpenAiShapes.withMessage fields) ] (fun fake -> task {
+                        let! r = imageOf fake
+                        let answer = expectOk r
+                        Expect.equal answer.Bytes pngBytes "bytes"
+                        Expect.equal answer.MimeType "image/png" "mime"
+                        let sent = fake.JsonBody 0
+                        Expect.equal (sent.GetProperty("modalities").GetRawText()) """["image","text"]""" "modalities"
+
+                        Expect.equal
+                            (sent.GetProperty("image_config").GetRawText())
+                            """{"aspect_ratio":"16:9"}"""
+                            "aspect"
+                    })
+            }
+        testTask "an answer with text only is a BadResponse, never text posing as an image" {
+            do!
+                withFake [ Reply.ok (OpenAiShapes.text "iVBORw0KGgo= is what I would draw") ] (fun fake -> task {
+                    let! r = imageOf fake
+
+                    match expectError r with
+                    | ProviderError.BadResponse(_, m) -> Expect.stringStarts m "no image in the answer" "reason"
+                    | e -> failtest $"unexpected {e}"
+                })
+        }
+    ]
+
+let private modelTests =
+    testList "models" [
+        testTask "listModels parses ids, context, decimal-string pricing and modalities" {
+            do!
+                withFake [ Reply.ok OpenAiShapes.models ] (fun fake -> task {
+                    let s = settingsOf (openRouterAt fake)
+
+                    let! r =
+                        OpenAi.listModels
+                            (Settings.find s ProviderId.OpenRouter)
+                            FakeServer.http
+                            (fun () -> clock)
+                            CancellationToken.None
+
+                    let models = expectOk r
+                    Expect.equal (fake.Requests |> List.exactlyOne).Path "/models" "path"
+
+                    Expect.equal
+                        models
+                        [
+                            {
+                                Id = "google/gemini-2.5-flash"
+                                Name = "Google: Gemini 2.5 Flash"
+                                ContextLength = Some 1048576
+                                PromptPrice = Some 0.0000003
+                                CompletionPrice = Some 0.0000025
+                                Modality = Some "text+image->text"
+                                InputModalities = [ "text"; "image" ]
+                                OutputModalities = [ "text" ]
+                            }
+                            {
+                                Id = "bare/model"
+                                Name = "bare/model"
+                                ContextLength = None
+                                PromptPrice = None
+                                CompletionPrice = None
+                                Modality = None
+                                InputModalities = []
+                                OutputModalities = []
+                            }
+                        ]
+                        "models"
+                })
+        }
+        test "data URLs decode and non-base64 data URLs are refused" {
+            Expect.equal
+                (OpenAiWire.parseDataUrl "data:image/jpeg;base64,AQID")
+                (Some([| 1uy; 2uy; 3uy |], "image/jpeg"))
+                "jpeg"
+
+            Expect.isNone (OpenAiWire.parseDataUrl "data:image/svg+xml,<svg/>") "not base64"
+            Expect.isNone (OpenAiWire.parseDataUrl "https://example.com/a.png") "remote URL"
+        }
+    ]
+
+let tests =
+    testList "Providers.OpenAi" [ chatTests; errorTests; imageTests; modelTests ]
