@@ -36,8 +36,15 @@ module OpenAiWire =
     let private message (role: string) (content: string) =
         Json.objNode [ "role", Json.str role; "content", Json.str content ]
 
+    /// The output-token limit field: OpenAI's own API wants `max_completion_tokens`, the others `max_tokens`.
+    let tokensField (baseUrl: Uri) =
+        if baseUrl.Host.Equals("api.openai.com", StringComparison.OrdinalIgnoreCase) then
+            "max_completion_tokens"
+        else
+            "max_tokens"
+
     /// The chat-completions body for a chat request.
-    let chatBody (model: string) (mode: StructuredMode) (request: ChatRequest) : JsonNode =
+    let chatBody (tokensField: string) (model: string) (mode: StructuredMode) (request: ChatRequest) : JsonNode =
         let system =
             match request.Schema, mode with
             | Some schema, StructuredMode.JsonObject ->
@@ -56,7 +63,7 @@ module OpenAiWire =
             ]
             "temperature", Json.num request.Temperature
             match request.MaxTokens with
-            | Some n -> "max_tokens", Json.integer n
+            | Some n -> tokensField, Json.integer n
             | None -> ()
             match request.Schema, mode with
             | Some schema, StructuredMode.JsonSchema ->

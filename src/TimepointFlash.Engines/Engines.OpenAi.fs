@@ -64,13 +64,16 @@ module OpenAi =
         | _ -> false
 
     /// One provider's calls. A server that rejects `json_schema` with 400/422 is asked again with
-    /// `json_object`, and remembered per model so later calls go straight to `json_object`.
+    /// `json_object`; when that works it is remembered per model, so later calls go straight to `json_object`.
     let calls (settings: ProviderSettings) (http: HttpClient) (now: unit -> DateTimeOffset) : ProviderCalls =
         let name = ProviderId.name settings.Id
         let jsonObjectOnly = ConcurrentDictionary<string, bool>()
 
         let chat model (request: ChatRequest) mode ct =
-            exchange settings http now (OpenAiWire.chatBody model mode request) OpenAiWire.parseChat ct
+            let body =
+                OpenAiWire.chatBody (OpenAiWire.tokensField settings.BaseUrl) model mode request
+
+            exchange settings http now body OpenAiWire.parseChat ct
 
         let complete model (request: ChatRequest) (ct: CancellationToken) = task {
             let firstMode =
@@ -87,9 +90,16 @@ module OpenAi =
                     request.Schema.IsSome
                     && firstMode = StructuredMode.JsonSchema
                     && isSchemaRejection e
-                    ->
-                    jsonObjectOnly[model] <- true
-                    chat model request StructuredMode.JsonObject ct
+                      ->
+                      task {
+                          let! second = chat model request StructuredMode.JsonObject ct
+
+                          // remembered only when json_object worked, so an unrelated 400 changes nothing
+                          if Result.isOk second then
+                              jsonObjectOnly[model] <- true
+
+                          return second
+                      }
                 | other -> Task.FromResult other
 
             return

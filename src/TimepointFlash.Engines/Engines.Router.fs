@@ -46,9 +46,11 @@ module Router =
         | ModelRole.Creative -> provider.Models.Creative
         | ModelRole.Image -> provider.Models.Image
 
-    /// Errors after which the next provider in the chain is tried.
+    /// Errors after which the next provider in the chain is tried: auth, missing key, open circuit,
+    /// exhausted retries, and the provider-specific 402 (no credit) and 404 (model unknown there).
     let shouldFallBack =
         function
+        | ProviderError.BadRequest(_, (402 | 404), _) -> true
         | ProviderError.MissingKey _
         | ProviderError.AuthFailed _
         | ProviderError.CircuitOpen _

@@ -147,6 +147,39 @@ let private chatTests =
                             "remembered"
                     })
         }
+        testTask "a 400 that json_object does not cure is returned and not remembered" {
+            let bad = Reply.json 400 (OpenAiShapes.error 400 "context length exceeded")
+
+            do!
+                withFake [ bad; bad; Reply.ok (OpenAiShapes.text "{}") ] (fun fake -> task {
+                    let calls = openRouter fake
+
+                    let request = {
+                        chat ModelRole.Judge with
+                            Schema = Some verdictSchema
+                    }
+
+                    let! r = complete calls request
+
+                    Expect.equal
+                        (expectError r)
+                        (ProviderError.BadRequest("openrouter", 400, "context length exceeded"))
+                        "error"
+
+                    let! _ = complete calls request
+                    let third = fake.JsonBody 2
+                    let format = third.GetProperty("response_format").GetProperty("type").GetString()
+                    Expect.equal format "json_schema" "json_schema tried again"
+                })
+        }
+        test "OpenAI's own API gets max_completion_tokens, other servers max_tokens" {
+            let body host =
+                let field = OpenAiWire.tokensField (Uri host)
+                Json.write (OpenAiWire.chatBody field "m" StructuredMode.JsonSchema (chat ModelRole.Creative))
+
+            Expect.stringContains (body "https://api.openai.com/v1") "\"max_completion_tokens\":256" "openai"
+            Expect.stringContains (body "http://localhost:11434/v1") "\"max_tokens\":256" "ollama"
+        }
     ]
 
 let private errorTests =

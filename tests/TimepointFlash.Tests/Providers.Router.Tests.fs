@@ -156,6 +156,64 @@ let private fallbackTests =
                             "logged"
                     })
         }
+        testTask "exhausted retries on the primary fall back to the second provider" {
+            do!
+                withBoth
+                    [ unavailable "overloaded" ]
+                    [ Reply.ok (OpenAiShapes.text "from openrouter") ]
+                    (fun gemini openRouter -> task {
+                        let r = Recorder()
+
+                        let router =
+                            routerWith None r (settingsOf (geminiAt gemini @ openRouterAt openRouter))
+
+                        let! answer = complete router ModelRole.Creative
+                        Expect.equal (expectOk answer).Provider "openrouter" "fallback"
+                        Expect.equal gemini.Requests.Length 4 "1 + 3 retries first"
+
+                        Expect.contains
+                            r.Events
+                            (ProviderEvent.FallingBack(
+                                "gemini",
+                                "openrouter",
+                                ProviderError.Unavailable("gemini", Some 503, "overloaded")
+                            ))
+                            "logged with the real error"
+                    })
+        }
+        testTask "an open circuit sends calls straight to the fallback" {
+            do!
+                withBoth
+                    [ unavailable "down" ]
+                    [ Reply.ok (OpenAiShapes.text "from openrouter") ]
+                    (fun gemini openRouter -> task {
+                        let settings =
+                            settingsOf (("LLM_MAX_RETRIES", "0") :: geminiAt gemini @ openRouterAt openRouter)
+
+                        let router = routerWith None (Recorder()) settings
+
+                        for _ in 1..7 do
+                            let! answer = complete router ModelRole.Creative
+                            Expect.equal (expectOk answer).Provider "openrouter" "fallback answers"
+
+                        Expect.equal gemini.Requests.Length 5 "primary skipped once open"
+                        Expect.equal (router.Circuits()) [ "gemini", "open"; "openrouter", "closed" ] "states"
+                    })
+        }
+        testTask "a model unknown on the primary (404) falls back" {
+            do!
+                withBoth
+                    [ Reply.json 404 (GeminiShapes.error 404 "NOT_FOUND" "models/x is not found") ]
+                    [ Reply.ok (OpenAiShapes.text "from openrouter") ]
+                    (fun gemini openRouter -> task {
+                        let router =
+                            routerWith None (Recorder()) (settingsOf (geminiAt gemini @ openRouterAt openRouter))
+
+                        let! answer = complete router ModelRole.Creative
+                        Expect.equal (expectOk answer).Provider "openrouter" "fallback"
+                        Expect.equal gemini.Requests.Length 1 "not retried"
+                    })
+        }
         testTask "a missing primary key falls back without calling the primary (fixes B4)" {
             do!
                 withBoth
