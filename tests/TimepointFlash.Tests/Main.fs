@@ -11,6 +11,7 @@ let all =
         Providers.Gemini.tests
         Providers.OpenAi.tests
         Providers.Router.tests
+        Providers.ChatClient.tests
     ]
 
 [<EntryPoint>]
