@@ -10,6 +10,8 @@ let all =
         Providers.Schema.tests
         Providers.Gemini.tests
         Providers.OpenAi.tests
+        Providers.OpenAiMedia.tests
+        Providers.Resilience.tests
         Providers.Router.tests
         Providers.ChatClient.tests
     ]

@@ -125,3 +125,30 @@ let withFake (replies: Reply list) (body: FakeServer -> Task<unit>) = task {
     finally
         (fake :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
 }
+
+/// Seconds as a TimeSpan.
+let seconds (s: float) = TimeSpan.FromSeconds s
+
+/// A Gemini 503 with a message.
+let unavailable message =
+    Reply.json 503 (GeminiShapes.error 503 "UNAVAILABLE" message)
+
+/// One chat call through a router.
+let complete (router: Router) role =
+    router.Complete (chat role) System.Threading.CancellationToken.None
+
+/// Runs a body with a fake Gemini and a fake OpenRouter.
+let withBoth geminiReplies openRouterReplies body =
+    withFake geminiReplies (fun gemini -> withFake openRouterReplies (fun openRouter -> body gemini openRouter))
+
+/// The fixed clock of the OpenAI-compatible wire tests.
+let fixedClock = DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero)
+
+/// Raw calls of one provider configured by the given variables.
+let callsFor vars id =
+    let s = settingsOf vars
+    OpenAi.calls (Settings.find s id) FakeServer.http (fun () -> fixedClock)
+
+/// Raw OpenRouter calls against a fake.
+let openRouterCalls (fake: FakeServer) =
+    callsFor (openRouterAt fake) ProviderId.OpenRouter
