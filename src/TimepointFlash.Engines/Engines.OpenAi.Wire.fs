@@ -81,8 +81,9 @@ module OpenAiWire =
             | None, _ -> ()
         ]
 
-    /// The chat-completions body asking an image model for an image (fixes B11: `modalities` is sent).
-    let imageBody (model: string) (request: ImageRequest) : JsonNode =
+    /// The chat-completions body asking an image model for an image (fixes B11: `modalities` is sent);
+    /// `image_config` (an OpenRouter extension) only when `withImageConfig`.
+    let imageBody (withImageConfig: bool) (model: string) (request: ImageRequest) : JsonNode =
         let prompt =
             match request.NegativePrompt with
             | Some avoid when not (String.IsNullOrWhiteSpace avoid) -> $"{request.Prompt}\n\nAvoid: {avoid}"
@@ -92,7 +93,7 @@ module OpenAiWire =
             "model", Json.str model
             "messages", Json.arr [ message "user" prompt ]
             "modalities", Json.arr [ Json.str "image"; Json.str "text" ]
-            if not (String.IsNullOrWhiteSpace request.AspectRatio) then
+            if withImageConfig && not (String.IsNullOrWhiteSpace request.AspectRatio) then
                 "image_config", Json.objNode [ "aspect_ratio", Json.str request.AspectRatio ]
         ]
 

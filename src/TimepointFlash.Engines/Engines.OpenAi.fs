@@ -114,7 +114,11 @@ module OpenAi =
         }
 
         let generateImage model (request: ImageRequest) (ct: CancellationToken) = task {
-            let! result = exchange settings http now (OpenAiWire.imageBody model request) OpenAiWire.parseImage ct
+            let openRouter =
+                settings.Id = ProviderId.OpenRouter || isOpenRouter settings.BaseUrl
+
+            let body = OpenAiWire.imageBody openRouter model request
+            let! result = exchange settings http now body OpenAiWire.parseImage ct
 
             return
                 result

@@ -53,6 +53,13 @@ let private imageTests =
                             "aspect"
                     })
             }
+        test "image_config is an OpenRouter extension, left out for other servers" {
+            let body withConfig =
+                Json.write (OpenAiWire.imageBody withConfig "m" image)
+
+            Expect.stringContains (body true) "\"image_config\":{\"aspect_ratio\":\"16:9\"}" "openrouter"
+            Expect.isFalse ((body false).Contains "image_config") "others"
+        }
         testTask "an answer with text only is a BadResponse, never text posing as an image" {
             do!
                 withFake [ Reply.ok (OpenAiShapes.text "iVBORw0KGgo= is what I would draw") ] (fun fake -> task {
