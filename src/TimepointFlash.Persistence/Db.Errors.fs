@@ -47,7 +47,8 @@ module DbError =
         match e with
         | :? PostgresException as p ->
             match p.SqlState with
-            | "23505" -> Some(DbError.UniqueViolation(p.ConstraintName |> Option.ofObj |> Option.defaultValue p.MessageText))
+            | "23505" ->
+                Some(DbError.UniqueViolation(p.ConstraintName |> Option.ofObj |> Option.defaultValue p.MessageText))
             | "23503"
             | "23514"
             | "23502" -> Some(DbError.ConstraintViolation(firstLine p.MessageText))

@@ -33,20 +33,17 @@ module Images =
 
         let! n =
             Db.run db (fun s ->
-                Db.execute
-                    s
-                    """
+                Db.execute s """
                     INSERT INTO timepoint_images (timepoint_id, bytes, mime_type, created_at)
                     VALUES (@id, @bytes, @mime, @created_at)
                     ON CONFLICT (timepoint_id) DO UPDATE
                     SET bytes = excluded.bytes, mime_type = excluded.mime_type, created_at = excluded.created_at
-                    """
-                    [
-                        "id", Sql.uuid id
-                        "bytes", Sql.bytes bytes
-                        "mime", Sql.text mime
-                        "created_at", Sql.timestamp image.CreatedAt
-                    ])
+                    """ [
+                    "id", Sql.uuid id
+                    "bytes", Sql.bytes bytes
+                    "mime", Sql.text mime
+                    "created_at", Sql.timestamp image.CreatedAt
+                ])
 
         return n |> Result.map (fun _ -> image)
     }

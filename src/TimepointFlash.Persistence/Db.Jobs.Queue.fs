@@ -122,7 +122,13 @@ module Jobs =
             elif retry then
                 return Ok(Some status)
             else
-                let! _ = JobRow.failTimepointIn s now job.TimepointId $"generation failed after {job.Attempts} attempt(s): {reason}"
+                let! _ =
+                    JobRow.failTimepointIn
+                        s
+                        now
+                        job.TimepointId
+                        $"generation failed after {job.Attempts} attempt(s): {reason}"
+
                 return Ok(Some status)
         })
 
@@ -166,17 +172,16 @@ module Jobs =
             | Ok jobs ->
                 for job in jobs do
                     let worker = job.Worker |> Option.defaultValue "a worker"
-                    let reason = $"gave up after {job.Attempts} attempt(s): the lease of {worker} expired"
+
+                    let reason =
+                        $"gave up after {job.Attempts} attempt(s): the lease of {worker} expired"
 
                     let! _ =
-                        Db.execute
-                            s
-                            """
+                        Db.execute s """
                             UPDATE generation_jobs
                             SET status = 'failed', last_error = @reason, lease_until = NULL, updated_at = @now
                             WHERE id = @id
-                            """
-                            [ "id", Sql.uuid job.Id; "reason", Sql.text reason; "now", Sql.timestamp now ]
+                            """ [ "id", Sql.uuid job.Id; "reason", Sql.text reason; "now", Sql.timestamp now ]
 
                     let! _ = JobRow.failTimepointIn s now job.TimepointId reason
                     ()

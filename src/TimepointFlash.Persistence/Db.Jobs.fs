@@ -189,31 +189,29 @@ module JobRow =
         }
 
         let! _ =
-            Db.execute
-                s
-                """
+            Db.execute s """
                 INSERT INTO generation_jobs (id, kind, payload, timepoint_id, status, attempts, max_attempts,
                                              created_at, updated_at)
                 VALUES (@id, @kind, @payload, @timepoint_id, 'queued', 0, @max_attempts, @now, @now)
-                """
-                [
-                    "id", Sql.uuid job.Id
-                    "kind", Sql.text (JobKind.name job.Kind)
-                    "payload", Sql.text job.Payload
-                    "timepoint_id", Sql.uuid timepointId
-                    "max_attempts", Sql.int job.MaxAttempts
-                    "now", Sql.timestamp now
-                ]
+                """ [
+                "id", Sql.uuid job.Id
+                "kind", Sql.text (JobKind.name job.Kind)
+                "payload", Sql.text job.Payload
+                "timepoint_id", Sql.uuid timepointId
+                "max_attempts", Sql.int job.MaxAttempts
+                "now", Sql.timestamp now
+            ]
 
         return job
     }
 
     /// Marks a job's timepoint failed with a reason unless it already finished.
     let failTimepointIn (s: Session) (now: DateTimeOffset) (timepointId: Guid) (reason: string) =
-        Db.execute
-            s
-            """
+        Db.execute s """
             UPDATE timepoints SET status = 'failed', error_message = @reason, error_step = NULL, updated_at = @now
             WHERE id = @id AND status NOT IN ('completed', 'failed')
-            """
-            [ "id", Sql.uuid timepointId; "reason", Sql.text reason; "now", Sql.timestamp now ]
+            """ [
+            "id", Sql.uuid timepointId
+            "reason", Sql.text reason
+            "now", Sql.timestamp now
+        ]

@@ -56,17 +56,14 @@ module Migrations =
         Db.query s "SELECT version FROM schema_migrations ORDER BY version" [] (fun r -> r.int "version")
 
     let private record (s: Session) (db: Database) (m: Migration) =
-        Db.execute
-            s
-            """
+        Db.execute s """
             INSERT INTO schema_migrations (version, name, applied_at)
             VALUES (@version, @name, @applied_at)
-            """
-            [
-                "version", Sql.int m.Version
-                "name", Sql.text m.Name
-                "applied_at", Sql.text (Timestamp.toSqlite (db.Now()))
-            ]
+            """ [
+            "version", Sql.int m.Version
+            "name", Sql.text m.Name
+            "applied_at", Sql.text (Timestamp.toSqlite (db.Now()))
+        ]
 
     /// Applies one script and its record in one transaction, unless another migrator already did.
     let private applyOne (db: Database) (m: Migration) : Task<Result<bool, DbError>> =

@@ -119,7 +119,11 @@ module Timepoints =
         use candidates = (slugCandidates t.Slug).GetEnumerator()
 
         while result.IsNone && candidates.MoveNext() do
-            let candidate = { stored with Slug = candidates.Current }
+            let candidate = {
+                stored with
+                    Slug = candidates.Current
+            }
+
             let! n = Db.execute s insertSql (TimepointRow.parameters candidate)
 
             if n = 1 then
@@ -146,7 +150,11 @@ module Timepoints =
         use candidates = (slugCandidates t.Slug).GetEnumerator()
 
         while result.IsNone && candidates.MoveNext() do
-            let candidate = { stored with Slug = candidates.Current }
+            let candidate = {
+                stored with
+                    Slug = candidates.Current
+            }
+
             let! n = Db.run db (fun s -> Db.execute s updateSql (TimepointRow.parameters candidate))
 
             match n with
@@ -158,7 +166,10 @@ module Timepoints =
         match result with
         | Some(Ok _) ->
             let! loaded = Db.run db (fun s -> tryGetIn s t.Id) |> flatten
-            return loaded |> Result.bind (Result.requireSome (DbError.NotFound $"timepoint {t.Id}"))
+
+            return
+                loaded
+                |> Result.bind (Result.requireSome (DbError.NotFound $"timepoint {t.Id}"))
         | Some(Error e) -> return Error e
         | None -> return Error(DbError.UniqueViolation $"no free slug for '{t.Slug}'")
     }
@@ -166,17 +177,16 @@ module Timepoints =
     let private escapeLike (s: string) =
         s.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")
 
-    let private filters (q: ListQuery) =
-        [
-            match q.Status with
-            | Some st -> "t.status = @status", [ "status", Sql.text (TimepointStatus.name st) ]
-            | None -> ()
-            match q.Search |> Option.bind String.nonBlank with
-            | Some text ->
-                "(lower(t.query) LIKE @search ESCAPE '\\' OR lower(COALESCE(t.location, '')) LIKE @search ESCAPE '\\')",
-                [ "search", Sql.text $"%%{escapeLike text}%%" ]
-            | None -> ()
-        ]
+    let private filters (q: ListQuery) = [
+        match q.Status with
+        | Some st -> "t.status = @status", [ "status", Sql.text (TimepointStatus.name st) ]
+        | None -> ()
+        match q.Search |> Option.bind String.nonBlank with
+        | Some text ->
+            "(lower(t.query) LIKE @search ESCAPE '\\' OR lower(COALESCE(t.location, '')) LIKE @search ESCAPE '\\')",
+            [ "search", Sql.text $"%%{escapeLike text}%%" ]
+        | None -> ()
+    ]
 
     let private list (s: Session) (q: ListQuery) = task {
         let page = max 1 q.Page
@@ -195,7 +205,8 @@ module Timepoints =
             Db.query
                 s
                 $"{selectFrom} {where} ORDER BY t.created_at DESC, t.id DESC LIMIT @limit OFFSET @offset"
-                (ps @ [ "limit", Sql.int size; "offset", Sql.int64 (int64 (page - 1) * int64 size) ])
+                (ps
+                 @ [ "limit", Sql.int size; "offset", Sql.int64 (int64 (page - 1) * int64 size) ])
                 TimepointRow.read
 
         return
@@ -214,20 +225,24 @@ module Timepoints =
         else
             Db.transact db (fun s -> task {
                 let! n =
-                    Db.execute
-                        s
-                        """
+                    Db.execute s """
                         UPDATE timepoints SET parent_id = @parent, updated_at = @now
                         WHERE id = @child AND (parent_id IS NULL OR parent_id = @parent)
-                        """
-                        [ "parent", Sql.uuid parent; "child", Sql.uuid child; "now", Sql.timestamp (db.Now()) ]
+                        """ [
+                        "parent", Sql.uuid parent
+                        "child", Sql.uuid child
+                        "now", Sql.timestamp (db.Now())
+                    ]
 
                 if n = 1 then
                     return Ok LinkOutcome.Linked
                 else
                     let! existing =
-                        Db.queryOption s "SELECT parent_id FROM timepoints WHERE id = @child" [ "child", Sql.uuid child ] (fun r ->
-                            r.uuidOrNone "parent_id")
+                        Db.queryOption
+                            s
+                            "SELECT parent_id FROM timepoints WHERE id = @child"
+                            [ "child", Sql.uuid child ]
+                            (fun r -> r.uuidOrNone "parent_id")
 
                     match existing with
                     | None -> return Error(DbError.NotFound $"timepoint {child}")
@@ -258,7 +273,9 @@ module Timepoints =
         TryGetBySlug =
             fun slug ->
                 Db.run db (fun s -> task {
-                    let! rows = Db.query s $"{selectFrom} WHERE t.slug = @slug" [ "slug", Sql.text slug ] TimepointRow.read
+                    let! rows =
+                        Db.query s $"{selectFrom} WHERE t.slug = @slug" [ "slug", Sql.text slug ] TimepointRow.read
+
                     return rows |> collect |> Result.map List.tryHead
                 })
                 |> flatten

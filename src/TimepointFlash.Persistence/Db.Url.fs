@@ -111,7 +111,8 @@ module DbConfig =
     let private ofPostgresUrl (url: string) =
         match Uri.TryCreate(url, UriKind.Absolute) with
         | false, _ -> Error(DbConfigError.Malformed "the postgres:// URL cannot be parsed")
-        | true, uri when String.IsNullOrEmpty uri.Host -> Error(DbConfigError.Malformed "the postgres:// URL has no host")
+        | true, uri when String.IsNullOrEmpty uri.Host ->
+            Error(DbConfigError.Malformed "the postgres:// URL has no host")
         | true, uri ->
             let b = NpgsqlConnectionStringBuilder()
             b.Host <- uri.IdnHost
@@ -143,8 +144,7 @@ module DbConfig =
                 Error(DbConfigError.Malformed "the connection string has no Host")
             else
                 Ok(DbConfig.Postgres b.ConnectionString)
-        with
-        | :? ArgumentException as e ->
+        with :? ArgumentException as e ->
             // The message names the offending key, never its value.
             let key =
                 cs.Split(';', StringSplitOptions.RemoveEmptyEntries)

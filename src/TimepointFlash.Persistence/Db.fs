@@ -64,8 +64,11 @@ module Sql =
     let uuidOrNone = Option.map SqlValue.Uuid >> Option.defaultValue SqlValue.Null
     /// A timestamptz.
     let timestamp (d: DateTimeOffset) = SqlValue.Timestamp d
+
     /// An optional timestamptz.
-    let timestampOrNone = Option.map SqlValue.Timestamp >> Option.defaultValue SqlValue.Null
+    let timestampOrNone =
+        Option.map SqlValue.Timestamp >> Option.defaultValue SqlValue.Null
+
     /// JSON text (jsonb on PostgreSQL).
     let json (s: string) = SqlValue.Json s
     /// Optional JSON text.
@@ -98,34 +101,47 @@ type Row(reader: DbDataReader, dialect: Dialect) =
     member private r.IsNull name = reader.IsDBNull(r.Ordinal name)
     /// A non-null text column.
     member r.text name = reader.GetString(r.Ordinal name)
+
     /// A nullable text column.
     member r.textOrNone name =
         if r.IsNull name then None else Some(r.text name)
+
     /// A non-null integer column.
-    member r.int name = Convert.ToInt32(reader.GetValue(r.Ordinal name))
+    member r.int name =
+        Convert.ToInt32(reader.GetValue(r.Ordinal name))
+
     /// A nullable integer column.
     member r.intOrNone name =
         if r.IsNull name then None else Some(r.int name)
+
     /// A non-null 64-bit integer column.
-    member r.int64 name = Convert.ToInt64(reader.GetValue(r.Ordinal name))
+    member r.int64 name =
+        Convert.ToInt64(reader.GetValue(r.Ordinal name))
+
     /// A boolean column (INTEGER 0/1 on SQLite).
-    member r.bool name = Convert.ToBoolean(reader.GetValue(r.Ordinal name))
+    member r.bool name =
+        Convert.ToBoolean(reader.GetValue(r.Ordinal name))
+
     /// A uuid column (TEXT on SQLite).
     member r.uuid name =
         match dialect with
         | Dialect.Postgres -> reader.GetGuid(r.Ordinal name)
         | Dialect.Sqlite -> Guid.Parse(reader.GetString(r.Ordinal name))
+
     /// A nullable uuid column.
     member r.uuidOrNone name =
         if r.IsNull name then None else Some(r.uuid name)
+
     /// A timestamptz column (fixed-width TEXT on SQLite).
     member r.timestamp name =
         match dialect with
         | Dialect.Postgres -> reader.GetFieldValue<DateTimeOffset>(r.Ordinal name) |> Timestamp.normalise
         | Dialect.Sqlite -> Timestamp.ofSqlite (reader.GetString(r.Ordinal name))
+
     /// A nullable timestamptz column.
     member r.timestampOrNone name =
         if r.IsNull name then None else Some(r.timestamp name)
+
     /// A bytes column.
     member r.bytes name =
         reader.GetFieldValue<byte[]>(r.Ordinal name)
@@ -244,7 +260,8 @@ module Db =
 
                 use! tx =
                     match conn with
-                    | :? SqliteConnection as c -> Task.FromResult(c.BeginTransaction(deferred = false) :> DbTransaction)
+                    | :? SqliteConnection as c ->
+                        Task.FromResult(c.BeginTransaction(deferred = false) :> DbTransaction)
                     | c -> c.BeginTransactionAsync().AsTask()
 
                 let! result =
@@ -265,4 +282,5 @@ module Db =
     }
 
     /// Checks the database answers SELECT 1.
-    let ping (db: Database) = run db (fun s -> scalarInt64 s "SELECT 1" [])
+    let ping (db: Database) =
+        run db (fun s -> scalarInt64 s "SELECT 1" [])

@@ -114,12 +114,27 @@ module Worker =
         match outcome with
         | Ok JobOutcome.Done ->
             let! r = jobs.Complete job
-            report onEvent r (fun ok -> onEvent (if ok then WorkerEvent.Completed job else WorkerEvent.LeaseLost job))
+
+            report onEvent r (fun ok ->
+                onEvent (
+                    if ok then
+                        WorkerEvent.Completed job
+                    else
+                        WorkerEvent.LeaseLost job
+                ))
         | Ok(JobOutcome.DoneWith write) ->
             let! r = jobs.CompleteWith job write
-            report onEvent r (fun ok -> onEvent (if ok then WorkerEvent.Completed job else WorkerEvent.LeaseLost job))
+
+            report onEvent r (fun ok ->
+                onEvent (
+                    if ok then
+                        WorkerEvent.Completed job
+                    else
+                        WorkerEvent.LeaseLost job
+                ))
         | Error failure ->
             let! r = jobs.Fail job failure
+
             report onEvent r (fun status ->
                 match status with
                 | Some st -> onEvent (WorkerEvent.Failed(job, failure, st))
@@ -219,10 +234,9 @@ module Worker =
         (onEvent: WorkerEvent -> unit)
         (ct: CancellationToken)
         : Task =
-        let loops =
-            [|
-                for i in 1 .. max 1 options.Concurrency ->
-                    Task.Run(fun () -> loop jobs signal options runner onEvent i ct :> Task)
-            |]
+        let loops = [|
+            for i in 1 .. max 1 options.Concurrency ->
+                Task.Run(fun () -> loop jobs signal options runner onEvent i ct :> Task)
+        |]
 
         Task.WhenAll loops
