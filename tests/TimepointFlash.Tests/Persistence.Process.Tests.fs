@@ -41,7 +41,7 @@ let private urlOf =
     | DbConfig.Sqlite path -> "sqlite:///" + path // path is absolute: sqlite:////tmp/…
     | DbConfig.Postgres cs -> cs
 
-let private completionsPerJob (db: Database) = task {
+let private completionsPerJob (db: Database) : Task<(string * string) list> = task {
     let! rows =
         Db.run db (fun s ->
             Db.query s "SELECT job_id, worker FROM test_completions" [] (fun r -> r.text "job_id", r.text "worker"))
@@ -60,68 +60,75 @@ let private completed (db: Database) (n: int) () = task {
     return c = int64 n
 }
 
-let private killTest (dialect: Dialect) =
-    testTask $"{dialectName dialect}: a worker process killed mid-run loses no job and none completes twice" {
-        do!
-            withConfig dialect (fun config -> task {
-            let db = openDb config
-            use _dbLifetime = db :> IDisposable
-            let! _ = Migrations.apply db
-            let! ids = prepare db 40
-            let first = startWorker (urlOf config) "first"
+let private killScenario (config: DbConfig) = task {
+    let db = openDb config
+    use _dbLifetime = db :> IDisposable
+    let! _ = Migrations.apply db
+    let! ids = prepare db 40
+    let first = startWorker (urlOf config) "first"
 
-            try
-                do!
-                    Jobs.waitUntil "the first worker to make progress" (TimeSpan.FromSeconds 60.0) (fun () -> task {
-                        let! done' = scalar db "SELECT COUNT(*) FROM test_completions" []
-                        let! running = scalar db "SELECT COUNT(*) FROM generation_jobs WHERE status = 'running'" []
-                        return done' >= 6L && running >= 1L
-                    })
-            finally
-                kill first
-
-            let second = startWorker (urlOf config) "second"
-
-            try
-                do! Jobs.waitUntil "every job to complete" (TimeSpan.FromSeconds 120.0) (completed db 40)
-            finally
-                kill second
-
-            let! (rows: (string * string) list) = completionsPerJob db
-            let perJob = rows |> List.countBy fst |> Map.ofList
-            Expect.equal (perJob |> Map.keys |> Seq.map (fun (k: string) -> Guid.Parse k) |> Set.ofSeq) (Set.ofList ids) "no job lost"
-            Expect.isTrue (perJob |> Map.forall (fun _ n -> n = 1)) "no job completed twice"
-            Expect.isTrue (rows |> List.exists (fun (_, w) -> w = "second")) "the second process finished the rest"
-            let! failed = scalar db "SELECT COUNT(*) FROM generation_jobs WHERE status <> 'completed'" []
-            Expect.equal failed 0L "every job completed"
-            })
+    let progressed () = task {
+        let! finished = scalar db "SELECT COUNT(*) FROM test_completions" []
+        let! running = scalar db "SELECT COUNT(*) FROM generation_jobs WHERE status = 'running'" []
+        return finished >= 6L && running >= 1L
     }
+
+    try
+        do! Jobs.waitUntil "the first worker to make progress" (TimeSpan.FromSeconds 60.0) progressed
+    finally
+        kill first
+
+    let second = startWorker (urlOf config) "second"
+
+    try
+        do! Jobs.waitUntil "every job to complete" (TimeSpan.FromSeconds 120.0) (completed db 40)
+    finally
+        kill second
+
+    let! rows = completionsPerJob db
+    let perJob = rows |> List.countBy fst
+    let jobIds = perJob |> List.map (fun (k: string, _) -> Guid.Parse k) |> Set.ofList
+    Expect.equal jobIds (Set.ofList ids) "no job lost"
+    Expect.isTrue (perJob |> List.forall (fun (_, n) -> n = 1)) "no job completed twice"
+    Expect.isTrue (rows |> List.exists (fun (_, w) -> w = "second")) "the second process finished the rest"
+    let! unfinished = scalar db "SELECT COUNT(*) FROM generation_jobs WHERE status <> 'completed'" []
+    Expect.equal unfinished 0L "every job completed"
+}
+
+let private killTest (dialect: Dialect) =
+    let name =
+        $"{dialectName dialect}: a worker process killed mid-run loses no job and none completes twice"
+
+    testTask name { do! withConfig dialect killScenario }
+
+let private twoProcessScenario (config: DbConfig) = task {
+    let db = openDb config
+    use _dbLifetime = db :> IDisposable
+    let! _ = Migrations.apply db
+    let! ids = prepare db 60
+    let a = startWorker (urlOf config) "alpha"
+    let b = startWorker (urlOf config) "beta"
+
+    try
+        do! Jobs.waitUntil "every job to complete" (TimeSpan.FromSeconds 120.0) (completed db 60)
+    finally
+        kill a
+        kill b
+
+    let! rows = completionsPerJob db
+    let perJob = rows |> List.countBy fst
+    let jobIds = perJob |> List.map (fun (k: string, _) -> Guid.Parse k) |> Set.ofList
+    Expect.equal jobIds (Set.ofList ids) "no job lost"
+    Expect.isTrue (perJob |> List.forall (fun (_, n) -> n = 1)) "never the same job twice"
+    let workers = rows |> List.map snd |> List.distinct |> List.sort
+    Expect.equal workers [ "alpha"; "beta" ] "both processes took jobs"
+}
 
 let private twoProcesses =
-    testTask "PostgreSQL: two worker processes on one database share the queue and never take the same job" {
-        do!
-            withConfig Dialect.Postgres (fun config -> task {
-            let db = openDb config
-            use _dbLifetime = db :> IDisposable
-            let! _ = Migrations.apply db
-            let! ids = prepare db 60
-            let a = startWorker (urlOf config) "alpha"
-            let b = startWorker (urlOf config) "beta"
+    let name =
+        "PostgreSQL: two worker processes on one database share the queue and never take the same job"
 
-            try
-                do! Jobs.waitUntil "every job to complete" (TimeSpan.FromSeconds 120.0) (completed db 60)
-            finally
-                kill a
-                kill b
-
-            let! (rows: (string * string) list) = completionsPerJob db
-            let perJob = rows |> List.countBy fst
-            Expect.equal (perJob |> List.map (fun (k: string, _) -> Guid.Parse k) |> Set.ofList) (Set.ofList ids) "no job lost"
-            Expect.isTrue (perJob |> List.forall (fun (_, n) -> n = 1)) "never the same job twice"
-            let workers = rows |> List.map snd |> List.distinct |> List.sort
-            Expect.equal workers [ "alpha"; "beta" ] "both processes took jobs"
-            })
-    }
+    testTask name { do! withConfig Dialect.Postgres twoProcessScenario }
 
 let tests =
     testSequenced
