@@ -33,7 +33,8 @@ type LinkOutcome =
 type TimepointStore = {
     /// Inserts a timepoint; a taken slug gets "-2", "-3", … (then a random suffix). Returns the stored row.
     Insert: Timepoint -> Task<Result<Timepoint, DbError>>
-    /// Rewrites every column but id and created_at; stamps updated_at; a taken slug gets a suffix. NotFound if absent.
+    /// Rewrites every column but id, parent_id (see LinkParent) and created_at; stamps updated_at; a taken slug
+    /// gets a suffix. NotFound if absent.
     Update: Timepoint -> Task<Result<Timepoint, DbError>>
     TryGet: Guid -> Task<Result<Timepoint option, DbError>>
     TryGetBySlug: string -> Task<Result<Timepoint option, DbError>>
@@ -84,7 +85,7 @@ module Timepoints =
             characters_json = @characters_json, moment_json = @moment_json, dialog_json = @dialog_json,
             camera_json = @camera_json, graph_json = @graph_json, image_prompt_json = @image_prompt_json,
             image_prompt = @image_prompt, image_error = @image_error, error_message = @error_message,
-            error_step = @error_step, suggested_query = @suggested_query, parent_id = @parent_id,
+            error_step = @error_step, suggested_query = @suggested_query,
             updated_at = @updated_at
         WHERE id = @id
         """

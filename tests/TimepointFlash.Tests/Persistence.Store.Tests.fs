@@ -282,6 +282,23 @@ let private dialectTests (dialect: Dialect) =
             Expect.isFalse (ok "again" again) "second delete finds nothing"
         }
 
+        testDb "update never drops a parent link made after the row was read"
+        <| fun db -> task {
+            let store = Timepoints.store db
+            let parent, child = pending "parent", pending "child"
+            let! _ = store.Insert parent
+            let! _ = store.Insert child
+            let! _ = store.LinkParent child.Id parent.Id
+
+            let! updated =
+                store.Update {
+                    child with
+                        Status = TimepointStatus.Completed
+                }
+
+            Expect.equal (ok "update" updated).ParentId (Some parent.Id) "the link survives a stale snapshot"
+        }
+
         testDb "linking never overwrites an existing different parent (B29)"
         <| fun db -> task {
             let store = Timepoints.store db
@@ -413,5 +430,39 @@ let private dialectTests (dialect: Dialect) =
         }
     ]
 
+let private connectionTests =
+    testList "Connection" [
+        testTask "an unreachable PostgreSQL server is one clear error line without the password" {
+            let cs = "Host=127.0.0.1;Port=1;Username=u;Password=hunter2;Database=d;Timeout=5"
+
+            match! Database.connect (DbConfig.Postgres cs) with
+            | Error(DbError.Unavailable _ as e) ->
+                let message = DbError.describe e
+                Expect.stringContains message "127.0.0.1:1" "names the server"
+                Expect.isFalse (message.Contains "hunter2") "no password"
+                Expect.isFalse (message.Contains "\n") "one line"
+            | other -> failtest $"expected Unavailable, got %A{other}"
+        }
+
+        testTask "an in-memory SQLite database is shared by every connection of its data source" {
+            let db = openDb (DbConfig.Sqlite ":memory:")
+
+            try
+                let! applied = Migrations.apply db
+                Expect.equal (ok "migrate" applied) 1 "migrated"
+                let t = pending "in memory"
+                let store: TimepointStore = Timepoints.store db
+                let! _ = store.Insert t
+                let! back = store.TryGet t.Id
+
+                Expect.equal
+                    (ok "get" back |> Option.map (fun (x: Timepoint) -> x.Id))
+                    (Some t.Id)
+                    "read on another connection"
+            finally
+                (db :> IDisposable).Dispose()
+        }
+    ]
+
 let tests =
-    testList "Persistence.Store" [ dialectTests Dialect.Sqlite; dialectTests Dialect.Postgres ]
+    testList "Persistence.Store" [ connectionTests; dialectTests Dialect.Sqlite; dialectTests Dialect.Postgres ]
