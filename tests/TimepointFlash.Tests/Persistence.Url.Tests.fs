@@ -71,6 +71,29 @@ let tests =
             Expect.equal (postgres "postgres://h/d?sslmode=verify-full").SslMode SslMode.VerifyFull "verify-full"
         }
 
+        test "every documented libpq parameter is accepted" {
+            let query =
+                [
+                    "sslmode=prefer"
+                    "application_name=a"
+                    "connect_timeout=5"
+                    "target_session_attrs=any"
+                    "options=-c%20statement_timeout%3D5000"
+                    "sslrootcert=/r.pem"
+                    "sslcert=/c.pem"
+                    "sslkey=/k.pem"
+                    "sslpassword=x"
+                    "keepalives_idle=30"
+                    "search_path=public"
+                ]
+                |> String.concat "&"
+
+            let b = postgres $"postgres://h/d?{query}"
+            Expect.equal b.SearchPath "public" "search_path"
+            Expect.equal b.KeepAlive 30 "keepalives_idle"
+            Expect.equal b.Options "-c statement_timeout=5000" "options"
+        }
+
         test "Npgsql keys are accepted as URL parameters" {
             let b = postgres "postgres://h/d?Maximum%20Pool%20Size=40"
             Expect.equal b.MaxPoolSize 40 "pool size"
