@@ -16,7 +16,16 @@ let all =
         Providers.Resilience.tests
         Providers.Router.tests
         Providers.ChatClient.tests
+        Persistence.Url.tests
+        Persistence.Slug.tests
+        Persistence.Store.tests
+        Persistence.Jobs.tests
+        Persistence.Process.tests
     ]
 
 [<EntryPoint>]
-let main argv = runTestsWithCLIArgs [] argv all
+let main argv =
+    match List.ofArray argv with
+    // A child process of the persistence kill tests: run the real job worker until killed.
+    | "--job-worker" :: rest -> Persistence.WorkerProcess.main rest
+    | _ -> runTestsWithCLIArgs [] argv all
