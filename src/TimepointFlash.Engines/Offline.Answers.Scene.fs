@@ -147,7 +147,10 @@ module SceneAnswer =
 
         {
             Setting = setting
-            Atmosphere = $"{atmosphereOf tension}. The scene follows the request: {Text.clip 200 f.Analysis.Query}"
+            Atmosphere =
+                match Query.cleaned f.Analysis with
+                | "" -> atmosphereOf tension
+                | request -> $"{atmosphereOf tension}. The scene follows the request: {Text.clip 200 request}"
             Weather = Some(weather t.Season f.Region)
             Lighting = Some lighting
             Temperature = Some temp

@@ -91,6 +91,11 @@ module StoryAnswer =
                 HistoricalSignificance = Some m.Significance
             }
         | None, None ->
+            let about =
+                match Query.cleaned f.Analysis with
+                | "" -> "what comes next"
+                | request -> Text.clip 120 request
+
             let second =
                 cast.Characters
                 |> List.filter (fun c -> Some c <> lead)
@@ -120,7 +125,7 @@ module StoryAnswer =
                         else
                             "person vs society"
                     )
-                CentralQuestion = Some $"What will {leadName} do about {Text.clip 120 f.Analysis.Query}?"
+                CentralQuestion = Some $"What will {leadName} do about {about}?"
                 DramaticIrony = Some $"{f.Profile.Backdrop} The people here see only their own day of it."
                 HistoricalSignificance =
                     Some $"A glimpse of everyday life in {Text.town f.Location}, {f.Era.ToLowerInvariant()} era"

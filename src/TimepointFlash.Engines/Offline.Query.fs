@@ -19,7 +19,7 @@ type Analysis = {
 module Query =
     /// Analyses a query against the given knowledge.
     let analyseWith (k: Knowledge) (query: string) : Analysis =
-        let query = if isNull query then "" else query
+        let query = Text.sanitise query
         let q = Text.normalise query
         let seed = Text.hash query
         let date = Years.extract query
@@ -72,7 +72,7 @@ module Query =
 
     /// The query with whitespace collapsed and the first letter capitalised.
     let cleaned (a: Analysis) =
-        a.Query.Split([| ' '; '\t'; '\n'; '\r' |], System.StringSplitOptions.RemoveEmptyEntries)
+        a.Query.Split((null: char[]), System.StringSplitOptions.RemoveEmptyEntries)
         |> String.concat " "
         |> Text.clip 300
         |> Text.capitalise

@@ -173,7 +173,12 @@ module SceneCard =
         let ground = hue profile 0 "#7a5a3a"
         let accent = hue profile 1 "#a0522d"
         let stone = hue profile 2 "#8c8c7a"
-        let dateLine = $"{input.DateLine} · {input.Location}"
+
+        let dateLine =
+            match $"{input.DateLine} · {input.Location}" with
+            | full when full.Length <= 90 -> full
+            | _ -> $"{input.DateLine} · {Text.town input.Location}"
+
         let seed = Text.hash (input.Title + "|" + input.Location + "|" + string input.Year)
 
         let svg =

@@ -171,78 +171,6 @@ module Screen =
         "dracula"
     ]
 
-    let private suggestions = [
-        [
-            "bread"
-            "bake"
-            "baking"
-            "cake"
-            "cook"
-            "cooking"
-            "recipe"
-            "food"
-            "pizza"
-        ],
-        "a bakery in ancient Pompeii, 79 CE"
-        [ "love"; "romance"; "heart"; "boyfriend"; "girlfriend"; "marriage"; "wedding" ],
-        "Shah Jahan at the completed Taj Mahal, 1653"
-        [ "joke"; "jokes"; "funny"; "laugh"; "pun"; "riddle"; "limerick" ], "a court jester at a medieval banquet, 1350"
-        [
-            "python"
-            "code"
-            "coding"
-            "script"
-            "program"
-            "programming"
-            "software"
-            "computer"
-            "javascript"
-            "sql"
-            "algorithm"
-            "api"
-            "bug"
-        ],
-        "Ada Lovelace studies Babbage's Analytical Engine, London 1843"
-        [ "math"; "maths"; "number"; "numbers"; "equation"; "homework"; "calculate" ],
-        "Brahmagupta sets out the rules of zero, 628 CE"
-        [
-            "money"
-            "invest"
-            "investing"
-            "stock"
-            "stocks"
-            "crypto"
-            "bitcoin"
-            "bank"
-        ],
-        "the first day of the Amsterdam stock exchange, 1602"
-        [ "health"; "doctor"; "medicine"; "sick"; "ill"; "disease"; "diet" ],
-        "Alexander Fleming notices penicillin, London 1928"
-        [ "music"; "song"; "songs"; "lyrics"; "poem"; "poetry" ],
-        "the premiere of Beethoven's Ninth Symphony, Vienna 1824"
-        [ "phone"; "smartphone"; "iphone"; "app" ], "Steve Jobs introduces the iPhone, 2007"
-        [ "space"; "star"; "stars"; "planet"; "universe"; "moon" ], "the Apollo 11 moon landing, 1969"
-        [
-            "life"
-            "meaning"
-            "truth"
-            "philosophy"
-            "existence"
-            "consciousness"
-            "happiness"
-            "free will"
-        ],
-        "the death of Socrates, Athens 399 BCE"
-    ]
-
-    let private suggestionFor (k: Knowledge) (seed: uint32) (q: string) =
-        suggestions
-        |> List.tryFind (fun (words, _) -> any q words)
-        |> Option.map snd
-        |> Option.defaultWith (fun () ->
-            let m = Text.pick seed 7 k.Moments
-            $"{m.Title}, {Years.display m.Year}")
-
     /// True when the query reads as alternate history or a hypothetical.
     let isSpeculative (normalisedQuery: string) = any normalisedQuery speculative
 
@@ -278,7 +206,7 @@ module Screen =
         (year: int option)
         =
         let q = normalisedQuery
-        let suggestion () = suggestionFor k seed q
+        let suggestion () = Suggest.forQuery k seed q
         let kind () = queryType q year
 
         if q = "" then

@@ -46,6 +46,32 @@ module Text =
 
             sb.ToString()
 
+    /// Drops control characters (except whitespace) and unpaired surrogates, so text is safe in JSON and XML.
+    let sanitise (s: string) =
+        if isNull s then
+            ""
+        else
+            let sb = StringBuilder(s.Length)
+            let mutable i = 0
+
+            while i < s.Length do
+                let c = s[i]
+
+                if Char.IsHighSurrogate c && i + 1 < s.Length && Char.IsLowSurrogate s[i + 1] then
+                    sb.Append(c).Append(s[i + 1]) |> ignore
+                    i <- i + 1
+                elif Char.IsSurrogate c || c = '\uFFFE' || c = '\uFFFF' then
+                    ()
+                elif Char.IsControl c then
+                    (if Char.IsWhiteSpace c then
+                         sb.Append ' ' |> ignore)
+                else
+                    sb.Append c |> ignore
+
+                i <- i + 1
+
+            sb.ToString()
+
     /// Folded text with every run of non-letters/digits replaced by one space, trimmed.
     let normalise (s: string) =
         let folded = fold s
@@ -137,6 +163,12 @@ module Text =
             (if isNull s then "" else s)
         else
             let cut = s.Substring(0, n)
+            // Never split a surrogate pair.
+            let cut =
+                if Char.IsHighSurrogate cut[cut.Length - 1] then
+                    cut.Substring(0, n - 1)
+                else
+                    cut
 
             match cut.LastIndexOf ' ' with
             | i when i > n / 2 -> cut.Substring(0, i).TrimEnd(',', ';', ':') + "…"
