@@ -105,8 +105,7 @@ module StoryAnswer =
             {
                 PlotSummary =
                     [
-                        Some
-                            $"At {Text.inSentence timeline.Location} in {Years.display timeline.Year}, {leadName} {leadAction}."
+                        Some $"{Years.display timeline.Year}, {timeline.Location}: {leadName} {leadAction}."
                         second
                         |> Option.map (fun s -> $"{s} is drawn in, and the ordinary day tips toward something more.")
                     ]

@@ -8,6 +8,27 @@ module TimelineAnswer =
     // Years to fall back on when nothing in the query or the judge gives one.
     let private fallbackYears = [ -44; 850; 1350; 1520; 1776; 1889; 1925 ]
 
+    // Words that name a part of the day or a season in the query itself.
+    let private dayWords = [
+        "dawn", TimeOfDay.Dawn
+        "sunrise", TimeOfDay.Dawn
+        "morning", TimeOfDay.Morning
+        "noon", TimeOfDay.Midday
+        "midday", TimeOfDay.Midday
+        "afternoon", TimeOfDay.Afternoon
+        "evening", TimeOfDay.Evening
+        "sunset", TimeOfDay.Dusk
+        "dusk", TimeOfDay.Dusk
+        "twilight", TimeOfDay.Dusk
+        "night", TimeOfDay.Night
+        "midnight", TimeOfDay.Night
+    ]
+
+    let private seasonMonths = [ "spring", 4; "summer", 7; "autumn", 10; "fall", 10; "winter", 1 ]
+
+    let private named (q: string) (table: (string * 'T) list) =
+        table |> List.tryFind (fun (w, _) -> Text.containsPhrase q w) |> Option.map snd
+
     let private ofAnchor (an: Anchor) : TimelineData =
         let p = an.Point
 
@@ -106,18 +127,21 @@ module TimelineAnswer =
         let month =
             a.Date
             |> Option.bind (fun d -> d.Month)
+            |> Option.orElse (named a.Normalised seasonMonths)
             |> Option.defaultWith (fun () -> Text.pick a.Seed 2 [ 1..12 ])
 
         let day = a.Date |> Option.bind (fun d -> d.Day)
 
         let timeOfDay =
-            Text.pick a.Seed 3 [
-                TimeOfDay.Morning
-                TimeOfDay.Midday
-                TimeOfDay.Afternoon
-                TimeOfDay.Evening
-                TimeOfDay.Dusk
-            ]
+            named a.Normalised dayWords
+            |> Option.defaultWith (fun () ->
+                Text.pick a.Seed 3 [
+                    TimeOfDay.Morning
+                    TimeOfDay.Midday
+                    TimeOfDay.Afternoon
+                    TimeOfDay.Evening
+                    TimeOfDay.Dusk
+                ])
 
         let southern = place |> Option.exists (fun p -> p.Southern)
 

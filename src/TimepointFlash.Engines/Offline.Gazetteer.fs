@@ -175,12 +175,12 @@ England|england,britain,britannia|EU|EU|1600|
 Germany|germany|EU|EU|1900|
 Spain|spain,hispania|EU|EU|1550|
 Iceland|iceland,thingvellir|EU|EU|1000|
-Tenochtitlan|tenochtitlan|AM|NA|1500|
+Tenochtitlan|tenochtitlan|AM|NA|1490|
 Mexico City|mexico city,mexico|AM|NA|1910|
 Teotihuacan|teotihuacan|AM|NA|450|
 Chichen Itza|chichen itza,yucatan|AM|NA|1000|
 Tikal|tikal,maya|AM|NA|750|
-Cusco|cusco,cuzco,inca|AM|SA|1500|S
+Cusco|cusco,cuzco,inca|AM|SA|1480|S
 Machu Picchu|machu picchu|AM|SA|1450|S
 Lima|lima,peru|AM|SA|1600|S
 Potosi|potosi,bolivia|AM|SA|1600|S

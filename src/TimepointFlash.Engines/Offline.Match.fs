@@ -185,6 +185,20 @@ module Match =
             full @ partial |> List.distinctBy (fun (p, _) -> p.Name) |> List.truncate 4
 
     let private hints = [
+        "hobbit", 1200, Some Region.europe
+        "hobbits", 1200, Some Region.europe
+        "middle earth", 1200, Some Region.europe
+        "dragon", 1200, Some Region.europe
+        "dragons", 1200, Some Region.europe
+        "wizard", 1200, Some Region.europe
+        "elves", 1200, Some Region.europe
+        "camelot", 520, Some Region.europe
+        "king arthur", 520, Some Region.europe
+        "robin hood", 1190, Some Region.europe
+        "sherlock", 1891, Some Region.europe
+        "dracula", 1897, Some Region.europe
+        "atlantis", -1500, Some Region.europe
+        "odysseus", -1200, Some Region.europe
         "stone age", -8000, None
         "ice age", -9500, Some Region.europe
         "prehistoric", -6000, None
@@ -229,7 +243,7 @@ module Match =
         "aztecs", 1500, Some Region.americas
         "maya", 750, Some Region.americas
         "mayan", 750, Some Region.americas
-        "inca", 1500, Some Region.americas
+        "inca", 1480, Some Region.americas
         "mughal", 1600, Some Region.southAsia
         "ottoman", 1600, Some Region.mena
         "renaissance", 1500, Some Region.europe

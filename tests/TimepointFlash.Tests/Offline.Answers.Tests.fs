@@ -247,6 +247,19 @@ let tests =
             Expect.equal r.Timeline.Location "The Alps" "in the Alps"
         }
 
+        test "a part of the day named in the query is kept" {
+            let r = run None "a samurai duel at dawn"
+            Expect.equal r.Timeline.TimeOfDay (Some TimeOfDay.Dawn) "dawn"
+            Expect.equal r.Timeline.Era (Some "Early Modern") "samurai era"
+            Expect.stringContains r.Timeline.Location "Edo" "in Edo"
+        }
+
+        test "fantasy queries are fictional and set in a medieval world" {
+            let r = run None "a hobbit's birthday party"
+            Expect.equal r.Judge.QueryType QueryType.Fictional "fictional"
+            Expect.equal r.Timeline.Era (Some "Medieval") "medieval"
+        }
+
         test "dialog lines only come from the given speakers, at most four of them" {
             let r = run None "signing of the declaration"
             let given = r.Cast.Characters |> List.truncate 6
