@@ -21,6 +21,10 @@ let all =
         Persistence.Store.tests
         Persistence.Jobs.tests
         Persistence.Process.tests
+        OfflineKnowledge.tests
+        OfflineMatch.tests
+        OfflineAnswers.tests
+        OfflineSceneCard.tests
     ]
 
 [<EntryPoint>]
