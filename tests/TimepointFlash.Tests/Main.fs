@@ -25,6 +25,7 @@ let all =
         OfflineMatch.tests
         OfflineAnswers.tests
         OfflineSceneCard.tests
+        Api.tests
     ]
 
 [<EntryPoint>]

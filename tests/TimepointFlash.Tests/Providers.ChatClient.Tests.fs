@@ -38,7 +38,7 @@ let tests =
             let client = new FakeClient(fun _ _ -> reply "{\"is_valid\":true}")
             let backend = ChatClientBackend.ofChatClient "custom" client
 
-            let! r =
+            let! (r: Result<TimepointFlash.ChatResponse, ProviderError>) =
                 backend.Complete
                     {
                         chat ModelRole.Judge with
@@ -46,7 +46,7 @@ let tests =
                     }
                     CancellationToken.None
 
-            let answer = expectOk r
+            let answer: TimepointFlash.ChatResponse = expectOk r
 
             Expect.equal
                 (answer.Text, answer.Model, answer.Provider)
