@@ -169,6 +169,28 @@ let private config = {
         arbitrary = [ typeof<OfflineGenerators> ]
 }
 
+/// Property: navigating any number of years from the Ides of March keeps the anchor and decodes.
+let anchoredAnswersDecode (QueryText q) (years: int) =
+    let first = run None "assassination of julius caesar"
+    let jump = years % 120
+    let target = if -44 + jump >= 0 then -44 + jump + 1 else -44 + jump
+    let direction = if jump < 0 then "prior" else "next"
+    let wording = if jump < 0 then "earlier" else "later"
+
+    let anchor = {
+        Point = point target (Some 3) (Some 15)
+        Location = first.Timeline.Location
+        Characters = first.Cast.Characters
+        Setting = Some first.Scene.Setting
+        PriorPlot = Some first.Moment.PlotSummary
+        Direction = direction
+        Offset = $"{abs jump} years {wording}"
+    }
+
+    let r = run (Some anchor) q
+    expectValid $"{q} / {jump}" r
+    Expect.equal (r.Timeline.Year, r.Timeline.Location) (target, first.Timeline.Location) "anchor's year and place"
+
 let tests =
     testList "Offline.Answers" [
         test "every known moment's answers decode and respect the limits" {
@@ -345,6 +367,11 @@ let tests =
                 expectValid $"{q}" r
                 let svg, _ = SceneCard.sceneCard (SceneCard.inputOf q r.Timeline r.Cast.Characters)
                 System.Xml.XmlDocument().LoadXml(System.Text.Encoding.UTF8.GetString svg))
+
+        testPropertyWithConfig
+            config
+            "for any query and any jump from the Ides of March, anchored answers decode"
+            anchoredAnswersDecode
 
         test "clipping never splits a surrogate pair" {
             Expect.equal (Text.clip 5 (String.replicate 10 "😀")) "😀😀…" "two whole emoji, then an ellipsis"

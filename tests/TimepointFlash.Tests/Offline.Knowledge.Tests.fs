@@ -14,6 +14,18 @@ let tests =
             | Error e -> failtest (Knowledge.describeError e)
         }
 
+        test "a malformed moments file is reported with the failing paths" {
+            let bad =
+                """{ "moments": [ { "key": "x", "title": "X", "year": 0, "place": "P" } ] }"""
+
+            match Decode.fromString Knowledge.momentsDecoder bad with
+            | Ok _ -> failtest "year 0 and missing fields must not load"
+            | Error errors ->
+                let paths = errors |> List.map (fun e -> e.Path)
+                Expect.contains paths "moments[0].year" "year 0 is refused"
+                Expect.contains paths "moments[0].participants" "participants are required"
+        }
+
         test "there are at least 60 moments with unique keys" {
             Expect.isGreaterThanOrEqual k.Moments.Length 60 "at least 60 moments"
             let keys = k.Moments |> List.map (fun m -> m.Key)
