@@ -287,6 +287,50 @@ let private dialectTests (dialect: Dialect) =
             Expect.equal attempts 2L "two attempts"
         }
 
+        testDb "a run longer than its lease keeps the job through heartbeats"
+        <| fun db -> task {
+            let signal = JobSignal()
+            let jobs = Jobs.store db signal
+            let! _ = enqueueMany jobs 3 3
+            use cts = new CancellationTokenSource()
+            let events = ConcurrentQueue<WorkerEvent>()
+
+            let options = {
+                fastOptions 3 with
+                    Lease = TimeSpan.FromMilliseconds 300.0
+                    HeartbeatEvery = TimeSpan.FromMilliseconds 80.0
+            }
+
+            let slow: JobRunner =
+                fun _ ct -> task {
+                    do! Task.Delay(TimeSpan.FromMilliseconds 1000.0, ct)
+                    return Ok JobOutcome.Done
+                }
+
+            // A second pool competes for the same queue: it must never steal a job that is heartbeating.
+            let pool = Worker.run jobs signal options slow events.Enqueue cts.Token
+            let rival = Worker.run jobs signal options slow events.Enqueue cts.Token
+
+            do!
+                waitUntil "three completions" (TimeSpan.FromSeconds 30.0) (fun () -> task {
+                    let! n = countStatus db "completed"
+                    return n = 3L
+                })
+
+            cts.Cancel()
+            do! Task.WhenAll [| pool; rival |]
+            let! attempts = scalar db "SELECT MAX(attempts) FROM generation_jobs" []
+            Expect.equal attempts 1L "no job was claimed twice"
+
+            let lost =
+                events
+                |> Seq.exists (function
+                    | WorkerEvent.LeaseLost _ -> true
+                    | _ -> false)
+
+            Expect.isFalse lost "no lease was lost"
+        }
+
         testDb "shutdown releases the running job back to the queue"
         <| fun db -> task {
             let signal = JobSignal()
@@ -313,5 +357,29 @@ let private dialectTests (dialect: Dialect) =
         }
     ]
 
+let private concurrencyTests =
+    testList "GENERATION_CONCURRENCY" [
+        test "unset means 4 loops and a number in 1–256 is taken" {
+            Expect.equal (Worker.concurrencyOf None) (Ok 4) "default"
+            Expect.equal (Worker.concurrencyOf (Some " 8 ")) (Ok 8) "eight"
+        }
+
+        test "zero, too many and words are refused with a line naming the variable" {
+            for v, expected in
+                [
+                    "0", ConcurrencyError.OutOfRange 0
+                    "1000", ConcurrencyError.OutOfRange 1000
+                    "many", ConcurrencyError.NotANumber "many"
+                ] do
+                let r = Worker.concurrencyOf (Some v)
+                Expect.equal r (Error expected) v
+
+                match r with
+                | Error e ->
+                    Expect.stringStarts (Worker.describeConcurrencyError e) "GENERATION_CONCURRENCY:" "names it"
+                | Ok _ -> ()
+        }
+    ]
+
 let tests =
-    testList "Persistence.Jobs" [ dialectTests Dialect.Sqlite; dialectTests Dialect.Postgres ]
+    testList "Persistence.Jobs" [ concurrencyTests; dialectTests Dialect.Sqlite; dialectTests Dialect.Postgres ]

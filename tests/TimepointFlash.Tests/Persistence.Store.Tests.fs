@@ -158,6 +158,17 @@ let private dialectTests (dialect: Dialect) =
             Expect.isTrue (slugs |> Array.forall Slug.isValid) "all valid"
         }
 
+        testDb "a missing slug is derived from the query and year"
+        <| fun db -> task {
+            let t = {
+                atYear "Rome 50 BCE" -50 with
+                    Slug = ""
+            }
+
+            let! stored = (Timepoints.store db).Insert t
+            Expect.equal (ok "insert" stored).Slug "rome-50-bce" "derived"
+        }
+
         testDb "update to a taken slug moves to the next free one"
         <| fun db -> task {
             let store = Timepoints.store db
