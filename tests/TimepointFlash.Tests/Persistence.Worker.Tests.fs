@@ -169,6 +169,13 @@ let private dialectTests (dialect: Dialect) =
 
 let private concurrencyTests =
     testList "GENERATION_CONCURRENCY" [
+        test "default options give each pool its own worker id" {
+            let a, b = Worker.defaults 4, Worker.defaults 4
+            Expect.notEqual a.WorkerId b.WorkerId "distinct"
+            Expect.equal a.Concurrency 4 "concurrency"
+            Expect.isLessThan a.HeartbeatEvery a.Lease "the heartbeat renews before the lease ends"
+        }
+
         test "unset means 4 loops and a number in 1–256 is taken" {
             Expect.equal (Worker.concurrencyOf None) (Ok 4) "default"
             Expect.equal (Worker.concurrencyOf (Some " 8 ")) (Ok 8) "eight"
