@@ -59,11 +59,11 @@ let private dialectTests (dialect: Dialect) =
         <| fun db -> task {
             let jobs = Jobs.store db (JobSignal())
             let! _ = enqueueMany jobs 1 3
-            let! a = claim jobs "worker-a" (TimeSpan.FromMilliseconds 200.0)
+            let! a = claim jobs "worker-a" (TimeSpan.FromSeconds 1.0)
             let a = Option.get a
             let! none = claim jobs "worker-b" (TimeSpan.FromSeconds 5.0)
             Expect.isNone none "a live lease is not taken"
-            do! Task.Delay 400
+            do! Task.Delay 1300
             let! b = claim jobs "worker-b" (TimeSpan.FromSeconds 5.0)
             let b = Option.get b
             Expect.equal b.Id a.Id "same job"

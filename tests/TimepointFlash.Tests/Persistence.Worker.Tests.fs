@@ -107,13 +107,13 @@ let private dialectTests (dialect: Dialect) =
 
             let options = {
                 fastOptions 3 with
-                    Lease = TimeSpan.FromMilliseconds 300.0
-                    HeartbeatEvery = TimeSpan.FromMilliseconds 80.0
+                    Lease = TimeSpan.FromMilliseconds 600.0
+                    HeartbeatEvery = TimeSpan.FromMilliseconds 100.0
             }
 
             let slow: JobRunner =
                 fun _ ct -> task {
-                    do! Task.Delay(TimeSpan.FromMilliseconds 1000.0, ct)
+                    do! Task.Delay(TimeSpan.FromMilliseconds 1500.0, ct)
                     return Ok JobOutcome.Done
                 }
 
