@@ -108,6 +108,35 @@ let private dialectTests (dialect: Dialect) =
                 [ "earlier"; "middle"; "later" ]
                 "by year"
         }
+
+        testDb "the navigation graph is walked across branches and both link directions, ordered by time"
+        <| fun db -> task {
+            let store = Timepoints.store db
+            let source = atYear "source" 1776
+            let next1 = atYear "next" 1777
+            let prior = atYear "prior" 1775
+            let next2 = atYear "next of next" 1778
+            let branch = atYear "branch" 1779
+            let unrelated = atYear "unrelated" 1780
+
+            for t in [ source; next1; prior; next2; branch; unrelated ] do
+                let! r = store.Insert t
+                ok "insert" r |> ignore
+
+            for child, parent in [ next1, source; prior, source; next2, next1; branch, next1 ] do
+                let! r = store.LinkParent child.Id parent.Id
+                ok "link" r |> ignore
+
+            let years (r: Result<Timepoint list, DbError>) =
+                ok "linked" r |> List.map (fun t -> (Option.get t.Point).Year)
+
+            let! fromSource = TimepointGraph.linked store source.Id 50
+            Expect.equal (years fromSource) [ 1775; 1777; 1778; 1779 ] "everything linked, by time"
+            let! fromLeaf = TimepointGraph.linked store next2.Id 50
+            Expect.equal (years fromLeaf) [ 1775; 1776; 1777; 1779 ] "up, then across the branch"
+            let! nearest = TimepointGraph.linked store source.Id 2
+            Expect.equal (years nearest) [ 1775; 1777 ] "the limit keeps the nearest links"
+        }
     ]
 
 let tests =
