@@ -50,8 +50,14 @@ let private dialectTests (dialect: Dialect) =
     let shared =
         lazy
             (task {
-                let! config, _ = freshConfig dialect
+                let! config, cleanup = freshConfig dialect
                 let db = openDb config
+
+                // Removed when the test process exits (the property's cases run across the whole suite).
+                AppDomain.CurrentDomain.ProcessExit.Add(fun _ ->
+                    (db :> IDisposable).Dispose()
+                    (cleanup ()).Wait())
+
                 let! applied = Migrations.apply db
                 ok "migrations" applied |> ignore
                 return db
