@@ -74,12 +74,18 @@ else
 fi
 
 echo "== FSI scripts"
-for script in scripts/temporal.fsx; do
+for script in scripts/temporal.fsx scripts/generate.fsx scripts/time-travel.fsx; do
   if [ -f "$script" ] && timeout 300 bash scripts/lib/check-fsx.sh "$script" >"$logs/$(basename "$script").log" 2>&1; then
     passed=$((passed + 1)); echo "ok  $script"
   else
     cat "$logs/$(basename "$script").log" >&2; fail_step "$script"
   fi
 done
+
+if timeout 300 bash scripts/lib/check-generate.sh >"$logs/check-generate.log" 2>&1; then
+  passed=$((passed + 1)); echo "ok  generate.fsx behaviour"
+else
+  cat "$logs/check-generate.log" >&2; fail_step "generate.fsx behaviour"
+fi
 
 finish

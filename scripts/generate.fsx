@@ -1,0 +1,64 @@
+// Runs the whole generation pipeline with the configured engine (the offline engine when no provider key is set)
+// and prints the timepoint as the API's full JSON. The scene is not stored: its id is derived from the query and
+// its timestamps are fixed, so the same query prints the same JSON.
+// Build first (./scripts/test.sh or `dotnet build -c Release`), then: dotnet fsi scripts/generate.fsx "rome 50 BCE"
+#r "../src/TimepointFlash.Cli/bin/Release/net10.0/FsToolkit.ErrorHandling.dll"
+#r "../src/TimepointFlash.Cli/bin/Release/net10.0/Npgsql.dll"
+#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Core.dll"
+#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Engines.dll"
+#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Persistence.dll"
+#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Runtime.dll"
+
+open System
+open System.Net.Http
+open System.Security.Cryptography
+open System.Text
+open System.Threading
+open System.Threading.Tasks
+open TimepointFlash
+open TimepointFlash.Runtime
+
+let query =
+    match fsi.CommandLineArgs |> Array.tail |> String.concat " " with
+    | "" -> "signing of the declaration of independence"
+    | q -> q
+
+let config =
+    match Config.read (Runtime.environment ()) with
+    | Ok c -> c
+    | Error e ->
+        eprintfn "generate.fsx: %s" (ConfigError.describe e)
+        exit 2
+
+let engine = EngineBuilder.create config.Providers (new HttpClient()) ignore
+
+if engine.Info.IsOffline then
+    eprintfn "generate.fsx: no provider key is configured; using the offline engine."
+
+let deps =
+    { Llm = engine.Llm
+      DrawImage = Some engine.DrawImage
+      Emit = fun e -> (match e with
+                       | StepEvent.Completed(s, r) -> eprintfn "  ✓ %-14s %5d ms  %s" (Step.name s) r.LatencyMs r.Model
+                       | StepEvent.Failed(s, m) -> eprintfn "  ✗ %-14s %s" (Step.name s) m
+                       | StepEvent.Started _ -> ()); Task.CompletedTask
+      Mode = config.PipelineMode
+      ImagePromptMode = config.ImagePromptMode
+      Elapsed = fun () -> Diagnostics.Stopwatch.GetTimestamp() / TimeSpan.TicksPerMillisecond }
+
+let result =
+    (Pipeline.run deps { Query = query; GenerateImage = false; Continuity = None } CancellationToken.None)
+        .GetAwaiter()
+        .GetResult()
+
+// A stable id from the query (name-based, like a UUID v5) and a fixed clock make the output reproducible.
+let id = Guid(SHA1.HashData(Encoding.UTF8.GetBytes query) |> Array.take 16)
+let epoch = DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)
+let year = result.Timeline |> Option.map (fun t -> t.Year)
+
+let timepoint =
+    Timepoint.pending id query (Slug.ofText query year) false epoch
+    |> PipelineResult.applyTo None epoch result
+
+printfn "%s" (Encode.toIndentedString (TimepointWire.encode true timepoint))
+exit (if timepoint.Status = TimepointStatus.Completed then 0 else 1)
