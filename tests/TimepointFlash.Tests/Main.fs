@@ -29,6 +29,7 @@ let all =
         OfflineAnswers.tests
         OfflineSceneCard.tests
         Api.tests
+        ApiKestrel.tests
     ]
 
 [<EntryPoint>]
