@@ -1,0 +1,182 @@
+namespace TimepointFlash.Persistence
+
+open System
+open FsToolkit.ErrorHandling
+open TimepointFlash
+
+/// The timepoints row: its column list, parameters from a Timepoint and the row mapper back.
+[<RequireQualifiedAccess>]
+module TimepointRow =
+    /// Every column a SELECT returns, the image flag derived from timepoint_images.
+    let columns =
+        """
+        t.id, t.query, t.slug, t.status, t.generate_image,
+        t.year, t.month, t.day, t.hour, t.minute, t.second,
+        t.season, t.time_of_day, t.era, t.hemisphere, t.calendar, t.location,
+        t.judge_json, t.timeline_json, t.scene_json, t.characters_json, t.moment_json,
+        t.dialog_json, t.camera_json, t.graph_json, t.image_prompt_json,
+        t.image_prompt, t.image_error, t.error_message, t.error_step, t.suggested_query,
+        t.parent_id, t.created_at, t.updated_at,
+        EXISTS (SELECT 1 FROM timepoint_images i WHERE i.timepoint_id = t.id) AS has_image
+        """
+
+    /// Database text of a calendar convention.
+    let calendarName =
+        function
+        | Calendar.Historical -> "historical"
+        | Calendar.Julian -> "julian"
+        | Calendar.Gregorian -> "gregorian"
+
+    /// Reads a calendar convention.
+    let parseCalendar =
+        function
+        | "julian" -> Some Calendar.Julian
+        | "gregorian" -> Some Calendar.Gregorian
+        | "historical" -> Some Calendar.Historical
+        | _ -> None
+
+    /// Database text of a hemisphere.
+    let hemisphereName =
+        function
+        | Hemisphere.Northern -> "northern"
+        | Hemisphere.Southern -> "southern"
+
+    /// Reads a hemisphere.
+    let parseHemisphere =
+        function
+        | "northern" -> Some Hemisphere.Northern
+        | "southern" -> Some Hemisphere.Southern
+        | _ -> None
+
+    let private json (encode: 'T -> Text.Json.Nodes.JsonNode) (x: 'T option) =
+        x |> Option.map (encode >> Encode.toString) |> Sql.jsonOrNone
+
+    /// Named parameters for every stored column of a timepoint (has_image is derived, not stored).
+    let parameters (t: Timepoint) : (string * SqlValue) list =
+        let point f = t.Point |> Option.bind f
+
+        [
+            "id", Sql.uuid t.Id
+            "query", Sql.text t.Query
+            "slug", Sql.text t.Slug
+            "status", Sql.text (TimepointStatus.name t.Status)
+            "generate_image", Sql.bool t.GenerateImage
+            "year", Sql.intOrNone (point (fun p -> Some p.Year))
+            "month", Sql.intOrNone (point (fun p -> p.Month))
+            "day", Sql.intOrNone (point (fun p -> p.Day))
+            "hour", Sql.intOrNone (point (fun p -> p.Hour))
+            "minute", Sql.intOrNone (point (fun p -> p.Minute))
+            "second", Sql.intOrNone (point (fun p -> p.Second))
+            "season", Sql.textOrNone (point (fun p -> p.Season |> Option.map TimelineData.seasonToString))
+            "time_of_day", Sql.textOrNone (point (fun p -> p.TimeOfDay |> Option.map TimelineData.timeOfDayToString))
+            "era", Sql.textOrNone (point (fun p -> p.Era))
+            "hemisphere", Sql.textOrNone (point (fun p -> p.Hemisphere |> Option.map hemisphereName))
+            "calendar", Sql.textOrNone (point (fun p -> Some(calendarName p.Calendar)))
+            "location", Sql.textOrNone t.Location
+            "judge_json", json JudgeResult.encode t.Judge
+            "timeline_json", json TimelineData.encode t.Timeline
+            "scene_json", json SceneData.encode t.Scene
+            "characters_json", json CharacterData.encode t.Characters
+            "moment_json", json MomentData.encode t.Moment
+            "dialog_json", json DialogData.encode t.Dialog
+            "camera_json", json CameraData.encode t.Camera
+            "graph_json", json GraphData.encode t.Graph
+            "image_prompt_json", json ImagePromptData.encode t.ImagePrompt
+            "image_prompt", Sql.textOrNone (t.ImagePrompt |> Option.map (fun p -> p.FullPrompt))
+            "image_error", Sql.textOrNone t.ImageError
+            "error_message", Sql.textOrNone (t.Error |> Option.map (fun e -> e.Message))
+            "error_step", Sql.textOrNone (t.Error |> Option.bind (fun e -> e.Step) |> Option.map Step.name)
+            "suggested_query", Sql.textOrNone (t.Error |> Option.bind (fun e -> e.SuggestedQuery))
+            "parent_id", Sql.uuidOrNone t.ParentId
+            "created_at", Sql.timestamp t.CreatedAt
+            "updated_at", Sql.timestamp t.UpdatedAt
+        ]
+
+    let private decodeColumn (row: Row) (column: string) (decoder: Decoder<'T>) : Result<'T option, DbError> =
+        match row.textOrNone column with
+        | None -> Ok None
+        | Some text ->
+            match Decode.fromString decoder text with
+            | Ok v -> Ok(Some v)
+            | Error errors ->
+                let id = row.text "id"
+                Error(DbError.Corrupt $"timepoints.{column} of {id}: {DecodeError.describeAll errors}")
+
+    let private point (row: Row) : Result<TemporalPoint option, DbError> =
+        match row.intOrNone "year" with
+        | None -> Ok None
+        | Some year ->
+            let calendarText = row.textOrNone "calendar" |> Option.defaultValue "historical"
+
+            match parseCalendar calendarText with
+            | None -> Error(DbError.Corrupt $"timepoints.calendar '{calendarText}' is unknown")
+            | Some calendar ->
+                Ok(
+                    Some {
+                        Year = year
+                        Month = row.intOrNone "month"
+                        Day = row.intOrNone "day"
+                        Hour = row.intOrNone "hour"
+                        Minute = row.intOrNone "minute"
+                        Second = row.intOrNone "second"
+                        Season = row.textOrNone "season" |> Option.bind TimelineData.parseSeason
+                        TimeOfDay = row.textOrNone "time_of_day" |> Option.bind TimelineData.parseTimeOfDay
+                        Era = row.textOrNone "era"
+                        Hemisphere = row.textOrNone "hemisphere" |> Option.bind parseHemisphere
+                        Calendar = calendar
+                    }
+                )
+
+    /// Maps a row selected with `columns` back to a Timepoint; undecodable JSON is a Corrupt error.
+    let read (row: Row) : Result<Timepoint, DbError> =
+        let statusText = row.text "status"
+
+        let error =
+            row.textOrNone "error_message"
+            |> Option.map (fun message -> {
+                Step = row.textOrNone "error_step" |> Option.bind Step.tryParse
+                Message = message
+                SuggestedQuery = row.textOrNone "suggested_query"
+            })
+
+        result {
+            let! status =
+                TimepointStatus.tryParse statusText
+                |> Result.requireSome (DbError.Corrupt $"timepoints.status '{statusText}' is unknown")
+
+            let! point = point row
+            let! judge = decodeColumn row "judge_json" JudgeResult.decoder
+            let! timeline = decodeColumn row "timeline_json" TimelineData.decoder
+            let! scene = decodeColumn row "scene_json" SceneData.decoder
+            let! characters = decodeColumn row "characters_json" CharacterData.decoder
+            let! moment = decodeColumn row "moment_json" MomentData.decoder
+            let! dialog = decodeColumn row "dialog_json" DialogData.decoder
+            let! camera = decodeColumn row "camera_json" CameraData.decoder
+            let! graph = decodeColumn row "graph_json" GraphData.decoder
+            let! imagePrompt = decodeColumn row "image_prompt_json" ImagePromptData.decoder
+
+            return {
+                Id = row.uuid "id"
+                Query = row.text "query"
+                Slug = row.text "slug"
+                Status = status
+                GenerateImage = row.bool "generate_image"
+                Point = point
+                Location = row.textOrNone "location"
+                Judge = judge
+                Timeline = timeline
+                Scene = scene
+                Characters = characters
+                Moment = moment
+                Dialog = dialog
+                Camera = camera
+                Graph = graph
+                ImagePrompt = imagePrompt
+                HasImage = row.bool "has_image"
+                ImageError = row.textOrNone "image_error"
+                Error = error
+                ParentId = row.uuidOrNone "parent_id"
+                CreatedAt = row.timestamp "created_at"
+                UpdatedAt = row.timestamp "updated_at"
+            }
+        }

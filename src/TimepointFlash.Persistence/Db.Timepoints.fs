@@ -1,0 +1,292 @@
+namespace TimepointFlash.Persistence
+
+open System
+open System.Threading.Tasks
+open FsToolkit.ErrorHandling
+open TimepointFlash
+
+/// Which page of timepoints to list, newest first.
+type ListQuery = {
+    Page: int
+    PageSize: int
+    Status: TimepointStatus option
+    /// Case-insensitive text contained in the query or the location.
+    Search: string option
+}
+
+/// One page of results with the total number of matching rows.
+type Page<'T> = {
+    Items: 'T list
+    Total: int64
+    Page: int
+    PageSize: int
+}
+
+/// What linking a new timepoint to its source did.
+[<RequireQualifiedAccess>]
+type LinkOutcome =
+    | Linked
+    /// The timepoint already has this other parent; nothing was changed.
+    | AlreadyLinked of parentId: Guid
+
+/// Timepoint storage, built from one Database.
+type TimepointStore = {
+    /// Inserts a timepoint; a taken slug gets "-2", "-3", … (then a random suffix). Returns the stored row.
+    Insert: Timepoint -> Task<Result<Timepoint, DbError>>
+    /// Rewrites every column but id, parent_id (see LinkParent) and created_at; stamps updated_at; a taken slug
+    /// gets a suffix. NotFound if absent.
+    Update: Timepoint -> Task<Result<Timepoint, DbError>>
+    TryGet: Guid -> Task<Result<Timepoint option, DbError>>
+    TryGetBySlug: string -> Task<Result<Timepoint option, DbError>>
+    /// A page, newest first, with the correct total of matching rows.
+    List: ListQuery -> Task<Result<Page<Timepoint>, DbError>>
+    /// Deletes the row with its logs, image and jobs; children keep existing with parent_id null. False if absent.
+    Delete: Guid -> Task<Result<bool, DbError>>
+    /// Sets child.parent_id = parent unless the child already has a different parent.
+    LinkParent: Guid -> Guid -> Task<Result<LinkOutcome, DbError>>
+    /// Every child of a timepoint, ordered by time (year, month, day, hour, minute, second, then creation).
+    Children: Guid -> Task<Result<Timepoint list, DbError>>
+}
+
+/// SQL for the timepoints table.
+[<RequireQualifiedAccess>]
+module Timepoints =
+    let private selectFrom = $"SELECT {TimepointRow.columns} FROM timepoints t"
+
+    let private collect (rows: Result<Timepoint, DbError> list) = rows |> List.sequenceResultM
+
+    let private insertSql =
+        """
+        INSERT INTO timepoints (
+            id, query, slug, status, generate_image, year, month, day, hour, minute, second,
+            season, time_of_day, era, hemisphere, calendar, location,
+            judge_json, timeline_json, scene_json, characters_json, moment_json,
+            dialog_json, camera_json, graph_json, image_prompt_json,
+            image_prompt, image_error, error_message, error_step, suggested_query,
+            parent_id, created_at, updated_at)
+        VALUES (
+            @id, @query, @slug, @status, @generate_image, @year, @month, @day, @hour, @minute, @second,
+            @season, @time_of_day, @era, @hemisphere, @calendar, @location,
+            @judge_json, @timeline_json, @scene_json, @characters_json, @moment_json,
+            @dialog_json, @camera_json, @graph_json, @image_prompt_json,
+            @image_prompt, @image_error, @error_message, @error_step, @suggested_query,
+            @parent_id, @created_at, @updated_at)
+        ON CONFLICT (slug) DO NOTHING
+        """
+
+    let private updateSql =
+        """
+        UPDATE timepoints SET
+            query = @query, slug = @slug, status = @status, generate_image = @generate_image,
+            year = @year, month = @month, day = @day, hour = @hour, minute = @minute, second = @second,
+            season = @season, time_of_day = @time_of_day, era = @era, hemisphere = @hemisphere,
+            calendar = @calendar, location = @location,
+            judge_json = @judge_json, timeline_json = @timeline_json, scene_json = @scene_json,
+            characters_json = @characters_json, moment_json = @moment_json, dialog_json = @dialog_json,
+            camera_json = @camera_json, graph_json = @graph_json, image_prompt_json = @image_prompt_json,
+            image_prompt = @image_prompt, image_error = @image_error, error_message = @error_message,
+            error_step = @error_step, suggested_query = @suggested_query,
+            updated_at = @updated_at
+        WHERE id = @id
+        """
+
+    /// Slugs to try in order: the slug, "-2" … "-6", then random six-character suffixes.
+    let slugCandidates (slug: string) =
+        let random () =
+            String(Array.init 6 (fun _ -> "abcdefghijklmnopqrstuvwxyz0123456789"[Random.Shared.Next 36]))
+
+        seq {
+            yield slug
+            for n in 2..6 -> Slug.withSuffix slug (string n)
+            for _ in 1..20 -> Slug.withSuffix slug (random ())
+        }
+
+    /// Loads one timepoint in a session.
+    let tryGetIn (s: Session) (id: Guid) = task {
+        let! rows = Db.query s $"{selectFrom} WHERE t.id = @id" [ "id", Sql.uuid id ] TimepointRow.read
+        return rows |> collect |> Result.map List.tryHead
+    }
+
+    /// Inserts a timepoint in a session, moving to the next slug candidate while the slug is taken.
+    let insertIn (s: Session) (t: Timepoint) : Task<Result<Timepoint, DbError>> = task {
+        let stored = {
+            t with
+                CreatedAt = Timestamp.normalise t.CreatedAt
+                UpdatedAt = Timestamp.normalise t.UpdatedAt
+                HasImage = false
+        }
+
+        let mutable result = None
+        use candidates = (slugCandidates t.Slug).GetEnumerator()
+
+        while result.IsNone && candidates.MoveNext() do
+            let candidate = {
+                stored with
+                    Slug = candidates.Current
+            }
+
+            let! n = Db.execute s insertSql (TimepointRow.parameters candidate)
+
+            if n = 1 then
+                result <- Some(Ok candidate)
+
+        return
+            result
+            |> Option.defaultValue (Error(DbError.UniqueViolation $"no free slug for '{t.Slug}'"))
+    }
+
+    let private flatten (r: Task<Result<Result<'T, DbError>, DbError>>) = task {
+        let! x = r
+        return Result.bind id x
+    }
+
+    let private isSlugConflict =
+        function
+        | DbError.UniqueViolation d -> d.Contains "slug"
+        | _ -> false
+
+    let private update (db: Database) (t: Timepoint) = task {
+        let stored = { t with UpdatedAt = db.Now() }
+        let mutable result = None
+        use candidates = (slugCandidates t.Slug).GetEnumerator()
+
+        while result.IsNone && candidates.MoveNext() do
+            let candidate = {
+                stored with
+                    Slug = candidates.Current
+            }
+
+            let! n = Db.run db (fun s -> Db.execute s updateSql (TimepointRow.parameters candidate))
+
+            match n with
+            | Ok 0 -> result <- Some(Error(DbError.NotFound $"timepoint {t.Id}"))
+            | Ok _ -> result <- Some(Ok candidate)
+            | Error e when isSlugConflict e -> ()
+            | Error e -> result <- Some(Error e)
+
+        match result with
+        | Some(Ok _) ->
+            let! loaded = Db.run db (fun s -> tryGetIn s t.Id) |> flatten
+
+            return
+                loaded
+                |> Result.bind (Result.requireSome (DbError.NotFound $"timepoint {t.Id}"))
+        | Some(Error e) -> return Error e
+        | None -> return Error(DbError.UniqueViolation $"no free slug for '{t.Slug}'")
+    }
+
+    let private escapeLike (s: string) =
+        s.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")
+
+    let private filters (q: ListQuery) = [
+        match q.Status with
+        | Some st -> "t.status = @status", [ "status", Sql.text (TimepointStatus.name st) ]
+        | None -> ()
+        match q.Search |> Option.bind String.nonBlank with
+        | Some text ->
+            "(lower(t.query) LIKE @search ESCAPE '\\' OR lower(COALESCE(t.location, '')) LIKE @search ESCAPE '\\')",
+            [ "search", Sql.text $"%%{escapeLike text}%%" ]
+        | None -> ()
+    ]
+
+    let private list (s: Session) (q: ListQuery) = task {
+        let page = max 1 q.Page
+        let size = q.PageSize |> max 1 |> min 1000
+        let conditions = filters q
+
+        let where =
+            match conditions with
+            | [] -> ""
+            | cs -> "WHERE " + (cs |> List.map fst |> String.concat " AND ")
+
+        let ps = conditions |> List.collect snd
+        let! total = Db.scalarInt64 s $"SELECT COUNT(*) FROM timepoints t {where}" ps
+
+        let! rows =
+            Db.query
+                s
+                $"{selectFrom} {where} ORDER BY t.created_at DESC, t.id DESC LIMIT @limit OFFSET @offset"
+                (ps
+                 @ [ "limit", Sql.int size; "offset", Sql.int64 (int64 (page - 1) * int64 size) ])
+                TimepointRow.read
+
+        return
+            collect rows
+            |> Result.map (fun items -> {
+                Items = items
+                Total = total
+                Page = page
+                PageSize = size
+            })
+    }
+
+    let private linkParent (db: Database) (child: Guid) (parent: Guid) =
+        if child = parent then
+            Task.FromResult(Error(DbError.ConstraintViolation "a timepoint cannot be its own parent"))
+        else
+            Db.transact db (fun s -> task {
+                let! n =
+                    Db.execute s """
+                        UPDATE timepoints SET parent_id = @parent, updated_at = @now
+                        WHERE id = @child AND (parent_id IS NULL OR parent_id = @parent)
+                        """ [
+                        "parent", Sql.uuid parent
+                        "child", Sql.uuid child
+                        "now", Sql.timestamp (db.Now())
+                    ]
+
+                if n = 1 then
+                    return Ok LinkOutcome.Linked
+                else
+                    let! existing =
+                        Db.queryOption
+                            s
+                            "SELECT parent_id FROM timepoints WHERE id = @child"
+                            [ "child", Sql.uuid child ]
+                            (fun r -> r.uuidOrNone "parent_id")
+
+                    match existing with
+                    | None -> return Error(DbError.NotFound $"timepoint {child}")
+                    | Some(Some p) -> return Ok(LinkOutcome.AlreadyLinked p)
+                    | Some None -> return Error(DbError.Failed $"timepoint {child} could not be linked")
+            })
+
+    let private children (s: Session) (id: Guid) = task {
+        let! rows =
+            Db.query
+                s
+                $"""
+                {selectFrom} WHERE t.parent_id = @id
+                ORDER BY (t.year IS NULL), t.year, COALESCE(t.month, 0), COALESCE(t.day, 0),
+                         COALESCE(t.hour, -1), COALESCE(t.minute, -1), COALESCE(t.second, -1), t.created_at, t.id
+                """
+                [ "id", Sql.uuid id ]
+                TimepointRow.read
+
+        return collect rows
+    }
+
+    /// The timepoint store over a database.
+    let store (db: Database) : TimepointStore = {
+        Insert = fun t -> Db.run db (fun s -> insertIn s t) |> flatten
+        Update = update db
+        TryGet = fun id -> Db.run db (fun s -> tryGetIn s id) |> flatten
+        TryGetBySlug =
+            fun slug ->
+                Db.run db (fun s -> task {
+                    let! rows =
+                        Db.query s $"{selectFrom} WHERE t.slug = @slug" [ "slug", Sql.text slug ] TimepointRow.read
+
+                    return rows |> collect |> Result.map List.tryHead
+                })
+                |> flatten
+        List = fun q -> Db.run db (fun s -> list s q) |> flatten
+        Delete =
+            fun id ->
+                Db.run db (fun s -> task {
+                    let! n = Db.execute s "DELETE FROM timepoints WHERE id = @id" [ "id", Sql.uuid id ]
+                    return n > 0
+                })
+        LinkParent = linkParent db
+        Children = fun id -> Db.run db (fun s -> children s id) |> flatten
+    }
