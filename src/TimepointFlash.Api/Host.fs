@@ -12,7 +12,7 @@ open Microsoft.Extensions.Logging
 open Scalar.AspNetCore
 
 /// Host-level settings read once from the environment.
-type HostOptions = {
+type ApiOptions = {
     /// Requests per minute per client on /api (0 disables the limit).
     RateLimit: int
     ApiKeys: Set<string>
@@ -38,7 +38,7 @@ module Host =
         | ip -> ip.ToString()
 
     /// Registers services: OpenAPI, rate limiting, CORS.
-    let configureServices (options: HostOptions) (services: IServiceCollection) =
+    let configureServices (options: ApiOptions) (services: IServiceCollection) =
         services.AddOpenApi() |> ignore
         services.AddProblemDetails() |> ignore
 
@@ -104,7 +104,7 @@ module Host =
         (Http.problem status title detail []).ExecuteAsync http
 
     /// Adds middleware and endpoints to a built application.
-    let configureApp (deps: ApiDeps) (options: HostOptions) (app: WebApplication) =
+    let configureApp (deps: ApiDeps) (options: ApiOptions) (app: WebApplication) =
         let logger =
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger "TimepointFlash.Api"
 

@@ -3,6 +3,7 @@ module TimepointFlash.Api.Program
 open System
 open System.Threading.Tasks
 open Microsoft.AspNetCore.Builder
+open Microsoft.AspNetCore.Hosting
 open TimepointFlash.Runtime
 
 /// Starts the server on HOST:PORT (127.0.0.1:8000 by default); returns the exit code.

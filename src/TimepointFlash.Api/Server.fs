@@ -22,7 +22,7 @@ module Server =
     /// The application; `hook` can adjust the builder (URLs, a test server).
     let build
         (services: Services)
-        (options: HostOptions)
+        (options: ApiOptions)
         (workers: bool)
         (hook: WebApplicationBuilder -> unit)
         : WebApplication =

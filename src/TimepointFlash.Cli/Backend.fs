@@ -7,7 +7,7 @@ open System.Threading.Tasks
 open TimepointFlash
 
 /// A progress line for the live display.
-type Progress = {
+type StepLine = {
     Step: string
     Ok: bool
     LatencyMs: int64 option
@@ -25,11 +25,11 @@ type CliError =
 
 /// What the commands need, from the embedded engine or a running server; answers are wire JSON.
 type Backend = {
-    Generate: string -> bool -> (Progress -> unit) -> Task<Result<JsonNode, CliError>>
+    Generate: string -> bool -> (StepLine -> unit) -> Task<Result<JsonNode, CliError>>
     Get: string -> Task<Result<JsonNode, CliError>>
     List: ListQuery -> Task<Result<JsonNode, CliError>>
     Navigate:
-        string -> Direction -> int -> TimeUnit -> (Progress -> unit) -> Task<Result<JsonNode * JsonNode, CliError>>
+        string -> Direction -> int -> TimeUnit -> (StepLine -> unit) -> Task<Result<JsonNode * JsonNode, CliError>>
     Sequence: string -> string -> int -> Task<Result<JsonNode, CliError>>
     Delete: string -> Task<Result<JsonNode, CliError>>
     Models: unit -> Task<Result<JsonNode, CliError>>
@@ -70,7 +70,7 @@ module Embedded =
                 Error = Some m
             }
 
-    let private observer (report: Progress -> unit) (e: StepEvent) =
+    let private observer (report: StepLine -> unit) (e: StepEvent) =
         progressOf e |> Option.iter report
         Task.CompletedTask
 

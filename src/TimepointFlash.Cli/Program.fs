@@ -56,7 +56,7 @@ let private backend (server: string option) : Task<Result<Backend, string>> =
 let private progress (json: bool) =
     let console = AnsiConsole.Create(AnsiConsoleSettings(Out = AnsiConsoleOutput(Console.Error)))
 
-    fun (p: Progress) ->
+    fun (p: StepLine) ->
         if not json then
             if p.Ok then
                 let ms = p.LatencyMs |> Option.map (fun v -> $"{v} ms") |> Option.defaultValue ""
@@ -203,7 +203,7 @@ let private models (args: ParseResults<CommonArgs>) =
                     match m["models"] with
                     | :? JsonArray as a ->
                         for x in a do
-                            Console.Out.WriteLine($"{x["provider"]}\t{x["id"]}")
+                            Console.Out.WriteLine(string x["provider"] + "\t" + string x["id"])
                     | _ -> ()
 
                 return Exit.ok

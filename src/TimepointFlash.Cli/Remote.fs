@@ -85,7 +85,7 @@ module Remote =
         | _ -> None
 
     /// Reads an SSE response, reporting progress; returns the `done` data or the `error` message.
-    let readStream (stream: Stream) (report: Progress -> unit) =
+    let readStream (stream: Stream) (report: StepLine -> unit) =
         task {
             use reader = new StreamReader(stream)
             let mutable result = Error(CliError.Failed "the stream ended without a result")
@@ -165,7 +165,7 @@ module Remote =
                         match! post http $"/api/v1/temporal/{id}/{dir}" body with
                         | Error e -> return Error e
                         | Ok nav ->
-                            match! get http $"/api/v1/timepoints/{text nav "target_id" |> Option.defaultValue String.Empty}" with
+                            match! get http $"""/api/v1/timepoints/{text nav "target_id" |> Option.defaultValue String.Empty}""" with
                             | Ok target -> return Ok(nav, target)
                             | Error e -> return Error e
                 }

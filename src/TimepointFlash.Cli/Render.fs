@@ -45,11 +45,11 @@ module Render =
     let markdown (t: JsonNode) =
         let sb = StringBuilder()
         let line (s: string) = sb.AppendLine s |> ignore
-        line $"# {str t "query" |> Option.defaultValue "Timepoint"}"
+        line $"""# {str t "query" |> Option.defaultValue "Timepoint"}"""
         line ""
-        line $"*{date t}* · {str t "location" |> Option.defaultValue "unknown place"} · {str t "era" |> Option.defaultValue String.Empty}"
+        line $"""*{date t}* · {str t "location" |> Option.defaultValue "unknown place"} · {str t "era" |> Option.defaultValue String.Empty}"""
         line ""
-        line $"Status: **{str t "status" |> Option.defaultValue "?"}** · id `{str t "id" |> Option.defaultValue "?"}` · slug `{str t "slug" |> Option.defaultValue "?"}`"
+        line $"""Status: **{str t "status" |> Option.defaultValue "?"}** · id `{str t "id" |> Option.defaultValue "?"}` · slug `{str t "slug" |> Option.defaultValue "?"}`"""
 
         match str t "error" with
         | Some e ->
@@ -65,7 +65,7 @@ module Render =
             line ""
             line (str scene "setting" |> Option.defaultValue "")
             line ""
-            line $"*Atmosphere:* {str scene "atmosphere" |> Option.defaultValue String.Empty}"
+            line $"""*Atmosphere:* {str scene "atmosphere" |> Option.defaultValue String.Empty}"""
 
         let cast = items t["characters"] "characters"
 
@@ -75,7 +75,7 @@ module Render =
             line ""
 
             for c in cast do
-                line $"- **{str c "name" |> Option.defaultValue "?"}** ({str c "role" |> Option.defaultValue "?"}): {str c "description" |> Option.defaultValue String.Empty}"
+                line $"""- **{str c "name" |> Option.defaultValue "?"}** ({str c "role" |> Option.defaultValue "?"}): {str c "description" |> Option.defaultValue String.Empty}"""
 
         let dialog = items t "dialog"
 
@@ -85,7 +85,7 @@ module Render =
             line ""
 
             for l in dialog do
-                line $"**{(str l "speaker" |> Option.defaultValue "?").ToUpperInvariant()}**: “{str l "text" |> Option.defaultValue String.Empty}”  "
+                line $"""**{(str l "speaker" |> Option.defaultValue "?").ToUpperInvariant()}**: “{str l "text" |> Option.defaultValue String.Empty}”  """
 
         let moment = t["metadata"] |> Option.ofObj |> Option.map (fun m -> m["moment"]) |> Option.bind Option.ofObj
 
@@ -113,29 +113,31 @@ module Render =
         let cast = items t["characters"] "characters" |> List.choose (fun c -> str c "name")
         let lines = items t "dialog"
 
-        [ yield $"{str t "query" |> Option.defaultValue String.Empty}"
-          yield $"  {date t} · {str t "location" |> Option.defaultValue "unknown place"}"
-          yield $"  status {str t "status" |> Option.defaultValue "?"} · id {str t "id" |> Option.defaultValue "?"} · slug {str t "slug" |> Option.defaultValue "?"}"
+        [ yield $"""{str t "query" |> Option.defaultValue String.Empty}"""
+          yield $"""  {date t} · {str t "location" |> Option.defaultValue "unknown place"}"""
+          yield $"""  status {str t "status" |> Option.defaultValue "?"} · id {str t "id" |> Option.defaultValue "?"} · slug {str t "slug" |> Option.defaultValue "?"}"""
           match str t "error" with
           | Some e -> yield $"  error: {e}"
           | None -> ()
           if not (List.isEmpty cast) then
-              yield $"  characters: {String.Join(", ", cast)}"
+              yield $"""  characters: {String.Join(", ", cast)}"""
           for l in lines do
-              yield $"  {(str l "speaker" |> Option.defaultValue "?").ToUpperInvariant()}: \"{str l "text" |> Option.defaultValue String.Empty}\"" ]
+              let speaker = (str l "speaker" |> Option.defaultValue "?").ToUpperInvariant()
+              let text = str l "text" |> Option.defaultValue String.Empty
+              yield $"  {speaker}: \"{text}\"" ]
         |> String.concat "\n"
 
     /// One line per item of a listing.
     let listing (page: JsonNode) =
         [ for t in items page "items" do
-              yield $"{str t "id" |> Option.defaultValue "?"}  {str t "status" |> Option.defaultValue "?",-10}  {date t,-22}  {str t "query" |> Option.defaultValue String.Empty}"
-          yield $"{str page "total" |> Option.defaultValue "0"} total (page {str page "page" |> Option.defaultValue "1"})" ]
+              yield $"""{str t "id" |> Option.defaultValue "?"}  {str t "status" |> Option.defaultValue "?",-10}  {date t,-22}  {str t "query" |> Option.defaultValue String.Empty}"""
+          yield $"""{str page "total" |> Option.defaultValue "0"} total (page {str page "page" |> Option.defaultValue "1"})""" ]
         |> String.concat "\n"
 
     /// One line per scene of a sequence.
     let sequence (s: JsonNode) =
         let row marker (t: JsonNode) =
-            $"{marker} {str t "date" |> Option.defaultValue "?",-24} {str t "slug" |> Option.defaultValue String.Empty}"
+            $"""{marker} {str t "date" |> Option.defaultValue "?",-24} {str t "slug" |> Option.defaultValue String.Empty}"""
 
         [ yield! items s "prior" |> List.map (row " ")
           yield row ">" s["center"]

@@ -67,7 +67,7 @@ module OfflineEngine =
     let private card title (point: TemporalPoint option) (location: string) era tod (cast: Character list) =
         let year = point |> Option.map (fun p -> p.Year) |> Option.defaultValue 1
 
-        Answers.sceneCard
+        SceneCard.sceneCard
             { Title = title
               DateLine = point |> Option.map Temporal.formatLong |> Option.defaultValue ""
               Location = location

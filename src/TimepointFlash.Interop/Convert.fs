@@ -3,6 +3,7 @@ namespace TimepointFlash.Interop
 open System
 open System.Collections.Generic
 open TimepointFlash
+open TimepointFlash.Interop
 
 /// Domain values to the facade's C# classes.
 module internal Convert =

@@ -7,6 +7,7 @@ open System.Threading
 open System.Threading.Channels
 open System.Threading.Tasks
 open TimepointFlash
+open TimepointFlash.Interop
 open TimepointFlash.Runtime
 
 /// The TimepointFlash engine for C# callers: generate scenes, travel in time, list and delete.

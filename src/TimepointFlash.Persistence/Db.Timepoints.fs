@@ -5,22 +5,7 @@ open System.Threading.Tasks
 open FsToolkit.ErrorHandling
 open TimepointFlash
 
-/// Which page of timepoints to list, newest first.
-type ListQuery = {
-    Page: int
-    PageSize: int
-    Status: TimepointStatus option
-    /// Case-insensitive text contained in the query or the location.
-    Search: string option
-}
-
-/// One page of results with the total number of matching rows.
-type Page<'T> = {
-    Items: 'T list
-    Total: int64
-    Page: int
-    PageSize: int
-}
+// ListQuery and Page<'T> are the application's (Core, App.Ports.fs).
 
 /// What linking a new timepoint to its source did.
 [<RequireQualifiedAccess>]

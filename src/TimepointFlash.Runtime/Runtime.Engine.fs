@@ -109,8 +109,9 @@ module EngineBuilder =
               d.Providers
               |> Encode.list (fun p ->
                   Encode.obj
-                      [ "provider", Encode.string p.Provider
+                      [ "provider", Encode.string p.Name
                         "available", Encode.bool p.Configured
+                        "has_key", Encode.bool p.HasKey
                         "base_url", Encode.string p.BaseUrl
                         "judge_model", Encode.string p.JudgeModel
                         "creative_model", Encode.string p.CreativeModel

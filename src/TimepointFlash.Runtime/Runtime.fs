@@ -92,7 +92,7 @@ module Runtime =
                               Elapsed = fun () -> clock.ElapsedMilliseconds }
                           Now = fun () -> DateTimeOffset.UtcNow
                           NewId = Guid.NewGuid
-                          Wake = fun () -> signal.Signal() }
+                          Wake = fun () -> signal.Notify() }
 
                     let runWorkers (ct: CancellationToken) =
                         let options =

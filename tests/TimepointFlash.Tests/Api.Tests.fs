@@ -93,16 +93,16 @@ let generation =
                         Expect.equal (str t "month") "7" "July"
                         Expect.equal (str t "day") "4" "4th"
                         Expect.stringContains (str t "location") "Philadelphia" "Philadelphia"
-                        let cast = t["characters"]["characters"].AsArray()
+                        let cast = (t["characters"]["characters"]).AsArray()
                         Expect.isTrue (cast.Count >= 1 && cast.Count <= 8) "1-8 characters"
                         let names = cast |> Seq.map (fun c -> str c "name") |> Set.ofSeq
                         let dialog = t["dialog"].AsArray()
                         Expect.isTrue (dialog.Count >= 1 && dialog.Count <= 7) "1-7 lines"
                         for l in dialog do
                             Expect.contains names (str l "speaker") "speakers are present"
-                        let! byId = api.Client.GetAsync($"/api/v1/timepoints/{str t "id"}")
+                        let! byId = api.Client.GetAsync($"""/api/v1/timepoints/{str t "id"}""")
                         Expect.equal byId.StatusCode HttpStatusCode.OK "fetchable by id"
-                        let! bySlug = api.Client.GetAsync($"/api/v1/timepoints/slug/{str t "slug"}")
+                        let! bySlug = api.Client.GetAsync($"""/api/v1/timepoints/slug/{str t "slug"}""")
                         Expect.equal bySlug.StatusCode HttpStatusCode.OK "fetchable by slug"
                     })
         }
@@ -181,7 +181,7 @@ let generation =
                     task {
                         let! resp = postJson api.Client "/api/v1/timepoints/generate/sync" """{"query": "moon landing 1969", "generate_image": true}"""
                         let! t = body resp
-                        Expect.equal (str t "image_url") $"/api/v1/timepoints/{str t "id"}/image" "image url"
+                        Expect.equal (str t "image_url") $"""/api/v1/timepoints/{str t "id"}/image""" "image url"
                         let! img = api.Client.GetAsync(str t "image_url")
                         Expect.equal img.StatusCode HttpStatusCode.OK "image served"
                         Expect.stringStarts img.Content.Headers.ContentType.MediaType "image/" "image content type"
@@ -204,7 +204,8 @@ let reading =
                         Expect.equal (str b "total") "3" "total 3"
                         Expect.equal (b["items"].AsArray().Count) 2 "two on page 1"
                         let! page2 = api.Client.GetStringAsync "/api/v1/timepoints?page=2&page_size=2"
-                        Expect.equal ((Text.Json.Nodes.JsonNode.Parse page2)["items"].AsArray().Count) 1 "one on page 2"
+                        let p2 = Text.Json.Nodes.JsonNode.Parse page2
+                        Expect.equal (p2["items"].AsArray().Count) 1 "one on page 2"
                         let! failed = api.Client.GetStringAsync "/api/v1/timepoints?status=failed"
                         Expect.equal (str (Text.Json.Nodes.JsonNode.Parse failed) "total") "1" "one failed"
                     })
@@ -215,7 +216,7 @@ let reading =
                 withApi (fun api ->
                     task {
                         let! t = generateSync api "rome 50 BCE"
-                        let! s = api.Client.GetStringAsync($"/api/v1/timepoints/{str t "id"}?full=false")
+                        let! s = api.Client.GetStringAsync($"""/api/v1/timepoints/{str t "id"}?full=false""")
                         Expect.stringContains s "\"characters\":null" "no characters"
                     })
         }
@@ -225,15 +226,15 @@ let reading =
                 withApi (fun api ->
                     task {
                         let! t = generateSync api "assassination of julius caesar"
-                        let! nav = postJson api.Client $"/api/v1/temporal/{str t "id"}/next" """{"units": 1, "unit": "day"}"""
+                        let! nav = postJson api.Client $"""/api/v1/temporal/{str t "id"}/next""" """{"units": 1, "unit": "day"}"""
                         let! n = body nav
-                        let! del = api.Client.DeleteAsync($"/api/v1/timepoints/{str t "id"}")
+                        let! del = api.Client.DeleteAsync($"""/api/v1/timepoints/{str t "id"}""")
                         Expect.equal del.StatusCode HttpStatusCode.OK "deleted"
-                        let! gone = api.Client.GetAsync($"/api/v1/timepoints/{str t "id"}")
+                        let! gone = api.Client.GetAsync($"""/api/v1/timepoints/{str t "id"}""")
                         let! _ = expectProblem gone 404
-                        let! child = api.Client.GetStringAsync($"/api/v1/timepoints/{str n "target_id"}")
+                        let! child = api.Client.GetStringAsync($"""/api/v1/timepoints/{str n "target_id"}""")
                         Expect.stringContains child "\"parent_id\":null" "orphaned child kept"
-                        let! again = api.Client.DeleteAsync($"/api/v1/timepoints/{str t "id"}")
+                        let! again = api.Client.DeleteAsync($"""/api/v1/timepoints/{str t "id"}""")
                         let! _ = expectProblem again 404
                         ()
                     })
@@ -247,13 +248,13 @@ let temporal =
                 withApi (fun api ->
                     task {
                         let! t = generateSync api "assassination of julius caesar"
-                        let! resp = postJson api.Client $"/api/v1/temporal/{str t "id"}/next" """{"units": 1, "unit": "day"}"""
+                        let! resp = postJson api.Client $"""/api/v1/temporal/{str t "id"}/next""" """{"units": 1, "unit": "day"}"""
                         Expect.equal resp.StatusCode HttpStatusCode.OK "200"
                         let! n = body resp
                         Expect.equal (str n "target_date") "March 16, 44 BCE" "target date"
                         Expect.equal (str n "source_year") "-44" "source year"
                         Expect.equal (str n "direction") "next" "direction"
-                        let! target = api.Client.GetStringAsync($"/api/v1/timepoints/{str n "target_id"}")
+                        let! target = api.Client.GetStringAsync($"""/api/v1/timepoints/{str n "target_id"}""")
                         let tn = Text.Json.Nodes.JsonNode.Parse target
                         Expect.equal (str tn "parent_id") (str t "id") "linked to source"
                         Expect.equal (str tn "day") "16" "day 16"
@@ -266,10 +267,10 @@ let temporal =
                 withApi (fun api ->
                     task {
                         let! t = generateSync api "moon landing 1969"
-                        let! r1 = postJson api.Client $"/api/v1/temporal/{str t "id"}/prior" """{"units": 2, "unit": "hour"}"""
+                        let! r1 = postJson api.Client $"""/api/v1/temporal/{str t "id"}/prior""" """{"units": 2, "unit": "hour"}"""
                         let! n1 = body r1
                         Expect.equal (str n1 "direction") "prior" "prior"
-                        let! src = api.Client.GetStringAsync($"/api/v1/timepoints/{str t "id"}")
+                        let! src = api.Client.GetStringAsync($"""/api/v1/timepoints/{str t "id"}""")
                         Expect.stringContains src "\"parent_id\":null" "source parent untouched"
                     })
         }
@@ -297,7 +298,7 @@ let temporal =
                 withApi (fun api ->
                     task {
                         let! t = generateSync api "rome 50 BCE"
-                        let! resp = postJson api.Client $"/api/v1/temporal/{str t "id"}/prior" """{"units": 365, "unit": "year"}"""
+                        let! resp = postJson api.Client $"""/api/v1/temporal/{str t "id"}/prior""" """{"units": 365, "unit": "year"}"""
                         Expect.equal (int resp.StatusCode) 200 "50 BCE − 365 years is fine"
                         let! ok = body resp
                         Expect.equal (str ok "target_year") "-415" "no year 0 crossed"
@@ -309,7 +310,7 @@ let temporal =
                 withApi (fun api ->
                     task {
                         let! t = generateSync api "how do I bake bread"
-                        let! resp = postJson api.Client $"/api/v1/temporal/{str t "id"}/next" "{}"
+                        let! resp = postJson api.Client $"""/api/v1/temporal/{str t "id"}/next""" "{}"
                         let! _ = expectProblem resp 400
                         ()
                     })
@@ -362,7 +363,7 @@ let errors =
                         let! t = generateSync api "rome 50 BCE"
 
                         for json in [ """{"units": 0}"""; """{"units": -1}"""; """{"units": 400}"""; """{"unit": "fortnight"}"""; """{"units": 1.5}""" ] do
-                            let! resp = postJson api.Client $"/api/v1/temporal/{str t "id"}/next" json
+                            let! resp = postJson api.Client $"""/api/v1/temporal/{str t "id"}/next""" json
                             let! _ = expectProblem resp 422
                             ()
                     })
@@ -380,7 +381,7 @@ let errors =
                         let! t = generateSync api "rome 50 BCE"
 
                         for q in [ "limit=0"; "limit=100"; "direction=sideways" ] do
-                            let! resp = api.Client.GetAsync($"/api/v1/temporal/{str t "id"}/sequence?{q}")
+                            let! resp = api.Client.GetAsync($"""/api/v1/temporal/{str t "id"}/sequence?{q}""")
                             let! _ = expectProblem resp 422
                             ()
                     })
@@ -407,7 +408,7 @@ let errors =
             do!
                 withApi (fun api ->
                     task {
-                        use req = new HttpRequestMessage(HttpMethod.Get, "/health")
+                        let req = new HttpRequestMessage(HttpMethod.Get, "/health")
                         req.Headers.Add("X-Request-Id", "abc-123")
                         let! resp = api.Client.SendAsync req
                         Expect.equal (resp.Headers.GetValues("X-Request-Id") |> Seq.head) "abc-123" "echoed"
@@ -418,35 +419,35 @@ let errors =
 let limits =
     testList "limits" [
         testTask "the rate limit answers 429 with Retry-After" {
-            let! api = startWith [ "RATE_LIMIT", "3" ] None
+            let! (api: TestApi) = startWith [ "RATE_LIMIT", "3" ] None
 
             try
-                let mutable last = null
+                let mutable last: HttpResponseMessage = null
 
                 for _ in 1..5 do
-                    let! r = api.Client.GetAsync "/api/v1/timepoints"
+                    let! (r: HttpResponseMessage) = api.Client.GetAsync "/api/v1/timepoints"
                     last <- r
 
                 let! _ = expectProblem last 429
                 Expect.isTrue (last.Headers.Contains "Retry-After") "Retry-After"
-                let! h = api.Client.GetAsync "/health"
+                let! (h: HttpResponseMessage) = api.Client.GetAsync "/health"
                 Expect.equal h.StatusCode HttpStatusCode.OK "health is not limited"
             finally
                 (api :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
         }
 
         testTask "API keys guard writes but not reads" {
-            let! api = startWith [ "API_KEYS", "k1,k2" ] None
+            let! (api: TestApi) = startWith [ "API_KEYS", "k1,k2" ] None
 
             try
-                let! denied = postJson api.Client "/api/v1/timepoints/generate/sync" """{"query": "rome 50 BCE"}"""
+                let! (denied: HttpResponseMessage) = postJson api.Client "/api/v1/timepoints/generate/sync" """{"query": "rome 50 BCE"}"""
                 let! _ = expectProblem denied 401
-                let! read = api.Client.GetAsync "/api/v1/timepoints"
+                let! (read: HttpResponseMessage) = api.Client.GetAsync "/api/v1/timepoints"
                 Expect.equal read.StatusCode HttpStatusCode.OK "reads open"
-                use req = new HttpRequestMessage(HttpMethod.Post, "/api/v1/timepoints/generate/sync")
+                let req = new HttpRequestMessage(HttpMethod.Post, "/api/v1/timepoints/generate/sync")
                 req.Headers.Add("X-API-Key", "k2")
                 req.Content <- new StringContent("""{"query": "rome 50 BCE"}""", Encoding.UTF8, "application/json")
-                let! allowed = api.Client.SendAsync req
+                let! (allowed: HttpResponseMessage) = api.Client.SendAsync req
                 Expect.equal allowed.StatusCode HttpStatusCode.OK "key accepted"
             finally
                 (api :> IAsyncDisposable).DisposeAsync().AsTask().Wait()

@@ -8,11 +8,24 @@ let all =
         Domain.tests
         Pipeline.tests
         Postgres.tests
+        Providers.Settings.tests
+        Providers.Schema.tests
+        Providers.Gemini.tests
+        Providers.OpenAi.tests
+        Providers.OpenAiMedia.tests
+        Providers.Resilience.tests
+        Providers.Router.tests
+        Providers.ChatClient.tests
         Persistence.Url.tests
         Persistence.Slug.tests
         Persistence.Store.tests
         Persistence.Jobs.tests
         Persistence.Process.tests
+        OfflineKnowledge.tests
+        OfflineMatch.tests
+        OfflineAnswers.tests
+        OfflineSceneCard.tests
+        Api.tests
     ]
 
 [<EntryPoint>]

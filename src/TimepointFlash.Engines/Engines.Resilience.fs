@@ -1,0 +1,212 @@
+namespace TimepointFlash.Engines
+
+open System
+open System.Threading
+open System.Threading.Tasks
+open TimepointFlash
+
+/// The effects resilience needs, injected so tests run fast and deterministically.
+type Runtime = {
+    Now: unit -> DateTimeOffset
+    /// Waits between attempts; a cancelled token ends the wait early.
+    Delay: TimeSpan -> CancellationToken -> Task
+    /// A number in [0, 1) for jitter.
+    Random: unit -> float
+}
+
+/// Retry and timeout limits for one provider call.
+type RetryPolicy = {
+    MaxRetries: int
+    Timeout: TimeSpan
+    BaseDelay: TimeSpan
+    MaxDelay: TimeSpan
+    /// A Retry-After longer than this is not waited for: the call gives up so the router can fall back.
+    MaxRetryAfter: TimeSpan
+}
+
+/// What the provider layer reports to its log callback. No value here ever holds a key.
+[<RequireQualifiedAccess>]
+type ProviderEvent =
+    | Retrying of provider: string * attempt: int * delay: TimeSpan * error: ProviderError
+    | FallingBack of from: string * target: string * error: ProviderError
+    | CircuitOpened of provider: string * until: DateTimeOffset
+    | CircuitClosed of provider: string
+    | Failed of error: ProviderError
+
+[<RequireQualifiedAccess>]
+module ProviderEvent =
+    /// One log line.
+    let describe =
+        function
+        | ProviderEvent.Retrying(p, attempt, delay, e) ->
+            $"[{p}] attempt {attempt} failed, retrying in {delay.TotalSeconds:F1}s: {ProviderError.describe e}"
+        | ProviderEvent.FallingBack(from, target, e) -> $"[{from}] falling back to {target}: {ProviderError.describe e}"
+        | ProviderEvent.CircuitOpened(p, until) ->
+            let stamp = until.ToUniversalTime().ToString "u"
+            $"[{p}] circuit opened until {stamp}"
+        | ProviderEvent.CircuitClosed p -> $"[{p}] circuit closed"
+        | ProviderEvent.Failed e -> $"provider call failed: {ProviderError.describe e}"
+
+type private CircuitState =
+    | Closed of failures: int
+    | Open of until: DateTimeOffset
+    | HalfOpen
+
+/// A per-provider circuit breaker: opens after `threshold` consecutive transient failures,
+/// lets one trial call through after `cooldown`, closes on a success.
+[<Sealed>]
+type CircuitBreaker(provider: string, threshold: int, cooldown: TimeSpan, now: unit -> DateTimeOffset) =
+    let gate = obj ()
+    let mutable state = Closed 0
+
+    /// The provider this breaker guards.
+    member _.Provider = provider
+
+    /// True when a call may go out now (a half-open breaker admits one trial at a time).
+    member _.TryAcquire() =
+        lock gate (fun () ->
+            match state with
+            | Closed _ -> true
+            | Open until when now () >= until ->
+                state <- HalfOpen
+                true
+            | Open _
+            | HalfOpen -> false)
+
+    /// Records an outcome; returns the event when the state changed.
+    member _.Record(outcome: Result<'a, ProviderError>) =
+        lock gate (fun () ->
+            match outcome, state with
+            | Error ProviderError.Cancelled, HalfOpen ->
+                state <- Open(now ())
+                None
+            | Error ProviderError.Cancelled, _ -> None
+            | Error e, Closed n when ProviderError.isTransient e ->
+                if n + 1 >= threshold then
+                    let until = now () + cooldown
+                    state <- Open until
+                    Some(ProviderEvent.CircuitOpened(provider, until))
+                else
+                    state <- Closed(n + 1)
+                    None
+            | Error e, _ when ProviderError.isTransient e ->
+                let until = now () + cooldown
+                state <- Open until
+                Some(ProviderEvent.CircuitOpened(provider, until))
+            | _, Closed _ ->
+                state <- Closed 0
+                None
+            | _ ->
+                state <- Closed 0
+                Some(ProviderEvent.CircuitClosed provider))
+
+    /// "closed", "open" or "half-open".
+    member _.State =
+        lock gate (fun () ->
+            match state with
+            | Closed _ -> "closed"
+            | Open until when now () >= until -> "half-open"
+            | Open _ -> "open"
+            | HalfOpen -> "half-open")
+
+/// Per-call timeout, retries with backoff and jitter, and the circuit breaker.
+[<RequireQualifiedAccess>]
+module Resilience =
+    /// Real clock, Task.Delay and a shared random source.
+    let live: Runtime = {
+        Now = fun () -> DateTimeOffset.UtcNow
+        Delay = fun d ct -> Task.Delay(d, ct)
+        Random = fun () -> Random.Shared.NextDouble()
+    }
+
+    /// The policy for the given settings: base 0.5 s doubling up to 8 s, Retry-After honoured up to 30 s.
+    let policy (settings: Settings) = {
+        MaxRetries = settings.MaxRetries
+        Timeout = settings.Timeout
+        BaseDelay = TimeSpan.FromSeconds 0.5
+        MaxDelay = TimeSpan.FromSeconds 8.0
+        MaxRetryAfter = TimeSpan.FromSeconds 30.0
+    }
+
+    /// The wait before retry number `attempt + 1`: Retry-After when given, else full jitter; None = give up.
+    let backoff (policy: RetryPolicy) (random: unit -> float) (attempt: int) (error: ProviderError) =
+        match error with
+        | ProviderError.RateLimited(_, Some after) when after > policy.MaxRetryAfter -> None
+        | ProviderError.RateLimited(_, Some after) -> Some after
+        | _ ->
+            let ceiling =
+                min
+                    policy.MaxDelay.TotalMilliseconds
+                    (policy.BaseDelay.TotalMilliseconds * Math.Pow(2.0, float attempt))
+
+            Some(TimeSpan.FromMilliseconds(ceiling * random ()))
+
+    /// Runs one attempt under the per-call timeout; a timeout is `Timeout`, the caller's cancellation `Cancelled`.
+    let withTimeout
+        (timeout: TimeSpan)
+        (provider: string)
+        (call: CancellationToken -> Task<Result<'a, ProviderError>>)
+        (ct: CancellationToken)
+        =
+        task {
+            use cts = CancellationTokenSource.CreateLinkedTokenSource ct
+            cts.CancelAfter timeout
+
+            let! outcome = task {
+                try
+                    return! call cts.Token
+                with :? OperationCanceledException ->
+                    return Error ProviderError.Cancelled
+            }
+
+            return
+                match outcome with
+                | Error ProviderError.Cancelled when ct.IsCancellationRequested -> Error ProviderError.Cancelled
+                | Error ProviderError.Cancelled -> Error(ProviderError.Timeout(provider, timeout))
+                | other -> other
+        }
+
+    let private wait (runtime: Runtime) (delay: TimeSpan) (ct: CancellationToken) = task {
+        try
+            do! runtime.Delay delay ct
+            return not ct.IsCancellationRequested
+        with :? OperationCanceledException ->
+            return false
+    }
+
+    /// Retries transient failures (429, 5xx, timeout, malformed body); the final error is the last real one (fixes B5).
+    let retrying
+        (runtime: Runtime)
+        (policy: RetryPolicy)
+        (log: ProviderEvent -> unit)
+        (breaker: CircuitBreaker)
+        (call: CancellationToken -> Task<Result<'a, ProviderError>>)
+        (ct: CancellationToken)
+        : Task<Result<'a, ProviderError>> =
+        let provider = breaker.Provider
+
+        let rec loop attempt (last: ProviderError option) = task {
+            if ct.IsCancellationRequested then
+                return Error ProviderError.Cancelled
+            elif not (breaker.TryAcquire()) then
+                return Error(defaultArg last (ProviderError.CircuitOpen provider))
+            else
+                let! outcome = withTimeout policy.Timeout provider call ct
+                breaker.Record outcome |> Option.iter log
+
+                match outcome with
+                | Error e when ProviderError.isTransient e && attempt < policy.MaxRetries ->
+                    match backoff policy runtime.Random attempt e with
+                    | None -> return outcome
+                    | Some delay ->
+                        log (ProviderEvent.Retrying(provider, attempt + 1, delay, e))
+                        let! waited = wait runtime delay ct
+
+                        if waited then
+                            return! loop (attempt + 1) (Some e)
+                        else
+                            return Error ProviderError.Cancelled
+                | _ -> return outcome
+        }
+
+        loop 0 None

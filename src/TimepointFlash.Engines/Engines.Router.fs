@@ -1,0 +1,181 @@
+namespace TimepointFlash.Engines
+
+open System
+open System.Net.Http
+open System.Threading
+open System.Threading.Tasks
+open TimepointFlash
+
+/// A complete engine the router can call as a whole (the offline engine, or a caller's own).
+type Backend = {
+    Name: string
+    Complete: CompleteChat
+    GenerateImage: GenerateImage
+}
+
+/// What the router needs from the outside world.
+type RouterDeps = {
+    Http: HttpClient
+    Log: ProviderEvent -> unit
+    Runtime: Runtime
+    /// The offline engine, used when the engine is offline or FALLBACK_PROVIDER=offline.
+    Offline: Backend option
+}
+
+/// The provider layer as the pipeline, API and CLI use it.
+type Router = {
+    /// Chat: role → model, primary → fallback, retries, timeout, circuit breaker.
+    Complete: CompleteChat
+    /// Images with the image model, same chain.
+    GenerateImage: GenerateImage
+    /// The model list of the first configured OpenAI-compatible provider (OpenRouter first), for fetch_remote.
+    ListModels: CancellationToken -> Task<Result<RemoteModel list, ProviderError>>
+    /// Providers and models without keys.
+    Description: SettingsDescription
+    /// Circuit state per remote provider in the chain: "closed", "open" or "half-open".
+    Circuits: unit -> (string * string) list
+}
+
+/// Role → model routing over the primary → fallback chain (fixes B1, B4, B5).
+[<RequireQualifiedAccess>]
+module Router =
+    /// The model a role uses on a provider: judge model for the judge (fixes B1), creative for the rest.
+    let modelFor (provider: ProviderSettings) (role: ModelRole) =
+        match role with
+        | ModelRole.Judge -> provider.Models.Judge
+        | ModelRole.Creative -> provider.Models.Creative
+        | ModelRole.Image -> provider.Models.Image
+
+    /// Errors after which the next provider in the chain is tried: auth, missing key, open circuit,
+    /// exhausted retries, and the provider-specific 402 (no credit) and 404 (model unknown there).
+    let shouldFallBack =
+        function
+        | ProviderError.BadRequest(_, (402 | 404), _) -> true
+        | ProviderError.MissingKey _
+        | ProviderError.AuthFailed _
+        | ProviderError.CircuitOpen _
+        | ProviderError.RateLimited _
+        | ProviderError.Unavailable _
+        | ProviderError.Timeout _
+        | ProviderError.BadResponse _ -> true
+        | ProviderError.BadRequest _
+        | ProviderError.Cancelled -> false
+
+    /// The raw calls of a remote provider.
+    let providerCalls (http: HttpClient) (now: unit -> DateTimeOffset) (settings: ProviderSettings) =
+        match settings.Id with
+        | ProviderId.Gemini -> Gemini.calls settings http now
+        | ProviderId.OpenRouter
+        | ProviderId.OpenAi -> OpenAi.calls settings http now
+
+    let private remote deps settings policy (provider: ProviderSettings) =
+        let name = ProviderId.name provider.Id
+        let calls = providerCalls deps.Http deps.Runtime.Now provider
+
+        let breaker =
+            CircuitBreaker(name, settings.CircuitThreshold, settings.CircuitCooldown, deps.Runtime.Now)
+
+        let guarded call ct =
+            Resilience.retrying deps.Runtime policy deps.Log breaker call ct
+
+        let backend = {
+            Name = name
+            Complete = fun request ct -> guarded (calls.Complete (modelFor provider request.Role) request) ct
+            GenerateImage = fun request ct -> guarded (calls.GenerateImage provider.Models.Image request) ct
+        }
+
+        backend, Some breaker
+
+    let private missingOffline =
+        let error =
+            ProviderError.Unavailable("offline", None, "the offline engine is not wired into this router")
+
+        {
+            Name = "offline"
+            Complete = fun _ _ -> Task.FromResult(Error error)
+            GenerateImage = fun _ _ -> Task.FromResult(Error error)
+        }
+
+    let private chain deps (settings: Settings) =
+        let policy = Resilience.policy settings
+
+        let offline () =
+            defaultArg deps.Offline missingOffline, None
+
+        let link =
+            function
+            | Fallback.Provider id -> remote deps settings policy (Settings.find settings id)
+            | Fallback.Offline -> offline ()
+
+        match settings.Engine with
+        | Engine.Offline -> [ offline () ]
+        | Engine.Remote(primary, fallback) ->
+            link (Fallback.Provider primary)
+            :: (fallback |> Option.map link |> Option.toList)
+
+    let private run
+        (log: ProviderEvent -> unit)
+        (backends: Backend list)
+        (call: Backend -> Task<Result<'a, ProviderError>>)
+        =
+        let rec next backends = task {
+            match backends with
+            | [] -> return Error(ProviderError.MissingKey "none")
+            | [ last ] -> return! call last
+            | backend :: (following :: _ as rest) ->
+                match! call backend with
+                | Error e when shouldFallBack e ->
+                    log (ProviderEvent.FallingBack(backend.Name, following.Name, e))
+                    return! next rest
+                | outcome -> return outcome
+        }
+
+        task {
+            let! outcome = next backends
+
+            match outcome with
+            | Error e -> log (ProviderEvent.Failed e)
+            | Ok _ -> ()
+
+            return outcome
+        }
+
+    let private listModels deps (settings: Settings) ct =
+        let candidates =
+            [ ProviderId.OpenRouter; ProviderId.OpenAi ]
+            |> List.map (Settings.find settings)
+            |> List.filter _.Configured
+
+        match candidates with
+        | [] -> Task.FromResult(Error(ProviderError.MissingKey(ProviderId.name ProviderId.OpenRouter)))
+        | provider :: _ ->
+            Resilience.withTimeout
+                settings.Timeout
+                (ProviderId.name provider.Id)
+                (OpenAi.listModels provider deps.Http deps.Runtime.Now)
+                ct
+
+    /// Builds the router with every effect injected (tests pass a fake clock, delay and random source).
+    let createWith (deps: RouterDeps) (settings: Settings) : Router =
+        let links = chain deps settings
+        let backends = links |> List.map fst
+        let breakers = links |> List.choose snd
+
+        {
+            Complete = fun request ct -> run deps.Log backends (fun b -> b.Complete request ct)
+            GenerateImage = fun request ct -> run deps.Log backends (fun b -> b.GenerateImage request ct)
+            ListModels = listModels deps settings
+            Description = Settings.describe settings
+            Circuits = fun () -> breakers |> List.map (fun b -> b.Provider, b.State)
+        }
+
+    /// Builds the router with the real clock and delays; `log` receives retries, fallbacks and circuit changes.
+    let create (settings: Settings) (http: HttpClient) (log: ProviderEvent -> unit) : Router =
+        createWith
+            {
+                Http = http
+                Log = log
+                Runtime = Resilience.live
+                Offline = None
+            }
+            settings
