@@ -4,7 +4,8 @@
 #      (scripts/lib/deploy-checks.fsx, YAML through YamlDotNet);
 #   2. promtool check rules/config and promtool test rules on deploy/prometheus (installs Debian's prometheus
 #      package when promtool is missing; a failed install fails the check);
-#   3. the Dockerfile's own `dotnet publish` commands, run here with a temporary output directory;
+#   3. the Dockerfile's own `dotnet publish` commands, run here with a temporary output directory, then the
+#      published API started as the image starts it, its HEALTHCHECK command, readiness and `tpflash migrate`;
 #   4. backup and restore against PostgreSQL: real migrations and store writes (scripts/lib/backup-fixture.fsx),
 #      scripts/backup.sh, scripts/restore.sh into a fresh and into a populated database, every table compared
 #      row by row, retention, and restore's refusal without a target.
@@ -66,6 +67,17 @@ else
   bad "promtool is missing and could not be installed" "$tmp/apt.log"
 fi
 
+# shellcheck source=scripts/lib/pg-conn.sh
+source scripts/lib/pg-conn.sh
+pg_url="${TEST_POSTGRES_URL:-}"
+if [ -z "$pg_url" ]; then
+  pg_url=$(scripts/start-postgres.sh) && own_pg_port=$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$pg_url")
+fi
+npgsql() { sed -E "s/Database=[^;]*/Database=$1/" <<<"$pg_url"; }
+pg_field() { sed -E "s/.*(^|;)$1=([^;]*).*/\\2/" <<<"$pg_url"; }
+postgres_url() { echo "postgres://$(pg_field Username):$(pg_field Password)@$(pg_field Host):$(pg_field Port)/$1"; }
+admin_sql() { pg_conninfo "$pg_url" && "$(pg_tool psql)" -X -q -v ON_ERROR_STOP=1 "$PG_CONN" "$@"; }
+
 # ---- 3. the image's publish step --------------------------------------------------------------------------------
 # The Dockerfile's publish commands, verbatim but for the output directory.
 mapfile -t publishes < <(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' Dockerfile | grep -oE 'dotnet publish [^&]*' | sed -E 's/ +$//')
@@ -84,13 +96,53 @@ else
   bad "published directory lacks TimepointFlash.Api.dll / tpflash.dll with their runtimeconfig"
 fi
 
+# The published output as the image runs it: the API on HOST/PORT from the environment with a postgres:// URL
+# (migrations at start-up), the HEALTHCHECK command, readiness, and `tpflash migrate` as the cloud manifests run it.
+smoke() {
+  local port db api_pid i up=1 migrate_db
+  [ -f "$out_dir/TimepointFlash.Api.dll" ] && [ -n "$pg_url" ] || return 1
+  for _ in $(seq 1 50); do
+    port=$(( 20000 + RANDOM % 30000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+  done
+  db="tpflash_smoke_$$"; migrate_db="tpflash_migrate_$$"
+  admin_sql -c "CREATE DATABASE $db" -c "CREATE DATABASE $migrate_db" || return 1
+  (cd "$tmp" && exec env -u GOOGLE_API_KEY -u OPENROUTER_API_KEY -u OPENAI_API_KEY -u OPENAI_BASE_URL \
+    DATABASE_URL="$(postgres_url "$db")" HOST=127.0.0.1 PORT="$port" ENVIRONMENT=production \
+    dotnet "$out_dir/TimepointFlash.Api.dll" >"$tmp/api.log" 2>&1) &
+  api_pid=$!
+  for i in $(seq 1 60); do
+    if PORT="$port" dotnet "$out_dir/tpflash.dll" healthcheck >/dev/null 2>&1; then up=0; break; fi
+    kill -0 "$api_pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  if [ "$up" -eq 0 ]; then
+    ok "published API listens on HOST/PORT from the environment; the HEALTHCHECK command exits 0"
+  else
+    bad "published API did not answer /health on port $port" "$tmp/api.log"
+  fi
+  run "readiness: tpflash healthcheck --url …/api/v1/health exits 0 with PostgreSQL migrated at start-up" \
+    env PORT="$port" dotnet "$out_dir/tpflash.dll" healthcheck --url "http://127.0.0.1:$port/api/v1/health"
+  kill "$api_pid" 2>/dev/null; wait "$api_pid" 2>/dev/null
+  if PORT="$port" dotnet "$out_dir/tpflash.dll" healthcheck >/dev/null 2>&1; then
+    bad "the HEALTHCHECK command exits 0 with no server"
+  else
+    ok "the HEALTHCHECK command fails when the server is gone"
+  fi
+  run "tpflash migrate (the cloud start command) applies the migrations to a postgres:// URL" \
+    env DATABASE_URL="$(postgres_url "$migrate_db")" dotnet "$out_dir/tpflash.dll" migrate
+  pg_conninfo "$(npgsql "$migrate_db")"
+  if [ "$("$(pg_tool psql)" -X -At "$PG_CONN" -c "SELECT count(*) FROM schema_migrations" 2>/dev/null)" -ge 1 ] 2>/dev/null; then
+    ok "schema_migrations is filled after tpflash migrate"
+  else
+    bad "schema_migrations is empty after tpflash migrate"
+  fi
+  admin_sql -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP DATABASE IF EXISTS $migrate_db WITH (FORCE)" >/dev/null 2>&1
+  return 0
+}
+smoke || bad "smoke test of the published output could not run"
+
 # ---- 4. backup and restore --------------------------------------------------------------------------------------
-# shellcheck source=scripts/lib/pg-conn.sh
-source scripts/lib/pg-conn.sh
-pg_url="${TEST_POSTGRES_URL:-}"
-if [ -z "$pg_url" ]; then
-  pg_url=$(scripts/start-postgres.sh) && own_pg_port=$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$pg_url")
-fi
 backup_checks() {
   local psql admin suffix src fresh busy dir
   psql=$(pg_tool psql) || return 1
@@ -98,7 +150,6 @@ backup_checks() {
   admin="$PG_CONN"
   suffix="$$_$RANDOM"
   src="tpflash_bk_src_$suffix"; fresh="tpflash_bk_fresh_$suffix"; busy="tpflash_bk_busy_$suffix"
-  npgsql() { sed -E "s/Database=[^;]*/Database=$1/" <<<"$pg_url"; }
   sql() { "$psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
   for db in "$src" "$fresh" "$busy"; do sql "$admin" -c "CREATE DATABASE $db" || return 1; done
   dropall() { for db in "$src" "$fresh" "$busy"; do sql "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1; done; }
@@ -173,7 +224,7 @@ backup_checks() {
   # Over a database that is migrated and holds other rows: --clean replaces everything, in one transaction.
   run "fixture in the database to restore over" env DATABASE_URL="$(npgsql "$busy")" dotnet fsi scripts/lib/backup-fixture.fsx
   run "restore.sh over a populated database (--clean --if-exists, one transaction)" \
-    scripts/restore.sh "$file" "postgresql://$(sed -E 's/.*Username=([^;]*).*/\1/' <<<"$pg_url"):$(sed -E 's/.*Password=([^;]*).*/\1/' <<<"$pg_url")@127.0.0.1:$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$pg_url")/$busy"
+    scripts/restore.sh "$file" "$(postgres_url "$busy")"
   snapshot "$busy" >"$tmp/busy.snap"
   if diff -u "$tmp/src.snap" "$tmp/busy.snap" >"$tmp/busy.diff"; then
     ok "database restored over equals the source (postgres:// URL target)"

@@ -261,6 +261,12 @@ let private healthcheck (args: ParseResults<HealthArgs>) =
 
 /// Runs one parsed command.
 let dispatch (results: ParseResults<Command>) : Task<int> =
+    // --version is a flag, not a subcommand: GetSubCommand would reject it.
+    if results.Contains Command.Version then
+        Console.Out.WriteLine TimepointFlash.Engines.Version.current
+        Task.FromResult Exit.ok
+    else
+
     match results.GetSubCommand() with
     | Generate a -> generate a
     | List a -> listing a
