@@ -350,7 +350,8 @@ check "alerts.yml: a rule for each of failure rate, p95 latency, provider errors
 
 let documented =
     lazy
-        (Regex.Matches(read ".env.example", @"(?m)^([A-Z][A-Z0-9_]*)=(.*)$")
+        // "NAME=value", or "# NAME=default" for settings best left unset in containers.
+        (Regex.Matches(read ".env.example", @"(?m)^(?:# )?([A-Z][A-Z0-9_]*)=(.*)$")
          |> Seq.map (fun m -> m.Groups[1].Value, m.Groups[2].Value.Trim())
          |> Map.ofSeq)
 
