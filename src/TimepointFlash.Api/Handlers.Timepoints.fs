@@ -44,7 +44,7 @@ module TimepointHandlers =
         | Some id ->
             match! deps.App.Store.GetImage id with
             | Some img -> return Results.Bytes(img.Bytes, img.MimeType)
-            | None -> return Http.notFound "This timepoint has no image"
+            | None -> return Http.notFound "Image not found: this timepoint has no image"
     }
 
     /// GET /api/v1/timepoints?page&page_size&status&q

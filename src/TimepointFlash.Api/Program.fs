@@ -18,7 +18,9 @@ let run (port: int option) =
         2
     | Ok services ->
         let host =
-            Environment.GetEnvironmentVariable "HOST" |> Option.ofObj |> Option.defaultValue "127.0.0.1"
+            Environment.GetEnvironmentVariable "HOST"
+            |> Option.ofObj
+            |> Option.defaultValue "127.0.0.1"
 
         let port = port |> Option.defaultValue services.Config.Port
 

@@ -13,11 +13,12 @@ open TimepointFlash.Runtime
 [<RequireQualifiedAccess>]
 module Server =
     /// Host options from the configuration.
-    let options (config: Config) =
-        { Host.defaults with
+    let options (config: Config) = {
+        Host.defaults with
             RateLimit = config.RateLimit
             ApiKeys = config.ApiKeys
-            CorsOrigins = config.CorsOrigins }
+            CorsOrigins = config.CorsOrigins
+    }
 
     /// The application; `hook` can adjust the builder (URLs, a test server).
     let build
@@ -27,21 +28,26 @@ module Server =
         (hook: WebApplicationBuilder -> unit)
         : WebApplication =
         let builder = WebApplication.CreateBuilder([||])
-        builder.WebHost.ConfigureKestrel(fun k -> k.Limits.MaxRequestBodySize <- Nullable options.MaxBodyBytes) |> ignore
+
+        builder.WebHost.ConfigureKestrel(fun k -> k.Limits.MaxRequestBodySize <- Nullable options.MaxBodyBytes)
+        |> ignore
+
         Host.configureServices options builder.Services |> ignore
         hook builder
         let app = builder.Build()
         let stopping = app.Lifetime.ApplicationStopping
 
-        let deps =
-            { App = services.App
-              Engine = services.Engine.Info
-              Stopping = stopping
-              SceneCard = services.Engine.SceneCard
-              Version = TimepointFlash.Engines.Version.current
-              Environment = services.Config.Environment }
+        let deps = {
+            App = services.App
+            Engine = services.Engine.Info
+            Stopping = stopping
+            SceneCard = services.Engine.SceneCard
+            Version = TimepointFlash.Engines.Version.current
+            Environment = services.Config.Environment
+        }
 
-        let logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger "TimepointFlash"
+        let logger =
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger "TimepointFlash"
 
         if services.Engine.Info.IsOffline then
             logger.LogWarning(
@@ -53,7 +59,9 @@ module Server =
                 services.RunWorkers stopping
                 |> fun t ->
                     t.ContinueWith(
-                        (fun (t: Task) -> if t.IsFaulted then logger.LogError(t.Exception, "Job workers stopped")),
+                        (fun (t: Task) ->
+                            if t.IsFaulted then
+                                logger.LogError(t.Exception, "Job workers stopped")),
                         TaskContinuationOptions.OnlyOnFaulted
                     )
                 |> ignore)

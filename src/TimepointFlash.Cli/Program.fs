@@ -16,7 +16,8 @@ module Exit =
     let failed = 1
     let usage = 2
 
-let private out (node: JsonNode) = Console.Out.WriteLine(Encode.toIndentedString node)
+let private out (node: JsonNode) =
+    Console.Out.WriteLine(Encode.toIndentedString node)
 
 let private fail (e: CliError) =
     Console.Error.WriteLine("tpflash: " + CliError.describe e)
@@ -25,45 +26,52 @@ let private fail (e: CliError) =
     | CliError.Invalid _ -> Exit.usage
     | _ -> Exit.failed
 
-let private backend (server: string option) : Task<Result<Backend, string>> =
-    task {
-        match server with
-        | Some url ->
-            match Uri.TryCreate(url, UriKind.Absolute) with
-            | true, u when u.Scheme = "http" || u.Scheme = "https" -> return Ok(Remote.create u)
-            | _ -> return Error $"--server must be an http(s) URL, got '{url}'"
-        | None ->
-            match! Runtime.start ignore (fun _ -> Task.CompletedTask) with
-            | Error e -> return Error(Runtime.describe e)
-            | Ok services ->
-                let info = services.Engine.Info
+let private backend (server: string option) : Task<Result<Backend, string>> = task {
+    match server with
+    | Some url ->
+        match Uri.TryCreate(url, UriKind.Absolute) with
+        | true, u when u.Scheme = "http" || u.Scheme = "https" -> return Ok(Remote.create u)
+        | _ -> return Error $"--server must be an http(s) URL, got '{url}'"
+    | None ->
+        match! Runtime.start ignore (fun _ -> Task.CompletedTask) with
+        | Error e -> return Error(Runtime.describe e)
+        | Ok services ->
+            let info = services.Engine.Info
 
-                let models () =
-                    let list, _ = (info.ListModels false Threading.CancellationToken.None).GetAwaiter().GetResult()
+            let models () =
+                let list, _ =
+                    (info.ListModels false Threading.CancellationToken.None).GetAwaiter().GetResult()
 
-                    Encode.obj
-                        [ "models", Encode.list id list
-                          "total", Encode.int list.Length
-                          "providers", info.Describe() ]
+                Encode.obj [
+                    "models", Encode.list id list
+                    "total", Encode.int list.Length
+                    "providers", info.Describe()
+                ]
 
-                if info.IsOffline then
-                    Console.Error.WriteLine "tpflash: no provider key is configured; using the offline engine."
+            if info.IsOffline then
+                Console.Error.WriteLine "tpflash: no provider key is configured; using the offline engine."
 
-                return Ok(Embedded.create services.App models info.Name)
-    }
+            return Ok(Embedded.create services.App models info.Name)
+}
 
 /// Shows each step as it completes (on stderr, so --json keeps stdout clean).
 let private progress (json: bool) =
-    let console = AnsiConsole.Create(AnsiConsoleSettings(Out = AnsiConsoleOutput(Console.Error)))
+    let console =
+        AnsiConsole.Create(AnsiConsoleSettings(Out = AnsiConsoleOutput(Console.Error)))
 
     fun (p: StepLine) ->
         if not json then
             if p.Ok then
                 let ms = p.LatencyMs |> Option.map (fun v -> $"{v} ms") |> Option.defaultValue ""
                 let model = p.Model |> Option.defaultValue ""
-                console.MarkupLine($"[green]✓[/] {Markup.Escape p.Step,-16} [grey]{Markup.Escape ms,8}  {Markup.Escape model}[/]")
+
+                console.MarkupLine(
+                    $"[green]✓[/] {Markup.Escape p.Step, -16} [grey]{Markup.Escape ms, 8}  {Markup.Escape model}[/]"
+                )
             else
-                console.MarkupLine($"[red]✗[/] {Markup.Escape p.Step,-16} {Markup.Escape(p.Error |> Option.defaultValue String.Empty)}")
+                console.MarkupLine(
+                    $"[red]✗[/] {Markup.Escape p.Step, -16} {Markup.Escape(p.Error |> Option.defaultValue String.Empty)}"
+                )
 
 let private isFailed (t: JsonNode) =
     match t["status"] with
@@ -71,193 +79,215 @@ let private isFailed (t: JsonNode) =
     | s -> s.ToString() = "failed"
 
 let private show json (t: JsonNode) =
-    if json then out t else Console.Out.WriteLine(Render.summary t)
+    if json then
+        out t
+    else
+        Console.Out.WriteLine(Render.summary t)
 
-let private withBackend server (f: Backend -> Task<int>) =
-    task {
-        match! backend server with
-        | Error message ->
-            Console.Error.WriteLine("tpflash: " + message)
-            return Exit.usage
-        | Ok b -> return! f b
-    }
+let private withBackend server (f: Backend -> Task<int>) = task {
+    match! backend server with
+    | Error message ->
+        Console.Error.WriteLine("tpflash: " + message)
+        return Exit.usage
+    | Ok b -> return! f b
+}
 
 let private generate (args: ParseResults<GenerateArgs>) =
     let json = args.Contains GenerateArgs.Json
 
-    withBackend (args.TryGetResult GenerateArgs.Server) (fun b ->
-        task {
-            let query = args.GetResult GenerateArgs.Query
+    withBackend (args.TryGetResult GenerateArgs.Server) (fun b -> task {
+        let query = args.GetResult GenerateArgs.Query
 
-            match! b.Generate query (args.Contains GenerateArgs.Image) (progress json) with
-            | Error e -> return fail e
-            | Ok t ->
-                match args.TryGetResult GenerateArgs.Out with
-                | Some dir ->
-                    Directory.CreateDirectory dir |> ignore
-                    let slug = t["slug"].ToString()
-                    File.WriteAllText(Path.Combine(dir, slug + ".json"), Encode.toIndentedString t)
+        match! b.Generate query (args.Contains GenerateArgs.Image) (progress json) with
+        | Error e -> return fail e
+        | Ok t ->
+            match args.TryGetResult GenerateArgs.Out with
+            | Some dir ->
+                Directory.CreateDirectory dir |> ignore
+                let slug = t["slug"].ToString()
+                File.WriteAllText(Path.Combine(dir, slug + ".json"), Encode.toIndentedString t)
 
-                    match Guid.TryParse(t["id"].ToString()) with
-                    | true, id ->
-                        match! b.Image id with
-                        | Some img ->
-                            let ext = if img.MimeType.Contains "svg" then "svg" elif img.MimeType.Contains "jpeg" then "jpg" else "png"
-                            File.WriteAllBytes(Path.Combine(dir, $"{slug}.{ext}"), img.Bytes)
-                        | None -> ()
-                    | _ -> ()
-                | None -> ()
+                match Guid.TryParse(t["id"].ToString()) with
+                | true, id ->
+                    match! b.Image id with
+                    | Some img ->
+                        let ext =
+                            if img.MimeType.Contains "svg" then "svg"
+                            elif img.MimeType.Contains "jpeg" then "jpg"
+                            else "png"
 
-                show json t
-                return if isFailed t then Exit.failed else Exit.ok
-        })
+                        File.WriteAllBytes(Path.Combine(dir, $"{slug}.{ext}"), img.Bytes)
+                    | None -> ()
+                | _ -> ()
+            | None -> ()
+
+            show json t
+            return if isFailed t then Exit.failed else Exit.ok
+    })
 
 let private listing (args: ParseResults<ListArgs>) =
-    withBackend (args.TryGetResult ListArgs.Server) (fun b ->
-        task {
-            let status = args.TryGetResult ListArgs.Status
+    withBackend (args.TryGetResult ListArgs.Server) (fun b -> task {
+        let status = args.TryGetResult ListArgs.Status
 
-            match status |> Option.map TimepointStatus.tryParse with
-            | Some None -> return fail (CliError.Invalid "--status must be pending, processing, completed or failed")
-            | parsed ->
-                let q =
-                    { Page = args.GetResult(ListArgs.Page, 1) |> max 1
-                      PageSize = args.GetResult(ListArgs.Page_Size, 20) |> max 1 |> min 100
-                      Status = parsed |> Option.flatten
-                      Search = args.TryGetResult ListArgs.Search }
+        match status |> Option.map TimepointStatus.tryParse with
+        | Some None -> return fail (CliError.Invalid "--status must be pending, processing, completed or failed")
+        | parsed ->
+            let q = {
+                Page = args.GetResult(ListArgs.Page, 1) |> max 1
+                PageSize = args.GetResult(ListArgs.Page_Size, 20) |> max 1 |> min 100
+                Status = parsed |> Option.flatten
+                Search = args.TryGetResult ListArgs.Search
+            }
 
-                match! b.List q with
-                | Error e -> return fail e
-                | Ok page ->
-                    if args.Contains ListArgs.Json then out page else Console.Out.WriteLine(Render.listing page)
-                    return Exit.ok
-        })
+            match! b.List q with
+            | Error e -> return fail e
+            | Ok page ->
+                if args.Contains ListArgs.Json then
+                    out page
+                else
+                    Console.Out.WriteLine(Render.listing page)
+
+                return Exit.ok
+    })
 
 let private showOne (args: ParseResults<ShowArgs>) =
-    withBackend (args.TryGetResult ShowArgs.Server) (fun b ->
-        task {
-            match! b.Get(args.GetResult ShowArgs.Id) with
-            | Error e -> return fail e
-            | Ok t ->
-                show (args.Contains ShowArgs.Json) t
-                return Exit.ok
-        })
+    withBackend (args.TryGetResult ShowArgs.Server) (fun b -> task {
+        match! b.Get(args.GetResult ShowArgs.Id) with
+        | Error e -> return fail e
+        | Ok t ->
+            show (args.Contains ShowArgs.Json) t
+            return Exit.ok
+    })
 
 let private navigate direction (args: ParseResults<NavigateArgs>) =
     let json = args.Contains NavigateArgs.Json
 
-    withBackend (args.TryGetResult NavigateArgs.Server) (fun b ->
-        task {
-            let units = args.GetResult(NavigateArgs.Units, 1)
+    withBackend (args.TryGetResult NavigateArgs.Server) (fun b -> task {
+        let units = args.GetResult(NavigateArgs.Units, 1)
 
-            match TimeUnit.parse (args.GetResult(NavigateArgs.Unit, "day")) with
-            | Error _ -> return fail (CliError.Invalid "--unit must be second, minute, hour, day, week, month or year")
-            | Ok _ when units < 1 || units > 365 -> return fail (CliError.Invalid "--units must be between 1 and 365")
-            | Ok unit ->
-                match! b.Navigate (args.GetResult NavigateArgs.Id) direction units unit (progress json) with
-                | Error e -> return fail e
-                | Ok(nav, target) ->
-                    if json then
-                        out (Encode.obj [ "navigation", nav.DeepClone(); "target", target.DeepClone() ])
-                    else
-                        Console.Out.WriteLine(nav["message"].ToString())
-                        Console.Out.WriteLine(Render.summary target)
+        match TimeUnit.parse (args.GetResult(NavigateArgs.Unit, "day")) with
+        | Error _ -> return fail (CliError.Invalid "--unit must be second, minute, hour, day, week, month or year")
+        | Ok _ when units < 1 || units > 365 -> return fail (CliError.Invalid "--units must be between 1 and 365")
+        | Ok unit ->
+            match! b.Navigate (args.GetResult NavigateArgs.Id) direction units unit (progress json) with
+            | Error e -> return fail e
+            | Ok(nav, target) ->
+                if json then
+                    out (Encode.obj [ "navigation", nav.DeepClone(); "target", target.DeepClone() ])
+                else
+                    Console.Out.WriteLine(nav["message"].ToString())
+                    Console.Out.WriteLine(Render.summary target)
 
-                    return if isFailed target then Exit.failed else Exit.ok
-        })
+                return if isFailed target then Exit.failed else Exit.ok
+    })
 
 let private sequence (args: ParseResults<SequenceArgs>) =
-    withBackend (args.TryGetResult SequenceArgs.Server) (fun b ->
-        task {
-            let limit = args.GetResult(SequenceArgs.Limit, 10)
+    withBackend (args.TryGetResult SequenceArgs.Server) (fun b -> task {
+        let limit = args.GetResult(SequenceArgs.Limit, 10)
 
-            if limit < 1 || limit > 50 then
-                return fail (CliError.Invalid "--limit must be between 1 and 50")
-            else
-                match! b.Sequence (args.GetResult SequenceArgs.Id) (args.GetResult(SequenceArgs.Direction, "both")) limit with
-                | Error e -> return fail e
-                | Ok s ->
-                    if args.Contains SequenceArgs.Json then out s else Console.Out.WriteLine(Render.sequence s)
-                    return Exit.ok
-        })
+        if limit < 1 || limit > 50 then
+            return fail (CliError.Invalid "--limit must be between 1 and 50")
+        else
+            match!
+                b.Sequence (args.GetResult SequenceArgs.Id) (args.GetResult(SequenceArgs.Direction, "both")) limit
+            with
+            | Error e -> return fail e
+            | Ok s ->
+                if args.Contains SequenceArgs.Json then
+                    out s
+                else
+                    Console.Out.WriteLine(Render.sequence s)
+
+                return Exit.ok
+    })
 
 let private delete (args: ParseResults<ShowArgs>) =
-    withBackend (args.TryGetResult ShowArgs.Server) (fun b ->
-        task {
-            match! b.Delete(args.GetResult ShowArgs.Id) with
-            | Error e -> return fail e
-            | Ok r ->
-                if args.Contains ShowArgs.Json then out r else Console.Out.WriteLine(r["message"].ToString())
-                return Exit.ok
-        })
+    withBackend (args.TryGetResult ShowArgs.Server) (fun b -> task {
+        match! b.Delete(args.GetResult ShowArgs.Id) with
+        | Error e -> return fail e
+        | Ok r ->
+            if args.Contains ShowArgs.Json then
+                out r
+            else
+                Console.Out.WriteLine(r["message"].ToString())
+
+            return Exit.ok
+    })
 
 let private models (args: ParseResults<CommonArgs>) =
-    withBackend (args.TryGetResult CommonArgs.Server) (fun b ->
-        task {
-            match! b.Models() with
-            | Error e -> return fail e
-            | Ok m ->
-                if args.Contains CommonArgs.Json then
-                    out m
-                else
-                    match m["models"] with
-                    | :? JsonArray as a ->
-                        for x in a do
-                            Console.Out.WriteLine(string x["provider"] + "\t" + string x["id"])
-                    | _ -> ()
+    withBackend (args.TryGetResult CommonArgs.Server) (fun b -> task {
+        match! b.Models() with
+        | Error e -> return fail e
+        | Ok m ->
+            if args.Contains CommonArgs.Json then
+                out m
+            else
+                match m["models"] with
+                | :? JsonArray as a ->
+                    for x in a do
+                        Console.Out.WriteLine(string x["provider"] + "\t" + string x["id"])
+                | _ -> ()
 
-                return Exit.ok
-        })
+            return Exit.ok
+    })
 
 let private export (args: ParseResults<ExportArgs>) =
-    withBackend (args.TryGetResult ExportArgs.Server) (fun b ->
-        task {
-            match args.GetResult(ExportArgs.Format, "json").ToLowerInvariant() with
-            | "json"
-            | "markdown"
-            | "md" as format ->
-                match! b.Get(args.GetResult ExportArgs.Id) with
-                | Error e -> return fail e
-                | Ok t ->
-                    let text = if format = "json" then Encode.toIndentedString t else Render.markdown t
+    withBackend (args.TryGetResult ExportArgs.Server) (fun b -> task {
+        match args.GetResult(ExportArgs.Format, "json").ToLowerInvariant() with
+        | "json"
+        | "markdown"
+        | "md" as format ->
+            match! b.Get(args.GetResult ExportArgs.Id) with
+            | Error e -> return fail e
+            | Ok t ->
+                let text =
+                    if format = "json" then
+                        Encode.toIndentedString t
+                    else
+                        Render.markdown t
 
-                    match args.TryGetResult ExportArgs.Out with
-                    | Some file -> File.WriteAllText(file, text)
-                    | None -> Console.Out.Write text
+                match args.TryGetResult ExportArgs.Out with
+                | Some file -> File.WriteAllText(file, text)
+                | None -> Console.Out.Write text
 
-                    return Exit.ok
-            | other -> return fail (CliError.Invalid $"--format must be json or markdown, got '{other}'")
-        })
-
-let private migrate () =
-    task {
-        match Config.read (Runtime.environment ()) with
-        | Error e ->
-            Console.Error.WriteLine("tpflash: " + ConfigError.describe e)
-            return Exit.usage
-        | Ok config ->
-            match! Runtime.startWith config None ignore (fun _ -> Task.CompletedTask) with
-            | Error e ->
-                Console.Error.WriteLine("tpflash: " + Runtime.describe e)
-                return Exit.failed
-            | Ok s ->
-                Console.Out.WriteLine($"migrations applied to {TimepointFlash.Persistence.DbConfig.describe config.Database}")
-                s.Dispose()
                 return Exit.ok
-    }
+        | other -> return fail (CliError.Invalid $"--format must be json or markdown, got '{other}'")
+    })
 
-let private healthcheck (args: ParseResults<HealthArgs>) =
-    task {
-        let port = Environment.GetEnvironmentVariable "PORT" |> Option.ofObj |> Option.defaultValue "8000"
-        let url = args.GetResult(HealthArgs.Url, $"http://127.0.0.1:{port}/health")
-
-        try
-            use http = new HttpClient(Timeout = TimeSpan.FromSeconds 5.0)
-            use! resp = http.GetAsync(url: string)
-            return if resp.IsSuccessStatusCode then Exit.ok else Exit.failed
-        with _ ->
+let private migrate () = task {
+    match Config.read (Runtime.environment ()) with
+    | Error e ->
+        Console.Error.WriteLine("tpflash: " + ConfigError.describe e)
+        return Exit.usage
+    | Ok config ->
+        match! Runtime.startWith config None ignore (fun _ -> Task.CompletedTask) with
+        | Error e ->
+            Console.Error.WriteLine("tpflash: " + Runtime.describe e)
             return Exit.failed
-    }
+        | Ok s ->
+            Console.Out.WriteLine(
+                $"migrations applied to {TimepointFlash.Persistence.DbConfig.describe config.Database}"
+            )
+
+            s.Dispose()
+            return Exit.ok
+}
+
+let private healthcheck (args: ParseResults<HealthArgs>) = task {
+    let port =
+        Environment.GetEnvironmentVariable "PORT"
+        |> Option.ofObj
+        |> Option.defaultValue "8000"
+
+    let url = args.GetResult(HealthArgs.Url, $"http://127.0.0.1:{port}/health")
+
+    try
+        use http = new HttpClient(Timeout = TimeSpan.FromSeconds 5.0)
+        use! resp = http.GetAsync(url: string)
+        return if resp.IsSuccessStatusCode then Exit.ok else Exit.failed
+    with _ ->
+        return Exit.failed
+}
 
 /// Runs one parsed command.
 let dispatch (results: ParseResults<Command>) : Task<int> =

@@ -27,21 +27,20 @@ module Remote =
         with _ ->
             body
 
-    let private send (http: HttpClient) (req: HttpRequestMessage) =
-        task {
-            try
-                use! resp = http.SendAsync req
-                let! body = resp.Content.ReadAsStringAsync()
+    let private send (http: HttpClient) (req: HttpRequestMessage) = task {
+        try
+            use! resp = http.SendAsync req
+            let! body = resp.Content.ReadAsStringAsync()
 
-                match int resp.StatusCode with
-                | s when s >= 200 && s < 300 -> return Ok(JsonNode.Parse body)
-                | 404 -> return Error(CliError.NotFound(detail body))
-                | s when s >= 400 && s < 500 -> return Error(CliError.Invalid(detail body))
-                | s -> return Error(CliError.Failed $"server answered {s}: {detail body}")
-            with
-            | :? HttpRequestException as e -> return Error(CliError.Unreachable e.Message)
-            | :? TaskCanceledException -> return Error(CliError.Unreachable "timed out")
-        }
+            match int resp.StatusCode with
+            | s when s >= 200 && s < 300 -> return Ok(JsonNode.Parse body)
+            | 404 -> return Error(CliError.NotFound(detail body))
+            | s when s >= 400 && s < 500 -> return Error(CliError.Invalid(detail body))
+            | s -> return Error(CliError.Failed $"server answered {s}: {detail body}")
+        with
+        | :? HttpRequestException as e -> return Error(CliError.Unreachable e.Message)
+        | :? TaskCanceledException -> return Error(CliError.Unreachable "timed out")
+    }
 
     let private get http (path: string) =
         send http (new HttpRequestMessage(HttpMethod.Get, path))
@@ -51,78 +50,88 @@ module Remote =
         req.Content <- new StringContent(Encode.toString body, Encoding.UTF8, "application/json")
         send http req
 
-    let private resolve (http: HttpClient) (key: string) =
-        task {
-            match Guid.TryParse key with
-            | true, id -> return Ok id
-            | _ ->
-                match! get http $"/api/v1/timepoints/slug/{Uri.EscapeDataString key}?full=false" with
-                | Ok n ->
-                    match text n "id" |> Option.map Guid.TryParse with
-                    | Some(true, id) -> return Ok id
-                    | _ -> return Error(CliError.Failed "the server's answer has no id")
-                | Error e -> return Error e
-        }
+    let private resolve (http: HttpClient) (key: string) = task {
+        match Guid.TryParse key with
+        | true, id -> return Ok id
+        | _ ->
+            match! get http $"/api/v1/timepoints/slug/{Uri.EscapeDataString key}?full=false" with
+            | Ok n ->
+                match text n "id" |> Option.map Guid.TryParse with
+                | Some(true, id) -> return Ok id
+                | _ -> return Error(CliError.Failed "the server's answer has no id")
+            | Error e -> return Error e
+    }
 
     let private progressOf (msg: JsonNode) =
         match text msg "event" with
         | Some "step_complete" ->
             let data = msg["data"]
 
-            Some
-                { Step = text msg "step" |> Option.defaultValue "?"
-                  Ok = true
-                  LatencyMs = text data "latency_ms" |> Option.bind (fun s -> match Int64.TryParse s with | true, v -> Some v | _ -> None)
-                  Model = text data "model_used"
-                  Error = None }
+            Some {
+                Step = text msg "step" |> Option.defaultValue "?"
+                Ok = true
+                LatencyMs =
+                    text data "latency_ms"
+                    |> Option.bind (fun s ->
+                        match Int64.TryParse s with
+                        | true, v -> Some v
+                        | _ -> None)
+                Model = text data "model_used"
+                Error = None
+            }
         | Some "step_error" ->
-            Some
-                { Step = text msg "step" |> Option.defaultValue "?"
-                  Ok = false
-                  LatencyMs = None
-                  Model = None
-                  Error = text msg "error" }
+            Some {
+                Step = text msg "step" |> Option.defaultValue "?"
+                Ok = false
+                LatencyMs = None
+                Model = None
+                Error = text msg "error"
+            }
         | _ -> None
 
     /// Reads an SSE response, reporting progress; returns the `done` data or the `error` message.
-    let readStream (stream: Stream) (report: StepLine -> unit) =
-        task {
-            use reader = new StreamReader(stream)
-            let mutable result = Error(CliError.Failed "the stream ended without a result")
-            let mutable reading = true
+    let readStream (stream: Stream) (report: StepLine -> unit) = task {
+        use reader = new StreamReader(stream)
+        let mutable result = Error(CliError.Failed "the stream ended without a result")
+        let mutable reading = true
 
-            while reading do
-                let! line = reader.ReadLineAsync()
+        while reading do
+            let! line = reader.ReadLineAsync()
 
-                match line with
-                | null -> reading <- false
-                | l when l.StartsWith "data: " ->
-                    let msg = JsonNode.Parse(l.Substring 6)
-                    progressOf msg |> Option.iter report
+            match line with
+            | null -> reading <- false
+            | l when l.StartsWith "data: " ->
+                let msg = JsonNode.Parse(l.Substring 6)
+                progressOf msg |> Option.iter report
 
-                    match text msg "event" with
-                    | Some "done" ->
-                        result <- Ok msg["data"]
-                        reading <- false
-                    | Some "error" ->
-                        result <- Error(CliError.Failed(text msg "error" |> Option.defaultValue "generation failed"))
-                        reading <- false
-                    | _ -> ()
+                match text msg "event" with
+                | Some "done" ->
+                    result <- Ok msg["data"]
+                    reading <- false
+                | Some "error" ->
+                    result <- Error(CliError.Failed(text msg "error" |> Option.defaultValue "generation failed"))
+                    reading <- false
                 | _ -> ()
+            | _ -> ()
 
-            return result
-        }
+        return result
+    }
 
     /// The backend for a server at a base URL.
     let create (baseUrl: Uri) : Backend =
-        let http = new HttpClient(BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes 15.0)
+        let http =
+            new HttpClient(BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes 15.0)
 
-        { Generate =
-            fun query image report ->
-                task {
+        {
+            Generate =
+                fun query image report -> task {
                     try
-                        let req = new HttpRequestMessage(HttpMethod.Post, "/api/v1/timepoints/generate/stream")
-                        let body = Encode.obj [ "query", Encode.string query; "generate_image", Encode.bool image ]
+                        let req =
+                            new HttpRequestMessage(HttpMethod.Post, "/api/v1/timepoints/generate/stream")
+
+                        let body =
+                            Encode.obj [ "query", Encode.string query; "generate_image", Encode.bool image ]
+
                         req.Content <- new StringContent(Encode.toString body, Encoding.UTF8, "application/json")
                         use! resp = http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead)
 
@@ -136,67 +145,88 @@ module Remote =
                             | Ok data ->
                                 match text data "timepoint_id" with
                                 | Some id -> return! get http $"/api/v1/timepoints/{id}"
-                                | None -> return Error(CliError.Failed "the server did not say which timepoint it saved")
+                                | None ->
+                                    return Error(CliError.Failed "the server did not say which timepoint it saved")
                             | Error e -> return Error e
                     with :? HttpRequestException as e ->
                         return Error(CliError.Unreachable e.Message)
                 }
-          Get =
-            fun key ->
-                task {
+            Get =
+                fun key -> task {
                     match! resolve http key with
                     | Ok id -> return! get http $"/api/v1/timepoints/{id}"
                     | Error e -> return Error e
                 }
-          List =
-            fun q ->
-                let status = q.Status |> Option.map (fun s -> "&status=" + TimepointStatus.name s) |> Option.defaultValue ""
-                let search = q.Search |> Option.map (fun s -> "&q=" + Uri.EscapeDataString s) |> Option.defaultValue ""
-                get http $"/api/v1/timepoints?page={q.Page}&page_size={q.PageSize}{status}{search}"
-          Navigate =
-            fun key direction units unit _ ->
-                task {
+            List =
+                fun q ->
+                    let status =
+                        q.Status
+                        |> Option.map (fun s -> "&status=" + TimepointStatus.name s)
+                        |> Option.defaultValue ""
+
+                    let search =
+                        q.Search
+                        |> Option.map (fun s -> "&q=" + Uri.EscapeDataString s)
+                        |> Option.defaultValue ""
+
+                    get http $"/api/v1/timepoints?page={q.Page}&page_size={q.PageSize}{status}{search}"
+            Navigate =
+                fun key direction units unit _ -> task {
                     match! resolve http key with
                     | Error e -> return Error e
                     | Ok id ->
                         let dir = Navigation.directionName direction
-                        let body = Encode.obj [ "units", Encode.int units; "unit", Encode.string (TimeUnit.name unit) ]
+
+                        let body =
+                            Encode.obj [ "units", Encode.int units; "unit", Encode.string (TimeUnit.name unit) ]
 
                         match! post http $"/api/v1/temporal/{id}/{dir}" body with
                         | Error e -> return Error e
                         | Ok nav ->
-                            match! get http $"""/api/v1/timepoints/{text nav "target_id" |> Option.defaultValue String.Empty}""" with
+                            match!
+                                get
+                                    http
+                                    $"""/api/v1/timepoints/{text nav "target_id" |> Option.defaultValue String.Empty}"""
+                            with
                             | Ok target -> return Ok(nav, target)
                             | Error e -> return Error e
                 }
-          Sequence =
-            fun key direction limit ->
-                task {
+            Sequence =
+                fun key direction limit -> task {
                     match! resolve http key with
-                    | Ok id -> return! get http $"/api/v1/temporal/{id}/sequence?direction={Uri.EscapeDataString direction}&limit={limit}"
+                    | Ok id ->
+                        return!
+                            get
+                                http
+                                $"/api/v1/temporal/{id}/sequence?direction={Uri.EscapeDataString direction}&limit={limit}"
                     | Error e -> return Error e
                 }
-          Delete =
-            fun key ->
-                task {
+            Delete =
+                fun key -> task {
                     match! resolve http key with
                     | Ok id -> return! send http (new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/timepoints/{id}"))
                     | Error e -> return Error e
                 }
-          Models = fun () -> get http "/api/v1/models"
-          Image =
-            fun id ->
-                task {
+            Models = fun () -> get http "/api/v1/models"
+            Image =
+                fun id -> task {
                     try
                         use! resp = http.GetAsync($"/api/v1/timepoints/{id}/image")
 
                         if resp.IsSuccessStatusCode then
                             let! bytes = resp.Content.ReadAsByteArrayAsync()
-                            let mime = resp.Content.Headers.ContentType |> Option.ofObj |> Option.map string |> Option.defaultValue "application/octet-stream"
+
+                            let mime =
+                                resp.Content.Headers.ContentType
+                                |> Option.ofObj
+                                |> Option.map string
+                                |> Option.defaultValue "application/octet-stream"
+
                             return Some { Bytes = bytes; MimeType = mime }
                         else
                             return None
                     with _ ->
                         return None
                 }
-          Describe = $"server {baseUrl}" }
+            Describe = $"server {baseUrl}"
+        }

@@ -30,9 +30,20 @@ module Render =
         | Some y -> $"{y} CE"
         | None -> "unknown year"
 
-    let private monthNames =
-        [| "January"; "February"; "March"; "April"; "May"; "June"; "July"; "August"; "September"; "October"
-           "November"; "December" |]
+    let private monthNames = [|
+        "January"
+        "February"
+        "March"
+        "April"
+        "May"
+        "June"
+        "July"
+        "August"
+        "September"
+        "October"
+        "November"
+        "December"
+    |]
 
     /// "March 15, 44 BCE" from the year/month/day fields.
     let date (t: JsonNode) =
@@ -47,9 +58,14 @@ module Render =
         let line (s: string) = sb.AppendLine s |> ignore
         line $"""# {str t "query" |> Option.defaultValue "Timepoint"}"""
         line ""
-        line $"""*{date t}* · {str t "location" |> Option.defaultValue "unknown place"} · {str t "era" |> Option.defaultValue String.Empty}"""
+
+        line
+            $"""*{date t}* · {str t "location" |> Option.defaultValue "unknown place"} · {str t "era" |> Option.defaultValue String.Empty}"""
+
         line ""
-        line $"""Status: **{str t "status" |> Option.defaultValue "?"}** · id `{str t "id" |> Option.defaultValue "?"}` · slug `{str t "slug" |> Option.defaultValue "?"}`"""
+
+        line
+            $"""Status: **{str t "status" |> Option.defaultValue "?"}** · id `{str t "id" |> Option.defaultValue "?"}` · slug `{str t "slug" |> Option.defaultValue "?"}`"""
 
         match str t "error" with
         | Some e ->
@@ -75,7 +91,8 @@ module Render =
             line ""
 
             for c in cast do
-                line $"""- **{str c "name" |> Option.defaultValue "?"}** ({str c "role" |> Option.defaultValue "?"}): {str c "description" |> Option.defaultValue String.Empty}"""
+                line
+                    $"""- **{str c "name" |> Option.defaultValue "?"}** ({str c "role" |> Option.defaultValue "?"}): {str c "description" |> Option.defaultValue String.Empty}"""
 
         let dialog = items t "dialog"
 
@@ -85,9 +102,14 @@ module Render =
             line ""
 
             for l in dialog do
-                line $"""**{(str l "speaker" |> Option.defaultValue "?").ToUpperInvariant()}**: “{str l "text" |> Option.defaultValue String.Empty}”  """
+                line
+                    $"""**{(str l "speaker" |> Option.defaultValue "?").ToUpperInvariant()}**: “{str l "text" |> Option.defaultValue String.Empty}”  """
 
-        let moment = t["metadata"] |> Option.ofObj |> Option.map (fun m -> m["moment"]) |> Option.bind Option.ofObj
+        let moment =
+            t["metadata"]
+            |> Option.ofObj
+            |> Option.map (fun m -> m["moment"])
+            |> Option.bind Option.ofObj
 
         match moment with
         | Some m ->
@@ -95,7 +117,10 @@ module Render =
             line "## The moment"
             line ""
             line (str m "plot_summary" |> Option.defaultValue "")
-            str m "stakes" |> Option.filter (fun s -> s <> "") |> Option.iter (fun s -> line $"\n*Stakes:* {s}")
+
+            str m "stakes"
+            |> Option.filter (fun s -> s <> "")
+            |> Option.iter (fun s -> line $"\n*Stakes:* {s}")
         | None -> ()
 
         match str t "image_prompt" with
@@ -113,33 +138,42 @@ module Render =
         let cast = items t["characters"] "characters" |> List.choose (fun c -> str c "name")
         let lines = items t "dialog"
 
-        [ yield $"""{str t "query" |> Option.defaultValue String.Empty}"""
-          yield $"""  {date t} · {str t "location" |> Option.defaultValue "unknown place"}"""
-          yield $"""  status {str t "status" |> Option.defaultValue "?"} · id {str t "id" |> Option.defaultValue "?"} · slug {str t "slug" |> Option.defaultValue "?"}"""
-          match str t "error" with
-          | Some e -> yield $"  error: {e}"
-          | None -> ()
-          if not (List.isEmpty cast) then
-              yield $"""  characters: {String.Join(", ", cast)}"""
-          for l in lines do
-              let speaker = (str l "speaker" |> Option.defaultValue "?").ToUpperInvariant()
-              let text = str l "text" |> Option.defaultValue String.Empty
-              yield $"  {speaker}: \"{text}\"" ]
+        [
+            yield $"""{str t "query" |> Option.defaultValue String.Empty}"""
+            yield $"""  {date t} · {str t "location" |> Option.defaultValue "unknown place"}"""
+            yield
+                $"""  status {str t "status" |> Option.defaultValue "?"} · id {str t "id" |> Option.defaultValue "?"} · slug {str t "slug" |> Option.defaultValue "?"}"""
+            match str t "error" with
+            | Some e -> yield $"  error: {e}"
+            | None -> ()
+            if not (List.isEmpty cast) then
+                yield $"""  characters: {String.Join(", ", cast)}"""
+            for l in lines do
+                let speaker = (str l "speaker" |> Option.defaultValue "?").ToUpperInvariant()
+                let text = str l "text" |> Option.defaultValue String.Empty
+                yield $"  {speaker}: \"{text}\""
+        ]
         |> String.concat "\n"
 
     /// One line per item of a listing.
     let listing (page: JsonNode) =
-        [ for t in items page "items" do
-              yield $"""{str t "id" |> Option.defaultValue "?"}  {str t "status" |> Option.defaultValue "?",-10}  {date t,-22}  {str t "query" |> Option.defaultValue String.Empty}"""
-          yield $"""{str page "total" |> Option.defaultValue "0"} total (page {str page "page" |> Option.defaultValue "1"})""" ]
+        [
+            for t in items page "items" do
+                yield
+                    $"""{str t "id" |> Option.defaultValue "?"}  {str t "status" |> Option.defaultValue "?", -10}  {date t, -22}  {str t "query" |> Option.defaultValue String.Empty}"""
+            yield
+                $"""{str page "total" |> Option.defaultValue "0"} total (page {str page "page" |> Option.defaultValue "1"})"""
+        ]
         |> String.concat "\n"
 
     /// One line per scene of a sequence.
     let sequence (s: JsonNode) =
         let row marker (t: JsonNode) =
-            $"""{marker} {str t "date" |> Option.defaultValue "?",-24} {str t "slug" |> Option.defaultValue String.Empty}"""
+            $"""{marker} {str t "date" |> Option.defaultValue "?", -24} {str t "slug" |> Option.defaultValue String.Empty}"""
 
-        [ yield! items s "prior" |> List.map (row " ")
-          yield row ">" s["center"]
-          yield! items s "next" |> List.map (row " ") ]
+        [
+            yield! items s "prior" |> List.map (row " ")
+            yield row ">" s["center"]
+            yield! items s "next" |> List.map (row " ")
+        ]
         |> String.concat "\n"

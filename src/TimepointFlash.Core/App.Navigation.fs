@@ -62,17 +62,12 @@ module Navigation =
             YearsElapsed = years
         }
 
-    /// The query text of a navigated scene.
+    /// The query text of a navigated scene: the source's query and the offset ("moon landing 1969, 1 hour later").
     let query (source: Timepoint) (c: Continuity) =
         let unitName = TimeUnit.name c.Unit
         let plural = if c.Units = 1 then unitName else unitName + "s"
-
-        let dir =
-            match c.Direction with
-            | Direction.Next -> "after"
-            | Direction.Prior -> "before"
-
-        $"{c.Location}, {Temporal.format c.Target}: {c.Units} {plural} {dir} \"{String.truncate 200 source.Query}\""
+        let way = if c.Direction = Direction.Next then "later" else "earlier"
+        $"{String.truncate 400 source.Query}, {c.Units} {plural} {way}"
 
     /// Validates the source and computes the target date and context.
     let plan (source: Timepoint) (direction: Direction) (units: int) (unit: TimeUnit) = result {

@@ -19,13 +19,19 @@ module OfflineEngine =
             let unitName = TimeUnit.name c.Unit
             let plural = if c.Units = 1 then unitName else unitName + "s"
 
-            { Point = c.Target
-              Location = c.Location
-              Characters = c.Characters
-              Setting = c.Setting
-              PriorPlot = c.PriorPlot
-              Direction = (if c.Direction = Direction.Next then "next" else "prior")
-              Offset = (if c.Direction = Direction.Next then $"{c.Units} {plural} later" else $"{c.Units} {plural} earlier") })
+            {
+                Point = c.Target
+                Location = c.Location
+                Characters = c.Characters
+                Setting = c.Setting
+                PriorPlot = c.PriorPlot
+                Direction = (if c.Direction = Direction.Next then "next" else "prior")
+                Offset =
+                    (if c.Direction = Direction.Next then
+                         $"{c.Units} {plural} later"
+                     else
+                         $"{c.Units} {plural} earlier")
+            })
 
     /// The answer for an agent's context, as JSON.
     let answer (context: AgentContext) =
@@ -38,7 +44,8 @@ module OfflineEngine =
             let scene = Answers.scene i.Query i.Timeline a
             Answers.characters i.Query i.Judge i.Timeline scene a |> CharacterData.encode
         | AgentContext.Moment i ->
-            Answers.moment i.Query i.Timeline i.Scene i.Characters (anchor i.Continuity) |> MomentData.encode
+            Answers.moment i.Query i.Timeline i.Scene i.Characters (anchor i.Continuity)
+            |> MomentData.encode
         | AgentContext.Camera i -> Answers.camera i.Scene i.Characters None |> CameraData.encode
         | AgentContext.Graph i -> Answers.graph i.Characters None |> GraphData.encode
         | AgentContext.Dialog i -> Answers.dialog i.Query i.Timeline i.Scene i.Speakers |> DialogData.encode
@@ -54,28 +61,31 @@ module OfflineEngine =
             let text = Encode.toString (answer call.Context)
 
             Task.FromResult(
-                Ok
-                    { Text = text
-                      Model = modelId
-                      Provider = "offline"
-                      Usage =
-                        { Input = tokens call.Chat.System + tokens call.Chat.User
-                          Output = tokens text }
-                      LatencyMs = clock.ElapsedMilliseconds }
+                Ok {
+                    Text = text
+                    Model = modelId
+                    Provider = "offline"
+                    Usage = {
+                        Input = tokens call.Chat.System + tokens call.Chat.User
+                        Output = tokens text
+                    }
+                    LatencyMs = clock.ElapsedMilliseconds
+                }
             )
 
     let private card title (point: TemporalPoint option) (location: string) era tod (cast: Character list) =
         let year = point |> Option.map (fun p -> p.Year) |> Option.defaultValue 1
 
-        SceneCard.sceneCard
-            { Title = title
-              DateLine = point |> Option.map Temporal.formatLong |> Option.defaultValue ""
-              Location = location
-              Year = year
-              Era = era
-              Region = None
-              TimeOfDay = tod
-              Characters = cast |> List.map (fun c -> c.Name, c.Role) }
+        SceneCard.sceneCard {
+            Title = title
+            DateLine = point |> Option.map Temporal.formatLong |> Option.defaultValue ""
+            Location = location
+            Year = year
+            Era = era
+            Region = None
+            TimeOfDay = tod
+            Characters = cast |> List.map (fun c -> c.Name, c.Role)
+        }
 
     /// The scene card of a stored timepoint.
     let sceneCard (t: Timepoint) =
@@ -95,26 +105,29 @@ module OfflineEngine =
             let t = s.Timeline
 
             let point =
-                Some
-                    { Year = t.Year
-                      Month = t.Month
-                      Day = t.Day
-                      Hour = t.Hour
-                      Minute = t.Minute
-                      Second = None
-                      Season = t.Season
-                      TimeOfDay = t.TimeOfDay
-                      Era = t.Era
-                      Hemisphere = None
-                      Calendar = Calendar.Historical }
+                Some {
+                    Year = t.Year
+                    Month = t.Month
+                    Day = t.Day
+                    Hour = t.Hour
+                    Minute = t.Minute
+                    Second = None
+                    Season = t.Season
+                    TimeOfDay = t.TimeOfDay
+                    Era = t.Era
+                    Hemisphere = None
+                    Calendar = Calendar.Historical
+                }
 
-            let bytes, mime = card s.Query point t.Location t.Era t.TimeOfDay s.Characters.Characters
+            let bytes, mime =
+                card s.Query point t.Location t.Era t.TimeOfDay s.Characters.Characters
 
             Task.FromResult(
-                Ok
-                    { Bytes = bytes
-                      MimeType = mime
-                      Model = modelId
-                      Provider = "offline"
-                      LatencyMs = clock.ElapsedMilliseconds }
+                Ok {
+                    Bytes = bytes
+                    MimeType = mime
+                    Model = modelId
+                    Provider = "offline"
+                    LatencyMs = clock.ElapsedMilliseconds
+                }
             )

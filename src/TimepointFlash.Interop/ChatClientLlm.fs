@@ -12,36 +12,44 @@ module internal ChatClientLlm =
 
     /// The text model over an IChatClient.
     let create (client: IChatClient) : Llm =
-        fun call ct ->
-            task {
-                let messages =
-                    [| ChatMessage(ChatRole.System, call.Chat.System)
-                       ChatMessage(ChatRole.User, call.Chat.User) |]
+        fun call ct -> task {
+            let messages = [|
+                ChatMessage(ChatRole.System, call.Chat.System)
+                ChatMessage(ChatRole.User, call.Chat.User)
+            |]
 
-                let options =
-                    ChatOptions(Temperature = System.Nullable(float32 call.Chat.Temperature), ResponseFormat = ChatResponseFormat.Json)
+            let options =
+                ChatOptions(
+                    Temperature = System.Nullable(float32 call.Chat.Temperature),
+                    ResponseFormat = ChatResponseFormat.Json
+                )
 
-                call.Chat.MaxTokens |> Option.iter (fun m -> options.MaxOutputTokens <- System.Nullable m)
-                let clock = Stopwatch.StartNew()
+            call.Chat.MaxTokens
+            |> Option.iter (fun m -> options.MaxOutputTokens <- System.Nullable m)
 
-                try
-                    let! response = client.GetResponseAsync(messages, options, ct)
+            let clock = Stopwatch.StartNew()
 
-                    let usage =
-                        match response.Usage with
-                        | null -> { Input = 0; Output = 0 }
-                        | u ->
-                            { Input = count u.InputTokenCount
-                              Output = count u.OutputTokenCount }
+            try
+                let! response = client.GetResponseAsync(messages, options, ct)
 
-                    return
-                        Ok
-                            { Text = response.Text
-                              Model = response.ModelId |> Option.ofObj |> Option.defaultValue "chat-client"
-                              Provider = "chat-client"
-                              Usage = usage
-                              LatencyMs = clock.ElapsedMilliseconds }
-                with
-                | :? System.OperationCanceledException when ct.IsCancellationRequested -> return Error ProviderError.Cancelled
-                | e -> return Error(ProviderError.Unavailable("chat-client", None, e.Message))
-            }
+                let usage =
+                    match response.Usage with
+                    | null -> { Input = 0; Output = 0 }
+                    | u -> {
+                        Input = count u.InputTokenCount
+                        Output = count u.OutputTokenCount
+                      }
+
+                return
+                    Ok {
+                        Text = response.Text
+                        Model = response.ModelId |> Option.ofObj |> Option.defaultValue "chat-client"
+                        Provider = "chat-client"
+                        Usage = usage
+                        LatencyMs = clock.ElapsedMilliseconds
+                    }
+            with
+            | :? System.OperationCanceledException when ct.IsCancellationRequested ->
+                return Error ProviderError.Cancelled
+            | e -> return Error(ProviderError.Unavailable("chat-client", None, e.Message))
+        }

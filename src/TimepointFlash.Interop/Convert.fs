@@ -37,9 +37,13 @@ module internal Convert =
 
     /// The C# timepoint.
     let timepoint (t: TimepointFlash.Timepoint) =
-        let cast = t.Characters |> Option.map (fun c -> c.Characters) |> Option.defaultValue []
+        let cast =
+            t.Characters |> Option.map (fun c -> c.Characters) |> Option.defaultValue []
+
         let lines = t.Dialog |> Option.map (fun d -> d.Lines) |> Option.defaultValue []
-        let rels = t.Graph |> Option.map (fun g -> g.Relationships) |> Option.defaultValue []
+
+        let rels =
+            t.Graph |> Option.map (fun g -> g.Relationships) |> Option.defaultValue []
 
         Timepoint(
             t.Id,
@@ -58,12 +62,20 @@ module internal Convert =
             readOnly (
                 cast
                 |> List.map (fun c ->
-                    CharacterInfo(c.Name, CharacterRole.name c.Role, c.Description, str c.Clothing, str c.Action, c.SpeaksInScene))
+                    CharacterInfo(
+                        c.Name,
+                        CharacterRole.name c.Role,
+                        c.Description,
+                        str c.Clothing,
+                        str c.Action,
+                        c.SpeaksInScene
+                    ))
             ),
             readOnly (lines |> List.map (fun l -> DialogLineInfo(l.Speaker, l.Text, str l.Tone))),
             readOnly (
                 rels
-                |> List.map (fun r -> RelationshipInfo(r.FromCharacter, r.ToCharacter, r.RelationshipType, r.TensionLevel))
+                |> List.map (fun r ->
+                    RelationshipInfo(r.FromCharacter, r.ToCharacter, r.RelationshipType, r.TensionLevel))
             ),
             str (t.Camera |> Option.map CameraData.describe),
             str (t.ImagePrompt |> Option.map (fun p -> p.FullPrompt)),
@@ -87,7 +99,8 @@ module internal Convert =
                 TimepointRejectedException(e.Message, str e.SuggestedQuery, t.Id) :> exn
             | _ when e.Message.StartsWith "[" -> ProviderException(step, e.Message, t.Id) :> exn
             | _ -> GenerationFailedException(step, e.Message, t.Id) :> exn
-        | TimepointFlash.TimepointStatus.Failed, None -> GenerationFailedException("generation", "unknown reason", t.Id) :> exn
+        | TimepointFlash.TimepointStatus.Failed, None ->
+            GenerationFailedException("generation", "unknown reason", t.Id) :> exn
         | _ -> null
 
     /// Tracks percent so it never decreases.
@@ -98,7 +111,16 @@ module internal Convert =
         member _.Report(e: StepEvent) =
             match e with
             | StepEvent.Started s ->
-                StepProgress(Step.name s, StepState.Started, min 99 (finished * 100 / expected), Nullable(), null, null, null, Nullable())
+                StepProgress(
+                    Step.name s,
+                    StepState.Started,
+                    min 99 (finished * 100 / expected),
+                    Nullable(),
+                    null,
+                    null,
+                    null,
+                    Nullable()
+                )
             | StepEvent.Completed(s, r) ->
                 finished <- finished + 1
 
@@ -114,4 +136,14 @@ module internal Convert =
                 )
             | StepEvent.Failed(s, m) ->
                 finished <- finished + 1
-                StepProgress(Step.name s, StepState.Failed, min 99 (finished * 100 / expected), Nullable(), null, null, m, Nullable())
+
+                StepProgress(
+                    Step.name s,
+                    StepState.Failed,
+                    min 99 (finished * 100 / expected),
+                    Nullable(),
+                    null,
+                    null,
+                    m,
+                    Nullable()
+                )

@@ -16,14 +16,17 @@ open TimepointFlash.Runtime
 type TimepointEngine private (services: Services) =
     let app = services.App
 
-    let run (query: string) (image: bool) (observe: StepEvent -> Task) (ct: CancellationToken) =
-        task {
-            if String.IsNullOrWhiteSpace query || query.Trim().Length < 3 || query.Trim().Length > 500 then
-                raise (ArgumentException("The query must be 3 to 500 characters long.", "query"))
+    let run (query: string) (image: bool) (observe: StepEvent -> Task) (ct: CancellationToken) = task {
+        if
+            String.IsNullOrWhiteSpace query
+            || query.Trim().Length < 3
+            || query.Trim().Length > 500
+        then
+            raise (ArgumentException("The query must be 3 to 500 characters long.", "query"))
 
-            let! t = Generation.runNow app observe query image ct
-            return t
-        }
+        let! t = Generation.runNow app observe query image ct
+        return t
+    }
 
     let finish (t: TimepointFlash.Timepoint) =
         match Convert.failure t with
@@ -32,20 +35,26 @@ type TimepointEngine private (services: Services) =
 
     static let lookupFrom (o: TimepointEngineOptions) =
         let given =
-            [ "DATABASE_URL", o.DatabaseUrl
-              "GOOGLE_API_KEY", o.GoogleApiKey
-              "OPENROUTER_API_KEY", o.OpenRouterApiKey
-              "OPENAI_API_KEY", o.OpenAiApiKey
-              "OPENAI_BASE_URL", o.OpenAiBaseUrl
-              "PRIMARY_PROVIDER", o.PrimaryProvider
-              "JUDGE_MODEL", o.JudgeModel
-              "CREATIVE_MODEL", o.CreativeModel
-              "IMAGE_MODEL", o.ImageModel
-              "GENERATION_CONCURRENCY", (if o.Concurrency > 0 then string o.Concurrency else null) ]
+            [
+                "DATABASE_URL", o.DatabaseUrl
+                "GOOGLE_API_KEY", o.GoogleApiKey
+                "OPENROUTER_API_KEY", o.OpenRouterApiKey
+                "OPENAI_API_KEY", o.OpenAiApiKey
+                "OPENAI_BASE_URL", o.OpenAiBaseUrl
+                "PRIMARY_PROVIDER", o.PrimaryProvider
+                "JUDGE_MODEL", o.JudgeModel
+                "CREATIVE_MODEL", o.CreativeModel
+                "IMAGE_MODEL", o.ImageModel
+                "GENERATION_CONCURRENCY", (if o.Concurrency > 0 then string o.Concurrency else null)
+            ]
             |> List.filter (fun (_, v) -> not (String.IsNullOrWhiteSpace v))
             |> Map.ofList
 
-        let fallback = if o.IgnoreEnvironment then (fun _ -> None) else Runtime.environment ()
+        let fallback =
+            if o.IgnoreEnvironment then
+                (fun _ -> None)
+            else
+                Runtime.environment ()
 
         fun name ->
             match given.TryFind name with
@@ -53,7 +62,9 @@ type TimepointEngine private (services: Services) =
             | None -> fallback name
 
     /// Opens the database (applying migrations) and builds the engine from the options and the environment.
-    static member CreateAsync(options: TimepointEngineOptions, [<Optional>] cancellationToken: CancellationToken) : Task<TimepointEngine> =
+    static member CreateAsync
+        (options: TimepointEngineOptions, [<Optional>] cancellationToken: CancellationToken)
+        : Task<TimepointEngine> =
         task {
             let options = if isNull options then TimepointEngineOptions() else options
 
@@ -112,43 +123,49 @@ type TimepointEngine private (services: Services) =
             channel.Writer.TryWrite(tracker.Report e) |> ignore
             Task.CompletedTask
 
-        let work =
-            task {
-                try
-                    let! t = run query image observe cancellationToken
+        let work = task {
+            try
+                let! t = run query image observe cancellationToken
 
-                    channel.Writer.TryWrite(
-                        StepProgress("complete", StepState.Done, 100, Nullable(), null, null, t.Error |> Option.map (fun e -> e.Message) |> Option.toObj, Nullable t.Id)
+                channel.Writer.TryWrite(
+                    StepProgress(
+                        "complete",
+                        StepState.Done,
+                        100,
+                        Nullable(),
+                        null,
+                        null,
+                        t.Error |> Option.map (fun e -> e.Message) |> Option.toObj,
+                        Nullable t.Id
                     )
-                    |> ignore
+                )
+                |> ignore
 
-                    channel.Writer.TryComplete() |> ignore
-                with e ->
-                    channel.Writer.TryComplete(e) |> ignore
-            }
+                channel.Writer.TryComplete() |> ignore
+            with e ->
+                channel.Writer.TryComplete(e) |> ignore
+        }
 
         ignore work
         channel.Reader.ReadAllAsync(cancellationToken)
 
     /// Loads a timepoint; throws TimepointNotFoundException.
-    member _.GetAsync(id: Guid, [<Optional>] cancellationToken: CancellationToken) : Task<Timepoint> =
-        task {
-            cancellationToken.ThrowIfCancellationRequested()
+    member _.GetAsync(id: Guid, [<Optional>] cancellationToken: CancellationToken) : Task<Timepoint> = task {
+        cancellationToken.ThrowIfCancellationRequested()
 
-            match! app.Store.Get id with
-            | Some t -> return Convert.timepoint t
-            | None -> return raise (TimepointNotFoundException(string id))
-        }
+        match! app.Store.Get id with
+        | Some t -> return Convert.timepoint t
+        | None -> return raise (TimepointNotFoundException(string id))
+    }
 
     /// Loads a timepoint by slug; throws TimepointNotFoundException.
-    member _.GetBySlugAsync(slug: string, [<Optional>] cancellationToken: CancellationToken) : Task<Timepoint> =
-        task {
-            cancellationToken.ThrowIfCancellationRequested()
+    member _.GetBySlugAsync(slug: string, [<Optional>] cancellationToken: CancellationToken) : Task<Timepoint> = task {
+        cancellationToken.ThrowIfCancellationRequested()
 
-            match! app.Store.GetBySlug slug with
-            | Some t -> return Convert.timepoint t
-            | None -> return raise (TimepointNotFoundException slug)
-        }
+        match! app.Store.GetBySlug slug with
+        | Some t -> return Convert.timepoint t
+        | None -> return raise (TimepointNotFoundException slug)
+    }
 
     /// Lists timepoints, newest first.
     member _.ListAsync
@@ -167,26 +184,28 @@ type TimepointEngine private (services: Services) =
             cancellationToken.ThrowIfCancellationRequested()
 
             let! p =
-                app.Store.List
-                    { Page = page
-                      PageSize = pageSize
-                      Status = None
-                      Search = None }
+                app.Store.List {
+                    Page = page
+                    PageSize = pageSize
+                    Status = None
+                    Search = None
+                }
 
             return TimepointPage(ResizeArray(p.Items |> List.map Convert.timepoint), p.Total, p.Page, p.PageSize)
         }
 
     /// Deletes a timepoint with its logs and image; throws TimepointNotFoundException.
-    member _.DeleteAsync(id: Guid, [<Optional>] cancellationToken: CancellationToken) : Task =
-        task {
-            cancellationToken.ThrowIfCancellationRequested()
+    member _.DeleteAsync(id: Guid, [<Optional>] cancellationToken: CancellationToken) : Task = task {
+        cancellationToken.ThrowIfCancellationRequested()
 
-            match! app.Store.Delete id with
-            | true -> ()
-            | false -> raise (TimepointNotFoundException(string id))
-        }
+        match! app.Store.Delete id with
+        | true -> ()
+        | false -> raise (TimepointNotFoundException(string id))
+    }
 
-    member private _.Travel(direction: Direction, id: Guid, units: int, unit: TravelUnit, progress: IProgress<StepProgress>, ct) =
+    member private _.Travel
+        (direction: Direction, id: Guid, units: int, unit: TravelUnit, progress: IProgress<StepProgress>, ct)
+        =
         task {
             if units < 1 || units > 365 then
                 raise (ArgumentOutOfRangeException("units", "Travel 1 to 365 units."))
@@ -204,7 +223,11 @@ type TimepointEngine private (services: Services) =
             | Error(AppError.NotFound _) -> return raise (TimepointNotFoundException(string id))
             | Error(AppError.Temporal e) -> return raise (TimeTravelException(TemporalError.describe e))
             | Error(AppError.NotCompleted(_, s)) ->
-                return raise (TimeTravelException $"The source timepoint is {TimepointFlash.TimepointStatus.name s}, not completed.")
+                return
+                    raise (
+                        TimeTravelException
+                            $"The source timepoint is {TimepointFlash.TimepointStatus.name s}, not completed."
+                    )
             | Error(AppError.NoDate _) -> return raise (TimeTravelException "The source timepoint has no date.")
         }
 

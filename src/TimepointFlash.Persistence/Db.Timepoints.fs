@@ -16,7 +16,8 @@ type LinkOutcome =
 
 /// Timepoint storage, built from one Database.
 type TimepointStore = {
-    /// Inserts a timepoint; a taken slug gets "-2", "-3", … (then a random suffix). Returns the stored row.
+    /// Inserts a timepoint; a taken slug gets "-2", "-3", … (then a random suffix), an invalid one is derived from
+    /// the query. Returns the stored row.
     Insert: Timepoint -> Task<Result<Timepoint, DbError>>
     /// Rewrites every column but id, parent_id (see LinkParent) and created_at; stamps updated_at; a taken slug
     /// gets a suffix. NotFound if absent.
@@ -92,17 +93,27 @@ module Timepoints =
         return rows |> collect |> Result.map List.tryHead
     }
 
+    /// The timepoint's slug, or one derived from its query and year when it does not have the slug shape.
+    let private slugOf (t: Timepoint) =
+        if Slug.isValid t.Slug then
+            t.Slug
+        else
+            Slug.ofText t.Query (Timepoint.year t)
+
     /// Inserts a timepoint in a session, moving to the next slug candidate while the slug is taken.
     let insertIn (s: Session) (t: Timepoint) : Task<Result<Timepoint, DbError>> = task {
+        let slug = slugOf t
+
         let stored = {
             t with
+                Slug = slug
                 CreatedAt = Timestamp.normalise t.CreatedAt
                 UpdatedAt = Timestamp.normalise t.UpdatedAt
                 HasImage = false
         }
 
         let mutable result = None
-        use candidates = (slugCandidates t.Slug).GetEnumerator()
+        use candidates = (slugCandidates slug).GetEnumerator()
 
         while result.IsNone && candidates.MoveNext() do
             let candidate = {
@@ -133,7 +144,7 @@ module Timepoints =
     let private update (db: Database) (t: Timepoint) = task {
         let stored = { t with UpdatedAt = db.Now() }
         let mutable result = None
-        use candidates = (slugCandidates t.Slug).GetEnumerator()
+        use candidates = (slugCandidates (slugOf t)).GetEnumerator()
 
         while result.IsNone && candidates.MoveNext() do
             let candidate = {

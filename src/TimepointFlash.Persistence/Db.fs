@@ -3,6 +3,7 @@ namespace TimepointFlash.Persistence
 open System
 open System.Data.Common
 open System.Globalization
+open System.Runtime.ExceptionServices
 open System.Threading
 open System.Threading.Tasks
 open Microsoft.Data.Sqlite
@@ -236,7 +237,9 @@ module Db =
 
             match DbError.ofException inner with
             | Some err -> return Error err
-            | None -> return raise inner
+            | None ->
+                ExceptionDispatchInfo.Capture(inner).Throw()
+                return Unchecked.defaultof<_>
     }
 
     /// Opens a connection, runs the work without a transaction, closes the connection.

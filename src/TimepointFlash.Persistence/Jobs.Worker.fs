@@ -70,9 +70,12 @@ module Worker =
         | ConcurrencyError.NotANumber s -> $"GENERATION_CONCURRENCY: '{s}' is not a whole number"
         | ConcurrencyError.OutOfRange n -> $"GENERATION_CONCURRENCY: {n} is outside 1–256"
 
+    let private shortId () =
+        Guid.NewGuid().ToString("N").Substring(0, 8)
+
     /// Options with a unique worker id for this process: 30 s lease, 10 s heartbeat, 50 ms–2 s idle polling.
     let defaults (concurrency: int) = {
-        WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}".Substring(0, 40)
+        WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{shortId ()}"
         Concurrency = concurrency
         Lease = TimeSpan.FromSeconds 30.0
         HeartbeatEvery = TimeSpan.FromSeconds 10.0

@@ -9,18 +9,19 @@ open TimepointFlash.Persistence
 type ConfigError = { Variable: string; Problem: string }
 
 /// Everything read from the environment at start-up.
-type Config =
-    { Database: DbConfig
-      Providers: Settings
-      Port: int
-      Environment: string
-      RateLimit: int
-      ApiKeys: Set<string>
-      CorsOrigins: string list
-      Concurrency: int
-      PipelineMode: PipelineMode
-      ImagePromptMode: ImagePromptMode
-      OtlpEndpoint: Uri option }
+type Config = {
+    Database: DbConfig
+    Providers: Settings
+    Port: int
+    Environment: string
+    RateLimit: int
+    ApiKeys: Set<string>
+    CorsOrigins: string list
+    Concurrency: int
+    PipelineMode: PipelineMode
+    ImagePromptMode: ImagePromptMode
+    OtlpEndpoint: Uri option
+}
 
 [<RequireQualifiedAccess>]
 module ConfigError =
@@ -30,7 +31,11 @@ module ConfigError =
 /// Reads and validates the environment (DESIGN §9), failing fast with one clear line.
 [<RequireQualifiedAccess>]
 module Config =
-    let private fail variable problem = Error { Variable = variable; Problem = problem }
+    let private fail variable problem =
+        Error {
+            Variable = variable
+            Problem = problem
+        }
 
     let private intVar (lookup: string -> string option) name fallback lo hi =
         match lookup name |> Option.map (fun s -> s.Trim()) with
@@ -60,26 +65,35 @@ module Config =
 
     /// Reads the configuration through a lookup function (process environment plus .env).
     let read (lookup: string -> string option) : Result<Config, ConfigError> =
-        let ( >>= ) r f = Result.bind f r
+        let (>>=) r f = Result.bind f r
 
         DbConfig.parse (lookup "DATABASE_URL")
-        |> Result.mapError (fun e ->
-            { Variable = "DATABASE_URL"
-              Problem = (DbConfigError.describe e).Replace("DATABASE_URL: ", "") })
+        |> Result.mapError (fun e -> {
+            Variable = "DATABASE_URL"
+            Problem = (DbConfigError.describe e).Replace("DATABASE_URL: ", "")
+        })
         >>= fun db ->
             Settings.parse lookup
-            |> Result.mapError (fun (e: SettingsError) -> { Variable = e.Variable; Problem = e.Problem })
+            |> Result.mapError (fun (e: SettingsError) -> {
+                Variable = e.Variable
+                Problem = e.Problem
+            })
             >>= fun providers ->
                 intVar lookup "PORT" 8000 1 65535
                 >>= fun port ->
                     intVar lookup "RATE_LIMIT" 60 0 1_000_000
                     >>= fun rate ->
                         (Worker.concurrencyOf (lookup "GENERATION_CONCURRENCY")
-                         |> Result.mapError (fun e ->
-                             { Variable = "GENERATION_CONCURRENCY"
-                               Problem = Worker.describeConcurrencyError e }))
+                         |> Result.mapError (fun e -> {
+                             Variable = "GENERATION_CONCURRENCY"
+                             Problem = Worker.describeConcurrencyError e
+                         }))
                         >>= fun concurrency ->
-                            choice lookup "PIPELINE_MODE" [ "dag", PipelineMode.Dag; "sequential", PipelineMode.Sequential ] PipelineMode.Dag
+                            choice
+                                lookup
+                                "PIPELINE_MODE"
+                                [ "dag", PipelineMode.Dag; "sequential", PipelineMode.Sequential ]
+                                PipelineMode.Dag
                             >>= fun mode ->
                                 choice
                                     lookup
@@ -90,11 +104,17 @@ module Config =
                                     choice
                                         lookup
                                         "ENVIRONMENT"
-                                        [ "development", "development"; "staging", "staging"; "production", "production" ]
+                                        [
+                                            "development", "development"
+                                            "staging", "staging"
+                                            "production", "production"
+                                        ]
                                         "development"
                                     >>= fun environment ->
                                         let otlp =
-                                            match lookup "OTEL_EXPORTER_OTLP_ENDPOINT" |> Option.bind String.nonBlank with
+                                            match
+                                                lookup "OTEL_EXPORTER_OTLP_ENDPOINT" |> Option.bind String.nonBlank
+                                            with
                                             | None -> Ok None
                                             | Some s ->
                                                 match Uri.TryCreate(s, UriKind.Absolute) with
@@ -102,15 +122,16 @@ module Config =
                                                 | _ -> fail "OTEL_EXPORTER_OTLP_ENDPOINT" "must be an http(s) URL"
 
                                         otlp
-                                        |> Result.map (fun otlp ->
-                                            { Database = db
-                                              Providers = providers
-                                              Port = port
-                                              Environment = environment
-                                              RateLimit = rate
-                                              ApiKeys = list lookup "API_KEYS" |> Set.ofList
-                                              CorsOrigins = list lookup "CORS_ORIGINS"
-                                              Concurrency = concurrency
-                                              PipelineMode = mode
-                                              ImagePromptMode = promptMode
-                                              OtlpEndpoint = otlp })
+                                        |> Result.map (fun otlp -> {
+                                            Database = db
+                                            Providers = providers
+                                            Port = port
+                                            Environment = environment
+                                            RateLimit = rate
+                                            ApiKeys = list lookup "API_KEYS" |> Set.ofList
+                                            CorsOrigins = list lookup "CORS_ORIGINS"
+                                            Concurrency = concurrency
+                                            PipelineMode = mode
+                                            ImagePromptMode = promptMode
+                                            OtlpEndpoint = otlp
+                                        })

@@ -9,21 +9,23 @@ open TimepointFlash
 open TimepointFlash.Engines
 
 /// What the engine layer tells hosts about itself.
-type EngineInfo =
-    { /// "offline" or the primary provider's name.
-      Name: string
-      IsOffline: bool
-      /// Providers, models and fallback without secrets.
-      Describe: unit -> JsonNode
-      /// Models known to the engine, and whether the remote catalogue came from the cache.
-      ListModels: bool -> CancellationToken -> Task<JsonNode list * bool> }
+type EngineInfo = {
+    /// "offline" or the primary provider's name.
+    Name: string
+    IsOffline: bool
+    /// Providers, models and fallback without secrets.
+    Describe: unit -> JsonNode
+    /// Models known to the engine, and whether the remote catalogue came from the cache.
+    ListModels: bool -> CancellationToken -> Task<JsonNode list * bool>
+}
 
 /// The text model, image drawing and description for a configuration.
-type EngineParts =
-    { Llm: Llm
-      DrawImage: DrawImage
-      Info: EngineInfo
-      SceneCard: Timepoint -> byte[] * string }
+type EngineParts = {
+    Llm: Llm
+    DrawImage: DrawImage
+    Info: EngineInfo
+    SceneCard: Timepoint -> byte[] * string
+}
 
 /// A process-wide 15-minute cache of the remote model catalogue (errors are not cached).
 [<RequireQualifiedAccess>]
@@ -36,133 +38,150 @@ module RemoteCatalogue =
         let gate = new SemaphoreSlim(1)
         let mutable entry: (DateTimeOffset * RemoteModel list) option = None
 
-        fun (ct: CancellationToken) ->
-            task {
-                do! gate.WaitAsync ct
+        fun (ct: CancellationToken) -> task {
+            do! gate.WaitAsync ct
 
-                try
-                    match entry with
-                    | Some(at, models) when DateTimeOffset.UtcNow - at < ttl -> return models, true
-                    | _ ->
-                        match! fetch ct with
-                        | Ok models ->
-                            entry <- Some(DateTimeOffset.UtcNow, models)
-                            return models, false
-                        | Error _ -> return [], false
-                finally
-                    gate.Release() |> ignore
-            }
+            try
+                match entry with
+                | Some(at, models) when DateTimeOffset.UtcNow - at < ttl -> return models, true
+                | _ ->
+                    match! fetch ct with
+                    | Ok models ->
+                        entry <- Some(DateTimeOffset.UtcNow, models)
+                        return models, false
+                    | Error _ -> return [], false
+            finally
+                gate.Release() |> ignore
+        }
 
 /// Builds the engine: the offline engine when no provider is configured, else the router (with the
 /// offline engine behind it when FALLBACK_PROVIDER=offline).
 [<RequireQualifiedAccess>]
 module EngineBuilder =
     let private modelNode (id: string) (name: string) (provider: string) (caps: string list) (available: bool) =
-        Encode.obj
-            [ "id", Encode.string id
-              "name", Encode.string name
-              "provider", Encode.string provider
-              "capabilities", Encode.list Encode.string caps
-              "context_length", Encode.nil
-              "pricing", Encode.nil
-              "is_available", Encode.bool available ]
+        Encode.obj [
+            "id", Encode.string id
+            "name", Encode.string name
+            "provider", Encode.string provider
+            "capabilities", Encode.list Encode.string caps
+            "context_length", Encode.nil
+            "pricing", Encode.nil
+            "is_available", Encode.bool available
+        ]
 
     let private remoteNode (m: RemoteModel) =
-        let caps =
-            [ "text"
-              if m.InputModalities |> List.contains "image" || (m.Modality |> Option.exists (fun x -> x.Contains "image->")) then
-                  "vision"
-              if m.OutputModalities |> List.contains "image" then
-                  "image_generation" ]
+        let caps = [
+            "text"
+            if
+                m.InputModalities |> List.contains "image"
+                || (m.Modality |> Option.exists (fun x -> x.Contains "image->"))
+            then
+                "vision"
+            if m.OutputModalities |> List.contains "image" then
+                "image_generation"
+        ]
 
-        Encode.obj
-            [ "id", Encode.string m.Id
-              "name", Encode.string m.Name
-              "provider", Encode.string "openrouter"
-              "capabilities", Encode.list Encode.string caps
-              "context_length", Encode.opt Encode.int m.ContextLength
-              "pricing",
-              (match m.PromptPrice, m.CompletionPrice with
-               | None, None -> Encode.nil
-               | p, c -> Encode.obj [ "prompt", Encode.opt Encode.float p; "completion", Encode.opt Encode.float c ])
-              "is_available", Encode.bool true ]
+        Encode.obj [
+            "id", Encode.string m.Id
+            "name", Encode.string m.Name
+            "provider", Encode.string "openrouter"
+            "capabilities", Encode.list Encode.string caps
+            "context_length", Encode.opt Encode.int m.ContextLength
+            "pricing",
+            (match m.PromptPrice, m.CompletionPrice with
+             | None, None -> Encode.nil
+             | p, c -> Encode.obj [ "prompt", Encode.opt Encode.float p; "completion", Encode.opt Encode.float c ])
+            "is_available", Encode.bool true
+        ]
 
     /// The models configured for each provider, plus the offline engine.
     let configuredModels (settings: Settings) =
-        [ yield modelNode OfflineEngine.modelId "TimepointFlash offline engine" "offline" [ "text"; "image_generation" ] true
-          for p in settings.Providers do
-              let name = ProviderId.name p.Id
-              yield modelNode p.Models.Judge p.Models.Judge name [ "text" ] p.Configured
-              if p.Models.Creative <> p.Models.Judge then
-                  yield modelNode p.Models.Creative p.Models.Creative name [ "text" ] p.Configured
-              yield modelNode p.Models.Image p.Models.Image name [ "image_generation" ] p.Configured ]
+        [
+            yield
+                modelNode
+                    OfflineEngine.modelId
+                    "TimepointFlash offline engine"
+                    "offline"
+                    [ "text"; "image_generation" ]
+                    true
+            for p in settings.Providers do
+                let name = ProviderId.name p.Id
+                yield modelNode p.Models.Judge p.Models.Judge name [ "text" ] p.Configured
+
+                if p.Models.Creative <> p.Models.Judge then
+                    yield modelNode p.Models.Creative p.Models.Creative name [ "text" ] p.Configured
+
+                yield modelNode p.Models.Image p.Models.Image name [ "image_generation" ] p.Configured
+        ]
         |> List.distinctBy (fun n -> n["id"].ToString(), n["provider"].ToString())
 
     let private describe (settings: Settings) () =
         let d = Settings.describe settings
 
-        Encode.obj
-            [ "engine", Encode.string d.Engine
-              "primary", Encode.opt Encode.string d.Primary
-              "fallback", Encode.opt Encode.string d.Fallback
-              "providers",
-              d.Providers
-              |> Encode.list (fun p ->
-                  Encode.obj
-                      [ "provider", Encode.string p.Name
-                        "available", Encode.bool p.Configured
-                        "has_key", Encode.bool p.HasKey
-                        "base_url", Encode.string p.BaseUrl
-                        "judge_model", Encode.string p.JudgeModel
-                        "creative_model", Encode.string p.CreativeModel
-                        "image_model", Encode.string p.ImageModel ])
-              "timeout_seconds", Encode.float d.TimeoutSeconds
-              "max_retries", Encode.int d.MaxRetries ]
+        Encode.obj [
+            "engine", Encode.string d.Engine
+            "primary", Encode.opt Encode.string d.Primary
+            "fallback", Encode.opt Encode.string d.Fallback
+            "providers",
+            d.Providers
+            |> Encode.list (fun p ->
+                Encode.obj [
+                    "provider", Encode.string p.Name
+                    "available", Encode.bool p.Configured
+                    "has_key", Encode.bool p.HasKey
+                    "base_url", Encode.string p.BaseUrl
+                    "judge_model", Encode.string p.JudgeModel
+                    "creative_model", Encode.string p.CreativeModel
+                    "image_model", Encode.string p.ImageModel
+                ])
+            "timeout_seconds", Encode.float d.TimeoutSeconds
+            "max_retries", Encode.int d.MaxRetries
+        ]
 
     /// Builds the engine parts from provider settings.
     let create (settings: Settings) (http: HttpClient) (log: ProviderEvent -> unit) : EngineParts =
-        let offlineInfo cache =
-            { Name = "offline"
-              IsOffline = true
-              Describe = describe settings
-              ListModels = fun _ _ -> Task.FromResult(configuredModels settings, cache) }
+        let offlineInfo cache = {
+            Name = "offline"
+            IsOffline = true
+            Describe = describe settings
+            ListModels = fun _ _ -> Task.FromResult(configuredModels settings, cache)
+        }
 
         match settings.Engine with
-        | Engine.Offline ->
-            { Llm = OfflineEngine.llm
-              DrawImage = OfflineEngine.draw
-              Info = offlineInfo false
-              SceneCard = OfflineEngine.sceneCard }
+        | Engine.Offline -> {
+            Llm = OfflineEngine.llm
+            DrawImage = OfflineEngine.draw
+            Info = offlineInfo false
+            SceneCard = OfflineEngine.sceneCard
+          }
         | Engine.Remote(primary, fallback) ->
             let router = Router.create settings http log
             let offlineBehind = fallback = Some Fallback.Offline
             let cache = RemoteCatalogue.create router.ListModels
 
             let llm: Llm =
-                fun call ct ->
-                    task {
-                        match! router.Complete call.Chat ct with
-                        | Error _ when offlineBehind && not ct.IsCancellationRequested -> return! OfflineEngine.llm call ct
-                        | r -> return r
-                    }
+                fun call ct -> task {
+                    match! router.Complete call.Chat ct with
+                    | Error _ when offlineBehind && not ct.IsCancellationRequested -> return! OfflineEngine.llm call ct
+                    | r -> return r
+                }
 
             let draw: DrawImage =
-                fun call ct ->
-                    task {
-                        match! router.GenerateImage call.Request ct with
-                        | Error _ when offlineBehind && not ct.IsCancellationRequested -> return! OfflineEngine.draw call ct
-                        | r -> return r
-                    }
+                fun call ct -> task {
+                    match! router.GenerateImage call.Request ct with
+                    | Error _ when offlineBehind && not ct.IsCancellationRequested -> return! OfflineEngine.draw call ct
+                    | r -> return r
+                }
 
-            { Llm = llm
-              DrawImage = draw
-              Info =
-                { Name = ProviderId.name primary
-                  IsOffline = false
-                  Describe = describe settings
-                  ListModels =
-                    fun remote ct ->
-                        task {
+            {
+                Llm = llm
+                DrawImage = draw
+                Info = {
+                    Name = ProviderId.name primary
+                    IsOffline = false
+                    Describe = describe settings
+                    ListModels =
+                        fun remote ct -> task {
                             let configured = configuredModels settings
 
                             if not remote then
@@ -178,5 +197,7 @@ module EngineBuilder =
                                     |> List.map remoteNode
 
                                 return configured @ extra, cached
-                        } }
-              SceneCard = OfflineEngine.sceneCard }
+                        }
+                }
+                SceneCard = OfflineEngine.sceneCard
+            }

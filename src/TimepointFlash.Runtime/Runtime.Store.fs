@@ -15,64 +15,69 @@ module StoreAdapter =
     /// Most attempts a job gets before its timepoint is marked failed.
     let maxAttempts = 3
 
-    let private unwrap (t: Task<Result<'T, DbError>>) : Task<'T> =
-        task {
-            match! t with
-            | Ok v -> return v
-            | Error e -> return raise (StoreFailure(DbError.describe e))
-        }
+    let private unwrap (t: Task<Result<'T, DbError>>) : Task<'T> = task {
+        match! t with
+        | Ok v -> return v
+        | Error e -> return raise (StoreFailure(DbError.describe e))
+    }
 
     let private logOf (id: Guid) (e: StepEvent) =
         match e with
         | StepEvent.Started step -> LogEntry.create id step LogStatus.Started
-        | StepEvent.Completed(step, r) ->
-            { LogEntry.create id step LogStatus.Completed with
+        | StepEvent.Completed(step, r) -> {
+            LogEntry.create id step LogStatus.Completed with
                 Model = Some r.Model
                 Provider = Some r.Provider
                 LatencyMs = Some(int r.LatencyMs)
                 InputTokens = Some r.Usage.Input
                 OutputTokens = Some r.Usage.Output
-                Output = Some r.Output }
-        | StepEvent.Failed(step, message) ->
-            { LogEntry.create id step LogStatus.Failed with
-                Error = Some message }
+                Output = Some r.Output
+          }
+        | StepEvent.Failed(step, message) -> {
+            LogEntry.create id step LogStatus.Failed with
+                Error = Some message
+          }
 
-    let private stepLogOf (l: LogEntry) : StepLog =
-        { Seq = int64 l.Seq
-          Step = l.Step
-          Status =
+    let private stepLogOf (l: LogEntry) : StepLog = {
+        Seq = int64 l.Seq
+        Step = l.Step
+        Status =
             match l.Status with
             | LogStatus.Started -> StepLogStatus.Started
             | LogStatus.Completed -> StepLogStatus.Completed
             | _ -> StepLogStatus.Failed
-          Model = l.Model
-          Provider = l.Provider
-          LatencyMs = l.LatencyMs |> Option.map int64
-          Usage =
+        Model = l.Model
+        Provider = l.Provider
+        LatencyMs = l.LatencyMs |> Option.map int64
+        Usage =
             match l.InputTokens, l.OutputTokens with
             | None, None -> None
             | i, o ->
-                Some
-                    { Input = defaultArg i 0
-                      Output = defaultArg o 0 }
-          Error = l.Error
-          Output = l.Output
-          At = l.CreatedAt }
+                Some {
+                    Input = defaultArg i 0
+                    Output = defaultArg o 0
+                }
+        Error = l.Error
+        Output = l.Output
+        At = l.CreatedAt
+    }
 
     /// The payload of a job as JSON text.
     let encodePayload (p: JobPayload) =
-        Encode.obj
-            [ "timepoint_id", Encode.string (string p.TimepointId)
-              "query", Encode.string p.Query
-              "generate_image", Encode.bool p.GenerateImage
-              "navigation",
-              p.Navigation
-              |> Encode.opt (fun n ->
-                  Encode.obj
-                      [ "source_id", Encode.string (string n.SourceId)
-                        "direction", Encode.string (if n.Direction = Direction.Next then "next" else "prior")
-                        "units", Encode.int n.Units
-                        "unit", Encode.string (TimeUnit.name n.Unit) ]) ]
+        Encode.obj [
+            "timepoint_id", Encode.string (string p.TimepointId)
+            "query", Encode.string p.Query
+            "generate_image", Encode.bool p.GenerateImage
+            "navigation",
+            p.Navigation
+            |> Encode.opt (fun n ->
+                Encode.obj [
+                    "source_id", Encode.string (string n.SourceId)
+                    "direction", Encode.string (if n.Direction = Direction.Next then "next" else "prior")
+                    "units", Encode.int n.Units
+                    "unit", Encode.string (TimeUnit.name n.Unit)
+                ])
+        ]
         |> Encode.toString
 
     /// Reads a job payload.
@@ -88,11 +93,12 @@ module StoreAdapter =
                 | Ok id, Ok dir, Ok units, Ok unit ->
                     match Guid.TryParse id, TimeUnit.parse unit with
                     | (true, g), Ok u ->
-                        Ok
-                            { SourceId = g
-                              Direction = (if dir = "prior" then Direction.Prior else Direction.Next)
-                              Units = units
-                              Unit = u }
+                        Ok {
+                            SourceId = g
+                            Direction = (if dir = "prior" then Direction.Prior else Direction.Next)
+                            Units = units
+                            Unit = u
+                        }
                     | _ -> Decode.fail path "invalid navigation"
                 | _ -> Decode.fail path "invalid navigation"
 
@@ -107,11 +113,12 @@ module StoreAdapter =
                 | Ok id, Ok q, Ok img, Ok n ->
                     match Guid.TryParse id with
                     | true, g ->
-                        Ok
-                            { TimepointId = g
-                              Query = q
-                              GenerateImage = img
-                              Navigation = n }
+                        Ok {
+                            TimepointId = g
+                            Query = q
+                            GenerateImage = img
+                            Navigation = n
+                        }
                     | _ -> Decode.fail path "invalid timepoint id"
                 | _ -> Decode.fail path "invalid job payload"
 
@@ -124,44 +131,63 @@ module StoreAdapter =
         let images = Images.store db
         let jobs = Jobs.store db signal
 
-        { Insert = fun t -> unwrap (timepoints.Insert t)
-          Enqueue =
-            fun t payload ->
-                task {
+        {
+            Insert = fun t -> unwrap (timepoints.Insert t)
+            Enqueue =
+                fun t payload -> task {
                     let! stored, _ =
                         unwrap (
-                            jobs.EnqueueGeneration
-                                t
-                                { Kind = if payload.Navigation.IsSome then JobKind.Navigate else JobKind.Generate
-                                  Payload = encodePayload payload
-                                  MaxAttempts = maxAttempts }
+                            jobs.EnqueueGeneration t {
+                                Kind =
+                                    if payload.Navigation.IsSome then
+                                        JobKind.Navigate
+                                    else
+                                        JobKind.Generate
+                                Payload = encodePayload payload
+                                MaxAttempts = maxAttempts
+                            }
                         )
 
                     return stored
                 }
-          Update = fun t -> task { let! _ = unwrap (timepoints.Update t) in return () }
-          Get = fun id -> unwrap (timepoints.TryGet id)
-          GetBySlug = fun slug -> unwrap (timepoints.TryGetBySlug slug)
-          List = fun q -> unwrap (timepoints.List q)
-          Delete = fun id -> unwrap (timepoints.Delete id)
-          Children = fun id -> unwrap (timepoints.Children id)
-          PutImage = fun id img -> task { let! _ = unwrap (images.Put id img.Bytes img.MimeType) in return () }
-          GetImage =
-            fun id ->
-                task {
-                    let! found = unwrap (images.TryGet id)
-                    return found |> Option.map (fun i -> { Bytes = i.Bytes; MimeType = i.MimeType })
+            Update =
+                fun t -> task {
+                    let! _ = unwrap (timepoints.Update t)
+                    return ()
                 }
-          AppendLog = fun id e -> task { let! _ = unwrap (logs.Append(logOf id e)) in return () }
-          Logs =
-            fun id after ->
-                task {
+            Get = fun id -> unwrap (timepoints.TryGet id)
+            GetBySlug = fun slug -> unwrap (timepoints.TryGetBySlug slug)
+            List = fun q -> unwrap (timepoints.List q)
+            Delete = fun id -> unwrap (timepoints.Delete id)
+            Children = fun id -> unwrap (timepoints.Children id)
+            PutImage =
+                fun id img -> task {
+                    let! _ = unwrap (images.Put id img.Bytes img.MimeType)
+                    return ()
+                }
+            GetImage =
+                fun id -> task {
+                    let! found = unwrap (images.TryGet id)
+
+                    return
+                        found
+                        |> Option.map (fun i -> {
+                            Bytes = i.Bytes
+                            MimeType = i.MimeType
+                        })
+                }
+            AppendLog =
+                fun id e -> task {
+                    let! _ = unwrap (logs.Append(logOf id e))
+                    return ()
+                }
+            Logs =
+                fun id after -> task {
                     let! entries = unwrap (logs.ListAfter id (int after))
                     return entries |> List.map stepLogOf
                 }
-          Ping =
-            fun ct ->
-                task {
+            Ping =
+                fun ct -> task {
                     try
                         use! conn = db.Open ct
                         use cmd = conn.CreateCommand()
@@ -170,4 +196,5 @@ module StoreAdapter =
                         return true
                     with _ ->
                         return false
-                } }
+                }
+        }

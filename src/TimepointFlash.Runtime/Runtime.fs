@@ -16,14 +16,15 @@ type StartError =
     | Database of string
 
 /// A running composition: the application environment, the engine, and the job workers.
-type Services =
-    { Config: Config
-      App: AppEnv
-      Engine: EngineParts
-      Database: Database
-      /// Starts the background job workers; the task ends after the token is cancelled.
-      RunWorkers: CancellationToken -> Task
-      Dispose: unit -> unit }
+type Services = {
+    Config: Config
+    App: AppEnv
+    Engine: EngineParts
+    Database: Database
+    /// Starts the background job workers; the task ends after the token is cancelled.
+    RunWorkers: CancellationToken -> Task
+    Dispose: unit -> unit
+}
 
 /// The composition root used by the server, the CLI and the C# facade.
 [<RequireQualifiedAccess>]
@@ -42,7 +43,10 @@ module Runtime =
     let private sharedHttp =
         lazy
             (new HttpClient(
-                new SocketsHttpHandler(PooledConnectionLifetime = TimeSpan.FromMinutes 5.0, MaxConnectionsPerServer = 256),
+                new SocketsHttpHandler(
+                    PooledConnectionLifetime = TimeSpan.FromMinutes 5.0,
+                    MaxConnectionsPerServer = 256
+                ),
                 Timeout = Threading.Timeout.InfiniteTimeSpan
             ))
 
@@ -69,35 +73,40 @@ module Runtime =
 
                     let engine =
                         match llm with
-                        | Some custom ->
-                            { engine with
+                        | Some custom -> {
+                            engine with
                                 Llm = custom
-                                Info =
-                                    { engine.Info with
+                                Info = {
+                                    engine.Info with
                                         Name = "custom"
-                                        IsOffline = false } }
+                                        IsOffline = false
+                                }
+                          }
                         | None -> engine
 
                     let signal = JobSignal()
                     let store = StoreAdapter.create db signal
 
-                    let env =
-                        { Store = store
-                          Pipeline =
-                            { Llm = engine.Llm
-                              DrawImage = Some engine.DrawImage
-                              Emit = onEvent
-                              Mode = config.PipelineMode
-                              ImagePromptMode = config.ImagePromptMode
-                              Elapsed = fun () -> clock.ElapsedMilliseconds }
-                          Now = fun () -> DateTimeOffset.UtcNow
-                          NewId = Guid.NewGuid
-                          Wake = fun () -> signal.Notify() }
+                    let env = {
+                        Store = store
+                        Pipeline = {
+                            Llm = engine.Llm
+                            DrawImage = Some engine.DrawImage
+                            Emit = onEvent
+                            Mode = config.PipelineMode
+                            ImagePromptMode = config.ImagePromptMode
+                            Elapsed = fun () -> clock.ElapsedMilliseconds
+                        }
+                        Now = fun () -> DateTimeOffset.UtcNow
+                        NewId = Guid.NewGuid
+                        Wake = fun () -> signal.Notify()
+                    }
 
                     let runWorkers (ct: CancellationToken) =
-                        let options =
-                            { Worker.defaults config.Concurrency with
-                                WorkerId = $"{Environment.MachineName}/{Environment.ProcessId}" }
+                        let options = {
+                            Worker.defaults config.Concurrency with
+                                WorkerId = $"{Environment.MachineName}/{Environment.ProcessId}"
+                        }
 
                         Worker.run
                             (Jobs.store db signal)
@@ -108,19 +117,19 @@ module Runtime =
                             ct
 
                     return
-                        Ok
-                            { Config = config
-                              App = env
-                              Engine = engine
-                              Database = db
-                              RunWorkers = runWorkers
-                              Dispose = fun () -> (db :> IDisposable).Dispose() }
+                        Ok {
+                            Config = config
+                            App = env
+                            Engine = engine
+                            Database = db
+                            RunWorkers = runWorkers
+                            Dispose = fun () -> (db :> IDisposable).Dispose()
+                        }
         }
 
     /// Reads the environment and builds the services.
-    let start (log: string -> unit) (onEvent: StepEvent -> Task) =
-        task {
-            match Config.read (environment ()) with
-            | Error e -> return Error(StartError.Config e)
-            | Ok config -> return! startWith config None log onEvent
-        }
+    let start (log: string -> unit) (onEvent: StepEvent -> Task) = task {
+        match Config.read (environment ()) with
+        | Error e -> return Error(StartError.Config e)
+        | Ok config -> return! startWith config None log onEvent
+    }

@@ -19,7 +19,10 @@ let all =
         Persistence.Url.tests
         Persistence.Slug.tests
         Persistence.Store.tests
+        Persistence.Links.tests
+        Persistence.Logs.tests
         Persistence.Jobs.tests
+        Persistence.Worker.tests
         Persistence.Process.tests
         OfflineKnowledge.tests
         OfflineMatch.tests

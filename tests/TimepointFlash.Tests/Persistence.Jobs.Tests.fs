@@ -8,56 +8,7 @@ open Expecto
 open TimepointFlash
 open TimepointFlash.Persistence
 open TimepointFlash.Tests.Persistence.Support
-
-let private newJob maxAttempts = {
-    Kind = JobKind.Generate
-    Payload = """{"query":"test"}"""
-    MaxAttempts = maxAttempts
-}
-
-/// Enqueues n generation jobs, each with its pending timepoint.
-let enqueueMany (jobs: JobStore) (n: int) (maxAttempts: int) = task {
-    let ids = ResizeArray()
-
-    for i in 1..n do
-        let! r = jobs.EnqueueGeneration (pending $"job {i}") (newJob maxAttempts)
-        let _, job = ok "enqueue" r
-        ids.Add job.Id
-
-    return List.ofSeq ids
-}
-
-let private claim (jobs: JobStore) worker (lease: TimeSpan) = task {
-    let! r = jobs.Claim worker lease
-    return ok "claim" r
-}
-
-let private fastOptions concurrency = {
-    Worker.defaults concurrency with
-        Lease = TimeSpan.FromSeconds 5.0
-        HeartbeatEvery = TimeSpan.FromMilliseconds 100.0
-        IdlePollMin = TimeSpan.FromMilliseconds 10.0
-        IdlePollMax = TimeSpan.FromMilliseconds 100.0
-}
-
-/// Waits until the condition holds (checked every 50 ms) or fails after the timeout.
-let waitUntil (what: string) (timeout: TimeSpan) (condition: unit -> Task<bool>) = task {
-    let deadline = DateTime.UtcNow + timeout
-    let mutable met = false
-
-    while not met do
-        let! c = condition ()
-        met <- c
-
-        if not met then
-            if DateTime.UtcNow > deadline then
-                failtest $"timed out waiting for {what}"
-
-            do! Task.Delay 50
-}
-
-let private countStatus db status =
-    scalar db "SELECT COUNT(*) FROM generation_jobs WHERE status = @s" [ "s", Sql.text status ]
+open TimepointFlash.Tests.Persistence.JobSupport
 
 let private dialectTests (dialect: Dialect) =
     let testDb title (f: Database -> Task<unit>) = testTask title { do! withDb dialect f }
@@ -108,11 +59,11 @@ let private dialectTests (dialect: Dialect) =
         <| fun db -> task {
             let jobs = Jobs.store db (JobSignal())
             let! _ = enqueueMany jobs 1 3
-            let! a = claim jobs "worker-a" (TimeSpan.FromMilliseconds 200.0)
+            let! a = claim jobs "worker-a" (TimeSpan.FromSeconds 1.0)
             let a = Option.get a
             let! none = claim jobs "worker-b" (TimeSpan.FromSeconds 5.0)
             Expect.isNone none "a live lease is not taken"
-            do! Task.Delay 400
+            do! Task.Delay 1300
             let! b = claim jobs "worker-b" (TimeSpan.FromSeconds 5.0)
             let b = Option.get b
             Expect.equal b.Id a.Id "same job"
@@ -203,114 +154,6 @@ let private dialectTests (dialect: Dialect) =
             Expect.equal (again |> Option.map (fun j -> j.Attempts)) (Some 1) "attempt not counted"
         }
 
-        testDb "the worker pool completes every job exactly once with the completion in the same transaction"
-        <| fun db -> task {
-            let! _ = Db.run db (fun s -> Db.execute s WorkerProcess.completionsTable [])
-            let signal = JobSignal()
-            let jobs = Jobs.store db signal
-            let! ids = enqueueMany jobs 40 3
-            use cts = new CancellationTokenSource()
-            let runner = WorkerProcess.runner "pool" (TimeSpan.FromMilliseconds 5.0)
-            let pool = Worker.run jobs signal (fastOptions 4) runner ignore cts.Token
-
-            do!
-                waitUntil "40 completions" (TimeSpan.FromSeconds 60.0) (fun () -> task {
-                    let! n = countStatus db "completed"
-                    return n = 40L
-                })
-
-            cts.Cancel()
-            do! pool
-
-            let! rows =
-                Db.run db (fun s ->
-                    Db.query s "SELECT job_id FROM test_completions" [] (fun r -> Guid.Parse(r.text "job_id")))
-
-            let rows = ok "rows" rows
-            Expect.equal (List.sort rows) (List.sort ids) "each job recorded exactly once"
-        }
-
-        testDb "an enqueue wakes an idle worker without waiting for the poll"
-        <| fun db -> task {
-            let signal = JobSignal()
-            let jobs = Jobs.store db signal
-            use cts = new CancellationTokenSource()
-
-            let options = {
-                fastOptions 1 with
-                    IdlePollMin = TimeSpan.FromSeconds 30.0
-                    IdlePollMax = TimeSpan.FromSeconds 30.0
-            }
-
-            let pool =
-                Worker.run jobs signal options (fun _ _ -> Task.FromResult(Ok JobOutcome.Done)) ignore cts.Token
-
-            do! Task.Delay 200 // the loop found nothing and now sleeps for 30 s unless woken
-            let! _ = enqueueMany jobs 1 3
-
-            do!
-                waitUntil "the woken worker" (TimeSpan.FromSeconds 10.0) (fun () -> task {
-                    let! n = countStatus db "completed"
-                    return n = 1L
-                })
-
-            cts.Cancel()
-            do! pool
-        }
-
-        testDb "a failing run is retried by the pool and then completes"
-        <| fun db -> task {
-            let signal = JobSignal()
-            let jobs = Jobs.store db signal
-            let! _ = enqueueMany jobs 1 3
-            use cts = new CancellationTokenSource()
-
-            let runner: JobRunner =
-                fun job _ -> task {
-                    if job.Attempts = 1 then
-                        return Error(JobFailure.Retryable "flaky provider")
-                    else
-                        return Ok JobOutcome.Done
-                }
-
-            let pool = Worker.run jobs signal (fastOptions 2) runner ignore cts.Token
-
-            do!
-                waitUntil "completion" (TimeSpan.FromSeconds 30.0) (fun () -> task {
-                    let! n = countStatus db "completed"
-                    return n = 1L
-                })
-
-            cts.Cancel()
-            do! pool
-            let! attempts = scalar db "SELECT attempts FROM generation_jobs" []
-            Expect.equal attempts 2L "two attempts"
-        }
-
-        testDb "shutdown releases the running job back to the queue"
-        <| fun db -> task {
-            let signal = JobSignal()
-            let jobs = Jobs.store db signal
-            let! _ = enqueueMany jobs 1 3
-            use cts = new CancellationTokenSource()
-            let started = TaskCompletionSource()
-
-            let runner: JobRunner =
-                fun _ ct -> task {
-                    started.TrySetResult() |> ignore
-                    do! Task.Delay(Timeout.Infinite, ct)
-                    return Ok JobOutcome.Done
-                }
-
-            let pool = Worker.run jobs signal (fastOptions 1) runner ignore cts.Token
-            do! started.Task
-            cts.Cancel()
-            do! pool
-            let! queued = countStatus db "queued"
-            Expect.equal queued 1L "back in the queue"
-            let! attempts = scalar db "SELECT attempts FROM generation_jobs" []
-            Expect.equal attempts 0L "the interrupted attempt is not counted"
-        }
     ]
 
 let tests =

@@ -10,6 +10,7 @@ open System.Threading.Tasks
 open Expecto
 open TimepointFlash.Persistence
 open TimepointFlash.Tests.Persistence.Support
+open TimepointFlash.Tests.Persistence.JobSupport
 
 /// Starts this test executable as a job worker child process.
 let private startWorker (url: string) (name: string) =
@@ -52,7 +53,7 @@ let private completionsPerJob (db: Database) : Task<(string * string) list> = ta
 let private prepare (db: Database) (n: int) = task {
     let! _ = Db.run db (fun s -> Db.execute s WorkerProcess.completionsTable [])
     let jobs = Jobs.store db (JobSignal())
-    return! Jobs.enqueueMany jobs n 5
+    return! enqueueMany jobs n 5
 }
 
 let private completed (db: Database) (n: int) () = task {
@@ -74,14 +75,14 @@ let private killScenario (config: DbConfig) = task {
     }
 
     try
-        do! Jobs.waitUntil "the first worker to make progress" (TimeSpan.FromSeconds 60.0) progressed
+        do! waitUntil "the first worker to make progress" (TimeSpan.FromSeconds 60.0) progressed
     finally
         kill first
 
     let second = startWorker (urlOf config) "second"
 
     try
-        do! Jobs.waitUntil "every job to complete" (TimeSpan.FromSeconds 120.0) (completed db 40)
+        do! waitUntil "every job to complete" (TimeSpan.FromSeconds 120.0) (completed db 40)
     finally
         kill second
 
@@ -110,7 +111,7 @@ let private twoProcessScenario (config: DbConfig) = task {
     let b = startWorker (urlOf config) "beta"
 
     try
-        do! Jobs.waitUntil "every job to complete" (TimeSpan.FromSeconds 120.0) (completed db 60)
+        do! waitUntil "every job to complete" (TimeSpan.FromSeconds 120.0) (completed db 60)
     finally
         kill a
         kill b

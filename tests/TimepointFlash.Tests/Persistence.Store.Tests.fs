@@ -50,8 +50,14 @@ let private dialectTests (dialect: Dialect) =
     let shared =
         lazy
             (task {
-                let! config, _ = freshConfig dialect
+                let! config, cleanup = freshConfig dialect
                 let db = openDb config
+
+                // Removed when the test process exits (the property's cases run across the whole suite).
+                AppDomain.CurrentDomain.ProcessExit.Add(fun _ ->
+                    (db :> IDisposable).Dispose()
+                    (cleanup ()).Wait())
+
                 let! applied = Migrations.apply db
                 ok "migrations" applied |> ignore
                 return db
@@ -158,6 +164,17 @@ let private dialectTests (dialect: Dialect) =
             Expect.isTrue (slugs |> Array.forall Slug.isValid) "all valid"
         }
 
+        testDb "a missing slug is derived from the query and year"
+        <| fun db -> task {
+            let t = {
+                atYear "Rome 50 BCE" -50 with
+                    Slug = ""
+            }
+
+            let! stored = (Timepoints.store db).Insert t
+            Expect.equal (ok "insert" stored).Slug "rome-50-bce" "derived"
+        }
+
         testDb "update to a taken slug moves to the next free one"
         <| fun db -> task {
             let store = Timepoints.store db
@@ -244,190 +261,6 @@ let private dialectTests (dialect: Dialect) =
             Expect.equal literal.Total 0L "LIKE wildcards are literal"
         }
 
-        testDb "delete removes logs, image and jobs and orphans the children"
-        <| fun db -> task {
-            let store = Timepoints.store db
-            let parent = pending "parent"
-            let child = pending "child"
-            let! _ = store.Insert parent
-            let! _ = store.Insert child
-            let! linked = store.LinkParent child.Id parent.Id
-            Expect.equal (ok "link" linked) LinkOutcome.Linked "linked"
-            let! _ = (Images.store db).Put parent.Id [| 9uy |] "image/png"
-            let! _ = (Logs.store db).Append(LogEntry.create parent.Id Step.Judge LogStatus.Started)
-            let signal = JobSignal()
-
-            let! _ =
-                (Jobs.store db signal).Enqueue parent.Id {
-                    Kind = JobKind.Generate
-                    Payload = "{}"
-                    MaxAttempts = 3
-                }
-
-            let! deleted = store.Delete parent.Id
-            Expect.isTrue (ok "delete" deleted) "deleted"
-
-            for table in [ "timepoint_images"; "generation_logs"; "generation_jobs" ] do
-                let! n = scalar db $"SELECT COUNT(*) FROM {table} WHERE timepoint_id = @id" [ "id", Sql.uuid parent.Id ]
-                Expect.equal n 0L $"{table} cascaded"
-
-            let! orphan = store.TryGet child.Id
-
-            Expect.equal
-                (ok "child" orphan |> Option.map (fun t -> t.ParentId))
-                (Some None)
-                "child kept, parent_id null"
-
-            let! again = store.Delete parent.Id
-            Expect.isFalse (ok "again" again) "second delete finds nothing"
-        }
-
-        testDb "update never drops a parent link made after the row was read"
-        <| fun db -> task {
-            let store = Timepoints.store db
-            let parent, child = pending "parent", pending "child"
-            let! _ = store.Insert parent
-            let! _ = store.Insert child
-            let! _ = store.LinkParent child.Id parent.Id
-
-            let! updated =
-                store.Update {
-                    child with
-                        Status = TimepointStatus.Completed
-                }
-
-            Expect.equal (ok "update" updated).ParentId (Some parent.Id) "the link survives a stale snapshot"
-        }
-
-        testDb "linking never overwrites an existing different parent (B29)"
-        <| fun db -> task {
-            let store = Timepoints.store db
-            let a, b, c = pending "a", pending "b", pending "c"
-
-            for t in [ a; b; c ] do
-                let! _ = store.Insert t
-                ()
-
-            let! first = store.LinkParent c.Id a.Id
-            let! again = store.LinkParent c.Id a.Id
-            let! other = store.LinkParent c.Id b.Id
-            Expect.equal (ok "first" first) LinkOutcome.Linked "linked"
-            Expect.equal (ok "again" again) LinkOutcome.Linked "idempotent"
-            Expect.equal (ok "other" other) (LinkOutcome.AlreadyLinked a.Id) "kept"
-            let! self = store.LinkParent a.Id a.Id
-            Expect.isError self "no self link"
-            let! missing = store.LinkParent (Guid.NewGuid()) a.Id
-            Expect.isError missing "unknown child"
-        }
-
-        testDb "every child of a branching node is returned in time order (B30)"
-        <| fun db -> task {
-            let store = Timepoints.store db
-            let source = atYear "source" 1776
-            let! _ = store.Insert source
-            let later = atYear "later" 1786
-            let earlier = atYear "earlier" -44
-            let middle = atYear "middle" 1777
-
-            for t in [ later; earlier; middle ] do
-                let! _ = store.Insert t
-                let! l = store.LinkParent t.Id source.Id
-                ok "link" l |> ignore
-
-            let! children = store.Children source.Id
-
-            Expect.equal
-                (ok "children" children |> List.map (fun t -> t.Query))
-                [ "earlier"; "middle"; "later" ]
-                "by year"
-        }
-
-        testDb "an image is stored, replaced and read back with its type"
-        <| fun db -> task {
-            let images = Images.store db
-            let t = pending "image"
-            let! _ = (Timepoints.store db).Insert t
-            let! _ = images.Put t.Id [| 1uy; 2uy |] "image/png"
-            let! _ = images.Put t.Id [| 3uy; 4uy; 5uy |] "image/svg+xml"
-            let! got = images.TryGet t.Id
-            let got = ok "get" got |> Option.get
-            Expect.equal got.Bytes [| 3uy; 4uy; 5uy |] "replaced bytes"
-            Expect.equal got.MimeType "image/svg+xml" "mime"
-            let! none = images.TryGet(Guid.NewGuid())
-            Expect.equal (ok "none" none) None "absent"
-            let! orphan = images.Put (Guid.NewGuid()) [| 1uy |] "image/png"
-            Expect.isError orphan "an image needs its timepoint"
-        }
-
-        testDb "step logs get gapless sequence numbers even when appended concurrently"
-        <| fun db -> task {
-            let logs = Logs.store db
-            let t = pending "logs"
-            let! _ = (Timepoints.store db).Insert t
-
-            let entry i = {
-                LogEntry.create t.Id (List.item (i % Step.all.Length) Step.all) LogStatus.Completed with
-                    Model = Some "offline"
-                    Provider = Some "offline"
-                    LatencyMs = Some i
-                    InputTokens = Some(i * 10)
-                    OutputTokens = Some(i * 20)
-                    Error = if i % 4 = 0 then Some "retried" else None
-                    Output = Some(Encode.obj [ "i", Encode.int i ])
-            }
-
-            let! appended = [ 1..30 ] |> List.map (entry >> logs.Append) |> Task.WhenAll
-            let appended = appended |> Array.map (ok "append")
-            Expect.equal (appended |> Array.map (fun e -> e.Seq) |> Array.sort) [| 1..30 |] "1..30"
-            let! all = logs.ListAfter t.Id 0
-            let all = ok "list" all
-            Expect.equal (all |> List.map (fun e -> e.Seq)) [ 1..30 ] "ordered"
-            let e7 = all |> List.find (fun e -> e.LatencyMs = Some 7)
-            Expect.equal e7.InputTokens (Some 70) "tokens"
-            Expect.equal (e7.Output |> Option.map Encode.toString) (Some """{"i":7}""") "output JSON"
-            let! tail = logs.ListAfter t.Id 25
-            Expect.equal (ok "tail" tail |> List.map (fun e -> e.Seq)) [ 26..30 ] "replay after a seq"
-        }
-
-        testDb "a follower replays history then receives live entries until the timepoint is finished"
-        <| fun db -> task {
-            let logs = Logs.store db
-            let store = Timepoints.store db
-            let t = pending "follow"
-            let! _ = store.Insert t
-            let! _ = logs.Append(LogEntry.create t.Id Step.Judge LogStatus.Started)
-            let! _ = logs.Append(LogEntry.create t.Id Step.Judge LogStatus.Completed)
-            let seen = Collections.Concurrent.ConcurrentQueue<int>()
-
-            let isFinished () = task {
-                let! r = store.TryGet t.Id
-                return r |> Result.map (Option.exists (fun x -> TimepointStatus.isFinal x.Status))
-            }
-
-            let follower =
-                Logs.follow
-                    logs
-                    t.Id
-                    0
-                    isFinished
-                    (TimeSpan.FromMilliseconds 20.0)
-                    (fun e -> task { seen.Enqueue e.Seq })
-                    Threading.CancellationToken.None
-
-            do! Task.Delay 100
-            let! _ = logs.Append(LogEntry.create t.Id Step.Timeline LogStatus.Started)
-            let! _ = logs.Append(LogEntry.create t.Id Step.Timeline LogStatus.Completed)
-
-            let! _ =
-                store.Update {
-                    t with
-                        Status = TimepointStatus.Completed
-                }
-
-            let! last = follower
-            Expect.equal (ok "follow" last) 4 "last seq"
-            Expect.equal (List.ofSeq seen) [ 1; 2; 3; 4 ] "history then live, in order"
-        }
     ]
 
 let private connectionTests =

@@ -16,11 +16,12 @@ open TimepointFlash.Api
 open TimepointFlash.Runtime
 
 /// A running test API.
-type TestApi =
-    { Client: HttpClient
-      Services: Services
-      App: WebApplication
-      DbFile: string option }
+type TestApi = {
+    Client: HttpClient
+    Services: Services
+    App: WebApplication
+    DbFile: string option
+} with
 
     interface IAsyncDisposable with
         member this.DisposeAsync() =
@@ -45,31 +46,37 @@ let tempDb () =
     Path.Combine(Path.GetTempPath(), $"tpflash-test-{Guid.NewGuid():N}.db")
 
 /// Starts an API with the given environment variables (DATABASE_URL defaults to a fresh SQLite file, RATE_LIMIT to 0).
-let startWith (vars: (string * string) list) (llm: Llm option) : Task<TestApi> =
-    task {
-        let file = tempDb ()
-        let map = Map.ofList ([ "DATABASE_URL", $"sqlite:///{file}"; "RATE_LIMIT", "0" ] @ vars)
+let startWith (vars: (string * string) list) (llm: Llm option) : Task<TestApi> = task {
+    let file = tempDb ()
 
-        match Config.read (fun k -> map.TryFind k) with
-        | Error e -> return failwith (ConfigError.describe e)
-        | Ok config ->
-            match! Runtime.startWith config llm ignore (fun _ -> Task.CompletedTask) with
-            | Error e -> return failwith (Runtime.describe e)
-            | Ok services ->
-                let app =
-                    Server.build services (Server.options config) true (fun b ->
-                        b.WebHost.UseTestServer() |> ignore
-                        b.Logging.ClearProviders() |> ignore)
+    let map =
+        Map.ofList ([ "DATABASE_URL", $"sqlite:///{file}"; "RATE_LIMIT", "0" ] @ vars)
 
-                do! app.StartAsync()
-                let client = app.GetTestClient()
+    match Config.read (fun k -> map.TryFind k) with
+    | Error e -> return failwith (ConfigError.describe e)
+    | Ok config ->
+        match! Runtime.startWith config llm ignore (fun _ -> Task.CompletedTask) with
+        | Error e -> return failwith (Runtime.describe e)
+        | Ok services ->
+            let app =
+                Server.build services (Server.options config) true (fun b ->
+                    b.WebHost.UseTestServer() |> ignore
+                    b.Logging.ClearProviders() |> ignore)
 
-                return
-                    { Client = client
-                      Services = services
-                      App = app
-                      DbFile = (if map["DATABASE_URL"].StartsWith "sqlite" then Some file else None) }
-    }
+            do! app.StartAsync()
+            let client = app.GetTestClient()
+
+            return {
+                Client = client
+                Services = services
+                App = app
+                DbFile =
+                    (if map["DATABASE_URL"].StartsWith "sqlite" then
+                         Some file
+                     else
+                         None)
+            }
+}
 
 /// Starts an API on SQLite with the offline engine.
 let start () = startWith [] None
@@ -79,11 +86,10 @@ let postJson (client: HttpClient) (path: string) (json: string) =
     client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"))
 
 /// Reads a response body as JSON.
-let body (resp: HttpResponseMessage) =
-    task {
-        let! text = resp.Content.ReadAsStringAsync()
-        return JsonNode.Parse text
-    }
+let body (resp: HttpResponseMessage) = task {
+    let! text = resp.Content.ReadAsStringAsync()
+    return JsonNode.Parse text
+}
 
 /// A string property of a JSON node.
 let str (n: JsonNode) (key: string) =
