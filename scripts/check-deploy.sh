@@ -123,6 +123,8 @@ smoke() {
   fi
   run "readiness: tpflash healthcheck --url …/api/v1/health exits 0 with PostgreSQL migrated at start-up" \
     env PORT="$port" dotnet "$out_dir/tpflash.dll" healthcheck --url "http://127.0.0.1:$port/api/v1/health"
+  run "the published API serves the web UI (/) from any working directory" \
+    env PORT="$port" dotnet "$out_dir/tpflash.dll" healthcheck --url "http://127.0.0.1:$port/"
   kill "$api_pid" 2>/dev/null; wait "$api_pid" 2>/dev/null
   if PORT="$port" dotnet "$out_dir/tpflash.dll" healthcheck >/dev/null 2>&1; then
     bad "the HEALTHCHECK command exits 0 with no server"
