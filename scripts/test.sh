@@ -88,4 +88,21 @@ else
   cat "$logs/check-generate.log" >&2; fail_step "generate.fsx behaviour"
 fi
 
+# ---- Deployment checks (issue 8): Dockerfile/.dockerignore, deploy/ manifests, .env.example, promtool rules,
+# the image's publish commands, PostgreSQL backup/restore round trip. Adds its own counts.
+echo "== deployment checks (scripts/check-deploy.sh)"
+bash scripts/check-deploy.sh >"$logs/deploy.log" 2>&1
+rc=$?
+line=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" "$logs/deploy.log" | tail -1)
+if [ -n "$line" ]; then
+  p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")
+  f=$(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "(deploy) $p passed, $f failed"
+  [ "$f" -ne 0 ] && grep -E "^(FAIL|     )" "$logs/deploy.log" | head -60 >&2
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && fail_step "check-deploy.sh exited with $rc"
+else
+  tail -40 "$logs/deploy.log" >&2; fail_step "check-deploy.sh produced no summary (exit $rc)"
+fi
+
 finish

@@ -133,7 +133,7 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Models of ParseResults<CommonArgs>
     | [<CliPrefix(CliPrefix.None)>] Export of ParseResults<ExportArgs>
     | [<CliPrefix(CliPrefix.None)>] Serve of ParseResults<ServeArgs>
-    | [<CliPrefix(CliPrefix.None)>] Migrate
+    | [<SubCommand; CliPrefix(CliPrefix.None)>] Migrate
     | [<CliPrefix(CliPrefix.None)>] Healthcheck of ParseResults<HealthArgs>
     | Version
 

@@ -291,22 +291,27 @@ let private healthcheck (args: ParseResults<HealthArgs>) = task {
 
 /// Runs one parsed command.
 let dispatch (results: ParseResults<Command>) : Task<int> =
-    match results.GetSubCommand() with
-    | Generate a -> generate a
-    | List a -> listing a
-    | Show a -> showOne a
-    | Next a -> navigate Direction.Next a
-    | Prior a -> navigate Direction.Prior a
-    | Sequence a -> sequence a
-    | Delete a -> delete a
-    | Models a -> models a
-    | Export a -> export a
-    | Serve a -> Task.FromResult(TimepointFlash.Api.Program.run (a.TryGetResult ServeArgs.Port))
-    | Migrate -> migrate ()
-    | Healthcheck a -> healthcheck a
-    | Version ->
+    // --version is a flag, not a subcommand: GetSubCommand would reject it.
+    if results.Contains Command.Version then
         Console.Out.WriteLine TimepointFlash.Engines.Version.current
         Task.FromResult Exit.ok
+    else
+        match results.GetSubCommand() with
+        | Generate a -> generate a
+        | List a -> listing a
+        | Show a -> showOne a
+        | Next a -> navigate Direction.Next a
+        | Prior a -> navigate Direction.Prior a
+        | Sequence a -> sequence a
+        | Delete a -> delete a
+        | Models a -> models a
+        | Export a -> export a
+        | Serve a -> Task.FromResult(TimepointFlash.Api.Program.run (a.TryGetResult ServeArgs.Port))
+        | Migrate -> migrate ()
+        | Healthcheck a -> healthcheck a
+        | Version ->
+            Console.Out.WriteLine TimepointFlash.Engines.Version.current
+            Task.FromResult Exit.ok
 
 [<EntryPoint>]
 let main argv =
