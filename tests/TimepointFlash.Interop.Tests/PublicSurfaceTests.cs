@@ -75,6 +75,45 @@ public sealed class PublicSurfaceTests
     }
 
     [Fact]
+    public void Nullable_annotations_tell_CSharp_which_values_may_be_missing()
+    {
+        var context = new NullabilityInfoContext();
+        NullabilityState Property(Type type, string name) => context.Create(type.GetProperty(name)!).ReadState;
+        NullabilityState Parameter(string method, string name) =>
+            context.Create(typeof(TimepointEngine).GetMethod(method)!.GetParameters().Single(p => p.Name == name)).WriteState;
+
+        Assert.Equal(NullabilityState.NotNull, Property(typeof(Timepoint), nameof(Timepoint.Query)));
+        Assert.Equal(NullabilityState.NotNull, Property(typeof(Timepoint), nameof(Timepoint.Characters)));
+        Assert.Equal(NullabilityState.Nullable, Property(typeof(Timepoint), nameof(Timepoint.Location)));
+        Assert.Equal(NullabilityState.Nullable, Property(typeof(Timepoint), nameof(Timepoint.SuggestedQuery)));
+        Assert.Equal(NullabilityState.Nullable, Property(typeof(CharacterInfo), nameof(CharacterInfo.Clothing)));
+        Assert.Equal(NullabilityState.NotNull, Property(typeof(CharacterInfo), nameof(CharacterInfo.Name)));
+        Assert.Equal(NullabilityState.Nullable, Property(typeof(StepProgress), nameof(StepProgress.Model)));
+        Assert.Equal(NullabilityState.Nullable, Property(typeof(TimepointRejectedException), nameof(TimepointRejectedException.SuggestedQuery)));
+        Assert.Equal(NullabilityState.Nullable, Property(typeof(TimepointEngineOptions), nameof(TimepointEngineOptions.DatabaseUrl)));
+        Assert.Equal(NullabilityState.NotNull, Parameter(nameof(TimepointEngine.GenerateAsync), "query"));
+        Assert.Equal(NullabilityState.Nullable, Parameter(nameof(TimepointEngine.GenerateAsync), "options"));
+        Assert.Equal(NullabilityState.Nullable, Parameter(nameof(TimepointEngine.GenerateAsync), "progress"));
+    }
+
+    [Fact]
+    public void Optional_parameters_and_cancellation_tokens_have_CSharp_defaults()
+    {
+        var generate = typeof(TimepointEngine).GetMethod(nameof(TimepointEngine.GenerateAsync))!.GetParameters();
+        var list = typeof(TimepointEngine).GetMethod(nameof(TimepointEngine.ListAsync))!.GetParameters();
+
+        Assert.False(generate[0].IsOptional);
+        Assert.All(generate.Skip(1), p => Assert.True(p.IsOptional, p.Name));
+        Assert.Equal(new object?[] { 1, 20 }, list.Take(2).Select(p => p.DefaultValue));
+        var tokens = typeof(TimepointEngine).GetMethods()
+            .SelectMany(m => m.GetParameters())
+            .Where(p => p.ParameterType == typeof(CancellationToken))
+            .ToList();
+        Assert.NotEmpty(tokens);
+        Assert.All(tokens, p => Assert.True(p.IsOptional && p.Name == "cancellationToken", $"{p.Member.Name}({p.Name})"));
+    }
+
+    [Fact]
     public void Every_public_type_and_member_has_an_xml_summary()
     {
         var xmlPath = Path.ChangeExtension(Facade.Location, ".xml");
