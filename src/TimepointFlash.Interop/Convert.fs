@@ -88,20 +88,51 @@ module internal Convert =
             Encode.toString (TimepointWire.encode true t)
         )
 
-    /// The exception for a failed timepoint, or null when it completed.
-    let failure (t: TimepointFlash.Timepoint) : exn =
+    /// The exception for a failed timepoint; none when it completed.
+    let failure (t: TimepointFlash.Timepoint) : exn option =
         match t.Status, t.Error with
         | TimepointFlash.TimepointStatus.Failed, Some e ->
             let step = e.Step |> Option.map Step.name |> Option.defaultValue "generation"
 
-            match e.Step with
-            | Some Step.Judge when e.Message.StartsWith "[" |> not ->
-                TimepointRejectedException(e.Message, str e.SuggestedQuery, t.Id) :> exn
-            | _ when e.Message.StartsWith "[" -> ProviderException(step, e.Message, t.Id) :> exn
-            | _ -> GenerationFailedException(step, e.Message, t.Id) :> exn
+            let rejected =
+                e.Step = Some Step.Judge && t.Judge |> Option.exists (fun j -> not j.IsValid)
+
+            if rejected then
+                Some(TimepointRejectedException(e.Message, str e.SuggestedQuery, t.Id) :> exn)
+            elif e.Message.StartsWith "[" then
+                Some(ProviderException(step, e.Message, t.Id) :> exn)
+            else
+                Some(GenerationFailedException(step, e.Message, t.Id) :> exn)
         | TimepointFlash.TimepointStatus.Failed, None ->
-            GenerationFailedException("generation", "unknown reason", t.Id) :> exn
-        | _ -> null
+            Some(GenerationFailedException("generation", "unknown reason", t.Id) :> exn)
+        | _ -> None
+
+    /// The last report of a stream: the generation is over and the timepoint is saved.
+    let finished (t: TimepointFlash.Timepoint) =
+        StepProgress(
+            "complete",
+            StepState.Done,
+            100,
+            Nullable(),
+            null,
+            null,
+            str (t.Error |> Option.map (fun e -> e.Message)),
+            Nullable t.Id
+        )
+
+    /// The timepoint marked failed because its generation stopped early (cancelled, or the caller's chat
+    /// client threw).
+    let stopped (now: DateTimeOffset) (message: string) (t: TimepointFlash.Timepoint) = {
+        t with
+            Status = TimepointFlash.TimepointStatus.Failed
+            Error =
+                Some {
+                    Step = None
+                    Message = message
+                    SuggestedQuery = None
+                }
+            UpdatedAt = now
+    }
 
     /// Tracks percent so it never decreases.
     type PercentTracker(expected: int) =

@@ -3,12 +3,18 @@ namespace TimepointFlash.Interop
 open System
 
 /// Base class of every error the facade throws on purpose.
-type TimepointFlashException(message: string, inner: exn) =
+type TimepointFlashException
+    /// Creates the exception with a message and the exception that caused it (or null).
+    (message: string, inner: exn | null) =
     inherit Exception(message, inner)
+
+    /// Creates the exception with a message.
     new(message: string) = TimepointFlashException(message, null)
 
-/// The query does not describe a moment in time.
-type TimepointRejectedException(reason: string, suggestedQuery: string, timepointId: Guid) =
+/// The query does not describe a moment in time (the judge step rejected it).
+type TimepointRejectedException
+    /// Creates the exception.
+    (reason: string, suggestedQuery: string | null, timepointId: Guid) =
     inherit TimepointFlashException($"The query was rejected: {reason}")
     /// Why the query was rejected.
     member _.Reason = reason
@@ -18,13 +24,17 @@ type TimepointRejectedException(reason: string, suggestedQuery: string, timepoin
     member _.TimepointId = timepointId
 
 /// No timepoint has this id or slug.
-type TimepointNotFoundException(key: string) =
+type TimepointNotFoundException
+    /// Creates the exception for the id or slug asked for.
+    (key: string) =
     inherit TimepointFlashException($"Timepoint '{key}' was not found")
     /// The id or slug asked for.
     member _.Key = key
 
 /// A generation step failed (for example a model answered badly after a repair attempt).
-type GenerationFailedException(step: string, reason: string, timepointId: Guid) =
+type GenerationFailedException
+    /// Creates the exception.
+    (step: string, reason: string, timepointId: Guid) =
     inherit TimepointFlashException($"Generation failed at {step}: {reason}")
     /// The step that failed.
     member _.Step = step
@@ -33,16 +43,23 @@ type GenerationFailedException(step: string, reason: string, timepointId: Guid) 
     /// The stored (failed) timepoint.
     member _.TimepointId = timepointId
 
-/// The language-model provider failed (authentication, rate limits, outages) after retries and fallback.
-type ProviderException(step: string, reason: string, timepointId: Guid) =
+/// The language-model provider failed (authentication, rate limits, outages, or an exception thrown by a
+/// custom chat client) after retries and fallback.
+type ProviderException
+    /// Creates the exception.
+    (step: string, reason: string, timepointId: Guid) =
     inherit GenerationFailedException(step, reason, timepointId)
 
 /// Time travel cannot reach the target (out of range, or the source is not completed).
-type TimeTravelException(reason: string) =
+type TimeTravelException
+    /// Creates the exception.
+    (reason: string) =
     inherit TimepointFlashException(reason)
     /// Why.
     member _.Reason = reason
 
-/// The options or environment are invalid.
-type TimepointConfigurationException(message: string) =
+/// The options or environment are invalid, or the database cannot be opened.
+type TimepointConfigurationException
+    /// Creates the exception.
+    (message: string) =
     inherit TimepointFlashException(message)

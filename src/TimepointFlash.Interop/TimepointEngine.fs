@@ -2,36 +2,119 @@ namespace TimepointFlash.Interop
 
 open System
 open System.Collections.Generic
+open System.Runtime.ExceptionServices
 open System.Runtime.InteropServices
 open System.Threading
-open System.Threading.Channels
 open System.Threading.Tasks
 open TimepointFlash
 open TimepointFlash.Interop
 open TimepointFlash.Runtime
 
-/// The TimepointFlash engine for C# callers: generate scenes, travel in time, list and delete.
-/// Create it with CreateAsync and dispose it when done.
+/// The TimepointFlash engine for C# callers: generate scenes, travel in time, list, read and delete them.
+/// Create it with CreateAsync and dispose it when done. Safe to use from several threads; at most
+/// Concurrency generations run at once.
 [<Sealed>]
 type TimepointEngine private (services: Services) =
     let app = services.App
+    let gate = new SemaphoreSlim(max 1 services.Config.Concurrency)
+    let mutable disposed = false
 
-    let run (query: string) (image: bool) (observe: StepEvent -> Task) (ct: CancellationToken) = task {
-        if
-            String.IsNullOrWhiteSpace query
-            || query.Trim().Length < 3
-            || query.Trim().Length > 500
-        then
+    let alive (self: obj) =
+        ObjectDisposedException.ThrowIf(disposed, self)
+
+    let travelError (id: Guid) (e: AppError) : exn =
+        match e with
+        | AppError.Temporal e -> TimeTravelException(TemporalError.describe e)
+        | AppError.NotCompleted(_, s) ->
+            TimeTravelException $"The source timepoint is {TimepointFlash.TimepointStatus.name s}, not completed."
+        | AppError.NoDate _ -> TimeTravelException "The source timepoint has no date."
+        | _ -> TimepointNotFoundException(string id)
+
+    /// Passes each pipeline event to the caller as progress, and stops at the next step once cancelled.
+    let observer (tracker: Convert.PercentTracker) (report: Report) (ct: CancellationToken) =
+        fun (e: StepEvent) ->
+            match e with
+            | StepEvent.Started _ -> ct.ThrowIfCancellationRequested()
+            | _ -> ()
+
+            report (tracker.Report e)
+            Task.CompletedTask
+
+    /// Stores the pending timepoint and runs its generation, one of at most Concurrency at a time. When the
+    /// run throws (cancellation, or a caller's chat client failing unexpectedly) the stored timepoint is
+    /// marked failed before the exception is rethrown.
+    let runStored
+        (pending: TimepointFlash.Timepoint)
+        (continuity: Continuity option)
+        (steps: int)
+        (report: Report)
+        (ct: CancellationToken)
+        =
+        task {
+            do! gate.WaitAsync ct
+
+            try
+                let! stored = app.Store.Insert pending
+                let observe = observer (Convert.PercentTracker steps) report ct
+
+                try
+                    return! Generation.runFor app observe stored continuity ct
+                with e ->
+                    let message =
+                        match e with
+                        | :? OperationCanceledException -> "The generation was cancelled."
+                        | e -> e.Message
+
+                    do! app.Store.Update(Convert.stopped (app.Now()) message stored)
+                    ExceptionDispatchInfo.Throw e
+                    return Unchecked.defaultof<_>
+            finally
+                gate.Release() |> ignore
+        }
+
+    let generate (query: string | null) (options: GenerateOptions | null) (report: Report) (ct: CancellationToken) = task {
+        let query =
+            match query with
+            | null -> ""
+            | q -> q.Trim()
+
+        if query.Length < 3 || query.Length > 500 then
             raise (ArgumentException("The query must be 3 to 500 characters long.", "query"))
 
-        let! t = Generation.runNow app observe query image ct
-        return t
+        ct.ThrowIfCancellationRequested()
+
+        let image =
+            match options with
+            | null -> false
+            | o -> o.GenerateImage
+
+        return! runStored (Generation.pending app query image None) None (if image then 10 else 9) report ct
     }
+
+    let travel direction (id: Guid) (units: int) (unit: TravelUnit) (report: Report) (ct: CancellationToken) = task {
+        if units < 1 || units > 365 then
+            raise (ArgumentOutOfRangeException("units", "Travel 1 to 365 units."))
+
+        ct.ThrowIfCancellationRequested()
+
+        match! Navigation.prepare app id direction units (Convert.unit unit) with
+        | Error e -> return raise (travelError id e)
+        | Ok(source, c) ->
+            let pending =
+                Generation.pending app (Navigation.query source c) false (Some source.Id)
+
+            return! runStored pending (Some c) 9 report ct
+    }
+
+    let reportTo (progress: IProgress<StepProgress> | null) : Report =
+        match progress with
+        | null -> ignore
+        | p -> p.Report
 
     let finish (t: TimepointFlash.Timepoint) =
         match Convert.failure t with
-        | null -> Convert.timepoint t
-        | e -> raise e
+        | None -> Convert.timepoint t
+        | Some e -> raise e
 
     static let lookupFrom (o: TimepointEngineOptions) =
         let given =
@@ -42,12 +125,17 @@ type TimepointEngine private (services: Services) =
                 "OPENAI_API_KEY", o.OpenAiApiKey
                 "OPENAI_BASE_URL", o.OpenAiBaseUrl
                 "PRIMARY_PROVIDER", o.PrimaryProvider
+                "FALLBACK_PROVIDER", o.FallbackProvider
                 "JUDGE_MODEL", o.JudgeModel
                 "CREATIVE_MODEL", o.CreativeModel
                 "IMAGE_MODEL", o.ImageModel
                 "GENERATION_CONCURRENCY", (if o.Concurrency > 0 then string o.Concurrency else null)
             ]
-            |> List.filter (fun (_, v) -> not (String.IsNullOrWhiteSpace v))
+            |> List.choose (fun (k, v) ->
+                match v with
+                | null -> None
+                | v when String.IsNullOrWhiteSpace v -> None
+                | v -> Some(k, v))
             |> Map.ofList
 
         let fallback =
@@ -61,18 +149,27 @@ type TimepointEngine private (services: Services) =
             | Some v -> Some v
             | None -> fallback name
 
-    /// Opens the database (applying migrations) and builds the engine from the options and the environment.
+    /// Opens the database (applying migrations) and builds the engine from the options and, unless
+    /// IgnoreEnvironment is set, the environment. Throws TimepointConfigurationException when the settings are
+    /// invalid or the database cannot be opened. With no options, everything comes from the environment.
     static member CreateAsync
-        (options: TimepointEngineOptions, [<Optional>] cancellationToken: CancellationToken)
+        ([<Optional>] options: TimepointEngineOptions | null, [<Optional>] cancellationToken: CancellationToken)
         : Task<TimepointEngine> =
         task {
-            let options = if isNull options then TimepointEngineOptions() else options
+            let options =
+                match options with
+                | null -> TimepointEngineOptions()
+                | o -> o
+
+            cancellationToken.ThrowIfCancellationRequested()
 
             match Config.read (lookupFrom options) with
             | Error e -> return raise (TimepointConfigurationException(ConfigError.describe e))
             | Ok config ->
-                let llm = options.ChatClient |> Option.ofObj |> Option.map ChatClientLlm.create
-                cancellationToken.ThrowIfCancellationRequested()
+                let llm =
+                    match options.ChatClient with
+                    | null -> None
+                    | client -> Some(ChatClientLlm.create client)
 
                 match! Runtime.startWith config llm ignore (fun _ -> Task.CompletedTask) with
                 | Error e -> return raise (TimepointConfigurationException(Runtime.describe e))
@@ -82,105 +179,104 @@ type TimepointEngine private (services: Services) =
     /// True when the built-in offline engine answers (no provider key and no chat client).
     member _.IsOffline = services.Engine.Info.IsOffline
 
-    /// The engine's name: "offline", "custom" or the primary provider.
+    /// The engine's name: "offline", "custom" (a chat client of yours) or the primary provider.
     member _.EngineName = services.Engine.Info.Name
 
+    /// How many generations run at once; further calls wait their turn.
+    member _.Concurrency = services.Config.Concurrency
+
     /// Generates a scene and saves it; progress is reported per step. Throws TimepointRejectedException,
-    /// GenerationFailedException or ProviderException when it fails (the failed timepoint is still stored).
-    member _.GenerateAsync
+    /// GenerationFailedException or ProviderException when it fails (the failed timepoint is still stored),
+    /// and OperationCanceledException when the token is cancelled (the timepoint is stored as failed).
+    member this.GenerateAsync
         (
             query: string,
-            [<Optional; DefaultParameterValue(null: GenerateOptions)>] options: GenerateOptions,
-            [<Optional; DefaultParameterValue(null: IProgress<StepProgress>)>] progress: IProgress<StepProgress>,
+            [<Optional>] options: GenerateOptions | null,
+            [<Optional>] progress: IProgress<StepProgress> | null,
             [<Optional>] cancellationToken: CancellationToken
         ) : Task<Timepoint> =
+        alive this
+
         task {
-            let image = not (isNull options) && options.GenerateImage
-            let tracker = Convert.PercentTracker(if image then 10 else 9)
-
-            let observe e =
-                if not (isNull progress) then
-                    progress.Report(tracker.Report e)
-
-                Task.CompletedTask
-
-            let! t = run query image observe cancellationToken
+            let! t = generate query options (reportTo progress) cancellationToken
             return finish t
         }
 
-    /// Generates a scene, yielding progress as it happens; the last item has State = Done and the TimepointId.
-    member _.StreamAsync
-        (
-            query: string,
-            [<Optional; DefaultParameterValue(null: GenerateOptions)>] options: GenerateOptions,
-            [<Optional>] cancellationToken: CancellationToken
-        ) : IAsyncEnumerable<StepProgress> =
-        let image = not (isNull options) && options.GenerateImage
-        let tracker = Convert.PercentTracker(if image then 10 else 9)
-        let channel = Channel.CreateUnbounded<StepProgress>()
+    /// Generates a scene, yielding progress as it happens. The last item has State = Done and the TimepointId;
+    /// when the generation failed (for example the query was rejected) that item's Error says why and the
+    /// failed timepoint can be read with GetAsync. Nothing runs until the stream is enumerated; leaving the
+    /// loop early cancels the generation. Cancellation (either token) throws OperationCanceledException.
+    member this.StreamAsync
+        (query: string, [<Optional>] options: GenerateOptions | null, [<Optional>] cancellationToken: CancellationToken)
+        : IAsyncEnumerable<StepProgress> =
+        alive this
 
-        let observe e =
-            channel.Writer.TryWrite(tracker.Report e) |> ignore
-            Task.CompletedTask
-
-        let work = task {
-            try
-                let! t = run query image observe cancellationToken
-
-                channel.Writer.TryWrite(
-                    StepProgress(
-                        "complete",
-                        StepState.Done,
-                        100,
-                        Nullable(),
-                        null,
-                        null,
-                        t.Error |> Option.map (fun e -> e.Message) |> Option.toObj,
-                        Nullable t.Id
-                    )
-                )
-                |> ignore
-
-                channel.Writer.TryComplete() |> ignore
-            with e ->
-                channel.Writer.TryComplete(e) |> ignore
-        }
-
-        ignore work
-        channel.Reader.ReadAllAsync(cancellationToken)
+        ProgressStream(
+            (fun report ct -> task {
+                let! t = generate query options report ct
+                return Convert.finished t
+            }),
+            cancellationToken
+        )
 
     /// Loads a timepoint; throws TimepointNotFoundException.
-    member _.GetAsync(id: Guid, [<Optional>] cancellationToken: CancellationToken) : Task<Timepoint> = task {
-        cancellationToken.ThrowIfCancellationRequested()
+    member this.GetAsync(id: Guid, [<Optional>] cancellationToken: CancellationToken) : Task<Timepoint> =
+        alive this
 
-        match! app.Store.Get id with
-        | Some t -> return Convert.timepoint t
-        | None -> return raise (TimepointNotFoundException(string id))
-    }
+        task {
+            cancellationToken.ThrowIfCancellationRequested()
+
+            match! app.Store.Get id with
+            | Some t -> return Convert.timepoint t
+            | None -> return raise (TimepointNotFoundException(string id))
+        }
 
     /// Loads a timepoint by slug; throws TimepointNotFoundException.
-    member _.GetBySlugAsync(slug: string, [<Optional>] cancellationToken: CancellationToken) : Task<Timepoint> = task {
-        cancellationToken.ThrowIfCancellationRequested()
+    member this.GetBySlugAsync(slug: string, [<Optional>] cancellationToken: CancellationToken) : Task<Timepoint> =
+        alive this
+        ArgumentNullException.ThrowIfNull(slug, "slug")
 
-        match! app.Store.GetBySlug slug with
-        | Some t -> return Convert.timepoint t
-        | None -> return raise (TimepointNotFoundException slug)
-    }
+        task {
+            cancellationToken.ThrowIfCancellationRequested()
 
-    /// Lists timepoints, newest first.
-    member _.ListAsync
+            match! app.Store.GetBySlug slug with
+            | Some t -> return Convert.timepoint t
+            | None -> return raise (TimepointNotFoundException slug)
+        }
+
+    /// Loads the image of a timepoint, or null when it has none; throws TimepointNotFoundException.
+    member this.GetImageAsync
+        (id: Guid, [<Optional>] cancellationToken: CancellationToken)
+        : Task<TimepointImage | null> =
+        alive this
+
+        task {
+            cancellationToken.ThrowIfCancellationRequested()
+
+            match! app.Store.Get id with
+            | None -> return raise (TimepointNotFoundException(string id))
+            | Some _ ->
+                match! app.Store.GetImage id with
+                | Some image -> return withNull (TimepointImage(image.Bytes, image.MimeType))
+                | None -> return null
+        }
+
+    /// Lists timepoints, newest first. The page starts at 1; the page size is 1 to 100.
+    member this.ListAsync
         (
             [<Optional; DefaultParameterValue(1)>] page: int,
             [<Optional; DefaultParameterValue(20)>] pageSize: int,
             [<Optional>] cancellationToken: CancellationToken
         ) : Task<TimepointPage> =
+        alive this
+
+        if page < 1 then
+            raise (ArgumentOutOfRangeException("page", "The page starts at 1."))
+
+        if pageSize < 1 || pageSize > 100 then
+            raise (ArgumentOutOfRangeException("pageSize", "The page size is 1 to 100."))
+
         task {
-            if page < 1 then
-                raise (ArgumentOutOfRangeException("page", "The page starts at 1."))
-
-            if pageSize < 1 || pageSize > 100 then
-                raise (ArgumentOutOfRangeException("pageSize", "The page size is 1 to 100."))
-
             cancellationToken.ThrowIfCancellationRequested()
 
             let! p =
@@ -195,71 +291,66 @@ type TimepointEngine private (services: Services) =
         }
 
     /// Deletes a timepoint with its logs and image; throws TimepointNotFoundException.
-    member _.DeleteAsync(id: Guid, [<Optional>] cancellationToken: CancellationToken) : Task = task {
-        cancellationToken.ThrowIfCancellationRequested()
+    member this.DeleteAsync(id: Guid, [<Optional>] cancellationToken: CancellationToken) : Task =
+        alive this
 
-        match! app.Store.Delete id with
-        | true -> ()
-        | false -> raise (TimepointNotFoundException(string id))
-    }
-
-    member private _.Travel
-        (direction: Direction, id: Guid, units: int, unit: TravelUnit, progress: IProgress<StepProgress>, ct)
-        =
         task {
-            if units < 1 || units > 365 then
-                raise (ArgumentOutOfRangeException("units", "Travel 1 to 365 units."))
+            cancellationToken.ThrowIfCancellationRequested()
 
-            let tracker = Convert.PercentTracker 9
-
-            let observe e =
-                if not (isNull progress) then
-                    progress.Report(tracker.Report e)
-
-                Task.CompletedTask
-
-            match! Navigation.run app observe id direction units (Convert.unit unit) ct with
-            | Ok o -> return finish o.Target
-            | Error(AppError.NotFound _) -> return raise (TimepointNotFoundException(string id))
-            | Error(AppError.Temporal e) -> return raise (TimeTravelException(TemporalError.describe e))
-            | Error(AppError.NotCompleted(_, s)) ->
-                return
-                    raise (
-                        TimeTravelException
-                            $"The source timepoint is {TimepointFlash.TimepointStatus.name s}, not completed."
-                    )
-            | Error(AppError.NoDate _) -> return raise (TimeTravelException "The source timepoint has no date.")
+            match! app.Store.Delete id with
+            | true -> ()
+            | false -> raise (TimepointNotFoundException(string id))
         }
 
-    /// Generates the moment a number of units after a completed scene, linked to it.
+    /// Generates the moment a number of units (1 to 365) after a completed scene, with the source's place and
+    /// people, linked to it by ParentId. Throws TimepointNotFoundException, TimeTravelException, or the
+    /// exceptions of GenerateAsync.
     member this.NextAsync
         (
             id: Guid,
             [<Optional; DefaultParameterValue(1)>] units: int,
             [<Optional; DefaultParameterValue(TravelUnit.Day)>] unit: TravelUnit,
-            [<Optional; DefaultParameterValue(null: IProgress<StepProgress>)>] progress: IProgress<StepProgress>,
+            [<Optional>] progress: IProgress<StepProgress> | null,
             [<Optional>] cancellationToken: CancellationToken
         ) : Task<Timepoint> =
-        this.Travel(Direction.Next, id, units, unit, progress, cancellationToken)
+        alive this
 
-    /// Generates the moment a number of units before a completed scene, linked to it.
+        task {
+            let! t = travel Direction.Next id units unit (reportTo progress) cancellationToken
+            return finish t
+        }
+
+    /// Generates the moment a number of units (1 to 365) before a completed scene, with the source's place and
+    /// people, linked to it by ParentId. Throws TimepointNotFoundException, TimeTravelException, or the
+    /// exceptions of GenerateAsync.
     member this.PriorAsync
         (
             id: Guid,
             [<Optional; DefaultParameterValue(1)>] units: int,
             [<Optional; DefaultParameterValue(TravelUnit.Day)>] unit: TravelUnit,
-            [<Optional; DefaultParameterValue(null: IProgress<StepProgress>)>] progress: IProgress<StepProgress>,
+            [<Optional>] progress: IProgress<StepProgress> | null,
             [<Optional>] cancellationToken: CancellationToken
         ) : Task<Timepoint> =
-        this.Travel(Direction.Prior, id, units, unit, progress, cancellationToken)
+        alive this
 
-    /// Releases the database.
-    member _.Dispose() = services.Dispose()
+        task {
+            let! t = travel Direction.Prior id units unit (reportTo progress) cancellationToken
+            return finish t
+        }
+
+    /// Releases the database. Calling it again does nothing.
+    member _.Dispose() =
+        if not disposed then
+            disposed <- true
+            services.Dispose()
+
+    /// Releases the database (what `await using` calls). Calling it again does nothing.
+    member this.DisposeAsync() : ValueTask =
+        this.Dispose()
+        ValueTask.CompletedTask
 
     interface IDisposable with
         member this.Dispose() = this.Dispose()
 
     interface IAsyncDisposable with
-        member this.DisposeAsync() =
-            this.Dispose()
-            ValueTask.CompletedTask
+        member this.DisposeAsync() = this.DisposeAsync()

@@ -5,37 +5,48 @@ open System.Collections.Generic
 
 /// Life cycle of a timepoint.
 type TimepointStatus =
+    /// Stored, not started.
     | Pending = 0
+    /// A generation is running.
     | Processing = 1
+    /// Every step succeeded.
     | Completed = 2
+    /// A step failed, the query was rejected, or the generation was cancelled.
     | Failed = 3
 
 /// What a progress report says about a step.
 type StepState =
+    /// The step began.
     | Started = 0
+    /// The step succeeded.
     | Completed = 1
+    /// The step failed.
     | Failed = 2
     /// The generation finished and the timepoint is saved.
     | Done = 3
 
-/// Direction of time travel.
-type TravelDirection =
-    | Next = 0
-    | Prior = 1
-
 /// Unit of time travel.
 type TravelUnit =
+    /// Seconds.
     | Second = 0
+    /// Minutes.
     | Minute = 1
+    /// Hours.
     | Hour = 2
+    /// Calendar days.
     | Day = 3
+    /// Weeks of seven days.
     | Week = 4
+    /// Calendar months (the day is clamped to the month's length).
     | Month = 5
+    /// Years (there is no year 0: one year after 1 BCE is 1 CE).
     | Year = 6
 
 /// One person in a scene.
-[<Sealed; AllowNullLiteral>]
-type CharacterInfo(name: string, role: string, description: string, clothing: string, action: string, speaks: bool) =
+[<Sealed>]
+type CharacterInfo
+    internal
+    (name: string, role: string, description: string, clothing: string | null, action: string | null, speaks: bool) =
     /// The character's name.
     member _.Name = name
     /// "primary", "secondary" or "background".
@@ -50,8 +61,8 @@ type CharacterInfo(name: string, role: string, description: string, clothing: st
     member _.SpeaksInScene = speaks
 
 /// One line of dialog.
-[<Sealed; AllowNullLiteral>]
-type DialogLineInfo(speaker: string, text: string, tone: string) =
+[<Sealed>]
+type DialogLineInfo internal (speaker: string, text: string, tone: string | null) =
     /// Who speaks.
     member _.Speaker = speaker
     /// What is said.
@@ -60,8 +71,8 @@ type DialogLineInfo(speaker: string, text: string, tone: string) =
     member _.Tone = tone
 
 /// A relationship between two characters.
-[<Sealed; AllowNullLiteral>]
-type RelationshipInfo(from: string, target: string, kind: string, tension: string) =
+[<Sealed>]
+type RelationshipInfo internal (from: string, target: string, kind: string, tension: string) =
     /// From this character.
     member _.From = from
     /// To this character.
@@ -72,7 +83,7 @@ type RelationshipInfo(from: string, target: string, kind: string, tension: strin
     member _.Tension = tension
 
 /// A generated scene, immutable.
-[<Sealed; AllowNullLiteral>]
+[<Sealed>]
 type Timepoint
     internal
     (
@@ -83,21 +94,21 @@ type Timepoint
         year: Nullable<int>,
         month: Nullable<int>,
         day: Nullable<int>,
-        displayDate: string,
-        location: string,
-        era: string,
-        setting: string,
-        atmosphere: string,
-        plot: string,
+        displayDate: string | null,
+        location: string | null,
+        era: string | null,
+        setting: string | null,
+        atmosphere: string | null,
+        plot: string | null,
         characters: IReadOnlyList<CharacterInfo>,
         dialog: IReadOnlyList<DialogLineInfo>,
         relationships: IReadOnlyList<RelationshipInfo>,
-        camera: string,
-        imagePrompt: string,
+        camera: string | null,
+        imagePrompt: string | null,
         hasImage: bool,
-        imageError: string,
-        error: string,
-        suggestedQuery: string,
+        imageError: string | null,
+        error: string | null,
+        suggestedQuery: string | null,
         parentId: Nullable<Guid>,
         createdAt: DateTimeOffset,
         json: string
@@ -154,7 +165,7 @@ type Timepoint
     member _.ToJson() = json
 
 /// Progress of a generation.
-[<Sealed; AllowNullLiteral>]
+[<Sealed>]
 type StepProgress
     internal
     (
@@ -162,9 +173,9 @@ type StepProgress
         state: StepState,
         percent: int,
         latencyMs: Nullable<int64>,
-        model: string,
-        provider: string,
-        error: string,
+        model: string | null,
+        provider: string | null,
+        error: string | null,
         timepointId: Nullable<Guid>
     ) =
     /// Step name: judge, timeline, scene, characters, moment, camera, graph, dialog, image_prompt, image_generation.
@@ -185,7 +196,7 @@ type StepProgress
     member _.TimepointId = timepointId
 
 /// One page of a listing.
-[<Sealed; AllowNullLiteral>]
+[<Sealed>]
 type TimepointPage internal (items: IReadOnlyList<Timepoint>, total: int64, page: int, pageSize: int) =
     /// Timepoints on this page, newest first.
     member _.Items = items
@@ -195,3 +206,11 @@ type TimepointPage internal (items: IReadOnlyList<Timepoint>, total: int64, page
     member _.Page = page
     /// Items per page.
     member _.PageSize = pageSize
+
+/// An image stored with a timepoint.
+[<Sealed>]
+type TimepointImage internal (bytes: byte[], mimeType: string) =
+    /// The encoded image.
+    member _.Bytes = bytes
+    /// Its media type, e.g. "image/png".
+    member _.MimeType = mimeType

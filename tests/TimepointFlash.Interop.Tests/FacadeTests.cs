@@ -1,1 +1,0 @@
-namespace TimepointFlash.Interop.Tests;
