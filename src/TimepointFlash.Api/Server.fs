@@ -32,7 +32,11 @@ module Server =
         builder.WebHost.ConfigureKestrel(fun k -> k.Limits.MaxRequestBodySize <- Nullable options.MaxBodyBytes)
         |> ignore
 
+        Observability.configureLogging services.Config.Environment builder.Logging
+        |> ignore
+
         Host.configureServices options builder.Services |> ignore
+        Observability.configureServices services.Config builder.Services |> ignore
         hook builder
         let app = builder.Build()
         let stopping = app.Lifetime.ApplicationStopping
@@ -68,4 +72,4 @@ module Server =
             |> ignore
 
         app.Lifetime.ApplicationStopped.Register(fun () -> services.Dispose()) |> ignore
-        Host.configureApp deps options app
+        Host.configureApp deps options app |> Observability.mapEndpoints

@@ -80,8 +80,7 @@ module Generation =
 
             let started = Stopwatch.GetTimestamp()
 
-            let mutable status =
-                "error"
+            let mutable status = "error"
 
             try
                 let! finished = run env observe t continuity ct

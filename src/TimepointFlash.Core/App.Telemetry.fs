@@ -17,8 +17,23 @@ module Telemetry =
     let meter = new Meter(name)
 
     /// Histogram bounds in seconds, from a fast offline step to a slow remote generation.
-    let secondsBuckets =
-        [| 0.005; 0.01; 0.025; 0.05; 0.1; 0.25; 0.5; 1.0; 2.5; 5.0; 10.0; 30.0; 60.0; 120.0; 300.0 |]
+    let secondsBuckets = [|
+        0.005
+        0.01
+        0.025
+        0.05
+        0.1
+        0.25
+        0.5
+        1.0
+        2.5
+        5.0
+        10.0
+        30.0
+        60.0
+        120.0
+        300.0
+    |]
 
     /// A histogram in seconds with the service's buckets (Prometheus shows it as `<name>_seconds`).
     let secondsHistogram (instrument: string) (description: string) =

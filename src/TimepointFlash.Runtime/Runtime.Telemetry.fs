@@ -90,7 +90,10 @@ module Instrumentation =
                     $"step {Step.name step}",
                     ActivityKind.Internal,
                     generation.Context,
-                    [ tag "step" (Step.name step); tag "timepoint.id" (generation.GetTagItem "timepoint.id") ]
+                    [
+                        tag "step" (Step.name step)
+                        tag "timepoint.id" (generation.GetTagItem "timepoint.id")
+                    ]
                 )
 
             // Keep the generation span current for the caller's flow.
@@ -186,12 +189,14 @@ module Instrumentation =
             finally
                 if not (isNull span) then
                     span.Stop()
-            }
+        }
 
     // The databases whose queues the gauges report (several runtimes may share a process, as in tests).
     let private queues = ConcurrentDictionary<Guid, Database>()
     let private gate = obj ()
-    let mutable private cached: DateTimeOffset * int64 * float = DateTimeOffset.MinValue, 0L, 0.0
+
+    let mutable private cached: DateTimeOffset * int64 * float =
+        DateTimeOffset.MinValue, 0L, 0.0
 
     /// How long a queue reading is reused by the gauges.
     let queueReadingTtl = TimeSpan.FromSeconds 5.0
@@ -210,10 +215,7 @@ module Instrumentation =
 
                 let depth = stats |> List.sumBy (fun s -> s.Queued)
 
-                let lag =
-                    stats
-                    |> List.map (JobStats.lagSeconds now)
-                    |> List.fold max 0.0
+                let lag = stats |> List.map (JobStats.lagSeconds now) |> List.fold max 0.0
 
                 cached <- now, depth, lag
 

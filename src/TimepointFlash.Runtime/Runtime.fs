@@ -86,6 +86,14 @@ module Runtime =
                           }
                         | None -> engine
 
+                    // A failed step is logged inside the generation span, so the line carries its timepoint id.
+                    let emit e =
+                        match e with
+                        | StepEvent.Failed(step, message) -> log $"step {Step.name step} failed: {message}"
+                        | _ -> ()
+
+                        onEvent e
+
                     let signal = JobSignal()
                     let store = StoreAdapter.create db signal
 
@@ -94,7 +102,7 @@ module Runtime =
                         Pipeline = {
                             Llm = Instrumentation.traceLlm engine.Llm
                             DrawImage = Some engine.DrawImage
-                            Emit = Instrumentation.traceSteps onEvent
+                            Emit = Instrumentation.traceSteps emit
                             Mode = config.PipelineMode
                             ImagePromptMode = config.ImagePromptMode
                             Elapsed = fun () -> clock.ElapsedMilliseconds
