@@ -33,13 +33,14 @@ module Middleware =
         let started = Diagnostics.Stopwatch.GetTimestamp()
         do! next.Invoke ctx
 
-        logger.LogInformation(
-            "{Method} {Path} answered {StatusCode} in {ElapsedMs:F1} ms",
-            ctx.Request.Method,
-            ctx.Request.Path.Value,
-            ctx.Response.StatusCode,
-            Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds
-        )
+        if not (ctx.Request.Path.StartsWithSegments(PathString "/metrics")) then
+            logger.LogInformation(
+                "{Method} {Path} answered {StatusCode} in {ElapsedMs:F1} ms",
+                ctx.Request.Method,
+                ctx.Request.Path.Value,
+                ctx.Response.StatusCode,
+                Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds
+            )
     }
 
     /// Requires one of the configured keys (X-API-Key or Bearer) on writes under /api when keys are configured.

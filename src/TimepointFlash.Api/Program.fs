@@ -4,6 +4,7 @@ open System
 open System.Threading.Tasks
 open Microsoft.AspNetCore.Builder
 open Microsoft.AspNetCore.Hosting
+open Microsoft.Extensions.DependencyInjection
 open Microsoft.Extensions.Logging
 open TimepointFlash.Runtime
 
@@ -18,7 +19,8 @@ let run (port: int option) =
         use loggerFactory =
             LoggerFactory.Create(fun b -> Observability.configureLogging config.Environment b |> ignore)
 
-        let runtimeLog = loggerFactory.CreateLogger "TimepointFlash.Runtime"
+        // Until the host exists, runtime lines use a start-up logger; then the host's, whose scopes carry request ids.
+        let mutable runtimeLog = loggerFactory.CreateLogger "TimepointFlash.Runtime"
 
         let started =
             Runtime.startWith config None (fun line -> runtimeLog.LogInformation("{Event}", line)) (fun _ ->
@@ -41,6 +43,7 @@ let run (port: int option) =
                 Server.build services (Server.options services.Config) true (fun b ->
                     b.WebHost.UseUrls($"http://{host}:{port}") |> ignore)
 
+            runtimeLog <- app.Services.GetRequiredService<ILoggerFactory>().CreateLogger "TimepointFlash.Runtime"
             app.Run()
             0
 

@@ -53,6 +53,14 @@ module Server =
         let logger =
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger "TimepointFlash"
 
+        logger.LogInformation(
+            "Starting TimepointFlash {Version} ({Environment}): database {Database}, engine {Engine}",
+            TimepointFlash.Engines.Version.current,
+            services.Config.Environment,
+            TimepointFlash.Persistence.DbConfig.describe services.Config.Database,
+            services.Engine.Info.Name
+        )
+
         if services.Engine.Info.IsOffline then
             logger.LogWarning(
                 "No provider key is configured: the offline engine answers every request (set GOOGLE_API_KEY, OPENROUTER_API_KEY or OPENAI_API_KEY to use a model)."

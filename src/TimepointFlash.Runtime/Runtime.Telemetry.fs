@@ -161,6 +161,9 @@ module Instrumentation =
             if not (isNull span) then
                 span.SetTag("step", call.Chat.Step).SetTag("attempt", call.Attempt) |> ignore
 
+                if not (isNull generation) then
+                    span.SetTag("timepoint.id", generation.GetTagItem "timepoint.id") |> ignore
+
             try
                 let! result = llm call ct
 

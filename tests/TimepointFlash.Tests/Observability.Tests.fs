@@ -4,6 +4,7 @@ module TimepointFlash.Tests.Observability
 open System
 open System.Collections.Generic
 open System.Diagnostics
+open System.Diagnostics.Metrics
 open System.IO
 open System.Net
 open System.Net.Http
@@ -17,6 +18,7 @@ open OpenTelemetry
 open OpenTelemetry.Trace
 open TimepointFlash
 open TimepointFlash.Api
+open TimepointFlash.Engines
 open TimepointFlash.Persistence
 open TimepointFlash.Runtime
 open TimepointFlash.Tests.Support.ApiHost
@@ -83,6 +85,27 @@ let private queueStatistics () = task {
                 services.Dispose()
 }
 
+/// Sums the measurements of one TimepointFlash counter whose `provider` tag is `provider`, while `act` runs.
+let private counted (instrument: string) (provider: string) (act: unit -> unit) =
+    let total = [| 0L |]
+    use listener = new MeterListener()
+
+    listener.InstrumentPublished <-
+        fun i l ->
+            if i.Meter.Name = Telemetry.name && i.Name = instrument then
+                l.EnableMeasurementEvents i
+
+    listener.SetMeasurementEventCallback<int64>(
+        MeasurementCallback<int64>(fun _ value tags _ ->
+            for i in 0 .. tags.Length - 1 do
+                if tags[i].Key = "provider" && string tags[i].Value = provider then
+                    Threading.Interlocked.Add(&total[0], value) |> ignore)
+    )
+
+    listener.Start()
+    act ()
+    total[0]
+
 let metrics =
     testList "metrics" [
         testTask "after one generation /metrics shows the generation counter, step histograms and token counters" {
@@ -127,6 +150,19 @@ let metrics =
         }
 
         testTask "queue statistics count a queued job and its age" { do! queueStatistics () }
+
+        test "every failed provider attempt counts as an error, and a retry as a retry" {
+            let provider = $"test-{Guid.NewGuid():N}"
+            let err = ProviderError.Timeout(provider, TimeSpan.FromSeconds 1.0)
+
+            let events () =
+                Instrumentation.providerEvent (ProviderEvent.Retrying(provider, 1, TimeSpan.Zero, err))
+                Instrumentation.providerEvent (ProviderEvent.FallingBack(provider, "openrouter", err))
+                Instrumentation.providerEvent (ProviderEvent.CircuitClosed provider)
+
+            Expect.equal (counted "tpflash_provider_errors" provider events) 2L "two failed attempts"
+            Expect.equal (counted "tpflash_provider_retries" provider events) 1L "one retry"
+        }
 
         test "provider error kinds are low-cardinality labels naming the provider" {
             let e = ProviderError.RateLimited("gemini", None)
@@ -249,6 +285,11 @@ let private productionLogs () = task {
 
     Expect.isNonEmpty json "JSON log lines"
 
+    Expect.isTrue
+        (json
+         |> Array.exists (fun e -> e.GetProperty("Message").GetString().StartsWith "Starting TimepointFlash"))
+        "the start-up line is JSON too"
+
     let withRequestId =
         json
         |> Array.filter (fun e ->
@@ -266,6 +307,25 @@ let private productionLogs () = task {
 
 let logs =
     testList "logs" [
+        testTask "an unreachable PostgreSQL URL fails to start with a message that hides its password" {
+            let password = "Sup3r-S3cret-Pw-4711"
+
+            let vars =
+                Map.ofList [ "DATABASE_URL", $"postgresql://tpuser:{password}@127.0.0.1:9/tp" ]
+
+            match Config.read vars.TryFind with
+            | Error e -> Expect.isFalse ((ConfigError.describe e).Contains password) "config error hides it"
+            | Ok config ->
+                match! Runtime.startWith config None ignore (fun _ -> Task.CompletedTask) with
+                | Ok services ->
+                    services.Dispose()
+                    failtest "nothing listens on port 9"
+                | Error e ->
+                    let message = Runtime.describe e
+                    Expect.isFalse (message.Contains password) $"start-up error hides the password: {message}"
+                    Expect.isFalse ((DbConfig.describe config.Database).Contains password) "description hides it"
+        }
+
         testSequenced
         <| testTask "production logs are JSON lines carrying the request id and never a key" { do! productionLogs () }
     ]
