@@ -17,7 +17,7 @@ module Middleware =
         && s
            |> Seq.forall (fun c -> Char.IsAsciiLetterOrDigit c || c = '-' || c = '_' || c = '.')
 
-    /// Echoes a caller's X-Request-Id (or makes one), and opens a logging scope with it.
+    /// Echoes a caller's X-Request-Id (or makes one), opens a logging scope with it, and logs the answer.
     let requestId (logger: ILogger) (ctx: HttpContext) (next: RequestDelegate) : Task = task {
         let incoming = string ctx.Request.Headers[requestIdHeader]
 
@@ -30,7 +30,17 @@ module Middleware =
         ctx.TraceIdentifier <- id
         ctx.Response.Headers[requestIdHeader] <- id
         use _ = logger.BeginScope("RequestId:{RequestId}", id)
+        let started = Diagnostics.Stopwatch.GetTimestamp()
         do! next.Invoke ctx
+
+        if not (ctx.Request.Path.StartsWithSegments(PathString "/metrics")) then
+            logger.LogInformation(
+                "{Method} {Path} answered {StatusCode} in {ElapsedMs:F1} ms",
+                ctx.Request.Method,
+                ctx.Request.Path.Value,
+                ctx.Response.StatusCode,
+                Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds
+            )
     }
 
     /// Requires one of the configured keys (X-API-Key or Bearer) on writes under /api when keys are configured.

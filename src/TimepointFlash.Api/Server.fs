@@ -32,7 +32,11 @@ module Server =
         builder.WebHost.ConfigureKestrel(fun k -> k.Limits.MaxRequestBodySize <- Nullable options.MaxBodyBytes)
         |> ignore
 
+        Observability.configureLogging services.Config.Environment builder.Logging
+        |> ignore
+
         Host.configureServices options builder.Services |> ignore
+        Observability.configureServices services.Config builder.Services |> ignore
         hook builder
         let app = builder.Build()
         let stopping = app.Lifetime.ApplicationStopping
@@ -48,6 +52,14 @@ module Server =
 
         let logger =
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger "TimepointFlash"
+
+        logger.LogInformation(
+            "Starting TimepointFlash {Version} ({Environment}): database {Database}, engine {Engine}",
+            TimepointFlash.Engines.Version.current,
+            services.Config.Environment,
+            TimepointFlash.Persistence.DbConfig.describe services.Config.Database,
+            services.Engine.Info.Name
+        )
 
         if services.Engine.Info.IsOffline then
             logger.LogWarning(
@@ -68,4 +80,4 @@ module Server =
             |> ignore
 
         app.Lifetime.ApplicationStopped.Register(fun () -> services.Dispose()) |> ignore
-        Host.configureApp deps options app
+        Host.configureApp deps options app |> Observability.mapEndpoints

@@ -1,6 +1,7 @@
 namespace TimepointFlash
 
 open System
+open System.Diagnostics
 open System.Threading
 open System.Threading.Tasks
 
@@ -13,9 +14,8 @@ module Generation =
             ParentId = parent
     }
 
-    /// Runs the pipeline for a stored timepoint, logging every event and saving the result.
-    /// `observe` sees each event after it is stored.
-    let runFor
+    /// The untraced body of `runFor`.
+    let private run
         (env: AppEnv)
         (observe: StepEvent -> Task)
         (t: Timepoint)
@@ -59,6 +59,45 @@ module Generation =
             let finished = PipelineResult.applyTo continuity (env.Now()) result processing
             do! env.Store.Update finished
             return finished
+        }
+
+    /// Runs the pipeline for a stored timepoint, logging every event and saving the result.
+    /// `observe` sees each event after it is stored.
+    let runFor
+        (env: AppEnv)
+        (observe: StepEvent -> Task)
+        (t: Timepoint)
+        (continuity: Continuity option)
+        (ct: CancellationToken)
+        : Task<Timepoint> =
+        task {
+            // The generation span is the parent of step and model-call spans (a no-op when nobody listens).
+            use activity = Telemetry.source.StartActivity "generation"
+
+            if not (isNull activity) then
+                activity.SetTag("timepoint.id", string t.Id).SetTag("generation.image", t.GenerateImage)
+                |> ignore
+
+            let started = Stopwatch.GetTimestamp()
+
+            let mutable status = "error"
+
+            try
+                let! finished = run env observe t continuity ct
+                status <- TimepointStatus.name finished.Status
+
+                if not (isNull activity) then
+                    activity.SetTag("generation.status", status) |> ignore
+
+                    if finished.Status = TimepointStatus.Failed then
+                        activity.SetStatus(ActivityStatusCode.Error) |> ignore
+
+                return finished
+            finally
+                if ct.IsCancellationRequested && status = "error" then
+                    status <- "cancelled"
+
+                Telemetry.generationFinished status (Stopwatch.GetElapsedTime(started).TotalSeconds)
         }
 
     /// Creates and runs a generation now; the saved timepoint is returned.

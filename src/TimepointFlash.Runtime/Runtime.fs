@@ -69,7 +69,9 @@ module Runtime =
                     return Error(StartError.Database(DbError.describe e))
                 | Ok _ ->
                     let engine =
-                        EngineBuilder.create config.Providers sharedHttp.Value (fun e -> log (ProviderEvent.describe e))
+                        EngineBuilder.create config.Providers sharedHttp.Value (fun e ->
+                            Instrumentation.providerEvent e
+                            log (ProviderEvent.describe e))
 
                     let engine =
                         match llm with
@@ -84,15 +86,23 @@ module Runtime =
                           }
                         | None -> engine
 
+                    // A failed step is logged inside the generation span, so the line carries its timepoint id.
+                    let emit e =
+                        match e with
+                        | StepEvent.Failed(step, message) -> log $"step {Step.name step} failed: {message}"
+                        | _ -> ()
+
+                        onEvent e
+
                     let signal = JobSignal()
                     let store = StoreAdapter.create db signal
 
                     let env = {
                         Store = store
                         Pipeline = {
-                            Llm = engine.Llm
+                            Llm = Instrumentation.traceLlm engine.Llm
                             DrawImage = Some engine.DrawImage
-                            Emit = onEvent
+                            Emit = Instrumentation.traceSteps emit
                             Mode = config.PipelineMode
                             ImagePromptMode = config.ImagePromptMode
                             Elapsed = fun () -> clock.ElapsedMilliseconds
@@ -101,6 +111,8 @@ module Runtime =
                         NewId = Guid.NewGuid
                         Wake = fun () -> signal.Notify()
                     }
+
+                    let watch = Instrumentation.watchQueue db
 
                     let runWorkers (ct: CancellationToken) =
                         let options = {
@@ -123,7 +135,10 @@ module Runtime =
                             Engine = engine
                             Database = db
                             RunWorkers = runWorkers
-                            Dispose = fun () -> (db :> IDisposable).Dispose()
+                            Dispose =
+                                fun () ->
+                                    watch.Dispose()
+                                    (db :> IDisposable).Dispose()
                         }
         }
 

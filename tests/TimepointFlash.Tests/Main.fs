@@ -30,6 +30,7 @@ let all =
         OfflineSceneCard.tests
         Api.tests
         ApiKestrel.tests
+        Observability.tests
     ]
 
 [<EntryPoint>]
