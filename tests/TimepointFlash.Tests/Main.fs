@@ -26,6 +26,7 @@ let all =
         OfflineAnswers.tests
         OfflineSceneCard.tests
         Api.tests
+        Reliability.BadInput.tests
     ]
 
 [<EntryPoint>]
