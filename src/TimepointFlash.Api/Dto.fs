@@ -24,9 +24,16 @@ module Dto =
         s
         |> Seq.exists (fun c -> Char.IsControl c && c <> '\n' && c <> '\r' && c <> '\t')
 
+    /// A JSON string only (numbers are not coerced to text at the API).
+    let private strictString: Decoder<string> =
+        fun path el ->
+            match el.ValueKind with
+            | Text.Json.JsonValueKind.String -> Decode.string path el
+            | _ -> Decode.fail path "must be a string"
+
     /// A query: a string of 3–500 characters after trimming, without control characters.
     let query: Decoder<string> =
-        Decode.string
+        strictString
         |> Decode.check (fun s ->
             if hasControl s then
                 Some "must not contain control characters"

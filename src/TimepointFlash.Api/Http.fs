@@ -110,6 +110,8 @@ module Http =
 
             if tooLarge then
                 return Error(RequestError.TooLarge maxBodyBytes)
+            elif not (Unicode.Utf8.IsValid(ReadOnlySpan(buffer.GetBuffer(), 0, int buffer.Length))) then
+                return Error(RequestError.MalformedJson "the body is not valid UTF-8")
             elif buffer.Length = 0L then
                 use doc = JsonDocument.Parse "{}"
                 return Ok(doc.RootElement.Clone())

@@ -44,7 +44,12 @@ module Decode =
     let string: Decoder<string> =
         fun path el ->
             match el.ValueKind with
-            | JsonValueKind.String -> Ok(el.GetString() |> Option.ofObj |> Option.defaultValue "")
+            | JsonValueKind.String ->
+                // Invalid UTF-8 or a lone surrogate escape cannot become a .NET string.
+                try
+                    Ok(el.GetString() |> Option.ofObj |> Option.defaultValue "")
+                with :? InvalidOperationException ->
+                    fail path "is not valid Unicode text"
             | JsonValueKind.Number -> Ok(el.GetRawText())
             | _ -> fail path $"expected a string, got {kind el}"
 

@@ -31,6 +31,7 @@ let all =
         Api.tests
         ApiKestrel.tests
         Observability.tests
+        Reliability.BadInput.tests
     ]
 
 [<EntryPoint>]
