@@ -35,6 +35,7 @@ let run (port: int option) =
             let host =
                 Environment.GetEnvironmentVariable "HOST"
                 |> Option.ofObj
+                |> Option.bind TimepointFlash.String.nonBlank
                 |> Option.defaultValue "127.0.0.1"
 
             let port = port |> Option.defaultValue services.Config.Port

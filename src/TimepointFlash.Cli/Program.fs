@@ -277,6 +277,7 @@ let private healthcheck (args: ParseResults<HealthArgs>) = task {
     let port =
         Environment.GetEnvironmentVariable "PORT"
         |> Option.ofObj
+        |> Option.bind TimepointFlash.String.nonBlank
         |> Option.defaultValue "8000"
 
     let url = args.GetResult(HealthArgs.Url, $"http://127.0.0.1:{port}/health")
