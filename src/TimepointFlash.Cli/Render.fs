@@ -30,20 +30,7 @@ module Render =
         | Some y -> $"{y} CE"
         | None -> "unknown year"
 
-    let private monthNames = [|
-        "January"
-        "February"
-        "March"
-        "April"
-        "May"
-        "June"
-        "July"
-        "August"
-        "September"
-        "October"
-        "November"
-        "December"
-    |]
+    let private monthNames = TimepointFlash.TemporalFormat.monthNames
 
     /// "March 15, 44 BCE" from the year/month/day fields.
     let date (t: JsonNode) =

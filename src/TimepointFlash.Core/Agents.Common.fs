@@ -48,20 +48,7 @@ module AgentKit =
 
     /// A date line from a timeline: "March 15, 44 BCE, afternoon".
     let dateLine (t: TimelineData) =
-        let months = [|
-            "January"
-            "February"
-            "March"
-            "April"
-            "May"
-            "June"
-            "July"
-            "August"
-            "September"
-            "October"
-            "November"
-            "December"
-        |]
+        let months = TemporalFormat.monthNames
 
         let datePart =
             match t.Month, t.Day with
