@@ -26,6 +26,7 @@ let all =
         OfflineAnswers.tests
         OfflineSceneCard.tests
         Api.tests
+        UiBrowser.tests
     ]
 
 [<EntryPoint>]
