@@ -21,6 +21,14 @@ if ! { dotnet tool restore >"$logs/restore.log" 2>&1 && dotnet paket restore >>"
   cat "$logs/restore.log" >&2; fail_step "restore"; finish
 fi
 
+echo "== Chromium for the browser tests (Debian package, installed when missing)"
+if ! command -v chromium >/dev/null 2>&1; then
+  if ! { apt-get update >"$logs/chromium.log" 2>&1 &&
+    apt-get install -y --no-install-recommends chromium >>"$logs/chromium.log" 2>&1; }; then
+    tail -20 "$logs/chromium.log" >&2; fail_step "install chromium"; finish
+  fi
+fi
+
 echo "== build (warnings are errors)"
 if ! dotnet build TimepointFlash.sln -c Release >"$logs/build.log" 2>&1; then
   grep -E "error|warning" "$logs/build.log" | sort -u | head -50 >&2; fail_step "build"; finish
@@ -38,7 +46,7 @@ source "$root/scripts/lib/test-services.sh"
 start_test_services || { fail_step "start test services"; finish; }
 trap stop_test_services EXIT
 
-echo "== Expecto suites (unit, property, wire, API, PostgreSQL, scripts)"
+echo "== Expecto suites (unit, property, wire, API, PostgreSQL, browser, scripts)"
 dotnet run --project tests/TimepointFlash.Tests -c Release --no-build -- --colours 0 >"$logs/expecto.log" 2>&1
 rc=$?
 summary=$(sed -E 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$logs/expecto.log" | grep -E "EXPECTO!? .* tests? run" | tail -1)

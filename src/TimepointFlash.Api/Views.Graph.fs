@@ -77,7 +77,11 @@ module GraphView =
                         attr "x" (f x)
                         attr "y" (f (y + 34.0))
                         attr "text-anchor" "middle"
-                        attr "font-size" "13"
+                        attr "font-size" "14"
+                        attr "paint-order" "stroke"
+                        attr "stroke" "#fffdf8"
+                        attr "stroke-width" "4"
+                        attr "stroke-linejoin" "round"
                     ] [ str c.Name ]
                 ])
 
@@ -88,3 +92,26 @@ module GraphView =
             attr "aria-label" "Relationship graph"
             attr "class" "relationship-graph"
         ] [ yield! edges; yield! nodes ]
+
+    /// A short coloured line matching an edge of the given tension.
+    let swatch (tension: string) =
+        span [
+            _class "swatch"
+            attr "style" $"background:{colour tension}"
+            attr "aria-hidden" "true"
+        ] []
+
+    /// The colour key for the tensions present in the graph.
+    let legend (graph: GraphData) =
+        let present =
+            graph.Relationships |> List.map (fun r -> r.TensionLevel) |> List.distinct
+
+        let known = [ "friendly"; "neutral"; "tense"; "hostile" ]
+
+        let ordered =
+            (known |> List.filter (fun k -> List.contains k present))
+            @ (present |> List.filter (fun p -> not (List.contains p known)))
+
+        ul
+            [ _class "legend"; attr "aria-label" "Edge colours" ]
+            (ordered |> List.map (fun t -> li [] [ swatch t; str t ]))

@@ -63,7 +63,7 @@ module HomeView =
                     button [ _type "submit" ] [ str "Generate" ]
                 ]
                 match error with
-                | Some e -> p [ _class "failed"; attr "role" "alert" ] [ str e ]
+                | Some e -> p [ _class "failed"; _id "form-error"; attr "role" "alert" ] [ str e ]
                 | None -> ()
                 ol [ _id "progress"; _class "progress"; attr "aria-live" "polite" ] []
             ]
@@ -80,11 +80,19 @@ module HomeView =
                     ]
                     button [ _type "submit"; _class "secondary" ] [ str "Search" ]
                 ]
-                p [ _class "meta" ] [ str $"{result.Total} scene(s)" ]
+                p [ _class "meta"; _id "recent-count" ] [
+                    str (
+                        match search with
+                        | Some s -> $"{result.Total} scene(s) matching “{s}”"
+                        | None -> $"{result.Total} scene(s)"
+                    )
+                ]
                 div [ _class "cards"; _id "recent" ] (result.Items |> List.map summary)
                 nav [ _class "pager"; attr "aria-label" "pages" ] [
                     if result.Page > 1 then
                         a [ _href $"/?page={result.Page - 1}{q}"; attr "rel" "prev" ] [ str "← Newer" ]
+                    if pages > 1 then
+                        span [ _class "meta" ] [ str $"Page {result.Page} of {pages}" ]
                     if result.Page < pages then
                         a [ _href $"/?page={result.Page + 1}{q}"; attr "rel" "next" ] [ str "Older →" ]
                 ]

@@ -31,7 +31,7 @@ module SceneView =
         section [ _class "card"; _id "setting" ] [
             h2 [] [ str "Setting" ]
             p [] [ str s.Setting ]
-            dl [] [
+            dl [ _class "facts" ] [
                 yield! opt "Atmosphere" (Some s.Atmosphere)
                 yield! opt "Weather" s.Weather
                 yield! opt "Lighting" s.Lighting
@@ -57,9 +57,9 @@ module SceneView =
                  |> List.map (fun c ->
                      article [ _class "card character" ] [
                          h3 [] [ str c.Name ]
-                         p [ _class "meta" ] [ str (CharacterRole.name c.Role) ]
+                         p [] [ span [ _class "role" ] [ str (CharacterRole.name c.Role) ] ]
                          p [] [ str c.Description ]
-                         dl [] [
+                         dl [ _class "facts" ] [
                              yield! opt "Clothing" c.Clothing
                              yield! opt "Action" c.Action
                              yield! opt "Expression" c.Expression
@@ -73,7 +73,7 @@ module SceneView =
             h2 [] [ str "Dialog" ]
             yield!
                 d.SceneContext
-                |> Option.map (fun c -> p [ _class "meta" ] [ str $"[{c}]" ])
+                |> Option.map (fun c -> p [ _class "meta context" ] [ str c ])
                 |> Option.toList
             yield!
                 d.Lines
@@ -94,7 +94,7 @@ module SceneView =
         section [ _class "card"; _id "moment" ] [
             h2 [] [ str "The moment" ]
             p [] [ str m.PlotSummary ]
-            dl [] [
+            dl [ _class "facts" ] [
                 yield! opt "Stakes" (if m.Stakes = "" then None else Some m.Stakes)
                 yield! opt "Tension" (Some m.TensionArc)
                 yield! opt "Before" m.BeforeContext
@@ -107,7 +107,7 @@ module SceneView =
         section [ _class "card"; _id "camera" ] [
             h2 [] [ str "Camera" ]
             p [] [ str (CameraData.describe c) ]
-            dl [] [
+            dl [ _class "facts" ] [
                 yield! opt "Depth of field" (Some c.DepthOfField)
                 yield! listOf "Foreground" c.ForegroundElements
                 yield! listOf "Background" c.BackgroundElements
@@ -116,36 +116,46 @@ module SceneView =
         ]
 
     let private steps (logs: StepLog list) =
-        let rows =
-            logs
-            |> List.filter (fun l -> l.Status <> StepLogStatus.Started)
-            |> List.map (fun l ->
-                tr [] [
-                    td [] [ str (Step.name l.Step) ]
-                    td [] [
-                        str (
-                            if l.Status = StepLogStatus.Completed then
-                                "ok"
-                            else
-                                "failed"
-                        )
-                    ]
-                    td [] [
-                        str (l.LatencyMs |> Option.map (fun ms -> $"{ms} ms") |> Option.defaultValue "")
-                    ]
-                    td [] [ str (l.Model |> Option.defaultValue "") ]
-                ])
+        let finished = logs |> List.filter (fun l -> l.Status <> StepLogStatus.Started)
+
+        let ms (v: int64 option) =
+            v |> Option.map (fun n -> $"{n} ms") |> Option.defaultValue ""
+
+        let row (l: StepLog) =
+            tr [] [
+                td [] [ str (Step.name l.Step) ]
+                match l.Status, l.Error with
+                | StepLogStatus.Completed, _ -> td [] [ str "ok" ]
+                | _, Some e -> td [ _class "failed" ] [ str $"failed: {e}" ]
+                | _, None -> td [ _class "failed" ] [ str "failed" ]
+                td [ _class "num" ] [ str (ms l.LatencyMs) ]
+                td [] [ str (l.Model |> Option.defaultValue "") ]
+            ]
+
+        let total = finished |> List.choose (fun l -> l.LatencyMs) |> List.sum
 
         section [ _class "card"; _id "steps" ] [
             h2 [] [ str "Steps" ]
-            table [ _class "steps" ] [
-                tr [] [
-                    th [] [ str "Step" ]
-                    th [] [ str "Result" ]
-                    th [] [ str "Time" ]
-                    th [] [ str "Model" ]
+            div [ _class "table-wrap" ] [
+                table [ _class "steps" ] [
+                    thead [] [
+                        tr [] [
+                            th [ _scope "col" ] [ str "Step" ]
+                            th [ _scope "col" ] [ str "Result" ]
+                            th [ _scope "col" ] [ str "Time" ]
+                            th [ _scope "col" ] [ str "Model" ]
+                        ]
+                    ]
+                    tbody [] (finished |> List.map row)
+                    tfoot [] [
+                        tr [] [
+                            td [] [ str "Total" ]
+                            td [] [ str $"{finished.Length} step(s)" ]
+                            td [ _class "num" ] [ str $"{total} ms" ]
+                            td [] []
+                        ]
+                    ]
                 ]
-                yield! rows
             ]
         ]
 
@@ -158,6 +168,7 @@ module SceneView =
             _id "sequence"
             attr "aria-label" "Linked scenes in time order"
         ] [
+            span [ _class "label" ] [ str "Timeline" ]
             yield! seq.Prior |> List.map link
             span [ _class "here"; attr "aria-current" "page" ] [
                 str (t.Point |> Option.map Temporal.format |> Option.defaultValue t.Query)
@@ -174,32 +185,32 @@ module SceneView =
                 _action $"/t/{t.Slug}/travel"
                 attr "data-id" (string t.Id)
             ] [
-                label [ _for "units" ] [ str "Units " ]
-                input [
-                    _id "units"
-                    _type "number"
-                    _name "units"
-                    _value "1"
-                    _min "1"
-                    _max "365"
-                    _required
-                ]
-                label [ _for "unit" ] [ str " Unit " ]
-                select
-                    [ _id "unit"; _name "unit" ]
-                    (TimeUnit.all
-                     |> List.map (fun u ->
-                         let n = TimeUnit.name u
+                div [ _class "travel-controls" ] [
+                    label [ _for "units" ] [ str "Units" ]
+                    input [
+                        _id "units"
+                        _type "number"
+                        _name "units"
+                        _value "1"
+                        _min "1"
+                        _max "365"
+                        _required
+                    ]
+                    label [ _for "unit" ] [ str "Unit" ]
+                    select
+                        [ _id "unit"; _name "unit" ]
+                        (TimeUnit.all
+                         |> List.map (fun u ->
+                             let n = TimeUnit.name u
 
-                         option [
-                             _value n
-                             if u = TimeUnit.Day then
-                                 _selected
-                         ] [ str n ]))
-                str " "
-                button [ _type "submit"; _name "direction"; _value "prior" ] [ str "← Prior" ]
-                str " "
-                button [ _type "submit"; _name "direction"; _value "next" ] [ str "Next →" ]
+                             option [
+                                 _value n
+                                 if u = TimeUnit.Day then
+                                     _selected
+                             ] [ str n ]))
+                    button [ _type "submit"; _name "direction"; _value "prior" ] [ str "← Prior" ]
+                    button [ _type "submit"; _name "direction"; _value "next" ] [ str "Next →" ]
+                ]
             ]
             ol [ _id "travel-progress"; _class "progress"; attr "aria-live" "polite" ] []
         ]
@@ -215,7 +226,7 @@ module SceneView =
         Layout.page t.Query offline [
             article [ _id "scene" ] [
                 h1 [] [ str t.Query ]
-                p [ _class "meta"; _id "when-where" ] [ str (heading t) ]
+                p [ _class "meta when"; _id "when-where" ] [ str (heading t) ]
                 match t.Error with
                 | Some e -> p [ _class "card failed"; attr "role" "alert" ] [ str (GenerationError.describe e) ]
                 | None -> ()
@@ -236,11 +247,13 @@ module SceneView =
                     section [ _class "card"; _id "graph" ] [
                         h2 [] [ str "Relationships" ]
                         GraphView.svg cast g
+                        GraphView.legend g
                         ul
-                            []
+                            [ _class "relations" ]
                             (g.Relationships
                              |> List.map (fun r ->
                                  li [] [
+                                     GraphView.swatch r.TensionLevel
                                      str $"{r.FromCharacter} → {r.ToCharacter}: {r.RelationshipType}, {r.TensionLevel}"
                                  ]))
                     ]
@@ -249,8 +262,12 @@ module SceneView =
                 steps logs
                 if t.Status = TimepointStatus.Completed then
                     travel t
-                section [ _class "card"; _id "actions" ] [
-                    a [ _href $"/api/v1/timepoints/{t.Id}"; attr "download" $"{t.Slug}.json" ] [ str "Download JSON" ]
+                section [ _class "card actions"; _id "actions"; attr "aria-label" "Actions" ] [
+                    a [
+                        _id "download-json"
+                        _href $"/api/v1/timepoints/{t.Id}?full=true"
+                        attr "download" $"{t.Slug}.json"
+                    ] [ str "Download JSON" ]
                     form [ _id "delete-form"; _method "post"; _action $"/t/{t.Slug}/delete" ] [
                         button [ _type "submit"; _class "secondary" ] [ str "Delete scene" ]
                     ]

@@ -46,6 +46,14 @@ module PageScript =
     }
     return pump();
   }
+  function open(list, slug) {
+    item(list, 'Done: opening the scene…', 'done');
+    window.setTimeout(function () { window.location = '/t/' + encodeURIComponent(slug); }, 700);
+  }
+  function busy(form, on) {
+    Array.prototype.forEach.call(form.querySelectorAll('button'), function (b) { b.disabled = on; });
+    form.setAttribute('aria-busy', on ? 'true' : 'false');
+  }
   function problem(r) {
     return r.json().then(function (b) { throw new Error(b.detail || ('HTTP ' + r.status)); },
                          function () { throw new Error('HTTP ' + r.status); });
@@ -58,25 +66,32 @@ module PageScript =
       list.innerHTML = '';
       var q = gen.querySelector('[name=query]').value;
       var img = gen.querySelector('[name=generate_image]').checked;
-      item(list, 'Starting…');
+      busy(gen, true);
+      item(list, 'Generating “' + q + '”…');
       fetch('/api/v1/timepoints/generate/stream', {
         method: 'POST', headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ query: q, generate_image: img })
       }).then(function (r) {
         if (!r.ok) return problem(r);
         return follow(r, list, function (d) {
-          if (d.status === 'completed') { window.location = '/t/' + encodeURIComponent(d.slug); }
-          else { var a = document.createElement('a'); a.href = '/t/' + encodeURIComponent(d.slug); a.textContent = 'Open the failed scene'; list.appendChild(a); }
+          if (d.status === 'completed') { open(list, d.slug); }
+          else {
+            busy(gen, false);
+            var li = item(list, '');
+            var a = document.createElement('a'); a.href = '/t/' + encodeURIComponent(d.slug); a.textContent = 'Open the failed scene';
+            li.appendChild(a);
+          }
         });
-      }).catch(function (e) { item(list, 'Error: ' + e.message, 'failed'); });
+      }).catch(function (e) { busy(gen, false); item(list, 'Error: ' + e.message, 'failed'); });
     });
   }
   var travel = document.getElementById('travel-form');
   if (travel) {
-    travel.addEventListener('click', function (ev) {
-      var b = ev.target;
+    travel.addEventListener('submit', function (ev) {
+      var b = ev.submitter || travel.querySelector('button[value=next]');
       if (!b || b.name !== 'direction') return;
       ev.preventDefault();
+      busy(travel, true);
       var list = document.getElementById('travel-progress');
       list.innerHTML = '';
       var units = parseInt(travel.querySelector('[name=units]').value, 10);
@@ -89,10 +104,13 @@ module PageScript =
         if (!r.ok) return problem(r);
         return r.json().then(function (nav) {
           return fetch('/api/v1/timepoints/' + nav.target_id + '/events').then(function (ev2) {
-            return follow(ev2, list, function (d) { window.location = '/t/' + encodeURIComponent(d.slug); });
+            if (!ev2.ok) return problem(ev2);
+            return follow(ev2, list, function (d) {
+              if (d.status === 'completed') { open(list, d.slug); } else { busy(travel, false); }
+            });
           });
         });
-      }).catch(function (e) { item(list, 'Error: ' + e.message, 'failed'); });
+      }).catch(function (e) { busy(travel, false); item(list, 'Error: ' + e.message, 'failed'); });
     });
   }
   var del = document.getElementById('delete-form');

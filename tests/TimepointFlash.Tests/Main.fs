@@ -32,6 +32,7 @@ let all =
         ApiKestrel.tests
         Observability.tests
         Reliability.BadInput.tests
+        UiBrowser.tests
     ]
 
 [<EntryPoint>]

@@ -1,0 +1,406 @@
+/// The web UI driven by Playwright in Debian's Chromium against a real Kestrel server on a loopback port.
+module TimepointFlash.Tests.UiBrowser
+
+open System
+open System.IO
+open System.Net.Http
+open System.Runtime.ExceptionServices
+open System.Text.RegularExpressions
+open System.Threading.Tasks
+open Expecto
+open Microsoft.AspNetCore.Builder
+open Microsoft.AspNetCore.Hosting
+open Microsoft.Extensions.Logging
+open Microsoft.Playwright
+open TimepointFlash
+open TimepointFlash.Api
+open TimepointFlash.Runtime
+open TimepointFlash.Tests.Support
+open TimepointFlash.Tests.Support.ApiHost
+
+/// Debian's Chromium (scripts/test.sh installs it when missing).
+let private chromium = "/usr/bin/chromium"
+
+let private chromiumArgs = [|
+    "--headless"
+    "--no-sandbox"
+    "--disable-gpu"
+    "--disable-background-networking"
+    "--disable-component-update"
+    "--disable-sync"
+    "--no-first-run"
+    "--disable-quic"
+|]
+
+/// The repository root (where TimepointFlash.sln lives), found from the test binary's folder.
+let private repoRoot () =
+    let rec up (dir: DirectoryInfo) =
+        if isNull dir then
+            None
+        elif File.Exists(Path.Combine(dir.FullName, "TimepointFlash.sln")) then
+            Some dir.FullName
+        else
+            up dir.Parent
+
+    up (DirectoryInfo AppContext.BaseDirectory)
+
+/// Where artifacts of the browser tests go: artifacts/test (the test script's log folder).
+let private artifactDir () =
+    let root = repoRoot () |> Option.defaultValue (Directory.GetCurrentDirectory())
+    let dir = Path.Combine(root, "artifacts", "test")
+    Directory.CreateDirectory dir |> ignore
+    dir
+
+/// A real Kestrel server (SQLite, offline engine) on a free loopback port, and a launched browser.
+type private Env = {
+    Api: TestApi
+    Base: string
+    Browser: IBrowser
+}
+
+let private startServer () : Task<TestApi * string> = task {
+    let file = tempDb ()
+
+    let map = Map.ofList [ "DATABASE_URL", $"sqlite:///{file}"; "RATE_LIMIT", "0" ]
+
+    match Config.read (fun k -> map.TryFind k) with
+    | Error e -> return failwith (ConfigError.describe e)
+    | Ok config ->
+        match! Runtime.startWith config None ignore (fun _ -> Task.CompletedTask) with
+        | Error e -> return failwith (Runtime.describe e)
+        | Ok services ->
+            let app =
+                Server.build services (Server.options config) true (fun b ->
+                    b.WebHost.UseUrls("http://127.0.0.1:0") |> ignore
+                    b.Logging.ClearProviders() |> ignore)
+
+            do! app.StartAsync()
+            let address = app.Urls |> Seq.head
+            let client = new HttpClient(BaseAddress = Uri address)
+
+            let api = {
+                Client = client
+                Services = services
+                App = app
+                DbFile = Some file
+            }
+
+            return api, address
+}
+
+/// How long one browser test may take before it fails instead of hanging the suite.
+let private limit = TimeSpan.FromSeconds 120.0
+
+/// Runs a test against a fresh server and browser, then stops both (awaiting every cleanup) and rethrows.
+let private withEnv (f: Env -> Task<unit>) = task {
+    let! api, address = startServer ()
+    let! playwright = Playwright.CreateAsync()
+
+    let! browser =
+        playwright.Chromium.LaunchAsync(
+            BrowserTypeLaunchOptions(ExecutablePath = chromium, Args = chromiumArgs, Headless = true)
+        )
+
+    let env = {
+        Api = api
+        Base = address
+        Browser = browser
+    }
+
+    let! failure = task {
+        try
+            let work = f env
+            let! first = Task.WhenAny(work, Task.Delay limit)
+
+            if obj.ReferenceEquals(first, work) then
+                do! work
+                return None
+            else
+                return Some(TimeoutException $"the browser test took longer than {limit}" :> exn)
+        with e ->
+            return Some e
+    }
+
+    do! browser.CloseAsync()
+    playwright.Dispose()
+    do! (api :> IAsyncDisposable).DisposeAsync()
+
+    match failure with
+    | Some e -> ExceptionDispatchInfo.Capture(e).Throw()
+    | None -> ()
+}
+
+/// A new page in a new context; `javascript` false gives a browser without scripts.
+let private newPage (env: Env) (javascript: bool) (width: int) = task {
+    let! context =
+        env.Browser.NewContextAsync(
+            BrowserNewContextOptions(
+                BaseURL = env.Base,
+                JavaScriptEnabled = javascript,
+                ViewportSize = ViewportSize(Width = width, Height = 900)
+            )
+        )
+
+    context.SetDefaultTimeout 30000.0f
+    let! page = context.NewPageAsync()
+    return page
+}
+
+let private waitForOtherUrl (page: IPage) =
+    let from = page.Url
+    page.WaitForURLAsync(Func<string, bool>(fun u -> u <> from && u.Contains "/t/"))
+
+let private text (page: IPage) (selector: string) = page.Locator(selector).InnerTextAsync()
+
+let private count (page: IPage) (selector: string) = page.Locator(selector).CountAsync()
+
+let private expectSome (page: IPage) (selector: string) = task {
+    let! n = count page selector
+    Expect.isGreaterThan n 0 $"{selector} is present"
+}
+
+/// Generates through the home page form with JavaScript: progress appears, then the scene opens.
+let private generateLive (page: IPage) (query: string) = task {
+    let! _ = page.GotoAsync "/"
+    do! page.Locator("#query").FillAsync query
+    do! page.Locator("#query").PressAsync "Enter"
+    do! page.Locator("#progress li.done").First.WaitForAsync()
+    let! _ = page.WaitForURLAsync(Regex "/t/[^/]+$")
+    return ()
+}
+
+let private sectionsPresent (page: IPage) = task {
+    let! heading = text page "#when-where"
+    Expect.stringContains heading "BCE" "the date in words"
+    Expect.stringContains heading "Rome" "the place"
+    let parts = heading.Split " · "
+    Expect.isGreaterThan parts.Length 2 "date · place · era"
+
+    let! loaded =
+        page.EvaluateAsync<bool>(
+            "() => { const i = document.querySelector('#image img'); return i.complete && i.naturalWidth > 0; }"
+        )
+
+    Expect.isTrue loaded "the image or scene card loads"
+
+    let sections = [
+        "#setting"
+        "#characters"
+        "#dialog"
+        "#moment"
+        "#graph"
+        "#camera"
+        "#steps"
+    ]
+
+    for section in sections @ [ "#sequence" ] do
+        do! expectSome page section
+
+    do! expectSome page "#setting .senses li"
+    let! atmosphere = text page "#setting"
+    Expect.stringContains atmosphere "Atmosphere" "atmosphere"
+    let! characters = count page "#characters .character"
+    Expect.isGreaterThan characters 0 "character cards"
+    let! roles = count page "#characters .character .role"
+    Expect.equal roles characters "every card has a role"
+    let! clothing = text page "#characters"
+    Expect.stringContains clothing "Clothing" "clothing"
+    Expect.stringContains clothing "Action" "action"
+    do! expectSome page "#dialog .speaker"
+    let! momentText = text page "#moment"
+    Expect.stringContains momentText "Stakes" "stakes"
+    Expect.stringContains momentText "Tension" "tension"
+    let! nodes = count page "#graph svg circle"
+    Expect.equal nodes characters "one node per character"
+    do! expectSome page "#graph svg line.edge"
+    do! expectSome page "#graph .legend li"
+    let! steps = count page "#steps tbody tr"
+    Expect.isGreaterThan steps 5 "per-step rows"
+    let! stepsText = text page "#steps"
+    Expect.stringContains stepsText "ms" "timings"
+    Expect.stringContains stepsText "timepoint-offline" "models"
+    do! expectSome page "#travel-form select#unit option"
+}
+
+let private generateAndRead = testTask "live progress while generating, then the scene opens with every section" {
+    do!
+        withEnv (fun env -> task {
+            let! page = newPage env true 1100
+            let! _ = page.GotoAsync "/"
+            let! banner = page.Locator("#offline-banner").IsVisibleAsync()
+            Expect.isTrue banner "the offline banner is shown"
+            do! page.Locator("#query").FillAsync "assassination of Julius Caesar"
+            do! page.Locator("#query").PressAsync "Enter"
+            do! page.Locator("#progress li.done").First.WaitForAsync()
+            let! progress = text page "#progress"
+            Expect.stringContains progress "judge" "a completed step is listed while generating"
+            let! _ = page.WaitForURLAsync(Regex "/t/[^/]+$")
+            let! title = text page "h1"
+            Expect.equal title "assassination of Julius Caesar" "the scene opened"
+            do! sectionsPresent page
+
+            let! _ =
+                page.ScreenshotAsync(
+                    PageScreenshotOptions(Path = Path.Combine(artifactDir (), "scene.png"), FullPage = true)
+                )
+
+            let! href = page.Locator("#download-json").GetAttributeAsync "href"
+            let! json = page.APIRequest.GetAsync href
+            let! body = json.TextAsync()
+            Expect.equal json.Status 200 "the JSON download is served"
+            Expect.stringContains body "\"slug\"" "the JSON carries the timepoint"
+        })
+}
+
+let private travel = testTask "travel next and prior shows progress; the sequence strip links scenes in time order" {
+    do!
+        withEnv (fun env -> task {
+            let! page = newPage env true 1100
+            do! generateLive page "assassination of Julius Caesar"
+            let origin = page.Url
+            do! page.Locator("#units").FillAsync "2"
+            let! _ = page.Locator("#unit").SelectOptionAsync "day"
+            let waitNext = waitForOtherUrl page
+            do! page.Locator("#travel-form button[value=next]").ClickAsync()
+            do! page.Locator("#travel-progress li").First.WaitForAsync()
+            let! progress = text page "#travel-progress"
+            Expect.stringContains progress "Travelling 2 day(s) forward" "travel progress is shown"
+            let! _ = waitNext
+            let nextUrl = page.Url
+            let! strip = page.Locator("#sequence a").GetAttributeAsync "href"
+            Expect.isTrue (origin.EndsWith strip) "the strip links back to the origin"
+            let! _ = page.Locator("#sequence a").ClickAsync()
+            let! _ = page.WaitForURLAsync origin
+            let waitPrior = waitForOtherUrl page
+            do! page.Locator("#travel-form button[value=prior]").ClickAsync()
+            let! _ = waitPrior
+
+            let! hrefs =
+                page.Locator("#sequence a").EvaluateAllAsync<string[]>("els => els.map(e => e.getAttribute('href'))")
+
+            Expect.equal hrefs.Length 2 "the earliest scene links to the two later ones"
+            Expect.isTrue (origin.EndsWith hrefs[0]) "the origin comes first after the prior scene"
+            Expect.isTrue (nextUrl.EndsWith hrefs[1]) "the later scene comes last"
+
+            let! hereFirst =
+                page.EvaluateAsync<bool>(
+                    "() => document.querySelector('#sequence [aria-current]').compareDocumentPosition(document.querySelector('#sequence a')) === Node.DOCUMENT_POSITION_FOLLOWING"
+                )
+
+            Expect.isTrue hereFirst "the current (earliest) scene is drawn before the later ones"
+            let! _ = page.Locator("#sequence a").Last.ClickAsync()
+            let! _ = page.WaitForURLAsync nextUrl
+            return ()
+        })
+}
+
+let private delete = testTask "deleting a scene asks for confirmation, returns home and removes it" {
+    do!
+        withEnv (fun env -> task {
+            let! page = newPage env true 1100
+            page.Dialog.Add(fun d -> d.AcceptAsync() |> ignore)
+            do! generateLive page "the coronation of Charlemagne"
+            let scene = page.Url
+            do! page.Locator("#delete-form button").ClickAsync()
+            let! _ = page.WaitForURLAsync(Regex "/$")
+            let! recent = text page "#recent"
+            Expect.isFalse (recent.Contains "coronation of Charlemagne") "the scene is no longer listed"
+            let! gone = page.GotoAsync scene
+            Expect.equal gone.Status 404 "the scene page is gone"
+        })
+}
+
+let private noJavaScript = testTask "without JavaScript the forms generate, travel, search and page" {
+    do!
+        withEnv (fun env -> task {
+            for i in 1..12 do
+                let! r =
+                    postJson
+                        env.Api.Client
+                        "/api/v1/timepoints/generate/sync"
+                        (sprintf "{\"query\":\"market day in Pompeii number %d\"}" i)
+
+                Expect.isTrue r.IsSuccessStatusCode "seeded a scene"
+
+            let! page = newPage env false 1100
+            let! _ = page.GotoAsync "/"
+            do! page.Locator("#query").FillAsync "assassination of Julius Caesar"
+            do! page.Locator("#generate-form button[type=submit]").ClickAsync()
+            let! _ = page.WaitForURLAsync(Regex "/t/[^/]+$")
+            do! sectionsPresent page
+            let origin = page.Url
+            do! page.Locator("#travel-form button[value=next]").ClickAsync()
+            let! _ = page.WaitForURLAsync(Func<string, bool>(fun u -> u <> origin))
+            do! page.Locator("#sequence a").ClickAsync()
+            let! _ = page.WaitForURLAsync origin
+            let! _ = page.GotoAsync "/"
+            let! older = count page "nav.pager a[rel=next]"
+            Expect.equal older 1 "14 scenes take two pages"
+            do! page.Locator("nav.pager a[rel=next]").ClickAsync()
+            let! _ = page.WaitForURLAsync(Regex "page=2")
+            let! second = count page "#recent .card"
+            Expect.equal second 2 "the second page holds the rest"
+            let! _ = page.GotoAsync "/"
+            do! page.Locator("#search").FillAsync "Pompeii number 7"
+            do! page.Locator("form[role=search] button").ClickAsync()
+            let! _ = page.WaitForURLAsync(Regex "q=")
+            let! found = text page "#recent"
+            Expect.stringContains found "Pompeii number 7" "search finds the scene"
+            Expect.isFalse (found.Contains "Julius Caesar") "search leaves others out"
+        })
+}
+
+let private escaping = testTask "a generated string containing <script> renders as text and never runs" {
+    do!
+        withEnv (fun env -> task {
+            let! page = newPage env true 1100
+            let fired = ref false
+
+            page.Dialog.Add(fun d ->
+                fired.Value <- true
+                d.DismissAsync() |> ignore)
+
+            let query = "Julius Caesar <script>alert(1)</script>"
+            do! generateLive page query
+            let! title = text page "h1"
+            Expect.equal title query "the markup is shown as text"
+            let! atmosphere = text page "#setting"
+            Expect.stringContains atmosphere "<script>alert(1)</script>" "generated prose echoes it as text"
+
+            let! injected =
+                page.EvaluateAsync<bool>(
+                    "() => Array.from(document.scripts).some(s => s.textContent.includes('alert(1)'))"
+                )
+
+            Expect.isFalse injected "no script element carries the generated markup"
+            let! _ = page.GotoAsync "/"
+            let! listed = text page "#recent"
+            Expect.stringContains listed "<script>alert(1)</script>" "the listing shows it as text"
+            do! page.WaitForTimeoutAsync 300.0f
+            Expect.isFalse fired.Value "no alert dialog ever opened"
+        })
+}
+
+let private phone = testTask "at phone width the home and scene pages fit without sideways scrolling" {
+    do!
+        withEnv (fun env -> task {
+            let! page = newPage env true 375
+            do! generateLive page "signing of the declaration of independence"
+
+            let fits () =
+                page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+            let! sceneFits = fits ()
+            Expect.isTrue sceneFits "the scene page fits a phone"
+            let! box = page.Locator("#travel-form button[value=next]").BoundingBoxAsync()
+            Expect.isLessThanOrEqual (float box.X + float box.Width) 375.0 "travel buttons are reachable"
+            let! _ = page.GotoAsync "/"
+            let! homeFits = fits ()
+            Expect.isTrue homeFits "the home page fits a phone"
+        })
+}
+
+/// The browser suite runs one test at a time (each with its own server and browser).
+let tests =
+    testList "UiBrowser" [ generateAndRead; travel; delete; noJavaScript; escaping; phone ]
+    |> testSequenced
