@@ -27,6 +27,7 @@ let all =
         OfflineSceneCard.tests
         Api.tests
         Reliability.BadInput.tests
+        Reliability.Faults.tests
     ]
 
 [<EntryPoint>]
