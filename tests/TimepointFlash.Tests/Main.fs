@@ -33,6 +33,7 @@ let all =
         Observability.tests
         Reliability.BadInput.tests
         UiBrowser.tests
+        Reliability.Faults.tests
     ]
 
 [<EntryPoint>]
