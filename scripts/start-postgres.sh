@@ -21,6 +21,7 @@ free_port() {
   return 1
 }
 
+cd /  # runuser keeps the working directory, which the postgres user may not be allowed to enter
 port=$(free_port)
 dir="/tmp/tpflash-pg.$port"
 rm -rf "$dir"

@@ -2,6 +2,7 @@
 # Stops a server started by scripts/start-postgres.sh and removes its files. Argument: the port.
 set -euo pipefail
 port="${1:?usage: stop-postgres.sh PORT}"
+cd /
 dir="/tmp/tpflash-pg.$port"
 [ -d "$dir" ] || exit 0
 bindir=$(cat "$dir/bindir" 2>/dev/null || echo /usr/lib/postgresql/15/bin)
