@@ -54,24 +54,24 @@ let private backend (server: string option) : Task<Result<Backend, string>> = ta
             return Ok(Embedded.create services.App models info.Name)
 }
 
-/// Shows each step as it completes (on stderr, so --json keeps stdout clean).
-let private progress (json: bool) =
+/// Shows each step as it completes, on stderr (so --json keeps stdout machine-readable).
+let private progress () =
     let console =
         AnsiConsole.Create(AnsiConsoleSettings(Out = AnsiConsoleOutput(Console.Error)))
 
     fun (p: StepLine) ->
-        if not json then
-            if p.Ok then
-                let ms = p.LatencyMs |> Option.map (fun v -> $"{v} ms") |> Option.defaultValue ""
-                let model = p.Model |> Option.defaultValue ""
 
-                console.MarkupLine(
-                    $"[green]✓[/] {Markup.Escape p.Step, -16} [grey]{Markup.Escape ms, 8}  {Markup.Escape model}[/]"
-                )
-            else
-                console.MarkupLine(
-                    $"[red]✗[/] {Markup.Escape p.Step, -16} {Markup.Escape(p.Error |> Option.defaultValue String.Empty)}"
-                )
+        if p.Ok then
+            let ms = p.LatencyMs |> Option.map (fun v -> $"{v} ms") |> Option.defaultValue ""
+            let model = p.Model |> Option.defaultValue ""
+
+            console.MarkupLine(
+                $"[green]✓[/] {Markup.Escape p.Step, -16} [grey]{Markup.Escape ms, 8}  {Markup.Escape model}[/]"
+            )
+        else
+            console.MarkupLine(
+                $"[red]✗[/] {Markup.Escape p.Step, -16} {Markup.Escape(p.Error |> Option.defaultValue String.Empty)}"
+            )
 
 let private isFailed (t: JsonNode) =
     match t["status"] with
@@ -98,7 +98,7 @@ let private generate (args: ParseResults<GenerateArgs>) =
     withBackend (args.TryGetResult GenerateArgs.Server) (fun b -> task {
         let query = args.GetResult GenerateArgs.Query
 
-        match! b.Generate query (args.Contains GenerateArgs.Image) (progress json) with
+        match! b.Generate query (args.Contains GenerateArgs.Image) (progress ()) with
         | Error e -> return fail e
         | Ok t ->
             match args.TryGetResult GenerateArgs.Out with
@@ -169,7 +169,7 @@ let private navigate direction (args: ParseResults<NavigateArgs>) =
         | Error _ -> return fail (CliError.Invalid "--unit must be second, minute, hour, day, week, month or year")
         | Ok _ when units < 1 || units > 365 -> return fail (CliError.Invalid "--units must be between 1 and 365")
         | Ok unit ->
-            match! b.Navigate (args.GetResult NavigateArgs.Id) direction units unit (progress json) with
+            match! b.Navigate (args.GetResult NavigateArgs.Id) direction units unit (progress ()) with
             | Error e -> return fail e
             | Ok(nav, target) ->
                 if json then

@@ -34,6 +34,7 @@ let all =
         Reliability.BadInput.tests
         UiBrowser.tests
         Reliability.Faults.tests
+        Cli.tests
     ]
 
 [<EntryPoint>]

@@ -1,0 +1,87 @@
+module TimepointFlash.Tests.Cli
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Text.Json.Nodes
+open Expecto
+
+/// The built tpflash next to the test assembly's solution.
+let private tpflash =
+    let root =
+        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."))
+
+    Path.Combine(root, "src/TimepointFlash.Cli/bin/Release/net10.0/tpflash.dll")
+
+/// Runs tpflash in a folder with a fresh SQLite database; returns exit code, stdout, stderr.
+let private run (dir: string) (args: string list) =
+    let psi =
+        ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir)
+
+    psi.ArgumentList.Add tpflash
+
+    for a in args do
+        psi.ArgumentList.Add a
+
+    psi.Environment["DATABASE_URL"] <- $"""sqlite:///{Path.Combine(dir, "cli.db")}"""
+
+    for key in [ "GOOGLE_API_KEY"; "OPENROUTER_API_KEY"; "OPENAI_API_KEY"; "OPENAI_BASE_URL" ] do
+        psi.Environment.Remove key |> ignore
+
+    use p = Process.Start psi
+    let out = p.StandardOutput.ReadToEndAsync()
+    let err = p.StandardError.ReadToEndAsync()
+    p.WaitForExit()
+    p.ExitCode, out.Result, err.Result
+
+let tests =
+    testList "Cli" [
+        test "generate, next, list, show, sequence, export and delete work embedded with the documented exit codes" {
+            let dir = Directory.CreateTempSubdirectory("tpflash-cli-").FullName
+
+            try
+                let code, out, err = run dir [ "generate"; "moon landing 1969"; "--json" ]
+                Expect.equal code 0 $"generate succeeds: {err}"
+                let t = JsonNode.Parse out
+                Expect.equal (string t["year"]) "1969" "only JSON on stdout, year 1969"
+                Expect.stringContains err "judge" "progress goes to stderr"
+                let id = string t["id"]
+
+                let code, out, _ =
+                    run dir [ "next"; id; "--units"; "1"; "--unit"; "hour"; "--json" ]
+
+                Expect.equal code 0 "next succeeds"
+                let nav = JsonNode.Parse out
+                Expect.equal (string nav.["navigation"].["direction"]) "next" "navigated"
+                Expect.equal (string nav.["target"].["parent_id"]) id "linked"
+                let code, out, _ = run dir [ "list"; "--json" ]
+                let listed = JsonNode.Parse out
+                Expect.equal (code, string listed.["total"]) (0, "2") "two listed"
+                let code, out, _ = run dir [ "show"; string t["slug"] ]
+                Expect.equal code 0 "show by slug"
+                Expect.stringContains out "July 20, 1969" "human summary"
+                let code, out, _ = run dir [ "sequence"; id ]
+                Expect.equal code 0 "sequence"
+                Expect.stringContains out ">" "center marked"
+                let code, out, _ = run dir [ "export"; id; "--format"; "markdown" ]
+                Expect.equal code 0 "export"
+                Expect.stringStarts out "# moon landing 1969" "markdown"
+                let code, _, _ = run dir [ "delete"; id ]
+                Expect.equal code 0 "delete"
+                let code, _, err = run dir [ "show"; id ]
+                Expect.equal code 1 "gone"
+                Expect.stringContains err "not found" "says not found"
+                let code, _, err = run dir [ "generate"; "how do I bake bread" ]
+                Expect.equal code 1 "a rejected query exits 1"
+                ignore err
+                let code, _, _ = run dir [ "bogus" ]
+                Expect.equal code 2 "usage error exits 2"
+                let code, out, _ = run dir [ "--version" ]
+                Expect.equal (code, out.Trim()) (0, "2.0.0") "version"
+            finally
+                try
+                    Directory.Delete(dir, true)
+                with _ ->
+                    ()
+        }
+    ]
