@@ -28,6 +28,7 @@ let all =
         Api.tests
         Reliability.BadInput.tests
         Reliability.Faults.tests
+        Reliability.ServerKill.tests
     ]
 
 [<EntryPoint>]

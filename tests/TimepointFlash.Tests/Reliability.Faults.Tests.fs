@@ -19,7 +19,11 @@ let castLine = "Cast this moment."
 
 /// Runs a test against an API whose only provider is a latency fake with the given faults.
 let withFaults (fault: int -> string -> Fault option) (vars: (string * string) list) (f: TestApi -> Task<unit>) = task {
-    let! server = LatencyProvider.start { LatencyProvider.defaults with Fault = fault }
+    let! server =
+        LatencyProvider.start {
+            LatencyProvider.defaults with
+                Fault = fault
+        }
 
     try
         let! api =
@@ -141,10 +145,14 @@ let tests =
             let fault n _ =
                 let roll = lock rng (fun () -> rng.Next 10)
 
-                if n > 400 then None
-                elif roll < 2 then Some(Fault.Status(429, """{"error":{"code":429,"message":"storm"}}"""))
-                elif roll < 3 then Some(Fault.Status(503, """{"error":{"code":503,"message":"down"}}"""))
-                else None
+                if n > 400 then
+                    None
+                elif roll < 2 then
+                    Some(Fault.Status(429, """{"error":{"code":429,"message":"storm"}}"""))
+                elif roll < 3 then
+                    Some(Fault.Status(503, """{"error":{"code":503,"message":"down"}}"""))
+                else
+                    None
 
             do!
                 withFaults fault [ "LLM_MAX_RETRIES", "2"; "GENERATION_CONCURRENCY", "4" ] (fun api -> task {
