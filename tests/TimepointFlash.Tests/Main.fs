@@ -29,6 +29,7 @@ let all =
         Reliability.BadInput.tests
         Reliability.Faults.tests
         Reliability.ServerKill.tests
+        Reliability.DbRestart.tests
     ]
 
 [<EntryPoint>]
