@@ -35,6 +35,8 @@ let all =
         UiBrowser.tests
         Reliability.Faults.tests
         Cli.tests
+        Reliability.ServerKill.tests
+        Reliability.DbRestart.tests
     ]
 
 [<EntryPoint>]
