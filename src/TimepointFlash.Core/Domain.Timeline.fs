@@ -20,12 +20,7 @@ type TimelineData = {
 
 [<RequireQualifiedAccess>]
 module TimelineData =
-    let private seasonName =
-        function
-        | Season.Spring -> "spring"
-        | Season.Summer -> "summer"
-        | Season.Fall -> "fall"
-        | Season.Winter -> "winter"
+    let private seasonName = Season.name
 
     /// Lenient season reading: case-insensitive, autumn is fall, anything else is no season.
     let parseSeason (s: string) =
@@ -62,8 +57,7 @@ module TimelineData =
     let seasonToString = seasonName
 
     /// Wire name of a time of day.
-    let timeOfDayToString (t: TimeOfDay) =
-        timesOfDay |> List.find (fun (_, v) -> v = t) |> fst
+    let timeOfDayToString = TimeOfDay.name
 
     /// Display year: "44 BCE" or "1776 CE".
     let displayYear (year: int) =
