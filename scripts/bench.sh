@@ -1,8 +1,47 @@
 #!/usr/bin/env bash
-# Benchmarks (not part of the test run): builds Release, then runs bench/pipeline.fsx pinned to one core.
+# Benchmarks (not part of the test run; docs/BENCHMARKS.md records their numbers):
+#   1. critical path and offline engine (bench/pipeline.fsx, one core);
+#   2. start-up, read path with wrk against bare Kestrel, 500 concurrent streams (bench/TimepointFlash.Bench),
+#      on SQLite and on a throwaway PostgreSQL 15.
+# Usage: ./scripts/bench.sh [all|pipeline|startup|read|concurrency]   (default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
+what=${1:-all}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "installing wrk (Debian package)" >&2
+  { apt-get update && apt-get install -y --no-install-recommends wrk; } >/dev/null 2>&1 ||
+    { echo "bench: could not install wrk" >&2; exit 1; }
+fi
+
 dotnet tool restore >/dev/null && dotnet paket restore >/dev/null
-dotnet build src/TimepointFlash.Cli -c Release -nologo -v quiet
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -h | awk '/Mem:/{print $2}') RAM"
-exec taskset -c 0 dotnet fsi bench/pipeline.fsx
+for p in src/TimepointFlash.Cli src/TimepointFlash.Api bench/TimepointFlash.Bench; do
+  dotnet build "$p" -c Release -nologo -v quiet >/dev/null
+done
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -h | awk '/Mem:/{print $2}') RAM, $(dotnet --version) SDK, $(date -u +%F)"
+echo
+
+bench=(dotnet "$root/bench/TimepointFlash.Bench/bin/Release/net10.0/tpflash-bench.dll")
+pg_port=""
+cleanup() { [ -n "$pg_port" ] && "$root/scripts/stop-postgres.sh" "$pg_port" >/dev/null 2>&1; return 0; }
+trap cleanup EXIT
+with_postgres() {
+  local url
+  url=$("$root/scripts/start-postgres.sh")
+  pg_port=$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$url")
+  "${bench[@]}" "$@" --database-url "$url"
+  "$root/scripts/stop-postgres.sh" "$pg_port" >/dev/null 2>&1 || true
+  pg_port=""
+}
+
+case "$what" in
+  pipeline|all) taskset -c 0 dotnet fsi bench/pipeline.fsx ;;&
+  startup|all) "${bench[@]}" startup --runs 5 ;;&
+  read|all) "${bench[@]}" read; with_postgres read ;;&
+  concurrency|all) "${bench[@]}" concurrency; with_postgres concurrency ;;&
+  pipeline|startup|read|concurrency|all) ;;
+  *) echo "usage: scripts/bench.sh [all|pipeline|startup|read|concurrency]" >&2; exit 2 ;;
+esac

@@ -35,10 +35,11 @@ if ! dotnet build TimepointFlash.sln -c Release >"$logs/build.log" 2>&1; then
 fi
 
 echo "== fantomas --check"
-if dotnet fantomas --check src tests >"$logs/fantomas.log" 2>&1; then
+if dotnet fantomas --check src tests >"$logs/fantomas.log" 2>&1 &&
+  dotnet fantomas --check bench/TimepointFlash.Bench >>"$logs/fantomas.log" 2>&1; then
   passed=$((passed + 1))
 else
-  cat "$logs/fantomas.log" >&2; fail_step "fantomas --check src tests"
+  cat "$logs/fantomas.log" >&2; fail_step "fantomas --check src tests bench/TimepointFlash.Bench"
 fi
 
 # shellcheck source=scripts/lib/test-services.sh

@@ -14,6 +14,8 @@ type ApiDeps = {
     Stopping: CancellationToken
     /// The engine's scene card for a timepoint without an image: bytes and content type.
     SceneCard: Timepoint -> byte[] * string
+    /// Rendered finished timepoints for GET by id (the store in App already invalidates it).
+    ReadCache: ReadCache
     Version: string
     Environment: string
 }

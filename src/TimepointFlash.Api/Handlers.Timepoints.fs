@@ -1,5 +1,6 @@
 namespace TimepointFlash.Api
 
+open System.Text
 open System.Threading.Tasks
 open Microsoft.AspNetCore.Http
 open FsToolkit.ErrorHandling
@@ -11,19 +12,41 @@ module TimepointHandlers =
     let private fullParam (ctx: HttpContext) =
         Dto.boolParam "full" true (Http.query "full" ctx)
 
+    /// The wire JSON of a timepoint as bytes with its entity tag.
+    let render (full: bool) (t: Timepoint) =
+        let bytes = Encoding.UTF8.GetBytes(Encode.toString (TimepointWire.encode full t))
+
+        {
+            Bytes = bytes
+            ETag = ReadCache.etagOf bytes
+        }
+
     let private respond (ctx: HttpContext) (found: Timepoint option) =
         match found, fullParam ctx with
         | _, Error errors -> Http.unprocessable "Invalid query parameter" errors
         | None, _ -> Errors.timepointNotFound
-        | Some t, Ok full -> Http.ok (TimepointWire.encode full t)
+        | Some t, Ok full -> Http.rendered ctx (render full t)
 
-    /// GET /api/v1/timepoints/{id}
+    /// GET /api/v1/timepoints/{id} — finished timepoints are served from the read cache when there.
     let get (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
-        match Dto.id (Http.route "id" ctx) with
-        | None -> return Errors.timepointNotFound
-        | Some id ->
-            let! t = deps.App.Store.Get id
-            return respond ctx t
+        match Dto.id (Http.route "id" ctx), fullParam ctx with
+        | None, _ -> return Errors.timepointNotFound
+        | Some _, Error errors -> return Http.unprocessable "Invalid query parameter" errors
+        | Some id, Ok full ->
+            match deps.ReadCache.TryGet id full with
+            | Some body -> return Http.rendered ctx body
+            | None ->
+                let epoch = deps.ReadCache.Epoch()
+
+                match! deps.App.Store.Get id with
+                | None -> return Errors.timepointNotFound
+                | Some t ->
+                    let body = render full t
+
+                    if ReadCache.cacheable t.Status then
+                        deps.ReadCache.Put id full epoch body
+
+                    return Http.rendered ctx body
     }
 
     /// GET /api/v1/timepoints/slug/{slug}

@@ -19,6 +19,8 @@ type ApiOptions = {
     CorsOrigins: string list
     /// Largest request body Kestrel accepts.
     MaxBodyBytes: int64
+    /// Which requests get a request-log line.
+    RequestLog: TimepointFlash.Runtime.RequestLog
 }
 
 /// Builds the ASP.NET Core application around the route table.
@@ -30,6 +32,7 @@ module Host =
         ApiKeys = Set.empty
         CorsOrigins = []
         MaxBodyBytes = 1024L * 1024L
+        RequestLog = TimepointFlash.Runtime.RequestLog.All
     }
 
     let private clientKey (ctx: HttpContext) =
@@ -108,7 +111,7 @@ module Host =
         let logger =
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger "TimepointFlash.Api"
 
-        app.Use(Func<HttpContext, RequestDelegate, Task>(Middleware.requestId logger))
+        app.Use(Func<HttpContext, RequestDelegate, Task>(Middleware.requestId options.RequestLog logger))
         |> ignore
 
         app.Use(Func<HttpContext, RequestDelegate, Task>(Middleware.errors logger))

@@ -31,6 +31,23 @@ module Http =
     /// 200 with a JSON body.
     let ok node = json StatusCodes.Status200OK node
 
+    /// Whether an If-None-Match header value names the entity tag (or is `*`); weak tags compare equal.
+    let matchesETag (ifNoneMatch: string) (etag: string) =
+        ifNoneMatch.Split(',')
+        |> Array.exists (fun t ->
+            let t = t.Trim()
+            t = "*" || (if t.StartsWith "W/" then t.Substring 2 else t) = etag)
+
+    /// 200 with a rendered JSON body, its ETag and `Cache-Control: no-cache`; 304 when If-None-Match names it.
+    let rendered (ctx: HttpContext) (body: RenderedBody) : IResult =
+        ctx.Response.Headers.ETag <- body.ETag
+        ctx.Response.Headers.CacheControl <- "no-cache"
+
+        match string ctx.Request.Headers.IfNoneMatch with
+        | "" -> Results.Bytes(body.Bytes, "application/json; charset=utf-8")
+        | header when matchesETag header body.ETag -> Results.StatusCode StatusCodes.Status304NotModified
+        | _ -> Results.Bytes(body.Bytes, "application/json; charset=utf-8")
+
     /// An application/problem+json result with a human detail and optional field errors.
     let problem (status: int) (title: string) (detail: string) (errors: DecodeError list) : IResult =
         let body =

@@ -4,6 +4,7 @@ open System
 open System.Threading.Tasks
 open Microsoft.AspNetCore.Http
 open Microsoft.Extensions.Logging
+open TimepointFlash.Runtime
 
 /// Cross-cutting request handling: request ids, API keys for writes, and the last-resort error handler.
 [<RequireQualifiedAccess>]
@@ -17,8 +18,22 @@ module Middleware =
         && s
            |> Seq.forall (fun c -> Char.IsAsciiLetterOrDigit c || c = '-' || c = '_' || c = '.')
 
-    /// Echoes a caller's X-Request-Id (or makes one), opens a logging scope with it, and logs the answer.
-    let requestId (logger: ILogger) (ctx: HttpContext) (next: RequestDelegate) : Task = task {
+    /// Requests at least this slow are notable.
+    let slowMs = 1000.0
+
+    /// Whether the request log records a request under the policy (never /metrics scrapes).
+    let records (policy: RequestLog) (path: string) (httpMethod: string) (status: int) (elapsedMs: float) =
+        not (path.StartsWith("/metrics", StringComparison.Ordinal))
+        && match policy with
+           | RequestLog.All -> true
+           | RequestLog.Off -> false
+           | RequestLog.Notable ->
+               status >= 400
+               || elapsedMs >= slowMs
+               || not (HttpMethods.IsGet httpMethod || HttpMethods.IsHead httpMethod)
+
+    /// Echoes a caller's X-Request-Id (or makes one), opens a logging scope with it, and logs the answer per policy.
+    let requestId (policy: RequestLog) (logger: ILogger) (ctx: HttpContext) (next: RequestDelegate) : Task = task {
         let incoming = string ctx.Request.Headers[requestIdHeader]
 
         let id =
@@ -32,14 +47,16 @@ module Middleware =
         use _ = logger.BeginScope("RequestId:{RequestId}", id)
         let started = Diagnostics.Stopwatch.GetTimestamp()
         do! next.Invoke ctx
+        let elapsed = Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds
+        let path = ctx.Request.Path.Value |> Option.ofObj |> Option.defaultValue "/"
 
-        if not (ctx.Request.Path.StartsWithSegments(PathString "/metrics")) then
+        if records policy path ctx.Request.Method ctx.Response.StatusCode elapsed then
             logger.LogInformation(
                 "{Method} {Path} answered {StatusCode} in {ElapsedMs:F1} ms",
                 ctx.Request.Method,
-                ctx.Request.Path.Value,
+                path,
                 ctx.Response.StatusCode,
-                Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds
+                elapsed
             )
     }
 

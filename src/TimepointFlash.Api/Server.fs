@@ -18,6 +18,7 @@ module Server =
             RateLimit = config.RateLimit
             ApiKeys = config.ApiKeys
             CorsOrigins = config.CorsOrigins
+            RequestLog = config.RequestLog
     }
 
     /// The application; `hook` can adjust the builder (URLs, a test server).
@@ -41,8 +42,17 @@ module Server =
         let app = builder.Build()
         let stopping = app.Lifetime.ApplicationStopping
 
+        let cache =
+            ReadCache.create
+                (TimeSpan.FromSeconds(float services.Config.ReadCacheSeconds))
+                Diagnostics.Stopwatch.GetTimestamp
+
         let deps = {
-            App = services.App
+            App = {
+                services.App with
+                    Store = ReadCache.invalidating cache services.App.Store
+            }
+            ReadCache = cache
             Engine = services.Engine.Info
             Stopping = stopping
             SceneCard = services.Engine.SceneCard

@@ -4,9 +4,20 @@ open System
 open TimepointFlash
 open TimepointFlash.Engines
 open TimepointFlash.Persistence
+open FsToolkit.ErrorHandling
 
 /// A configuration problem: the variable and what is wrong with it (never a secret value).
 type ConfigError = { Variable: string; Problem: string }
+
+/// Which requests get a line in the request log (REQUEST_LOG).
+[<RequireQualifiedAccess>]
+type RequestLog =
+    /// Every request (the development default).
+    | All
+    /// Writes, errors (status 400 and above) and slow requests (a second or more): the production default.
+    | Notable
+    /// None; metrics and traces still see every request.
+    | Off
 
 /// Everything read from the environment at start-up.
 type Config = {
@@ -21,6 +32,9 @@ type Config = {
     PipelineMode: PipelineMode
     ImagePromptMode: ImagePromptMode
     OtlpEndpoint: Uri option
+    RequestLog: RequestLog
+    /// Seconds a finished timepoint's rendered JSON is served from memory (0 = off).
+    ReadCacheSeconds: int
 }
 
 [<RequireQualifiedAccess>]
@@ -63,75 +77,91 @@ module Config =
                 let allowed = options |> List.map fst |> String.concat ", "
                 fail name $"must be one of {allowed}, got '{String.truncate 40 s}'"
 
-    /// Reads the configuration through a lookup function (process environment plus .env).
-    let read (lookup: string -> string option) : Result<Config, ConfigError> =
-        let (>>=) r f = Result.bind f r
+    let private otlpEndpoint (lookup: string -> string option) =
+        match lookup "OTEL_EXPORTER_OTLP_ENDPOINT" |> Option.bind String.nonBlank with
+        | None -> Ok None
+        | Some s ->
+            match Uri.TryCreate(s, UriKind.Absolute) with
+            | true, u when u.Scheme = "http" || u.Scheme = "https" -> Ok(Some u)
+            | _ -> fail "OTEL_EXPORTER_OTLP_ENDPOINT" "must be an http(s) URL"
 
-        DbConfig.parse (lookup "DATABASE_URL")
-        |> Result.mapError (fun e -> {
-            Variable = "DATABASE_URL"
-            Problem = (DbConfigError.describe e).Replace("DATABASE_URL: ", "")
-        })
-        >>= fun db ->
+    /// Reads the configuration through a lookup function (process environment plus .env).
+    let read (lookup: string -> string option) : Result<Config, ConfigError> = result {
+        let! db =
+            DbConfig.parse (lookup "DATABASE_URL")
+            |> Result.mapError (fun e -> {
+                Variable = "DATABASE_URL"
+                Problem = (DbConfigError.describe e).Replace("DATABASE_URL: ", "")
+            })
+
+        let! providers =
             Settings.parse lookup
             |> Result.mapError (fun (e: SettingsError) -> {
                 Variable = e.Variable
                 Problem = e.Problem
             })
-            >>= fun providers ->
-                intVar lookup "PORT" 8000 1 65535
-                >>= fun port ->
-                    intVar lookup "RATE_LIMIT" 60 0 1_000_000
-                    >>= fun rate ->
-                        (Worker.concurrencyOf (lookup "GENERATION_CONCURRENCY")
-                         |> Result.mapError (fun e -> {
-                             Variable = "GENERATION_CONCURRENCY"
-                             Problem = Worker.describeConcurrencyError e
-                         }))
-                        >>= fun concurrency ->
-                            choice
-                                lookup
-                                "PIPELINE_MODE"
-                                [ "dag", PipelineMode.Dag; "sequential", PipelineMode.Sequential ]
-                                PipelineMode.Dag
-                            >>= fun mode ->
-                                choice
-                                    lookup
-                                    "IMAGE_PROMPT_MODE"
-                                    [ "assembled", ImagePromptMode.Assembled; "refined", ImagePromptMode.Refined ]
-                                    ImagePromptMode.Assembled
-                                >>= fun promptMode ->
-                                    choice
-                                        lookup
-                                        "ENVIRONMENT"
-                                        [
-                                            "development", "development"
-                                            "staging", "staging"
-                                            "production", "production"
-                                        ]
-                                        "development"
-                                    >>= fun environment ->
-                                        let otlp =
-                                            match
-                                                lookup "OTEL_EXPORTER_OTLP_ENDPOINT" |> Option.bind String.nonBlank
-                                            with
-                                            | None -> Ok None
-                                            | Some s ->
-                                                match Uri.TryCreate(s, UriKind.Absolute) with
-                                                | true, u when u.Scheme = "http" || u.Scheme = "https" -> Ok(Some u)
-                                                | _ -> fail "OTEL_EXPORTER_OTLP_ENDPOINT" "must be an http(s) URL"
 
-                                        otlp
-                                        |> Result.map (fun otlp -> {
-                                            Database = db
-                                            Providers = providers
-                                            Port = port
-                                            Environment = environment
-                                            RateLimit = rate
-                                            ApiKeys = list lookup "API_KEYS" |> Set.ofList
-                                            CorsOrigins = list lookup "CORS_ORIGINS"
-                                            Concurrency = concurrency
-                                            PipelineMode = mode
-                                            ImagePromptMode = promptMode
-                                            OtlpEndpoint = otlp
-                                        })
+        let! port = intVar lookup "PORT" 8000 1 65535
+        let! rate = intVar lookup "RATE_LIMIT" 60 0 1_000_000
+
+        let! concurrency =
+            Worker.concurrencyOf (lookup "GENERATION_CONCURRENCY")
+            |> Result.mapError (fun e -> {
+                Variable = "GENERATION_CONCURRENCY"
+                Problem = Worker.describeConcurrencyError e
+            })
+
+        let! mode =
+            choice
+                lookup
+                "PIPELINE_MODE"
+                [ "dag", PipelineMode.Dag; "sequential", PipelineMode.Sequential ]
+                PipelineMode.Dag
+
+        let! promptMode =
+            choice
+                lookup
+                "IMAGE_PROMPT_MODE"
+                [ "assembled", ImagePromptMode.Assembled; "refined", ImagePromptMode.Refined ]
+                ImagePromptMode.Assembled
+
+        let! environment =
+            choice
+                lookup
+                "ENVIRONMENT"
+                [
+                    "development", "development"
+                    "staging", "staging"
+                    "production", "production"
+                ]
+                "development"
+
+        let! requestLog =
+            choice
+                lookup
+                "REQUEST_LOG"
+                [ "all", RequestLog.All; "notable", RequestLog.Notable; "off", RequestLog.Off ]
+                (if environment = "development" then
+                     RequestLog.All
+                 else
+                     RequestLog.Notable)
+
+        let! readCache = intVar lookup "READ_CACHE_SECONDS" 5 0 3600
+        let! otlp = otlpEndpoint lookup
+
+        return {
+            Database = db
+            Providers = providers
+            Port = port
+            Environment = environment
+            RateLimit = rate
+            ApiKeys = list lookup "API_KEYS" |> Set.ofList
+            CorsOrigins = list lookup "CORS_ORIGINS"
+            Concurrency = concurrency
+            PipelineMode = mode
+            ImagePromptMode = promptMode
+            OtlpEndpoint = otlp
+            RequestLog = requestLog
+            ReadCacheSeconds = readCache
+        }
+    }

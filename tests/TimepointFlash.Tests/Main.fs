@@ -30,6 +30,7 @@ let all =
         OfflineSceneCard.tests
         Api.tests
         ApiKestrel.tests
+        ApiReadCache.tests
         Observability.tests
         Reliability.BadInput.tests
         UiBrowser.tests

@@ -269,6 +269,13 @@ let private productionLogs () = task {
                 Expect.equal resp.StatusCode HttpStatusCode.OK "providers 200"
                 let! text = resp.Content.ReadAsStringAsync()
                 Expect.isFalse (text.Contains secret) "the answer hides the key"
+
+                use missing =
+                    new HttpRequestMessage(HttpMethod.Get, $"/api/v1/timepoints/{Guid.NewGuid()}")
+
+                missing.Headers.Add("X-Request-Id", "obs-request-43")
+                let! notFound = client.SendAsync missing
+                Expect.equal notFound.StatusCode HttpStatusCode.NotFound "unknown id 404"
                 do! app.StopAsync()
                 do! app.DisposeAsync()
     finally
@@ -298,11 +305,15 @@ let private productionLogs () = task {
                 scopes.EnumerateArray()
                 |> Seq.exists (fun s ->
                     match s.ValueKind, s.TryGetProperty "RequestId" with
-                    | JsonValueKind.Object, (true, v) -> v.GetString() = "obs-request-42"
+                    | JsonValueKind.Object, (true, v) -> v.GetString() = "obs-request-43"
                     | _ -> false)
             | _ -> false)
 
-    Expect.isNonEmpty withRequestId "a line carries the request id in its scopes"
+    Expect.isNonEmpty withRequestId "the 404's request-log line carries the request id in its scopes"
+
+    Expect.isFalse
+        (output.Contains "obs-request-42")
+        "a successful read gets no request-log line in production (REQUEST_LOG=notable)"
 }
 
 let logs =

@@ -1,0 +1,137 @@
+/// Child processes of the benchmarks: the API server (Release build), pinned to a core, and its memory.
+module TimepointFlash.Bench.Processes
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Net
+open System.Net.Http
+open System.Net.Sockets
+open System.Threading.Tasks
+
+/// The repository root: the first ancestor of the executable's folder holding TimepointFlash.sln.
+let repoRoot =
+    lazy
+        (let rec up (d: DirectoryInfo) =
+            if isNull d then
+                failwith "TimepointFlash.sln not found above the benchmark executable"
+            elif File.Exists(Path.Combine(d.FullName, "TimepointFlash.sln")) then
+                d.FullName
+            else
+                up d.Parent
+
+         up (DirectoryInfo AppContext.BaseDirectory))
+
+/// The API server of the Release build.
+let serverDll () =
+    Path.Combine(repoRoot.Value, "src", "TimepointFlash.Api", "bin", "Release", "net10.0", "TimepointFlash.Api.dll")
+
+/// This benchmark executable's own dll (for child modes such as the bare server).
+let selfDll () =
+    Path.Combine(AppContext.BaseDirectory, "tpflash-bench.dll")
+
+/// A free loopback port.
+let freePort () =
+    let l = new TcpListener(IPAddress.Loopback, 0)
+    l.Start()
+    let port = (l.LocalEndpoint :?> IPEndPoint).Port
+    l.Stop()
+    port
+
+/// Settings the benchmarks never inherit from the caller's environment (keys, remote endpoints).
+let private scrubbed = [
+    "GOOGLE_API_KEY"
+    "OPENROUTER_API_KEY"
+    "OPENAI_API_KEY"
+    "OPENAI_BASE_URL"
+    "GEMINI_BASE_URL"
+    "OPENROUTER_BASE_URL"
+    "PRIMARY_PROVIDER"
+    "FALLBACK_PROVIDER"
+    "API_KEYS"
+    "DATABASE_URL"
+    "OTEL_EXPORTER_OTLP_ENDPOINT"
+]
+
+/// Starts `dotnet <dll> <args>` pinned to the given cores (taskset), with the environment; output discarded.
+let startDotnet (cores: string) (dll: string) (args: string) (vars: (string * string) list) =
+    let psi = ProcessStartInfo("taskset", $"-c {cores} dotnet \"{dll}\" {args}")
+    psi.UseShellExecute <- false
+    psi.RedirectStandardOutput <- true
+    psi.RedirectStandardError <- true
+    psi.WorkingDirectory <- Path.GetTempPath()
+
+    for key in scrubbed do
+        psi.Environment.Remove key |> ignore
+
+    for k, v in vars do
+        psi.Environment[k] <- v
+
+    let p = Process.Start psi
+    p.OutputDataReceived.Add ignore
+    p.ErrorDataReceived.Add ignore
+    p.BeginOutputReadLine()
+    p.BeginErrorReadLine()
+    p
+
+/// The server's settings for a benchmark: SQLite file (or the given URL), no rate limit, production logging.
+let serverEnv (databaseUrl: string) (port: int) (extra: (string * string) list) =
+    [
+        "DATABASE_URL", databaseUrl
+        "PORT", string port
+        "HOST", "127.0.0.1"
+        "RATE_LIMIT", "0"
+        "ENVIRONMENT", "production"
+    ]
+    @ extra
+
+/// A fresh SQLite file URL in the temp folder.
+let freshSqlite () =
+    let file = Path.Combine(Path.GetTempPath(), $"tpflash-bench-{Guid.NewGuid():N}.db")
+    $"sqlite:///{file}", file
+
+/// Removes a SQLite file and its WAL companions.
+let removeSqlite (file: string) =
+    for f in [ file; file + "-wal"; file + "-shm" ] do
+        if File.Exists f then
+            File.Delete f
+
+/// Shared client for control requests (not the measured load).
+let http = new HttpClient(Timeout = TimeSpan.FromSeconds 60.0)
+
+/// Polls GET url every few milliseconds until 200; the elapsed time, or None after the deadline.
+let waitHealthy (url: string) (timeout: TimeSpan) (clock: Stopwatch) = task {
+    let deadline = clock.Elapsed + timeout
+    let mutable result = None
+
+    while result.IsNone && clock.Elapsed < deadline do
+        try
+            use! resp = http.GetAsync url
+
+            if resp.StatusCode = HttpStatusCode.OK then
+                result <- Some clock.Elapsed
+        with _ ->
+            do! Task.Delay 5
+
+    return result
+}
+
+/// Peak and current resident set size of a process in MiB (VmHWM, VmRSS from /proc).
+let memoryMiB (pid: int) =
+    let lines = File.ReadAllLines $"/proc/{pid}/status"
+
+    let field (name: string) =
+        lines
+        |> Array.tryFind (fun l -> l.StartsWith(name + ":"))
+        |> Option.map (fun l -> float (l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0)
+        |> Option.defaultValue nan
+
+    field "VmHWM", field "VmRSS"
+
+/// Stops a child process and its descendants.
+let stop (p: Process) =
+    if not p.HasExited then
+        p.Kill true
+        p.WaitForExit 10_000 |> ignore
+
+    p.Dispose()
