@@ -133,6 +133,7 @@ let run (options: ConcurrencyOptions) = task {
                 do! Task.Delay 100
         }
 
+        let cpuBefore = cpuMs server.Id
         let clock = Stopwatch.StartNew()
 
         let! outcomes =
@@ -141,6 +142,7 @@ let run (options: ConcurrencyOptions) = task {
             |]
 
         let wall = clock.Elapsed.TotalSeconds
+        let cpu = cpuMs server.Id - cpuBefore
         sampling.Cancel()
         do! sampler
         let peak, endRss = memoryMiB server.Id
@@ -192,6 +194,7 @@ let run (options: ConcurrencyOptions) = task {
             "wall s"
             "stream p50 s"
             "stream p99 s"
+            "server CPU ms / generation"
             "RSS idle MiB"
             "peak RSS MiB"
             "RSS after MiB"
@@ -206,6 +209,7 @@ let run (options: ConcurrencyOptions) = task {
                 num 1 wall
                 num 2 (median latencies / 1000.0)
                 num 2 (percentile 99.0 latencies / 1000.0)
+                num 1 (cpu / float options.Streams)
                 num 0 idleRss
                 num 0 (max peak peakSampled)
                 num 0 endRss

@@ -128,6 +128,15 @@ let memoryMiB (pid: int) =
 
     field "VmHWM", field "VmRSS"
 
+/// CPU time (user + system) a process has used so far, in milliseconds.
+let cpuMs (pid: int) =
+    let stat = File.ReadAllText $"/proc/{pid}/stat"
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    let fields = stat.Substring(stat.LastIndexOf ')' + 2).Split ' '
+    let ticks = float (int64 fields[11] + int64 fields[12])
+    // Clock ticks of USER_HZ, 100 a second on Linux.
+    ticks * 1000.0 / 100.0
+
 /// Stops a child process and its descendants.
 let stop (p: Process) =
     if not p.HasExited then
