@@ -28,7 +28,10 @@ module Server =
         (workers: bool)
         (hook: WebApplicationBuilder -> unit)
         : WebApplication =
-        let builder = WebApplication.CreateBuilder([||])
+        // Content root = the application's folder, not the working directory: the host watches its content root
+        // for configuration changes, and the working directory is where the SQLite file and its WAL are written.
+        let builder =
+            WebApplication.CreateBuilder(WebApplicationOptions(ContentRootPath = AppContext.BaseDirectory))
 
         builder.WebHost.ConfigureKestrel(fun k -> k.Limits.MaxRequestBodySize <- Nullable options.MaxBodyBytes)
         |> ignore
