@@ -1,7 +1,7 @@
-// Benchmarks of the generation pipeline (not part of the test run): run by scripts/bench.sh after a Release build.
-//  1. critical path: DAG vs sequential vs the pure sum of critical-path latencies, with a latency-injecting model
-//     (fixed + per-output-token delay per call), text-only and with an image;
-//  2. offline engine: full generations persisted to SQLite, per second and median latency.
+// Benchmark of the generation pipeline (not part of the test run): run by scripts/bench.sh after a Release build.
+// Critical path: DAG vs sequential vs the pure sum of critical-path latencies, with a latency-injecting model
+// (fixed + per-output-token delay per call), text-only and with an image. The offline engine persisted to SQLite
+// is measured by bench/offline.fsx.
 #r "../src/TimepointFlash.Cli/bin/Release/net10.0/FsToolkit.ErrorHandling.dll"
 #r "../src/TimepointFlash.Cli/bin/Release/net10.0/Npgsql.dll"
 #r "../src/TimepointFlash.Cli/bin/Release/net10.0/Microsoft.Data.Sqlite.dll"
@@ -82,31 +82,3 @@ for image in [ false; true ] do
     let sq = [ for _ in 1..3 -> fst (measure PipelineMode.Sequential image q) ] |> List.sort |> List.item 1
     let cp = criticalPath delays image
     printfn "| %s | %.0f | %.0f | %.0f | %.2f | %.3f |" (if image then "with image" else "text only") dag sq cp (dag / sq) (dag / cp)
-
-// Offline engine: full generations persisted to SQLite.
-let db = Path.Combine(Path.GetTempPath(), $"tpflash-bench-{Guid.NewGuid():N}.db")
-let vars = Map.ofList [ "DATABASE_URL", $"sqlite:///{db}" ]
-let services =
-    match Config.read (fun k -> vars.TryFind k) with
-    | Ok c -> match run (Runtime.startWith c None ignore (fun _ -> Task.CompletedTask)) with Ok s -> s | Error e -> failwith (Runtime.describe e)
-    | Error e -> failwith (ConfigError.describe e)
-
-let queries = [| "signing of the declaration of independence"; "rome 50 BCE"; "moon landing 1969"; "storming of the bastille"; "fall of the berlin wall" |]
-for q in queries do run (Generation.runNow services.App (fun _ -> Task.CompletedTask) q false CancellationToken.None) |> ignore
-let n = 200
-let times = ResizeArray()
-let total = Stopwatch.StartNew()
-for i in 0 .. n - 1 do
-    let sw = Stopwatch.StartNew()
-    run (Generation.runNow services.App (fun _ -> Task.CompletedTask) queries[i % queries.Length] false CancellationToken.None) |> ignore
-    times.Add sw.Elapsed.TotalMilliseconds
-total.Stop()
-let sorted = times |> Seq.sort |> Array.ofSeq
-printfn ""
-printfn "## Offline engine, persisted to SQLite (%d generations, one process)" n
-printfn ""
-printfn "| generations/s | median ms | p95 ms |"
-printfn "|---|---|---|"
-printfn "| %.1f | %.1f | %.1f |" (float n / total.Elapsed.TotalSeconds) sorted[n / 2] sorted[n * 95 / 100]
-services.Dispose()
-for f in [ db; db + "-wal"; db + "-shm" ] do if File.Exists f then File.Delete f

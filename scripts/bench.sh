@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks (not part of the test run; docs/BENCHMARKS.md records their numbers):
-#   1. critical path and offline engine (bench/pipeline.fsx, one core);
+#   1. critical path (bench/pipeline.fsx) and offline engine persisted to SQLite (bench/offline.fsx), one core each;
 #   2. start-up, read path with wrk against bare Kestrel, 500 concurrent streams (bench/TimepointFlash.Bench),
 #      on SQLite and on a throwaway PostgreSQL 15.
-# Usage: ./scripts/bench.sh [all|pipeline|startup|read|concurrency]   (default all)
+# Usage: ./scripts/bench.sh [all|pipeline|offline|startup|read|concurrency]   (default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -38,10 +38,11 @@ with_postgres() {
 }
 
 case "$what" in
-  pipeline|all) taskset -c 0 dotnet fsi bench/pipeline.fsx ;;&
+  pipeline|all) taskset -c 0 dotnet fsi bench/pipeline.fsx; echo ;;&
+  offline|all) taskset -c 0 dotnet fsi bench/offline.fsx; echo ;;&
   startup|all) "${bench[@]}" startup --runs 5 ;;&
   read|all) "${bench[@]}" read; with_postgres read ;;&
   concurrency|all) "${bench[@]}" concurrency; with_postgres concurrency ;;&
-  pipeline|startup|read|concurrency|all) ;;
-  *) echo "usage: scripts/bench.sh [all|pipeline|startup|read|concurrency]" >&2; exit 2 ;;
+  pipeline|offline|startup|read|concurrency|all) ;;
+  *) echo "usage: scripts/bench.sh [all|pipeline|offline|startup|read|concurrency]" >&2; exit 2 ;;
 esac

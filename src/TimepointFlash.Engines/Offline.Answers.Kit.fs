@@ -106,7 +106,7 @@ module Kit =
     /// Resolves the situation for a query and its timeline.
     let frame (query: string) (t: TimelineData) : Frame =
         let k = Knowledge.embedded ()
-        let a = Query.analyseWith k query
+        let a = Query.analyse query
         let known = a.Known |> Option.filter (fun m -> isTheMoment m t)
         let era = Years.era t.Year
 

@@ -167,7 +167,10 @@ module Match =
                      hits |> List.map (fun (_, (p, _)) -> p.Name) |> List.distinct |> List.length = 1)
                  |> List.map (fun (t, hits) -> t, snd (List.head hits))
 
-             named, tokens)
+             // Normalised once, so matching a query does not normalise every name again.
+             let names = named |> List.map (fun (p, _) -> Text.normalise p.Name)
+
+             named, tokens, names)
 
     /// Real people from the data named in a query: full names first, then distinctive single name parts.
     let figures (query: string) : (Participant * KnownMoment) list =
@@ -176,8 +179,12 @@ module Match =
         if q = "" then
             []
         else
-            let named, tokens = figureIndex.Force()
-            let full = named |> List.filter (fun (p, _) -> Text.containsPhrase q p.Name)
+            let named, tokens, names = figureIndex.Force()
+
+            let full =
+                List.zip named names
+                |> List.filter (fun (_, name) -> Text.containsPhrase q name)
+                |> List.map fst
 
             let partial =
                 tokens |> List.filter (fun (t, _) -> Text.containsPhrase q t) |> List.map snd
@@ -273,9 +280,11 @@ module Match =
         "space age", 1965, Some Region.americas
     ]
 
+    let private longestFirst =
+        hints |> List.sortByDescending (fun (p, _, _) -> p.Length)
+
     /// The first era word in a query ("a medieval market" → 1250, Europe).
     let eraHint (normalisedQuery: string) =
-        hints
-        |> List.sortByDescending (fun (p, _, _) -> p.Length)
+        longestFirst
         |> List.tryFind (fun (p, _, _) -> Text.containsPhrase normalisedQuery p)
         |> Option.map (fun (p, y, r) -> { Phrase = p; Year = y; Region = r })

@@ -1,5 +1,8 @@
 namespace TimepointFlash.Engines.Offline
 
+open System
+open System.Collections.Concurrent
+
 /// Everything the offline engine reads out of one query.
 type Analysis = {
     Query: string
@@ -49,9 +52,26 @@ module Query =
             Verdict = Screen.classify k seed q strong anchored year
         }
 
-    /// Analyses a query against the embedded knowledge.
+    // Analyses of recent queries: one generation asks for its query's analysis once per agent, and analysing is
+    // pure, so a remembered analysis is the same answer. Bounded: emptied when full.
+    let private recent = ConcurrentDictionary<string, Analysis>(StringComparer.Ordinal)
+    let private recentLimit = 256
+
+    /// Analyses a query against the embedded knowledge (recent queries are remembered).
     let analyse (query: string) =
-        analyseWith (Knowledge.embedded ()) query
+        if isNull query then
+            analyseWith (Knowledge.embedded ()) query
+        else
+            match recent.TryGetValue query with
+            | true, a -> a
+            | _ ->
+                let a = analyseWith (Knowledge.embedded ()) query
+
+                if recent.Count >= recentLimit then
+                    recent.Clear()
+
+                recent[query] <- a
+                a
 
     /// The year the query points at: known moment, explicit date, era word, figure, then the place's best-known year.
     let year (a: Analysis) =

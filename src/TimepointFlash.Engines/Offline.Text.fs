@@ -1,6 +1,8 @@
 namespace TimepointFlash.Engines.Offline
 
 open System
+open System.Collections.Frozen
+open System.Collections.Generic
 open System.Text
 
 /// Text normalisation and stable hashing for the offline engine (no culture, no randomness).
@@ -29,22 +31,28 @@ module Text =
             "œ", "oe"
             "þ", "th"
         ]
-        |> List.collect (fun (chars, ascii) -> chars |> Seq.map (fun c -> c, ascii) |> List.ofSeq)
-        |> Map.ofList
+        |> List.collect (fun (chars, ascii) -> chars |> Seq.map (fun c -> KeyValuePair(c, ascii)) |> List.ofSeq)
+        |> fun pairs -> FrozenDictionary.ToFrozenDictionary(pairs)
 
     /// Lower-cases and replaces accented Latin letters by their plain forms.
     let fold (s: string) =
         if isNull s then
             ""
         else
-            let sb = StringBuilder(s.Length)
+            let lower = s.ToLowerInvariant()
 
-            for c in s.ToLowerInvariant() do
-                match folds.TryFind c with
-                | Some ascii -> sb.Append ascii |> ignore
-                | None -> sb.Append c |> ignore
+            // Plain ASCII has nothing to fold.
+            if String.forall (fun c -> c < '\u0080') lower then
+                lower
+            else
+                let sb = StringBuilder(lower.Length)
 
-            sb.ToString()
+                for c in lower do
+                    match folds.TryGetValue c with
+                    | true, ascii -> sb.Append ascii |> ignore
+                    | _ -> sb.Append c |> ignore
+
+                sb.ToString()
 
     /// Drops control characters (except whitespace) and unpaired surrogates, so text is safe in JSON and XML.
     let sanitise (s: string) =
@@ -92,10 +100,49 @@ module Text =
     let words (s: string) =
         (normalise s).Split(' ', StringSplitOptions.RemoveEmptyEntries) |> List.ofArray
 
+    // True for text normalise leaves unchanged that is plain ASCII: a-z, 0-9 and single inner spaces.
+    let private isPlainNormalised (s: string) =
+        let mutable ok = s.Length > 0 && s[0] <> ' ' && s[s.Length - 1] <> ' '
+        let mutable i = 0
+
+        while ok && i < s.Length do
+            let c = s[i]
+            ok <- (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c = ' ' && s[i - 1] <> ' ')
+            i <- i + 1
+
+        ok
+
+    // True when p occurs in text with a space or an end of the text on both sides; allocates nothing.
+    let private occursAsWords (text: string) (p: string) =
+        let mutable found = false
+        let mutable from = 0
+
+        while not found && from <= text.Length - p.Length do
+            let i = text.IndexOf(p, from, StringComparison.Ordinal)
+
+            if i < 0 then
+                from <- text.Length + 1
+            else
+                found <-
+                    (i = 0 || text[i - 1] = ' ')
+                    && (i + p.Length = text.Length || text[i + p.Length] = ' ')
+
+                from <- i + 1
+
+        found
+
     /// True when the normalised phrase occurs in the normalised text on word boundaries.
+    /// Same answer as `(" " + normalisedText + " ").Contains(" " + normalise phrase + " ")` for a non-empty phrase;
+    /// phrases already in plain normalised form (the curated data's) are not normalised again.
     let containsPhrase (normalisedText: string) (phrase: string) =
-        let p = normalise phrase
-        p <> "" && (" " + normalisedText + " ").Contains(" " + p + " ")
+        let p =
+            if not (isNull phrase) && isPlainNormalised phrase then
+                phrase
+            else
+                normalise phrase
+
+        p <> ""
+        && occursAsWords (if isNull normalisedText then "" else normalisedText) p
 
     /// FNV-1a hash of the normalised text: stable across runs and machines.
     let hash (s: string) =

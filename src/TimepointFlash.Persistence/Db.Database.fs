@@ -11,9 +11,11 @@ open Npgsql
 /// Creating the process-wide Database from a DbConfig.
 [<RequireQualifiedAccess; CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
 module Database =
+    // Run on every checkout of a pooled connection: synchronous = FULL (every commit waits for the disk) is reset
+    // here because Db.runBuffered lowers it for one checkout.
     let private sqlitePragmas (conn: SqliteConnection) = task {
         use cmd = conn.CreateCommand()
-        cmd.CommandText <- "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;"
+        cmd.CommandText <- "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;"
         let! _ = cmd.ExecuteNonQueryAsync()
         return ()
     }

@@ -136,14 +136,15 @@ module Logs =
             "created_at", Sql.timestamp entry.CreatedAt
         ]
 
-        // Two concurrent appends may pick the same next seq; the unique (timepoint_id, seq) turns one away: retry it.
+        // Progress: committed without waiting for the disk on SQLite; the synced write that finishes the timepoint
+        // makes it durable. Two concurrent appends may pick the same next seq; the unique (timepoint_id, seq) turns one away: retry it.
         let mutable result = None
         let mutable tries = 0
 
         while result.IsNone do
             tries <- tries + 1
 
-            match! Db.run db (fun s -> Db.scalarInt64 s appendSql ps) with
+            match! Db.runBuffered db (fun s -> Db.scalarInt64 s appendSql ps) with
             | Ok seq -> result <- Some(Ok { entry with Seq = int seq })
             | Error(DbError.UniqueViolation _) when tries < 50 -> do! Task.Delay(Random.Shared.Next(1, 5 * tries))
             | Error e -> result <- Some(Error e)

@@ -22,6 +22,8 @@ type TimepointStore = {
     /// Rewrites every column but id, parent_id (see LinkParent) and created_at; stamps updated_at; a taken slug
     /// gets a suffix. NotFound if absent.
     Update: Timepoint -> Task<Result<Timepoint, DbError>>
+    /// As Update, without reading the stored row back.
+    Save: Timepoint -> Task<Result<unit, DbError>>
     TryGet: Guid -> Task<Result<Timepoint option, DbError>>
     TryGetBySlug: string -> Task<Result<Timepoint option, DbError>>
     /// A page, newest first, with the correct total of matching rows.
@@ -141,7 +143,15 @@ module Timepoints =
         | DbError.UniqueViolation d -> d.Contains "slug"
         | _ -> false
 
-    let private update (db: Database) (t: Timepoint) = task {
+    /// How a write of the timepoint commits: synced when it leaves the timepoint completed or failed, buffered while
+    /// it is pending or processing (a synced write follows; see Db.runBuffered).
+    let private writeRun (db: Database) (t: Timepoint) : (Session -> Task<'T>) -> Task<Result<'T, DbError>> =
+        if TimepointStatus.isFinal t.Status then
+            Db.run db
+        else
+            Db.runBuffered db
+
+    let private save (db: Database) (t: Timepoint) = task {
         let stored = { t with UpdatedAt = db.Now() }
         let mutable result = None
         use candidates = (slugCandidates (slugOf t)).GetEnumerator()
@@ -152,7 +162,7 @@ module Timepoints =
                     Slug = candidates.Current
             }
 
-            let! n = Db.run db (fun s -> Db.execute s updateSql (TimepointRow.parameters candidate))
+            let! n = writeRun db t (fun s -> Db.execute s updateSql (TimepointRow.parameters candidate))
 
             match n with
             | Ok 0 -> result <- Some(Error(DbError.NotFound $"timepoint {t.Id}"))
@@ -160,15 +170,21 @@ module Timepoints =
             | Error e when isSlugConflict e -> ()
             | Error e -> result <- Some(Error e)
 
-        match result with
-        | Some(Ok _) ->
+        return
+            result
+            |> Option.defaultValue (Error(DbError.UniqueViolation $"no free slug for '{t.Slug}'"))
+            |> Result.map ignore
+    }
+
+    let private update (db: Database) (t: Timepoint) = task {
+        match! save db t with
+        | Ok() ->
             let! loaded = Db.run db (fun s -> tryGetIn s t.Id) |> flatten
 
             return
                 loaded
                 |> Result.bind (Result.requireSome (DbError.NotFound $"timepoint {t.Id}"))
-        | Some(Error e) -> return Error e
-        | None -> return Error(DbError.UniqueViolation $"no free slug for '{t.Slug}'")
+        | Error e -> return Error e
     }
 
     let private escapeLike (s: string) =
@@ -264,8 +280,9 @@ module Timepoints =
 
     /// The timepoint store over a database.
     let store (db: Database) : TimepointStore = {
-        Insert = fun t -> Db.run db (fun s -> insertIn s t) |> flatten
+        Insert = fun t -> writeRun db t (fun s -> insertIn s t) |> flatten
         Update = update db
+        Save = save db
         TryGet = fun id -> Db.run db (fun s -> tryGetIn s id) |> flatten
         TryGetBySlug =
             fun slug ->

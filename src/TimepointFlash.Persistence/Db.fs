@@ -255,6 +255,19 @@ module Db =
                 }
         })
 
+    /// Like `run`, for in-flight progress that a synced write will follow (step logs, pending and processing rows).
+    /// SQLite commits it without waiting for the disk (synchronous = NORMAL for this connection checkout): it
+    /// survives a crash of the process, and becomes power-loss durable with the next synced commit (every other
+    /// write, e.g. the one that finishes the timepoint). PostgreSQL: exactly `run`.
+    let runBuffered (db: Database) (work: Session -> Task<'T>) : Task<Result<'T, DbError>> =
+        run db (fun s -> task {
+            if s.Dialect = Dialect.Sqlite then
+                let! _ = execute s "PRAGMA synchronous = NORMAL" []
+                ()
+
+            return! work s
+        })
+
     /// Runs the work in one transaction (BEGIN IMMEDIATE on SQLite); commits on Ok, rolls back on Error or exception.
     let transact (db: Database) (work: Session -> Task<Result<'T, DbError>>) : Task<Result<'T, DbError>> = task {
         let! outcome =

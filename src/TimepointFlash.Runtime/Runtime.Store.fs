@@ -150,11 +150,7 @@ module StoreAdapter =
 
                     return stored
                 }
-            Update =
-                fun t -> task {
-                    let! _ = unwrap (timepoints.Update t)
-                    return ()
-                }
+            Update = fun t -> unwrap (timepoints.Save t)
             Get = fun id -> unwrap (timepoints.TryGet id)
             GetBySlug = fun slug -> unwrap (timepoints.TryGetBySlug slug)
             List = fun q -> unwrap (timepoints.List q)

@@ -21,6 +21,7 @@ let all =
         Persistence.Store.tests
         Persistence.Links.tests
         Persistence.Logs.tests
+        Persistence.Durability.tests
         Persistence.Jobs.tests
         Persistence.Worker.tests
         Persistence.Process.tests

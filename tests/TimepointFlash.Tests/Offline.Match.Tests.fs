@@ -1,6 +1,8 @@
 module TimepointFlash.Tests.OfflineMatch
 
 open Expecto
+open FsCheck
+open FsCheck.FSharp
 open TimepointFlash
 open TimepointFlash.Engines.Offline
 
@@ -20,9 +22,65 @@ let private accepted q =
     | Verdict.Accepted t -> Some t
     | Verdict.Rejected _ -> None
 
+/// Text made of words, numbers, accents, capitals, punctuation and runs of spaces.
+type WordText = WordText of string
+
+type TextGenerators =
+    static member WordText() =
+        let piece =
+            Gen.elements [
+                "rome"
+                "Rome"
+                "50"
+                "bce"
+                "of"
+                "the"
+                "Blücher"
+                "ÉLAN"
+                "é"
+                "a"
+                ","
+                "!"
+                "-"
+                "ß"
+            ]
+
+        let gap = Gen.elements [ " "; "  "; ""; "\t" ]
+
+        Gen.listOf (Gen.map2 (+) piece gap)
+        |> Gen.map (String.concat "")
+        |> Gen.map WordText
+        |> Arb.fromGen
+
+let private textConfig = {
+    FsCheckConfig.defaultConfig with
+        maxTest = 500
+        arbitrary = [ typeof<TextGenerators> ]
+}
+
+/// Property: containsPhrase answers like the padded-substring definition over normalised text.
+let containsPhraseIsPaddedSubstring (WordText text) (WordText phrase) =
+    let t = Text.normalise text
+    let p = Text.normalise phrase
+    let expected = p <> "" && (" " + t + " ").Contains(" " + p + " ")
+    Text.containsPhrase t phrase = expected && Text.containsPhrase t p = expected
+
 let tests =
     testList "Offline.Match" [
         testList "normalisation" [
+            testPropertyWithConfig
+                textConfig
+                "a phrase is found exactly when its normalised form is a whole-word part of the text"
+                containsPhraseIsPaddedSubstring
+
+            test "a phrase is found in the middle, at either end and not inside a word" {
+                Expect.isTrue (Text.containsPhrase "the fall of rome 476" "fall of rome") "middle"
+                Expect.isTrue (Text.containsPhrase "rome 476" "Rome") "start, phrase normalised"
+                Expect.isTrue (Text.containsPhrase "sack of rome" "rome") "end"
+                Expect.isFalse (Text.containsPhrase "romeo and juliet" "rome") "not inside a word"
+                Expect.isFalse (Text.containsPhrase "rome" "") "the empty phrase is never found"
+            }
+
             test "case, punctuation and diacritics are folded" {
                 Expect.equal (Text.normalise "  Kököchü, Blücher & Saburōsuke!! ") "kokochu blucher saburosuke" "folded"
             }
