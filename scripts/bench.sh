@@ -24,6 +24,8 @@ done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -h | awk '/Mem:/{print $2}') RAM, $(dotnet --version) SDK, $(date -u +%F)"
 echo
 
+# shellcheck source=scripts/lib/image-publish.sh
+source "$root/scripts/lib/image-publish.sh"
 bench=(dotnet "$root/bench/TimepointFlash.Bench/bin/Release/net10.0/tpflash-bench.dll")
 pg_port=""
 cleanup() { [ -n "$pg_port" ] && "$root/scripts/stop-postgres.sh" "$pg_port" >/dev/null 2>&1; return 0; }
@@ -40,7 +42,13 @@ with_postgres() {
 case "$what" in
   pipeline|all) taskset -c 0 dotnet fsi bench/pipeline.fsx; echo ;;&
   offline|all) taskset -c 0 dotnet fsi bench/offline.fsx; echo ;;&
-  startup|all) "${bench[@]}" startup --runs 5 ;;&
+  startup|all)
+    # Published as the image publishes it (scripts/lib/image-publish.sh).
+    published="$root/artifacts/bench/publish"
+    rm -rf "$published"
+    mapfile -t publishes < <(image_publish_commands "$published")
+    for cmd in "${publishes[@]}"; do bash -c "$cmd -nologo -v quiet" >/dev/null; done
+    "${bench[@]}" startup --runs 5 --published "$published" ;;&
   read|all) "${bench[@]}" read; with_postgres read ;;&
   concurrency|all) "${bench[@]}" concurrency; with_postgres concurrency ;;&
   pipeline|offline|startup|read|concurrency|all) ;;

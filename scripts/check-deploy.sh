@@ -80,14 +80,15 @@ admin_sql() { pg_conninfo "$pg_url" && "$(pg_tool psql)" -X -q -v ON_ERROR_STOP=
 
 # ---- 3. the image's publish step --------------------------------------------------------------------------------
 # The Dockerfile's publish commands, verbatim but for the output directory.
-mapfile -t publishes < <(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' Dockerfile | grep -oE 'dotnet publish [^&]*' | sed -E 's/ +$//')
+# shellcheck source=scripts/lib/image-publish.sh
+source "$root/scripts/lib/image-publish.sh"
+out_dir="$tmp/publish"
+mapfile -t publishes < <(image_publish_commands "$out_dir")
 if [ "${#publishes[@]}" -lt 2 ]; then
   bad "Dockerfile has fewer than two dotnet publish commands"
 fi
-out_dir="$tmp/publish"
 for cmd in "${publishes[@]}"; do
-  local_cmd=$(sed -E "s# -o /app( |$)# -o $out_dir\1#" <<<"$cmd")
-  run "image build step: $cmd" bash -c "$local_cmd"
+  run "image build step: $cmd" bash -c "$cmd"
 done
 if [ -f "$out_dir/TimepointFlash.Api.dll" ] && [ -f "$out_dir/TimepointFlash.Api.runtimeconfig.json" ] \
   && [ -f "$out_dir/tpflash.dll" ] && [ -f "$out_dir/tpflash.runtimeconfig.json" ]; then

@@ -7,10 +7,10 @@ open TimepointFlash.Bench.Processes
 open TimepointFlash.Bench.Stats
 
 /// One start: milliseconds to /health 200, then to /api/v1/health 200.
-let private once (databaseUrl: string) = task {
+let private once (dll: string) (databaseUrl: string) = task {
     let port = freePort ()
     let clock = Stopwatch.StartNew()
-    let server = startDotnet "0,1" (serverDll ()) "" (serverEnv databaseUrl port [])
+    let server = startDotnet "0,1" dll "" (serverEnv databaseUrl port [])
 
     try
         let baseUrl = $"http://127.0.0.1:{port}"
@@ -25,44 +25,54 @@ let private once (databaseUrl: string) = task {
         stop server
 }
 
-/// Runs `runs` starts each on a new SQLite file (migrations included) and on a migrated one; prints a table.
-let run (runs: int) = task {
-    let fresh = ResizeArray()
-    let migrated = ResizeArray()
-    let url, file = freshSqlite ()
+/// Runs `runs` starts of each build, on a new SQLite file (migrations included) and on a migrated one; prints a table.
+let run (builds: (string * string) list) (runs: int) = task {
+    let rows = ResizeArray()
 
-    try
-        for i in 1..runs do
-            eprintfn "start-up: run %d of %d" i runs
-            let newUrl, newFile = freshSqlite ()
+    for name, dll in builds do
+        let fresh = ResizeArray()
+        let migrated = ResizeArray()
+        let url, file = freshSqlite ()
 
-            try
-                let! x = once newUrl
-                fresh.Add x
-            finally
-                removeSqlite newFile
+        try
+            for i in 1..runs do
+                eprintfn "start-up: %s, run %d of %d" name i runs
+                let newUrl, newFile = freshSqlite ()
 
-            let! y = once url
-            migrated.Add y
+                try
+                    let! x = once dll newUrl
+                    fresh.Add x
+                finally
+                    removeSqlite newFile
 
-        printfn "## Start-up (process start to first 200; `dotnet TimepointFlash.Api.dll`, Release, SQLite)"
-        printfn ""
+                let! y = once dll url
+                migrated.Add y
+        finally
+            removeSqlite file
 
-        let row name (xs: ResizeArray<float * float>) = [
+        let row database (xs: ResizeArray<float * float>) = [
             name
+            database
             string xs.Count
             num 0 (xs |> Seq.map fst |> median)
             num 0 (xs |> Seq.map fst |> Seq.max)
             num 0 (xs |> Seq.map snd |> median)
         ]
 
-        table [
+        rows.Add(row "new file (migrations run)" fresh)
+        rows.Add(row "migrated file" migrated)
+
+    printfn "## Start-up (process start to the first 200; `dotnet TimepointFlash.Api.dll`, SQLite, production settings)"
+    printfn ""
+
+    table
+        [
+            "build"
             "database"
             "starts"
             "/health median ms"
             "/health max ms"
             "/api/v1/health median ms"
-        ] [ row "new file (migrations run)" fresh; row "migrated file" migrated ]
-    finally
-        removeSqlite file
+        ]
+        (List.ofSeq rows)
 }

@@ -9,7 +9,9 @@ let private arg (name: string) (args: string list) =
     |> List.tryPick (fun (k, v) -> if k = name then Some v else None)
 
 let private usage () =
-    eprintfn "usage: tpflash-bench read|concurrency|startup|all [--database-url URL] [--streams N] [--runs N]"
+    eprintfn
+        "usage: tpflash-bench read|concurrency|startup|all [--database-url URL] [--streams N] [--runs N] [--published DIR]"
+
     eprintfn "       tpflash-bench bare --port P --file F"
     2
 
@@ -34,7 +36,14 @@ let main argv =
                 Streams = number "--streams" Concurrency.defaults.Streams
         }
 
-    let startup () = Startup.run (number "--runs" 5)
+    let startup () =
+        let published =
+            arg "--published" args
+            |> Option.map (fun dir ->
+                "published like the image (ReadyToRun)", IO.Path.Combine(dir, "TimepointFlash.Api.dll"))
+            |> Option.toList
+
+        Startup.run (("Release build output", Processes.serverDll ()) :: published) (number "--runs" 5)
 
     match args with
     | "bare" :: _ ->
