@@ -103,10 +103,23 @@ module Decode =
         fun path el ->
             match el.ValueKind with
             | JsonValueKind.Array ->
-                el.EnumerateArray()
-                |> Seq.mapi (fun i x -> item $"{path}[{i}]" x)
-                |> List.ofSeq
-                |> List.sequenceValidationA
+                let mutable i = 0
+                let mutable values = []
+                let mutable errors = []
+
+                for x in el.EnumerateArray() do
+                    match
+                        item (String.Concat(path, "[", i.ToString(Globalization.CultureInfo.InvariantCulture), "]")) x
+                    with
+                    | Ok v -> values <- v :: values
+                    | Error e -> errors <- e :: errors
+
+                    i <- i + 1
+
+                if errors.IsEmpty then
+                    Ok(List.rev values)
+                else
+                    Error(errors |> List.rev |> List.concat)
             | _ -> fail path $"expected an array, got {kind el}"
 
     /// Applies a function to the decoded value.
@@ -155,7 +168,7 @@ module Decode =
         | _ -> None
 
     let private child (path: string) name =
-        if path = "" then name else $"{path}.{name}"
+        if path = "" then name else String.Concat(path, ".", name)
 
     /// A required property (absent or null is an error).
     let field name (d: Decoder<'T>) : Decoder<'T> =
@@ -203,7 +216,8 @@ module Decode =
     let fromString (d: Decoder<'T>) (json: string) : Validation<'T, DecodeError> =
         try
             use doc = JsonDocument.Parse(json, JsonDocumentOptions(AllowTrailingCommas = true))
-            d "" (doc.RootElement.Clone())
+            // Decoders copy out what they keep (strings, numbers), so the document can be read in place.
+            d "" doc.RootElement
         with :? JsonException as e ->
             fail "" $"not valid JSON ({e.Message})"
 
