@@ -32,7 +32,7 @@ let run (t: Task<'T>) = t.GetAwaiter().GetResult()
 
 // Offline engine: full generations persisted to SQLite.
 let db = Path.Combine(Path.GetTempPath(), $"tpflash-bench-{Guid.NewGuid():N}.db")
-let vars = Map.ofList [ "DATABASE_URL", $"sqlite:///{db}" ]
+let vars = Map.empty |> Map.add "DATABASE_URL" $"sqlite:///{db}"
 let services =
     match Config.read (fun k -> vars.TryFind k) with
     | Ok c -> match run (Runtime.startWith c None ignore (fun _ -> Task.CompletedTask)) with Ok s -> s | Error e -> failwith (Runtime.describe e)
