@@ -2,14 +2,7 @@
 // Full generations (nine steps, every step event logged, the timepoint inserted and updated) through
 // Generation.runNow against a fresh SQLite file: generations per second, median and p95 latency; then the same
 // generations with a stopwatch around the engine and each store write (the breakdown).
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/FsToolkit.ErrorHandling.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/Npgsql.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/Microsoft.Data.Sqlite.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/SQLitePCLRaw.provider.e_sqlite3.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Core.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Engines.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Persistence.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Runtime.dll"
+#load "../scripts/lib/release.fsx"
 
 open System
 open System.Diagnostics
@@ -19,34 +12,51 @@ open System.Threading.Tasks
 open TimepointFlash
 open TimepointFlash.Engines
 open TimepointFlash.Runtime
-
-let native =
-    Path.Combine(__SOURCE_DIRECTORY__, "../src/TimepointFlash.Cli/bin/Release/net10.0/runtimes/linux-x64/native/libe_sqlite3.so")
-
-Runtime.InteropServices.NativeLibrary.SetDllImportResolver(
-    typeof<SQLitePCL.SQLite3Provider_e_sqlite3>.Assembly,
-    fun name _ _ -> if name = "e_sqlite3" then Runtime.InteropServices.NativeLibrary.Load native else IntPtr.Zero
-)
-
-let run (t: Task<'T>) = t.GetAwaiter().GetResult()
+open Release
 
 // Offline engine: full generations persisted to SQLite.
 let db = Path.Combine(Path.GetTempPath(), $"tpflash-bench-{Guid.NewGuid():N}.db")
 let vars = Map.empty |> Map.add "DATABASE_URL" $"sqlite:///{db}"
+
 let services =
     match Config.read (fun k -> vars.TryFind k) with
-    | Ok c -> match run (Runtime.startWith c None ignore (fun _ -> Task.CompletedTask)) with Ok s -> s | Error e -> failwith (Runtime.describe e)
+    | Ok c ->
+        match run (Runtime.startWith c None ignore (fun _ -> Task.CompletedTask)) with
+        | Ok s -> s
+        | Error e -> failwith (Runtime.describe e)
     | Error e -> failwith (ConfigError.describe e)
 
-let queries = [| "signing of the declaration of independence"; "rome 50 BCE"; "moon landing 1969"; "storming of the bastille"; "fall of the berlin wall" |]
-for q in queries do run (Generation.runNow services.App (fun _ -> Task.CompletedTask) q false CancellationToken.None) |> ignore
+let queries = [|
+    "signing of the declaration of independence"
+    "rome 50 BCE"
+    "moon landing 1969"
+    "storming of the bastille"
+    "fall of the berlin wall"
+|]
+
+for q in queries do
+    run (Generation.runNow services.App (fun _ -> Task.CompletedTask) q false CancellationToken.None)
+    |> ignore
+
 let n = 200
 let times = ResizeArray()
 let total = Stopwatch.StartNew()
+
 for i in 0 .. n - 1 do
     let sw = Stopwatch.StartNew()
-    run (Generation.runNow services.App (fun _ -> Task.CompletedTask) queries[i % queries.Length] false CancellationToken.None) |> ignore
+
+    run (
+        Generation.runNow
+            services.App
+            (fun _ -> Task.CompletedTask)
+            queries[i % queries.Length]
+            false
+            CancellationToken.None
+    )
+    |> ignore
+
     times.Add sw.Elapsed.TotalMilliseconds
+
 total.Stop()
 let sorted = times |> Seq.sort |> Array.ofSeq
 printfn ""
@@ -58,29 +68,66 @@ printfn "| %.1f | %.1f | %.1f |" (float n / total.Elapsed.TotalSeconds) sorted[n
 
 // Where the time goes: the same generations again, with a stopwatch around the engine and each store write.
 let spent = Collections.Generic.Dictionary<string, float>()
+
 let timed name (f: unit -> Task<'T>) : Task<'T> = task {
     let sw = Stopwatch.StartNew()
     let! r = f ()
-    spent[name] <- (match spent.TryGetValue name with | true, x -> x | _ -> 0.0) + sw.Elapsed.TotalMilliseconds
-    return r }
+
+    spent[name] <-
+        (match spent.TryGetValue name with
+         | true, x -> x
+         | _ -> 0.0)
+        + sw.Elapsed.TotalMilliseconds
+
+    return r
+}
+
 let app = services.App
 let st = app.Store
-let traced =
-    { app with
-        Store =
-            { st with
+
+let traced = {
+    app with
+        Store = {
+            st with
                 Insert = fun t -> timed "insert pending row" (fun () -> st.Insert t)
-                Update = fun t -> timed (if TimepointStatus.isFinal t.Status then "update final row" else "update processing row") (fun () -> st.Update t)
-                AppendLog = fun id e -> timed "append step logs (18)" (fun () -> st.AppendLog id e) }
-        Pipeline = { app.Pipeline with Llm = fun c ct -> timed "offline engine answers (9)" (fun () -> app.Pipeline.Llm c ct) } }
+                Update =
+                    fun t ->
+                        timed
+                            (if TimepointStatus.isFinal t.Status then
+                                 "update final row"
+                             else
+                                 "update processing row")
+                            (fun () -> st.Update t)
+                AppendLog = fun id e -> timed "append step logs (18)" (fun () -> st.AppendLog id e)
+        }
+        Pipeline = {
+            app.Pipeline with
+                Llm = fun c ct -> timed "offline engine answers (9)" (fun () -> app.Pipeline.Llm c ct)
+        }
+}
+
 let whole = Stopwatch.StartNew()
+
 for i in 0 .. n - 1 do
-    run (Generation.runNow traced (fun _ -> Task.CompletedTask) queries[i % queries.Length] false CancellationToken.None) |> ignore
+    run (
+        Generation.runNow traced (fun _ -> Task.CompletedTask) queries[i % queries.Length] false CancellationToken.None
+    )
+    |> ignore
+
 whole.Stop()
 printfn ""
 printfn "| part (mean per generation) | ms |"
 printfn "|---|---|"
-for KeyValue(k, v) in spent |> Seq.sortByDescending (fun kv -> kv.Value) do printfn "| %s | %.2f |" k (v / float n)
-printfn "| the rest (parse/validate, events, telemetry) | %.2f |" ((whole.Elapsed.TotalMilliseconds - Seq.sum spent.Values) / float n)
+
+for KeyValue(k, v) in spent |> Seq.sortByDescending (fun kv -> kv.Value) do
+    printfn "| %s | %.2f |" k (v / float n)
+
+printfn
+    "| the rest (parse/validate, events, telemetry) | %.2f |"
+    ((whole.Elapsed.TotalMilliseconds - Seq.sum spent.Values) / float n)
+
 services.Dispose()
-for f in [ db; db + "-wal"; db + "-shm" ] do if File.Exists f then File.Delete f
+
+for f in [ db; db + "-wal"; db + "-shm" ] do
+    if File.Exists f then
+        File.Delete f

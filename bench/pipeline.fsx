@@ -2,14 +2,7 @@
 // Critical path: DAG vs sequential vs the pure sum of critical-path latencies, with a latency-injecting model
 // (fixed + per-output-token delay per call), text-only and with an image. The offline engine persisted to SQLite
 // is measured by bench/offline.fsx.
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/FsToolkit.ErrorHandling.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/Npgsql.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/Microsoft.Data.Sqlite.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/SQLitePCLRaw.provider.e_sqlite3.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Core.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Engines.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Persistence.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Runtime.dll"
+#load "../scripts/lib/release.fsx"
 
 open System
 open System.Diagnostics
@@ -20,82 +13,144 @@ open TimepointFlash
 open TimepointFlash.Engines
 open TimepointFlash.Runtime
 
-let native =
-    Path.Combine(__SOURCE_DIRECTORY__, "../src/TimepointFlash.Cli/bin/Release/net10.0/runtimes/linux-x64/native/libe_sqlite3.so")
+open Release
 
-Runtime.InteropServices.NativeLibrary.SetDllImportResolver(
-    typeof<SQLitePCL.SQLite3Provider_e_sqlite3>.Assembly,
-    fun name _ _ -> if name = "e_sqlite3" then Runtime.InteropServices.NativeLibrary.Load native else IntPtr.Zero
-)
-
-let run (t: Task<'T>) = t.GetAwaiter().GetResult()
 let imageMs = 400.0
 
 /// Per-call latency: fixed + per output token.
-type LatencyModel = { Name: string; FixedMs: float; PerTokenMs: float }
+type LatencyModel = {
+    Name: string
+    FixedMs: float
+    PerTokenMs: float
+}
 
 let models = [
-    { Name = "uniform: 200 ms a call"; FixedMs = 200.0; PerTokenMs = 0.0 }
-    { Name = "token-weighted: 150 ms + 0.2 ms/output token"; FixedMs = 150.0; PerTokenMs = 0.2 }
+    {
+        Name = "uniform: 200 ms a call"
+        FixedMs = 200.0
+        PerTokenMs = 0.0
+    }
+    {
+        Name = "token-weighted: 150 ms + 0.2 ms/output token"
+        FixedMs = 150.0
+        PerTokenMs = 0.2
+    }
 ]
 
 /// The offline engine's answers, delayed like a remote model.
 let slowLlm (model: LatencyModel) (log: Collections.Concurrent.ConcurrentBag<string * float>) : Llm =
-    fun call ct ->
-        task {
-            let! r = OfflineEngine.llm call ct
-            match r with
-            | Ok resp ->
-                let delay = model.FixedMs + model.PerTokenMs * float resp.Usage.Output
-                log.Add(call.Chat.Step, delay)
-                do! Task.Delay(TimeSpan.FromMilliseconds delay, ct)
-                return Ok resp
-            | e -> return e
-        }
+    fun call ct -> task {
+        let! r = OfflineEngine.llm call ct
+
+        match r with
+        | Ok resp ->
+            let delay = model.FixedMs + model.PerTokenMs * float resp.Usage.Output
+            log.Add(call.Chat.Step, delay)
+            do! Task.Delay(TimeSpan.FromMilliseconds delay, ct)
+            return Ok resp
+        | e -> return e
+    }
 
 let slowDraw: DrawImage =
-    fun call ct ->
-        task {
-            do! Task.Delay(TimeSpan.FromMilliseconds imageMs, ct)
-            return! OfflineEngine.draw call ct
-        }
+    fun call ct -> task {
+        do! Task.Delay(TimeSpan.FromMilliseconds imageMs, ct)
+        return! OfflineEngine.draw call ct
+    }
 
 /// The pure sum of latencies along the DAG's critical path.
 let criticalPath (delays: Map<string, float>) image =
-    let d s = delays |> Map.tryFind s |> Option.defaultValue 0.0
-    d "judge" + d "timeline" + max (d "scene") (d "characters") + List.max [ d "moment"; d "camera"; d "graph" ]
-    + d "dialog" + (if image then imageMs else 0.0)
+    let d s =
+        delays |> Map.tryFind s |> Option.defaultValue 0.0
+
+    d "judge"
+    + d "timeline"
+    + max (d "scene") (d "characters")
+    + List.max [ d "moment"; d "camera"; d "graph" ]
+    + d "dialog"
+    + (if image then imageMs else 0.0)
 
 /// Wall time of one generation and the injected delay of each step.
 let measure model mode promptMode image query =
     let log = Collections.Concurrent.ConcurrentBag()
-    let deps =
-        { Llm = slowLlm model log; DrawImage = Some slowDraw; Emit = (fun _ -> Task.CompletedTask); Mode = mode
-          ImagePromptMode = promptMode; Elapsed = fun () -> Stopwatch.GetTimestamp() / TimeSpan.TicksPerMillisecond }
+
+    let deps = {
+        Llm = slowLlm model log
+        DrawImage = Some slowDraw
+        Emit = (fun _ -> Task.CompletedTask)
+        Mode = mode
+        ImagePromptMode = promptMode
+        Elapsed = fun () -> Stopwatch.GetTimestamp() / TimeSpan.TicksPerMillisecond
+    }
+
     let sw = Stopwatch.StartNew()
-    let r = run (Pipeline.run deps { Query = query; GenerateImage = image; Continuity = None } CancellationToken.None)
-    if PipelineResult.status r <> TimepointStatus.Completed then failwith "generation failed"
+
+    let r =
+        run (
+            Pipeline.run
+                deps
+                {
+                    Query = query
+                    GenerateImage = image
+                    Continuity = None
+                }
+                CancellationToken.None
+        )
+
+    if PipelineResult.status r <> TimepointStatus.Completed then
+        failwith "generation failed"
+
     sw.Elapsed.TotalMilliseconds, (log |> Seq.map (fun (s, d) -> s, d) |> Map.ofSeq), log.Count
 
-let median3 f = [ for _ in 1..3 -> f () ] |> List.sortBy (fun (ms, _, _) -> ms) |> List.item 1
+let median3 f =
+    [ for _ in 1..3 -> f () ] |> List.sortBy (fun (ms, _, _) -> ms) |> List.item 1
 
 printfn "## Critical path (image %.0f ms; medians of three runs)" imageMs
 printfn ""
-printfn "DAG and sequential mode run the same agents (image prompt assembled, no LLM); the reference chain is sequential"
+
+printfn
+    "DAG and sequential mode run the same agents (image prompt assembled, no LLM); the reference chain is sequential"
+
 printfn "mode with the LLM-refined image prompt, the reference's nine text rounds."
 printfn ""
-printfn "| latency model | case | DAG ms (LLM calls) | sequential ms (calls) | reference chain ms (calls) | critical-path sum ms | DAG / sequential | DAG / reference chain | DAG / critical path |"
+
+printfn
+    "| latency model | case | DAG ms (LLM calls) | sequential ms (calls) | reference chain ms (calls) | critical-path sum ms | DAG / sequential | DAG / reference chain | DAG / critical path |"
+
 printfn "|---|---|---|---|---|---|---|---|---|"
-measure models.Head PipelineMode.Dag ImagePromptMode.Assembled false "rome 50 BCE" |> ignore
+
+measure models.Head PipelineMode.Dag ImagePromptMode.Assembled false "rome 50 BCE"
+|> ignore
 
 for model in models do
     for image in [ false; true ] do
         let q = "signing of the declaration of independence"
-        let dag, delays, dagCalls = median3 (fun () -> measure model PipelineMode.Dag ImagePromptMode.Assembled image q)
-        let sq, _, sqCalls = median3 (fun () -> measure model PipelineMode.Sequential ImagePromptMode.Assembled image q)
-        let rf, _, rfCalls = median3 (fun () -> measure model PipelineMode.Sequential ImagePromptMode.Refined image q)
+
+        let dag, delays, dagCalls =
+            median3 (fun () -> measure model PipelineMode.Dag ImagePromptMode.Assembled image q)
+
+        let sq, _, sqCalls =
+            median3 (fun () -> measure model PipelineMode.Sequential ImagePromptMode.Assembled image q)
+
+        let rf, _, rfCalls =
+            median3 (fun () -> measure model PipelineMode.Sequential ImagePromptMode.Refined image q)
+
         let cp = criticalPath delays image
         let extra = if image then " + image" else ""
-        printfn "| %s | %s | %.0f (%d%s) | %.0f (%d%s) | %.0f (%d%s) | %.0f | %.2f | %.2f | %.3f |"
-            model.Name (if image then "with image" else "text only") dag dagCalls extra sq sqCalls extra rf rfCalls extra cp
-            (dag / sq) (dag / rf) (dag / cp)
+
+        printfn
+            "| %s | %s | %.0f (%d%s) | %.0f (%d%s) | %.0f (%d%s) | %.0f | %.2f | %.2f | %.3f |"
+            model.Name
+            (if image then "with image" else "text only")
+            dag
+            dagCalls
+            extra
+            sq
+            sqCalls
+            extra
+            rf
+            rfCalls
+            extra
+            cp
+            (dag / sq)
+            (dag / rf)
+            (dag / cp)

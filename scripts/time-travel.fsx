@@ -2,14 +2,7 @@
 // Uses a throwaway SQLite database unless DATABASE_URL is set, and the configured engine (offline by default).
 // Build first (./scripts/test.sh or `dotnet build -c Release`), then:
 //   dotnet fsi scripts/time-travel.fsx "assassination of julius caesar"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/FsToolkit.ErrorHandling.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/Npgsql.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/Microsoft.Data.Sqlite.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/SQLitePCLRaw.provider.e_sqlite3.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Core.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Engines.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Persistence.dll"
-#r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Runtime.dll"
+#load "lib/release.fsx"
 
 open System
 open System.IO
@@ -18,38 +11,22 @@ open System.Threading.Tasks
 open TimepointFlash
 open TimepointFlash.Runtime
 
-// FSI does not read the app's deps.json, so point SQLite at its native library in the build output.
-let private nativeSqlite =
-    let arch =
-        match Runtime.InteropServices.RuntimeInformation.ProcessArchitecture with
-        | Runtime.InteropServices.Architecture.Arm64 -> "linux-arm64"
-        | _ -> "linux-x64"
-
-    Path.Combine(__SOURCE_DIRECTORY__, "../src/TimepointFlash.Cli/bin/Release/net10.0/runtimes", arch, "native/libe_sqlite3.so")
-
-Runtime.InteropServices.NativeLibrary.SetDllImportResolver(
-    typeof<SQLitePCL.SQLite3Provider_e_sqlite3>.Assembly,
-    fun name _ _ ->
-        if name = "e_sqlite3" && File.Exists nativeSqlite then
-            Runtime.InteropServices.NativeLibrary.Load nativeSqlite
-        else
-            IntPtr.Zero
-)
+open Release
 
 let query =
     match fsi.CommandLineArgs |> Array.tail |> String.concat " " with
     | "" -> "assassination of julius caesar"
     | q -> q
 
-let dbFile = Path.Combine(Path.GetTempPath(), $"tpflash-time-travel-{Guid.NewGuid():N}.db")
+let dbFile =
+    Path.Combine(Path.GetTempPath(), $"tpflash-time-travel-{Guid.NewGuid():N}.db")
+
 let env = Runtime.environment ()
 
 let lookup name =
     match name, env name with
     | "DATABASE_URL", None -> Some $"sqlite:///{dbFile}"
     | _, v -> v
-
-let run (t: Task<'T>) = t.GetAwaiter().GetResult()
 
 let services =
     match Config.read lookup with
@@ -64,7 +41,11 @@ let quiet (_: StepEvent) = Task.CompletedTask
 
 let line (label: string) (t: Timepoint) =
     let date = t.Point |> Option.map Temporal.format |> Option.defaultValue "?"
-    let names = t.Characters |> Option.map (fun c -> c.Characters |> List.map (fun x -> x.Name) |> String.concat ", ")
+
+    let names =
+        t.Characters
+        |> Option.map (fun c -> c.Characters |> List.map (fun x -> x.Name) |> String.concat ", ")
+
     printfn "%-14s %-28s %-9s %s" label date (TimepointStatus.name t.Status) (defaultArg names "")
 
 let start = run (Generation.runNow app quiet query false CancellationToken.None)
@@ -73,11 +54,12 @@ if start.Status <> TimepointStatus.Completed then
     eprintfn "time-travel.fsx: the first scene failed: %A" (start.Error |> Option.map GenerationError.describe)
     exit 1
 
-let steps =
-    [ Direction.Next, 1, TimeUnit.Hour
-      Direction.Next, 1, TimeUnit.Day
-      Direction.Next, 1, TimeUnit.Year
-      Direction.Prior, 1, TimeUnit.Month ]
+let steps = [
+    Direction.Next, 1, TimeUnit.Hour
+    Direction.Next, 1, TimeUnit.Day
+    Direction.Next, 1, TimeUnit.Year
+    Direction.Prior, 1, TimeUnit.Month
+]
 
 let travelled =
     steps
@@ -92,13 +74,24 @@ view.Prior |> List.iter (line "  earlier")
 line "> source" view.Center
 view.Next |> List.iter (line "  later")
 
-let ordered = view.Prior @ [ view.Center ] @ view.Next |> List.choose (fun t -> t.Point)
-let inOrder = ordered |> List.pairwise |> List.forall (fun (a, b) -> Temporal.compare a b <= 0)
+let ordered =
+    view.Prior @ [ view.Center ] @ view.Next |> List.choose (fun t -> t.Point)
+
+let inOrder =
+    ordered
+    |> List.pairwise
+    |> List.forall (fun (a, b) -> Temporal.compare a b <= 0)
+
 services.Dispose()
 
 for f in [ dbFile; dbFile + "-wal"; dbFile + "-shm" ] do
-    if File.Exists f then File.Delete f
+    if File.Exists f then
+        File.Delete f
 
-if travelled.Length <> 4 || not inOrder || view.Prior.Length + view.Next.Length <> 4 then
+if
+    travelled.Length <> 4
+    || not inOrder
+    || view.Prior.Length + view.Next.Length <> 4
+then
     eprintfn "time-travel.fsx: the timeline is not what was asked for"
     exit 1

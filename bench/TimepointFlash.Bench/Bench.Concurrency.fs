@@ -94,12 +94,7 @@ let private total (baseUrl: string) (status: string) = task {
 
 /// Runs the benchmark and prints its table.
 let run (options: ConcurrencyOptions) = task {
-    let url, file =
-        match options.DatabaseUrl with
-        | Some u -> u, None
-        | None ->
-            let u, f = freshSqlite ()
-            u, Some f
+    let url, file = databaseOf options.DatabaseUrl
 
     let! provider =
         LatencyProvider.start {

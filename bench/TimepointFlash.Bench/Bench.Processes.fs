@@ -6,73 +6,22 @@ open System.Diagnostics
 open System.IO
 open System.Net
 open System.Net.Http
-open System.Net.Sockets
 open System.Threading.Tasks
-
-/// The repository root: the first ancestor of the executable's folder holding TimepointFlash.sln.
-let repoRoot =
-    lazy
-        (let rec up (d: DirectoryInfo) =
-            if isNull d then
-                failwith "TimepointFlash.sln not found above the benchmark executable"
-            elif File.Exists(Path.Combine(d.FullName, "TimepointFlash.sln")) then
-                d.FullName
-            else
-                up d.Parent
-
-         up (DirectoryInfo AppContext.BaseDirectory))
+open TimepointFlash.Tests.Support
 
 /// The API server of the Release build.
-let serverDll () =
-    Path.Combine(repoRoot.Value, "src", "TimepointFlash.Api", "bin", "Release", "net10.0", "TimepointFlash.Api.dll")
+let serverDll = ServerProcess.serverDll
+
+/// A free loopback port.
+let freePort = ServerProcess.freePort
 
 /// This benchmark executable's own dll (for child modes such as the bare server).
 let selfDll () =
     Path.Combine(AppContext.BaseDirectory, "tpflash-bench.dll")
 
-/// A free loopback port.
-let freePort () =
-    let l = new TcpListener(IPAddress.Loopback, 0)
-    l.Start()
-    let port = (l.LocalEndpoint :?> IPEndPoint).Port
-    l.Stop()
-    port
-
-/// Settings the benchmarks never inherit from the caller's environment (keys, remote endpoints).
-let private scrubbed = [
-    "GOOGLE_API_KEY"
-    "OPENROUTER_API_KEY"
-    "OPENAI_API_KEY"
-    "OPENAI_BASE_URL"
-    "GEMINI_BASE_URL"
-    "OPENROUTER_BASE_URL"
-    "PRIMARY_PROVIDER"
-    "FALLBACK_PROVIDER"
-    "API_KEYS"
-    "DATABASE_URL"
-    "OTEL_EXPORTER_OTLP_ENDPOINT"
-]
-
-/// Starts `dotnet <dll> <args>` pinned to the given cores (taskset), with the environment; output discarded.
+/// Starts `dotnet <dll> <args>` pinned to the given cores, with the environment; output discarded.
 let startDotnet (cores: string) (dll: string) (args: string) (vars: (string * string) list) =
-    let psi = ProcessStartInfo("taskset", $"-c {cores} dotnet \"{dll}\" {args}")
-    psi.UseShellExecute <- false
-    psi.RedirectStandardOutput <- true
-    psi.RedirectStandardError <- true
-    psi.WorkingDirectory <- Path.GetTempPath()
-
-    for key in scrubbed do
-        psi.Environment.Remove key |> ignore
-
-    for k, v in vars do
-        psi.Environment[k] <- v
-
-    let p = Process.Start psi
-    p.OutputDataReceived.Add ignore
-    p.ErrorDataReceived.Add ignore
-    p.BeginOutputReadLine()
-    p.BeginErrorReadLine()
-    p
+    ServerProcess.start (Some cores) dll args vars
 
 /// The server's settings for a benchmark: SQLite file (or the given URL), no rate limit, production logging.
 let serverEnv (databaseUrl: string) (port: int) (extra: (string * string) list) =
@@ -89,6 +38,14 @@ let serverEnv (databaseUrl: string) (port: int) (extra: (string * string) list) 
 let freshSqlite () =
     let file = Path.Combine(Path.GetTempPath(), $"tpflash-bench-{Guid.NewGuid():N}.db")
     $"sqlite:///{file}", file
+
+/// The given DATABASE_URL, or a fresh SQLite file (returned too, for removal).
+let databaseOf (url: string option) =
+    match url with
+    | Some u -> u, None
+    | None ->
+        let u, f = freshSqlite ()
+        u, Some f
 
 /// Removes a SQLite file and its WAL companions.
 let removeSqlite (file: string) =

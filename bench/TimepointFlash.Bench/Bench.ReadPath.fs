@@ -73,12 +73,7 @@ let private summary (results: Wrk.WrkResult list) = {|
 
 /// Runs the benchmark and prints its table; servers on core 0, wrk on core 1.
 let run (options: ReadOptions) = task {
-    let url, file =
-        match options.DatabaseUrl with
-        | Some u -> u, None
-        | None ->
-            let u, f = freshSqlite ()
-            u, Some f
+    let url, file = databaseOf options.DatabaseUrl
 
     let barePort = freePort ()
     let bytesFile = Path.GetTempFileName()

@@ -7,66 +7,20 @@ open System.Diagnostics
 open System.IO
 open System.Net
 open System.Net.Http
-open System.Net.Sockets
 open System.Text
 open System.Threading.Tasks
 open Expecto
 open Npgsql
 open TimepointFlash.Tests.Persistence.Support
+open TimepointFlash.Tests.Support
 open TimepointFlash.Tests.Support.LatencyProvider
 
-let private repoRoot =
-    let rec up (dir: DirectoryInfo) =
-        if isNull dir then
-            failwith "repository root not found"
-        elif File.Exists(Path.Combine(dir.FullName, "TimepointFlash.sln")) then
-            dir.FullName
-        else
-            up dir.Parent
-
-    lazy (up (DirectoryInfo AppContext.BaseDirectory))
-
-/// The built server assembly (./scripts/test.sh builds the solution first).
-let serverDll () =
-    Path.Combine(repoRoot.Value, "src", "TimepointFlash.Api", "bin", "Release", "net10.0", "TimepointFlash.Api.dll")
-
-/// A free loopback port.
-let freePort () =
-    let l = new TcpListener(IPAddress.Loopback, 0)
-    l.Start()
-    let port = (l.LocalEndpoint :?> IPEndPoint).Port
-    l.Stop()
-    port
+/// The built server assembly.
+let serverDll = ServerProcess.serverDll
 
 /// Starts the server process with the given environment (provider keys of the caller's environment removed).
 let startServer (vars: (string * string) list) =
-    let psi = ProcessStartInfo("dotnet", $"\"{serverDll ()}\"")
-    psi.UseShellExecute <- false
-    psi.RedirectStandardOutput <- true
-    psi.RedirectStandardError <- true
-    psi.WorkingDirectory <- Path.GetTempPath()
-
-    for key in
-        [
-            "GOOGLE_API_KEY"
-            "OPENROUTER_API_KEY"
-            "OPENAI_API_KEY"
-            "GEMINI_BASE_URL"
-            "OPENROUTER_BASE_URL"
-            "API_KEYS"
-            "OTEL_EXPORTER_OTLP_ENDPOINT"
-        ] do
-        psi.Environment.Remove key |> ignore
-
-    for k, v in vars do
-        psi.Environment[k] <- v
-
-    let p = Process.Start psi
-    p.OutputDataReceived.Add ignore
-    p.ErrorDataReceived.Add ignore
-    p.BeginOutputReadLine()
-    p.BeginErrorReadLine()
-    p
+    ServerProcess.start None (serverDll ()) "" vars
 
 let private http = new HttpClient(Timeout = TimeSpan.FromSeconds 5.0)
 
@@ -110,7 +64,7 @@ let tests =
                         FixedMs = 400.0
                 }
 
-            let port = freePort ()
+            let port = ServerProcess.freePort ()
             let baseUrl = $"http://127.0.0.1:{port}"
 
             let vars =
