@@ -114,6 +114,23 @@ let run (options: ReadOptions) = task {
                 wrk (apiBase + path), wrk bareUrl
         ]
 
+        // Listings: twenty more timepoints, then the list endpoint and the home page (twelve cards), one round each.
+        for _ in 1..20 do
+            let! _ = createTimepoint apiBase
+            ()
+
+        let listings = [
+            for name, target in
+                [
+                    "GET /api/v1/timepoints?page_size=20", "/api/v1/timepoints?page_size=20"
+                    "GET /api/v1/timepoints?page_size=100 (21 rows)", "/api/v1/timepoints?page_size=100"
+                    "GET / (home page, 12 cards)", "/"
+                ] do
+                eprintfn "read path: %s" name
+                Wrk.run "1" options.Connections 5 (apiBase + target) |> ignore
+                name, summary [ wrk (apiBase + target) ]
+        ]
+
         stop api
         servers <- [ bare ]
         let a, k = summary (List.map fst rounds), summary (List.map snd rounds)
@@ -172,6 +189,14 @@ let run (options: ReadOptions) = task {
             "Production defaults vs bare: %s (target ≥ 0.50: %s)"
             (num 2 (a.Rps / k.Rps))
             (if a.Rps / k.Rps >= 0.5 then "met" else "missed")
+
+        printfn ""
+        printfn "Listings (production defaults, one round each):"
+        printfn ""
+
+        table [ "endpoint"; "requests/s"; "p50 ms"; "p99 ms"; "errors" ] [
+            for name, r in listings -> [ name; num 0 r.Rps; num 2 r.P50; num 2 r.P99; string r.Errors ]
+        ]
 
         printfn ""
     finally

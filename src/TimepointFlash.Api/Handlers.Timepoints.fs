@@ -89,7 +89,7 @@ module TimepointHandlers =
         match parsed with
         | Error errors -> return Http.unprocessable "Invalid query parameters" errors
         | Ok q ->
-            let! page = deps.App.Store.List q
+            let! page = deps.App.Store.ListSummaries q
 
             return Http.ok (AppWire.page page)
     }

@@ -33,7 +33,7 @@ module UiHandlers =
             | Error _ -> None
 
         let! result =
-            deps.App.Store.List {
+            deps.App.Store.ListSummaries {
                 Page = page
                 PageSize = 12
                 Status = None

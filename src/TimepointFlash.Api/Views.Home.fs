@@ -6,7 +6,7 @@ open TimepointFlash
 /// The home page: generate with live progress, and browse recent scenes.
 [<RequireQualifiedAccess>]
 module HomeView =
-    let private summary (t: Timepoint) =
+    let private summary (t: TimepointSummary) =
         article [ _class "card" ] [
             h3 [] [
                 if t.Status = TimepointStatus.Completed || t.Status = TimepointStatus.Failed then
@@ -28,7 +28,7 @@ module HomeView =
         ]
 
     /// The page for a listing (search text, page) with an optional error message.
-    let page (offline: bool) (search: string option) (result: Page<Timepoint>) (error: string option) =
+    let page (offline: bool) (search: string option) (result: Page<TimepointSummary>) (error: string option) =
         let pages =
             int ((result.Total + int64 result.PageSize - 1L) / int64 result.PageSize)
 

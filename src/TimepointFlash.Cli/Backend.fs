@@ -101,7 +101,7 @@ module Embedded =
             }
         List =
             fun q -> task {
-                let! page = env.Store.List q
+                let! page = env.Store.ListSummaries q
                 return Ok(AppWire.page page)
             }
         Navigate =

@@ -72,6 +72,8 @@ type Store = {
     Get: Guid -> Task<Timepoint option>
     GetBySlug: string -> Task<Timepoint option>
     List: ListQuery -> Task<Page<Timepoint>>
+    /// As List, without the agent outputs (nothing is decoded but the row's plain columns).
+    ListSummaries: ListQuery -> Task<Page<TimepointSummary>>
     /// Deletes a timepoint with its logs, image and jobs; children keep existing with no parent.
     Delete: Guid -> Task<bool>
     Children: Guid -> Task<Timepoint list>

@@ -4,9 +4,9 @@ namespace TimepointFlash
 [<RequireQualifiedAccess>]
 module AppWire =
     /// A page of timepoint summaries with the total.
-    let page (p: Page<Timepoint>) =
+    let page (p: Page<TimepointSummary>) =
         Encode.obj [
-            "items", Encode.list (TimepointWire.encode false) p.Items
+            "items", Encode.list TimepointWire.encodeSummary p.Items
             "total", Encode.int64 p.Total
             "page", Encode.int p.Page
             "page_size", Encode.int p.PageSize

@@ -20,6 +20,14 @@ module Database =
         return ()
     }
 
+    /// SQLite's lower() folds ASCII only; searches fold both sides with .NET's invariant lower case instead.
+    let private sqliteFunctions (conn: SqliteConnection) =
+        conn.CreateFunction(
+            "tp_lower",
+            Func<string, string>(fun s -> if isNull s then null else s.ToLowerInvariant()),
+            isDeterministic = true
+        )
+
     let private sqlite (config: DbConfig) (path: string) =
         let memory = path = ":memory:"
 
@@ -42,6 +50,7 @@ module Database =
 
             try
                 do! conn.OpenAsync ct
+                sqliteFunctions conn
                 do! sqlitePragmas conn
             with e ->
                 conn.Dispose()

@@ -7,17 +7,23 @@ open TimepointFlash
 /// The timepoints row: its column list, parameters from a Timepoint and the row mapper back.
 [<RequireQualifiedAccess>]
 module TimepointRow =
-    /// Every column a SELECT returns, the image flag derived from timepoint_images.
-    let columns =
+    /// The plain columns a summary needs (no agent output JSON), the image flag derived from timepoint_images.
+    let summaryColumns =
         """
         t.id, t.query, t.slug, t.status, t.generate_image,
         t.year, t.month, t.day, t.hour, t.minute, t.second,
         t.season, t.time_of_day, t.era, t.hemisphere, t.calendar, t.location,
-        t.judge_json, t.timeline_json, t.scene_json, t.characters_json, t.moment_json,
-        t.dialog_json, t.camera_json, t.graph_json, t.image_prompt_json,
         t.image_prompt, t.image_error, t.error_message, t.error_step, t.suggested_query,
         t.parent_id, t.created_at, t.updated_at,
         EXISTS (SELECT 1 FROM timepoint_images i WHERE i.timepoint_id = t.id) AS has_image
+        """
+
+    /// Every column a SELECT of a full timepoint returns.
+    let columns =
+        summaryColumns
+        + """,
+        t.judge_json, t.timeline_json, t.scene_json, t.characters_json, t.moment_json,
+        t.dialog_json, t.camera_json, t.graph_json, t.image_prompt_json
         """
 
     /// Database text of a calendar convention.
@@ -127,8 +133,8 @@ module TimepointRow =
                     }
                 )
 
-    /// Maps a row selected with `columns` back to a Timepoint; undecodable JSON is a Corrupt error.
-    let read (row: Row) : Result<Timepoint, DbError> =
+    /// Maps a row selected with `summaryColumns` (or `columns`) to a summary; nothing is decoded from JSON.
+    let readSummary (row: Row) : Result<TimepointSummary, DbError> =
         let statusText = row.text "status"
 
         let error =
@@ -145,15 +151,6 @@ module TimepointRow =
                 |> Result.requireSome (DbError.Corrupt $"timepoints.status '{statusText}' is unknown")
 
             let! point = point row
-            let! judge = decodeColumn row "judge_json" JudgeResult.decoder
-            let! timeline = decodeColumn row "timeline_json" TimelineData.decoder
-            let! scene = decodeColumn row "scene_json" SceneData.decoder
-            let! characters = decodeColumn row "characters_json" CharacterData.decoder
-            let! moment = decodeColumn row "moment_json" MomentData.decoder
-            let! dialog = decodeColumn row "dialog_json" DialogData.decoder
-            let! camera = decodeColumn row "camera_json" CameraData.decoder
-            let! graph = decodeColumn row "graph_json" GraphData.decoder
-            let! imagePrompt = decodeColumn row "image_prompt_json" ImagePromptData.decoder
 
             return {
                 Id = row.uuid "id"
@@ -163,15 +160,7 @@ module TimepointRow =
                 GenerateImage = row.bool "generate_image"
                 Point = point
                 Location = row.textOrNone "location"
-                Judge = judge
-                Timeline = timeline
-                Scene = scene
-                Characters = characters
-                Moment = moment
-                Dialog = dialog
-                Camera = camera
-                Graph = graph
-                ImagePrompt = imagePrompt
+                ImagePrompt = row.textOrNone "image_prompt"
                 HasImage = row.bool "has_image"
                 ImageError = row.textOrNone "image_error"
                 Error = error
@@ -180,3 +169,42 @@ module TimepointRow =
                 UpdatedAt = row.timestamp "updated_at"
             }
         }
+
+    /// Maps a row selected with `columns` back to a Timepoint; undecodable JSON is a Corrupt error.
+    let read (row: Row) : Result<Timepoint, DbError> = result {
+        let! s = readSummary row
+        let! judge = decodeColumn row "judge_json" JudgeResult.decoder
+        let! timeline = decodeColumn row "timeline_json" TimelineData.decoder
+        let! scene = decodeColumn row "scene_json" SceneData.decoder
+        let! characters = decodeColumn row "characters_json" CharacterData.decoder
+        let! moment = decodeColumn row "moment_json" MomentData.decoder
+        let! dialog = decodeColumn row "dialog_json" DialogData.decoder
+        let! camera = decodeColumn row "camera_json" CameraData.decoder
+        let! graph = decodeColumn row "graph_json" GraphData.decoder
+        let! imagePrompt = decodeColumn row "image_prompt_json" ImagePromptData.decoder
+
+        return {
+            Id = s.Id
+            Query = s.Query
+            Slug = s.Slug
+            Status = s.Status
+            GenerateImage = s.GenerateImage
+            Point = s.Point
+            Location = s.Location
+            Judge = judge
+            Timeline = timeline
+            Scene = scene
+            Characters = characters
+            Moment = moment
+            Dialog = dialog
+            Camera = camera
+            Graph = graph
+            ImagePrompt = imagePrompt
+            HasImage = s.HasImage
+            ImageError = s.ImageError
+            Error = s.Error
+            ParentId = s.ParentId
+            CreatedAt = s.CreatedAt
+            UpdatedAt = s.UpdatedAt
+        }
+    }

@@ -28,6 +28,8 @@ type TimepointStore = {
     TryGetBySlug: string -> Task<Result<Timepoint option, DbError>>
     /// A page, newest first, with the correct total of matching rows.
     List: ListQuery -> Task<Result<Page<Timepoint>, DbError>>
+    /// As List, summaries only: the agent outputs are neither selected nor decoded.
+    ListSummaries: ListQuery -> Task<Result<Page<TimepointSummary>, DbError>>
     /// Deletes the row with its logs, image and jobs; children keep existing with parent_id null. False if absent.
     Delete: Guid -> Task<Result<bool, DbError>>
     /// Sets child.parent_id = parent unless the child already has a different parent.
@@ -187,51 +189,6 @@ module Timepoints =
         | Error e -> return Error e
     }
 
-    let private escapeLike (s: string) =
-        s.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")
-
-    let private filters (q: ListQuery) = [
-        match q.Status with
-        | Some st -> "t.status = @status", [ "status", Sql.text (TimepointStatus.name st) ]
-        | None -> ()
-        match q.Search |> Option.bind String.nonBlank with
-        | Some text ->
-            "(lower(t.query) LIKE @search ESCAPE '\\' OR lower(COALESCE(t.location, '')) LIKE @search ESCAPE '\\')",
-            [ "search", Sql.text $"%%{escapeLike text}%%" ]
-        | None -> ()
-    ]
-
-    let private list (s: Session) (q: ListQuery) = task {
-        let page = max 1 q.Page
-        let size = q.PageSize |> max 1 |> min 1000
-        let conditions = filters q
-
-        let where =
-            match conditions with
-            | [] -> ""
-            | cs -> "WHERE " + (cs |> List.map fst |> String.concat " AND ")
-
-        let ps = conditions |> List.collect snd
-        let! total = Db.scalarInt64 s $"SELECT COUNT(*) FROM timepoints t {where}" ps
-
-        let! rows =
-            Db.query
-                s
-                $"{selectFrom} {where} ORDER BY t.created_at DESC, t.id DESC LIMIT @limit OFFSET @offset"
-                (ps
-                 @ [ "limit", Sql.int size; "offset", Sql.int64 (int64 (page - 1) * int64 size) ])
-                TimepointRow.read
-
-        return
-            collect rows
-            |> Result.map (fun items -> {
-                Items = items
-                Total = total
-                Page = page
-                PageSize = size
-            })
-    }
-
     let private linkParent (db: Database) (child: Guid) (parent: Guid) =
         if child = parent then
             Task.FromResult(Error(DbError.ConstraintViolation "a timepoint cannot be its own parent"))
@@ -293,7 +250,14 @@ module Timepoints =
                     return rows |> collect |> Result.map List.tryHead
                 })
                 |> flatten
-        List = fun q -> Db.run db (fun s -> list s q) |> flatten
+        List =
+            fun q ->
+                Db.run db (fun s -> TimepointPages.load TimepointRow.columns TimepointRow.read s q)
+                |> flatten
+        ListSummaries =
+            fun q ->
+                Db.run db (fun s -> TimepointPages.load TimepointRow.summaryColumns TimepointRow.readSummary s q)
+                |> flatten
         Delete =
             fun id ->
                 Db.run db (fun s -> task {

@@ -154,6 +154,7 @@ module StoreAdapter =
             Get = fun id -> unwrap (timepoints.TryGet id)
             GetBySlug = fun slug -> unwrap (timepoints.TryGetBySlug slug)
             List = fun q -> unwrap (timepoints.List q)
+            ListSummaries = fun q -> unwrap (timepoints.ListSummaries q)
             Delete = fun id -> unwrap (timepoints.Delete id)
             Children = fun id -> unwrap (timepoints.Children id)
             PutImage =
