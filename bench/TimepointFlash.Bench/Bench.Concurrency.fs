@@ -114,8 +114,7 @@ let run (options: ConcurrencyOptions) = task {
         | None -> failwith "the API server did not become healthy"
         | Some _ -> ()
 
-        let before = total baseUrl ""
-        let! before = before
+        let! before = total baseUrl ""
         let _, idleRss = memoryMiB server.Id
         eprintfn "concurrency: %d streams against a %.0f ms provider" options.Streams options.LatencyMs
         let mutable peakSampled = idleRss

@@ -43,10 +43,12 @@ module Http =
         ctx.Response.Headers.ETag <- body.ETag
         ctx.Response.Headers.CacheControl <- "no-cache"
 
-        match string ctx.Request.Headers.IfNoneMatch with
-        | "" -> Results.Bytes(body.Bytes, "application/json; charset=utf-8")
-        | header when matchesETag header body.ETag -> Results.StatusCode StatusCodes.Status304NotModified
-        | _ -> Results.Bytes(body.Bytes, "application/json; charset=utf-8")
+        let ifNoneMatch = string ctx.Request.Headers.IfNoneMatch
+
+        if ifNoneMatch <> "" && matchesETag ifNoneMatch body.ETag then
+            Results.StatusCode StatusCodes.Status304NotModified
+        else
+            Results.Bytes(body.Bytes, "application/json; charset=utf-8")
 
     /// An application/problem+json result with a human detail and optional field errors.
     let problem (status: int) (title: string) (detail: string) (errors: DecodeError list) : IResult =

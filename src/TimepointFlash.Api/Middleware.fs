@@ -23,7 +23,7 @@ module Middleware =
 
     /// Whether the request log records a request under the policy (never /metrics scrapes).
     let records (policy: RequestLog) (path: string) (httpMethod: string) (status: int) (elapsedMs: float) =
-        not (path.StartsWith("/metrics", StringComparison.Ordinal))
+        not (PathString(path).StartsWithSegments(PathString "/metrics"))
         && match policy with
            | RequestLog.All -> true
            | RequestLog.Off -> false

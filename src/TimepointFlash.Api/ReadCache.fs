@@ -27,12 +27,8 @@ module ReadCache =
     /// Entries kept at most; the cache starts over when full.
     let capacity = 1000
 
-    /// Whether a timepoint in this status may be cached: only finished ones (a running one changes each step).
-    let cacheable (status: TimepointStatus) =
-        match status with
-        | TimepointStatus.Completed
-        | TimepointStatus.Failed -> true
-        | _ -> false
+    /// Whether a timepoint in this status may be cached: only final ones (a running one changes each step).
+    let cacheable = TimepointStatus.isFinal
 
     /// A strong entity tag of a body: the first 16 bytes of its SHA-256, in hex, quoted.
     let etagOf (bytes: byte[]) =
@@ -74,9 +70,6 @@ module ReadCache =
                     Threading.Interlocked.Increment &epoch.contents |> ignore
                     entries.Clear()
         }
-
-    /// No caching at all.
-    let off = create TimeSpan.Zero (fun () -> 0L)
 
     /// The store seen through the cache: updates forget the timepoint, deletes forget everything (children's
     /// parent_id changes with their parent's delete).

@@ -9,7 +9,7 @@ module HomeView =
     let private summary (t: TimepointSummary) =
         article [ _class "card" ] [
             h3 [] [
-                if t.Status = TimepointStatus.Completed || t.Status = TimepointStatus.Failed then
+                if TimepointStatus.isFinal t.Status then
                     a [ _href $"/t/{t.Slug}" ] [ str t.Query ]
                 else
                     str t.Query
