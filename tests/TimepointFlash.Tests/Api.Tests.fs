@@ -47,6 +47,16 @@ let health =
                 })
         }
 
+        testTask "the host's content root is the application folder, not the working directory SQLite writes in" {
+            do!
+                withApi (fun api -> task {
+                    let root =
+                        api.App.Environment.ContentRootPath.TrimEnd(IO.Path.DirectorySeparatorChar)
+
+                    Expect.equal root (AppContext.BaseDirectory.TrimEnd(IO.Path.DirectorySeparatorChar)) "app folder"
+                })
+        }
+
         testTask "GET /api/v1/health reports the database and the offline engine" {
             do!
                 withApi (fun api -> task {
