@@ -13,8 +13,9 @@ open TimepointFlash
 module GenerateHandlers =
     let private noObserver (_: StepEvent) = Task.CompletedTask
 
-    /// Steps a run reports (nine text steps, plus the image when asked).
-    let expectedSteps generateImage = if generateImage then 10 else 9
+    /// Steps a run reports, from the step table.
+    let private expectedSteps (deps: ApiDeps) generateImage =
+        Steps.expected (Pipeline.plan deps.App.Pipeline generateImage)
 
     /// POST /api/v1/timepoints/generate — a durable background job.
     let background (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
@@ -98,7 +99,7 @@ module GenerateHandlers =
             |> ignore
 
             Sse.start ctx
-            let progress = Sse.Progress(expectedSteps body.GenerateImage)
+            let progress = Sse.Progress(expectedSteps deps body.GenerateImage)
             let! opened = Sse.send ctx (Sse.start' stored.Query stored.Id)
 
             let! alive =
@@ -132,7 +133,7 @@ module GenerateHandlers =
             | Some first ->
                 let clock = Stopwatch.StartNew()
                 Sse.start ctx
-                let progress = Sse.Progress(expectedSteps first.GenerateImage)
+                let progress = Sse.Progress(expectedSteps deps first.GenerateImage)
                 let! opened = Sse.send ctx (Sse.start' first.Query first.Id)
                 let mutable alive = opened
                 let mutable seq = 0L

@@ -2,7 +2,7 @@ namespace TimepointFlash
 
 open System
 
-/// A step of the generation pipeline.
+/// A step of the generation pipeline; what it does is declared once in the step table (`Steps.table`).
 [<RequireQualifiedAccess>]
 type Step =
     | Judge
@@ -59,20 +59,6 @@ type Timepoint = {
 
 [<RequireQualifiedAccess>]
 module Step =
-    /// Every step in pipeline order.
-    let all = [
-        Step.Judge
-        Step.Timeline
-        Step.Scene
-        Step.Characters
-        Step.Moment
-        Step.Dialog
-        Step.Camera
-        Step.Graph
-        Step.ImagePrompt
-        Step.Image
-    ]
-
     /// Wire name.
     let name =
         function
@@ -86,10 +72,6 @@ module Step =
         | Step.Graph -> "graph"
         | Step.ImagePrompt -> "image_prompt"
         | Step.Image -> "image_generation"
-
-    /// Parses a wire name.
-    let tryParse (s: string) =
-        all |> List.tryFind (fun x -> name x = s.Trim().ToLowerInvariant())
 
 [<RequireQualifiedAccess>]
 module TimepointStatus =

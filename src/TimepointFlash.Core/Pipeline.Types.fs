@@ -49,6 +49,8 @@ type PipelineDeps = {
     Emit: StepEvent -> Task
     Mode: PipelineMode
     ImagePromptMode: ImagePromptMode
+    /// Steps switched off by configuration (a step the table allows to be switched off).
+    Off: Set<Step>
     /// Milliseconds from a monotonic clock, for timing steps that call no model.
     Elapsed: unit -> int64
 }

@@ -11,9 +11,15 @@ open TimepointFlash
 /// Adapts any Microsoft.Extensions.AI `IChatClient` (a C# caller's own client) to a `Backend`.
 [<RequireQualifiedAccess>]
 module ChatClientBackend =
-    /// The chat options for a request: temperature, max tokens, and the schema as a JSON-schema response format.
+    /// The key of the additional chat option that names the pipeline step asking (e.g. "judge").
+    let stepKey = "timepoint_step"
+
+    /// The chat options for a request: temperature, max tokens, the step's name, and the schema as a JSON-schema
+    /// response format.
     let options (request: ChatRequest) =
         let o = ChatOptions(Temperature = Nullable(float32 request.Temperature))
+        o.AdditionalProperties <- AdditionalPropertiesDictionary()
+        o.AdditionalProperties[stepKey] <- request.Step
 
         match request.MaxTokens with
         | Some n -> o.MaxOutputTokens <- Nullable n

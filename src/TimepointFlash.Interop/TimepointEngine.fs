@@ -46,7 +46,6 @@ type TimepointEngine private (services: Services) =
     let runStored
         (pending: TimepointFlash.Timepoint)
         (continuity: Continuity option)
-        (steps: int)
         (report: Report)
         (ct: CancellationToken)
         =
@@ -55,6 +54,7 @@ type TimepointEngine private (services: Services) =
 
             try
                 let! stored = app.Store.Insert pending
+                let steps = Steps.expected (Pipeline.plan app.Pipeline pending.GenerateImage)
                 let observe = observer (Convert.PercentTracker steps) report ct
 
                 try
@@ -88,7 +88,7 @@ type TimepointEngine private (services: Services) =
             | null -> false
             | o -> o.GenerateImage
 
-        return! runStored (Generation.pending app query image None) None (if image then 10 else 9) report ct
+        return! runStored (Generation.pending app query image None) None report ct
     }
 
     let travel direction (id: Guid) (units: int) (unit: TravelUnit) (report: Report) (ct: CancellationToken) = task {
@@ -103,7 +103,7 @@ type TimepointEngine private (services: Services) =
             let pending =
                 Generation.pending app (Navigation.query source c) false (Some source.Id)
 
-            return! runStored pending (Some c) 9 report ct
+            return! runStored pending (Some c) report ct
     }
 
     let reportTo (progress: IProgress<StepProgress> | null) : Report =

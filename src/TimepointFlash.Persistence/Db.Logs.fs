@@ -99,7 +99,7 @@ module Logs =
         """
 
     let private read (r: Row) : Result<LogEntry, DbError> =
-        match Step.tryParse (r.text "step"), LogStatus.tryParse (r.text "status") with
+        match Steps.tryParse (r.text "step"), LogStatus.tryParse (r.text "status") with
         | Some step, Some status ->
             Ok {
                 TimepointId = r.uuid "timepoint_id"

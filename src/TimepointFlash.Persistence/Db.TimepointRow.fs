@@ -140,7 +140,7 @@ module TimepointRow =
         let error =
             row.textOrNone "error_message"
             |> Option.map (fun message -> {
-                Step = row.textOrNone "error_step" |> Option.bind Step.tryParse
+                Step = row.textOrNone "error_step" |> Option.bind Steps.tryParse
                 Message = message
                 SuggestedQuery = row.textOrNone "suggested_query"
             })

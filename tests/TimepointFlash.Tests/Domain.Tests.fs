@@ -235,16 +235,16 @@ let golden =
                 "statuses"
 
             Expect.equal
-                (Step.all |> List.map Step.name)
+                (Steps.all |> List.map Step.name)
                 [
                     "judge"
                     "timeline"
                     "scene"
                     "characters"
                     "moment"
-                    "dialog"
                     "camera"
                     "graph"
+                    "dialog"
                     "image_prompt"
                     "image_generation"
                 ]

@@ -7,6 +7,7 @@ let all =
         Temporal.tests
         Domain.tests
         Pipeline.tests
+        PipelineSteps.tests
         Postgres.tests
         Providers.Settings.tests
         Providers.Schema.tests

@@ -22,7 +22,7 @@ let private generation (db: Database) (t: Timepoint) = task {
                 Status = TimepointStatus.Processing
         }
 
-    for step in Step.all do
+    for step in Steps.all do
         let! _ = logs.Append(LogEntry.create t.Id step LogStatus.Started)
         let! _ = logs.Append(LogEntry.create t.Id step LogStatus.Completed)
         ()
@@ -58,7 +58,7 @@ let private dialectTests (dialect: Dialect) =
                         let got = ok "get" got |> Option.get
                         Expect.equal got.Status TimepointStatus.Completed "the finished row"
                         let! logs = (Logs.store again).ListAfter t.Id 0
-                        Expect.equal (ok "logs" logs |> List.length) (2 * Step.all.Length) "every step event"
+                        Expect.equal (ok "logs" logs |> List.length) (2 * Steps.all.Length) "every step event"
                     finally
                         (again :> IDisposable).Dispose()
                 })

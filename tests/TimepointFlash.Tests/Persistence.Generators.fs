@@ -44,7 +44,7 @@ let timepoint = gen {
     let! error =
         opt (
             gen {
-                let! step = opt (Gen.elements Step.all)
+                let! step = opt (Gen.elements Steps.all)
                 let! message = text
                 let! suggested = opt text
 

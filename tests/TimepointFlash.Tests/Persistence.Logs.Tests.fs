@@ -35,7 +35,7 @@ let private dialectTests (dialect: Dialect) =
             let! _ = (Timepoints.store db).Insert t
 
             let entry i = {
-                LogEntry.create t.Id (List.item (i % Step.all.Length) Step.all) LogStatus.Completed with
+                LogEntry.create t.Id (List.item (i % Steps.all.Length) Steps.all) LogStatus.Completed with
                     Model = Some "offline"
                     Provider = Some "offline"
                     LatencyMs = Some i

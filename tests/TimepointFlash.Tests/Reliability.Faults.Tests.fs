@@ -7,15 +7,16 @@ open System.Net.Http
 open System.Text.Json.Nodes
 open System.Threading.Tasks
 open Expecto
+open TimepointFlash
 open TimepointFlash.Tests.Support
 open TimepointFlash.Tests.Support.ApiHost
 open TimepointFlash.Tests.Support.LatencyProvider
 
-/// First user lines of the agents, as the fake sees them.
-let judgeLine = "Screen this request."
-let timelineLine = "Place this moment in time."
-let sceneLine = "Design the setting of this moment."
-let castLine = "Cast this moment."
+/// Steps as the fake sees them (the name of the request's JSON schema).
+let judgeLine = Step.name Step.Judge
+let timelineLine = Step.name Step.Timeline
+let sceneLine = Step.name Step.Scene
+let castLine = Step.name Step.Characters
 
 /// Runs a test against an API whose only provider is a latency fake with the given faults.
 let withFaults (fault: int -> string -> Fault option) (vars: (string * string) list) (f: TestApi -> Task<unit>) = task {

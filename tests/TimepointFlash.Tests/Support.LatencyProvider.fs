@@ -35,7 +35,7 @@ type LatencyOptions = {
     FixedMs: float
     /// Extra latency per output token (four characters a token).
     PerTokenMs: float
-    /// A fault for the n-th call (1-based, across all agents) of the agent named by the prompt's first line.
+    /// A fault for the n-th call (1-based, across all agents) of the step named by the request's JSON schema.
     Fault: int -> string -> Fault option
 }
 
@@ -43,7 +43,7 @@ type LatencyOptions = {
 type LatencyServer(app: WebApplication, baseUrl: string, calls: ConcurrentQueue<string * float>) =
     /// `http://127.0.0.1:<port>` (point OPENAI_BASE_URL at `<BaseUrl>/v1`).
     member _.BaseUrl = baseUrl
-    /// The first prompt line and the injected latency (ms) of every call answered so far.
+    /// The step ("image" for images) and the injected latency (ms) of every call answered so far.
     member _.Calls = calls |> Seq.toList
 
     interface IAsyncDisposable with
@@ -64,13 +64,7 @@ module LatencyProvider =
         Fault = fun _ _ -> None
     }
 
-    /// First line of a text.
-    let firstLine (s: string) =
-        match s.IndexOf '\n' with
-        | -1 -> s.Trim()
-        | i -> s.Substring(0, i).Trim()
-
-    /// Valid answers keyed by each agent's first user line, recorded from the offline engine once.
+    /// Valid answers keyed by step name, recorded from the offline engine once.
     let answers: Lazy<Map<string, string>> =
         lazy
             (let recorded = ConcurrentDictionary<string, string>()
@@ -80,7 +74,7 @@ module LatencyProvider =
                      let! r = OfflineEngine.llm call ct
 
                      match r with
-                     | Ok resp -> recorded[firstLine call.Chat.User] <- resp.Text
+                     | Ok resp -> recorded[SchemaWire.schemaName call.Chat.Step] <- resp.Text
                      | Error _ -> ()
 
                      return r
@@ -92,6 +86,7 @@ module LatencyProvider =
                  Emit = fun _ -> Task.CompletedTask
                  Mode = PipelineMode.Sequential
                  ImagePromptMode = ImagePromptMode.Refined
+                 Off = Set.empty
                  Elapsed = fun () -> 0L
              }
 
@@ -120,19 +115,16 @@ module LatencyProvider =
         + string (100 + outputTokens)
         + "}}"
 
-    let private userText (root: JsonElement) =
-        match root.TryGetProperty "messages" with
-        | true, ms when ms.ValueKind = JsonValueKind.Array ->
-            ms.EnumerateArray()
-            |> Seq.tryFindBack (fun m ->
-                match m.TryGetProperty "role" with
-                | true, r -> r.GetString() = "user"
-                | _ -> false)
-            |> Option.bind (fun m ->
-                match m.TryGetProperty "content" with
-                | true, c when c.ValueKind = JsonValueKind.String -> Some(c.GetString())
-                | _ -> None)
-            |> Option.defaultValue ""
+    /// The step a request is for: the name of its response format's JSON schema.
+    let private stepOf (root: JsonElement) =
+        match root.TryGetProperty "response_format" with
+        | true, f when f.ValueKind = JsonValueKind.Object ->
+            match f.TryGetProperty "json_schema" with
+            | true, s when s.ValueKind = JsonValueKind.Object ->
+                match s.TryGetProperty "name" with
+                | true, n when n.ValueKind = JsonValueKind.String -> n.GetString()
+                | _ -> ""
+            | _ -> ""
         | _ -> ""
 
     let private serve (options: LatencyOptions) (counter: int ref) (calls: ConcurrentQueue<string * float>) =
@@ -143,7 +135,7 @@ module LatencyProvider =
                 use doc = JsonDocument.Parse(if body = "" then "{}" else body)
                 let root = doc.RootElement
                 let isImage = body.Contains "\"modalities\""
-                let line = if isImage then "image" else firstLine (userText root)
+                let line = if isImage then "image" else stepOf root
                 let n = Interlocked.Increment(&counter.contents)
 
                 let text, fields =

@@ -51,6 +51,7 @@ let deps (llm: Llm) (events: ResizeArray<StepEvent>) = {
             Task.CompletedTask
     Mode = PipelineMode.Dag
     ImagePromptMode = ImagePromptMode.Assembled
+    Off = Set.empty
     Elapsed =
         fun () ->
             System.Diagnostics.Stopwatch.GetTimestamp()

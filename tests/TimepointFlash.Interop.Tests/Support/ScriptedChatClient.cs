@@ -6,7 +6,7 @@ namespace InteropTests.Support;
 
 /// <summary>
 /// An <see cref="IChatClient"/> double that answers every agent of the pipeline with valid JSON, choosing the
-/// answer from the first line of the user prompt ("Screen this request.", "Place this moment in time.", …).
+/// answer from the step the engine names in the chat options (<c>timepoint_step</c>).
 /// It records the agents it answered and the options it was given.
 /// </summary>
 public class ScriptedChatClient : IChatClient
@@ -24,20 +24,14 @@ public class ScriptedChatClient : IChatClient
     /// <summary>Response formats received, one per call.</summary>
     public List<ChatResponseFormat?> Formats { get; } = new();
 
-    /// <summary>The agent a user prompt is addressed to, from its first line.</summary>
-    public static string AgentOf(string userPrompt) =>
-        userPrompt.Split('\n')[0] switch
-        {
-            "Screen this request." => "judge",
-            "Place this moment in time." => "timeline",
-            "Design the setting of this moment." => "scene",
-            "Cast this moment." => "characters",
-            "Find the drama of this moment." => "moment",
-            "Compose the frame for this moment." => "camera",
-            "Map the relationships in this moment." => "graph",
-            "Write the dialog of this moment." => "dialog",
-            var other => throw new InvalidOperationException($"unknown agent prompt: {other}"),
-        };
+    /// <summary>The option key under which the engine names the asking step (never the prompt's wording).</summary>
+    public const string StepKey = "timepoint_step";
+
+    /// <summary>The agent a request is addressed to: the step the engine names in the chat options.</summary>
+    public static string AgentOf(ChatOptions? options) =>
+        options?.AdditionalProperties?.TryGetValue(StepKey, out var step) == true && step is string name
+            ? name
+            : throw new InvalidOperationException("the chat options name no step");
 
     /// <summary>The JSON answer for an agent.</summary>
     public virtual object Answer(string agent) =>
@@ -136,9 +130,7 @@ public class ScriptedChatClient : IChatClient
         ChatOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        var list = messages.ToList();
-        var user = list.Last(m => m.Role == ChatRole.User).Text;
-        var agent = AgentOf(user);
+        var agent = AgentOf(options);
 
         lock (_agents)
         {

@@ -1,0 +1,119 @@
+/// The step table: order, levels, expected counts and where outputs land all derive from it.
+module TimepointFlash.Tests.PipelineSteps
+
+open System
+open System.Text.Json.Nodes
+open System.Threading
+open Expecto
+open TimepointFlash
+open TimepointFlash.Tests.Support
+
+let private plan image = {
+    GenerateImage = image
+    Off = Set.empty
+}
+
+/// The node at a dotted path, or None when a key is missing.
+let private at (path: string) (node: JsonNode) =
+    path.Split '.'
+    |> Array.fold
+        (fun (n: JsonNode option) key ->
+            n
+            |> Option.bind (fun n ->
+                match n with
+                | :? JsonObject as o when o.ContainsKey key -> Some o[key]
+                | _ -> None))
+        (Some node)
+
+let private names steps = steps |> List.map Step.name
+
+let tests =
+    testList "Steps" [
+        test "every step is declared once" { Expect.equal (List.distinct Steps.all) Steps.all "no step twice" }
+
+        test "every step reads only steps declared before it" {
+            Steps.table
+            |> List.iteri (fun i s ->
+                let before = Steps.table |> List.take i |> List.map (fun x -> x.Step)
+
+                for r in s.Reads do
+                    Expect.contains before r $"{Step.name s.Step} reads {Step.name r}, declared earlier")
+        }
+
+        test "levels run the independent steps together and keep every step once" {
+            Expect.equal
+                (Steps.levels |> List.map (List.map (fun s -> s.Step) >> names))
+                [
+                    [ "judge" ]
+                    [ "timeline" ]
+                    [ "scene"; "characters" ]
+                    [ "moment"; "camera"; "graph" ]
+                    [ "dialog" ]
+                    [ "image_prompt" ]
+                    [ "image_generation" ]
+                ]
+                "levels"
+
+            Expect.equal (Steps.levels |> List.concat |> List.map (fun s -> s.Step)) Steps.all "table order"
+        }
+
+        test "a step's level is one past the deepest step it reads" {
+            let level =
+                Steps.levels
+                |> List.mapi (fun i l -> l |> List.map (fun s -> s.Step, i))
+                |> List.concat
+                |> Map.ofList
+
+            for s in Steps.table do
+                let deepest = s.Reads |> List.map (fun r -> level[r]) |> List.fold max -1
+                Expect.equal level[s.Step] (deepest + 1) (Step.name s.Step)
+        }
+
+        test "the expected step count comes from the table and counts the image only when asked" {
+            let text = Steps.table |> List.filter (fun s -> s.Step <> Step.Image) |> List.length
+            Expect.equal (Steps.expected (plan false)) text "text steps"
+            Expect.equal (Steps.expected (plan true)) (text + 1) "with the image"
+        }
+
+        test "every step's output lands at a path of the timepoint's wire form" {
+            let t = Timepoint.pending Guid.Empty "q" "q" true DateTimeOffset.UnixEpoch
+            let wire = TimepointWire.encode true { t with HasImage = true }
+
+            for s in Steps.table do
+                Expect.isSome (at s.Lands wire) $"{Step.name s.Step} lands at {s.Lands}"
+        }
+
+        test "wire names parse back to their steps" {
+            for s in Steps.all do
+                Expect.equal (Steps.tryParse (Step.name s)) (Some s) (Step.name s)
+
+            Expect.equal (Steps.tryParse " Judge ") (Some Step.Judge) "trimmed and case-insensitive"
+            Expect.isNone (Steps.tryParse "jury") "unknown"
+        }
+
+        testTask "sequential mode runs the steps one at a time in table order" {
+            let events = ResizeArray()
+
+            let deps = {
+                ScriptedLlm.deps (ScriptedLlm.create (fun _ -> None)) events with
+                    Mode = PipelineMode.Sequential
+            }
+
+            let request = {
+                Query = "signing of the declaration"
+                GenerateImage = false
+                Continuity = None
+            }
+
+            let! (_: PipelineResult) = Pipeline.run deps request CancellationToken.None
+
+            let started =
+                events
+                |> Seq.choose (function
+                    | StepEvent.Started s -> Some s
+                    | _ -> None)
+                |> List.ofSeq
+
+            Expect.equal started (Steps.all |> List.filter (fun s -> s <> Step.Image)) "table order"
+        }
+    ]
