@@ -3,6 +3,7 @@ namespace TimepointFlash.Persistence
 open System
 open System.Threading
 open System.Threading.Tasks
+open TimepointFlash
 
 /// How a run finished its job.
 [<RequireQualifiedAccess>]
