@@ -98,13 +98,13 @@ module Sse =
                 Progress = progress.Step()
                 Error = None
             }
-        | StepEvent.Failed(step, message) ->
+        | StepEvent.Failed(step, failure) ->
             Some {
                 Event = "step_error"
                 Step = Some(Step.name step)
                 Data = Encode.nil
                 Progress = progress.Step()
-                Error = Some message
+                Error = Some(GenerationFailure.describe failure)
             }
 
     /// The message for a stored step log (followers replay these).

@@ -61,13 +61,13 @@ module Embedded =
                 Model = Some r.Model
                 Error = None
             }
-        | StepEvent.Failed(s, m) ->
+        | StepEvent.Failed(s, f) ->
             Some {
                 Step = Step.name s
                 Ok = false
                 LatencyMs = None
                 Model = None
-                Error = Some m
+                Error = Some(GenerationFailure.describe f)
             }
 
     let private observer (report: StepLine -> unit) (e: StepEvent) =

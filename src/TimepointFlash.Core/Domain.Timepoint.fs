@@ -24,8 +24,25 @@ type TimepointStatus =
     | Completed
     | Failed
 
-/// Why a timepoint failed: the step, a human message and, for a rejected query, a better one.
+/// What kind of failure stopped a generation (the case of `GenerationFailure`), as stored beside its message.
+[<RequireQualifiedAccess>]
+type FailureKind =
+    /// The judge turned the query down.
+    | Rejected
+    /// A model's answer stayed invalid after a repair attempt.
+    | InvalidOutput
+    /// A model provider failed (unreachable, refused, rate-limited, timed out …).
+    | Provider
+    /// The database failed.
+    | Storage
+    /// The run was cancelled.
+    | Cancelled
+    /// The run stopped for a reason outside the pipeline (a navigation source gone, an unexpected exception).
+    | Interrupted
+
+/// Why a timepoint failed, as stored: its kind, the step, a human message and, for a rejected query, a better one.
 type GenerationError = {
+    Kind: FailureKind
     Step: Step option
     Message: string
     SuggestedQuery: string option
@@ -104,6 +121,32 @@ module TimepointStatus =
         | TimepointStatus.Completed
         | TimepointStatus.Failed -> true
         | _ -> false
+
+[<RequireQualifiedAccess>]
+module FailureKind =
+    /// Every kind.
+    let all = [
+        FailureKind.Rejected
+        FailureKind.InvalidOutput
+        FailureKind.Provider
+        FailureKind.Storage
+        FailureKind.Cancelled
+        FailureKind.Interrupted
+    ]
+
+    /// Wire and database value.
+    let name =
+        function
+        | FailureKind.Rejected -> "rejected"
+        | FailureKind.InvalidOutput -> "invalid_output"
+        | FailureKind.Provider -> "provider"
+        | FailureKind.Storage -> "storage"
+        | FailureKind.Cancelled -> "cancelled"
+        | FailureKind.Interrupted -> "interrupted"
+
+    /// Parses a wire or database value.
+    let tryParse (s: string) =
+        all |> List.tryFind (fun k -> name k = s)
 
 [<RequireQualifiedAccess>]
 module GenerationError =

@@ -12,7 +12,7 @@ type StepPlan = { GenerateImage: bool; Off: Set<Step> }
 type Land = PipelineResult -> PipelineResult
 
 /// How a step ended: its report and what it adds to the result, or why it failed.
-type StepOutcome = Result<StepReport * Land, GenerationError>
+type StepOutcome = Result<StepReport * Land, GenerationFailure>
 
 /// What happens to the generation when a step fails.
 [<RequireQualifiedAccess>]
@@ -20,7 +20,7 @@ type OnFailure =
     /// The generation stops and fails.
     | Stops
     /// The generation goes on; the failure is recorded in the result.
-    | Records of (GenerationError -> Land)
+    | Records of (GenerationFailure -> Land)
 
 /// One step of the pipeline, declared once: everything else (order, concurrency, progress, logs) derives from it.
 type StepSpec = {
@@ -47,12 +47,6 @@ module Steps =
         match r.Judge with
         | Some j when j.CleanedQuery <> "" -> j.CleanedQuery
         | _ -> request.Query
-
-    let private failure step message = {
-        Step = Some step
-        Message = message
-        SuggestedQuery = None
-    }
 
     /// A step that runs an agent on an input read from the results so far and adds its output.
     let private agent
@@ -85,17 +79,12 @@ module Steps =
                         }
 
                         return Ok(report, add request o.Output)
-                    | Error e -> return Error(failure a.Step (AgentError.describe e))
+                    | Error e -> return Error(GenerationFailure.Agent(a.Step, e))
                 }
         }
 
-    let private rejection (j: JudgeResult) = {
-        Step = Some Step.Judge
-        Message =
-            j.Reason
-            |> Option.defaultValue "The query does not describe a moment in time that can be staged."
-        SuggestedQuery = j.SuggestedQuery
-    }
+    let private rejection (j: JudgeResult) =
+        GenerationFailure.Rejected(j.Reason |> Option.defaultValue GenerationFailure.defaultRejection, j.SuggestedQuery)
 
     let private judge =
         agent
@@ -280,7 +269,11 @@ module Steps =
         Lands = "image_url"
         Expected = fun plan -> plan.GenerateImage
         Runs = fun plan _ -> plan.GenerateImage
-        OnFailure = OnFailure.Records(fun e r -> { r with ImageError = Some e.Message })
+        OnFailure =
+            OnFailure.Records(fun e r -> {
+                r with
+                    ImageError = Some(GenerationFailure.describe e)
+            })
         Run =
             fun deps request r ct -> task {
                 let prompt = r.ImagePrompt.Value
@@ -318,7 +311,7 @@ module Steps =
                     return Ok(report, (fun r -> { r with Image = Some img }))
                 | Error e ->
                     ct.ThrowIfCancellationRequested()
-                    return Error(failure Step.Image (ProviderError.describe e))
+                    return Error(GenerationFailure.Provider(Step.Image, e))
             }
     }
 

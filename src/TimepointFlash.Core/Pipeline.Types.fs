@@ -19,7 +19,7 @@ type StepReport = {
 type StepEvent =
     | Started of Step
     | Completed of Step * StepReport
-    | Failed of Step * message: string
+    | Failed of Step * GenerationFailure
 
 /// An image request with the scene behind it, so an engine can draw from context.
 type ImageCall = {
@@ -68,7 +68,7 @@ type PipelineResult = {
     ImagePrompt: ImagePromptData option
     Image: ImageResponse option
     ImageError: string option
-    Error: GenerationError option
+    Error: GenerationFailure option
 }
 
 [<RequireQualifiedAccess>]
@@ -139,7 +139,7 @@ module PipelineResult =
             ImagePrompt = r.ImagePrompt
             HasImage = r.Image.IsSome
             ImageError = r.ImageError
-            Error = r.Error
+            Error = r.Error |> Option.map GenerationFailure.toError
             ParentId = continuity |> Option.map (fun c -> c.SourceId) |> Option.orElse t.ParentId
             UpdatedAt = now
     }

@@ -22,7 +22,7 @@ module Pipeline =
             do! deps.Emit(StepEvent.Completed(s.Step, report))
             return add
         | Error e ->
-            do! deps.Emit(StepEvent.Failed(s.Step, e.Message))
+            do! deps.Emit(StepEvent.Failed(s.Step, e))
 
             return
                 match s.OnFailure with

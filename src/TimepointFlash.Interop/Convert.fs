@@ -94,15 +94,13 @@ module internal Convert =
         | TimepointFlash.TimepointStatus.Failed, Some e ->
             let step = e.Step |> Option.map Step.name |> Option.defaultValue "generation"
 
-            let rejected =
-                e.Step = Some Step.Judge && t.Judge |> Option.exists (fun j -> not j.IsValid)
-
-            if rejected then
-                Some(TimepointRejectedException(e.Message, str e.SuggestedQuery, t.Id) :> exn)
-            elif e.Message.StartsWith "[" then
-                Some(ProviderException(step, e.Message, t.Id) :> exn)
-            else
-                Some(GenerationFailedException(step, e.Message, t.Id) :> exn)
+            match e.Kind with
+            | FailureKind.Rejected -> Some(TimepointRejectedException(e.Message, str e.SuggestedQuery, t.Id) :> exn)
+            | FailureKind.Provider -> Some(ProviderException(step, e.Message, t.Id) :> exn)
+            | FailureKind.InvalidOutput
+            | FailureKind.Storage
+            | FailureKind.Cancelled
+            | FailureKind.Interrupted -> Some(GenerationFailedException(step, e.Message, t.Id) :> exn)
         | TimepointFlash.TimepointStatus.Failed, None ->
             Some(GenerationFailedException("generation", "unknown reason", t.Id) :> exn)
         | _ -> None
@@ -122,15 +120,10 @@ module internal Convert =
 
     /// The timepoint marked failed because its generation stopped early (cancelled, or the caller's chat
     /// client threw).
-    let stopped (now: DateTimeOffset) (message: string) (t: TimepointFlash.Timepoint) = {
+    let stopped (now: DateTimeOffset) (failure: GenerationFailure) (t: TimepointFlash.Timepoint) = {
         t with
             Status = TimepointFlash.TimepointStatus.Failed
-            Error =
-                Some {
-                    Step = None
-                    Message = message
-                    SuggestedQuery = None
-                }
+            Error = Some(GenerationFailure.toError failure)
             UpdatedAt = now
     }
 
@@ -165,7 +158,7 @@ module internal Convert =
                     null,
                     Nullable()
                 )
-            | StepEvent.Failed(s, m) ->
+            | StepEvent.Failed(s, f) ->
                 finished <- finished + 1
 
                 StepProgress(
@@ -175,6 +168,6 @@ module internal Convert =
                     Nullable(),
                     null,
                     null,
-                    m,
+                    GenerationFailure.describe f,
                     Nullable()
                 )

@@ -60,12 +60,13 @@ type TimepointEngine private (services: Services) =
                 try
                     return! Generation.runFor app observe stored continuity ct
                 with e ->
-                    let message =
+                    let failure =
                         match e with
-                        | :? OperationCanceledException -> "The generation was cancelled."
-                        | e -> e.Message
+                        | :? OperationCanceledException -> GenerationFailure.Cancelled
+                        | StoreFailure error -> GenerationFailure.Storage error
+                        | e -> GenerationFailure.Interrupted e.Message
 
-                    do! app.Store.Update(Convert.stopped (app.Now()) message stored)
+                    do! app.Store.Update(Convert.stopped (app.Now()) failure stored)
                     ExceptionDispatchInfo.Throw e
                     return Unchecked.defaultof<_>
             finally

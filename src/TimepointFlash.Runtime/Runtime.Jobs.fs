@@ -12,12 +12,7 @@ module JobRunner =
             env.Store.Update {
                 t with
                     Status = TimepointStatus.Failed
-                    Error =
-                        Some {
-                            Step = None
-                            Message = message
-                            SuggestedQuery = None
-                        }
+                    Error = Some(GenerationFailure.toError (GenerationFailure.Interrupted message))
                     UpdatedAt = env.Now()
             }
     }

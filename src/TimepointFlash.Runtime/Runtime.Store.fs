@@ -35,9 +35,9 @@ module StoreAdapter =
                 OutputTokens = Some r.Usage.Output
                 Output = Some r.Output
           }
-        | StepEvent.Failed(step, message) -> {
+        | StepEvent.Failed(step, failure) -> {
             LogEntry.create id step LogStatus.Failed with
-                Error = Some message
+                Error = Some(GenerationFailure.describe failure)
           }
 
     let private stepLogOf (l: LogEntry) : StepLog = {

@@ -139,6 +139,7 @@ let generation =
                     Expect.isFalse (String.IsNullOrWhiteSpace(str t "error")) "reason"
                     Expect.isFalse (String.IsNullOrWhiteSpace(str t "suggested_query")) "suggestion"
                     Expect.equal (str t "error_step") "judge" "judge step"
+                    Expect.equal (str t "error_kind") "rejected" "a rejection, by kind"
                 })
         }
 

@@ -8,6 +8,7 @@ let all =
         Domain.tests
         Pipeline.tests
         PipelineSteps.tests
+        PipelineSteps.failures
         Postgres.tests
         Providers.Settings.tests
         Providers.Schema.tests

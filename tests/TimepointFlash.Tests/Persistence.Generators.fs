@@ -44,12 +44,14 @@ let timepoint = gen {
     let! error =
         opt (
             gen {
+                let! kind = Gen.elements FailureKind.all
                 let! step = opt (Gen.elements Steps.all)
                 let! message = text
                 let! suggested = opt text
 
                 return
                     ({
+                        Kind = kind
                         Step = step
                         Message = message
                         SuggestedQuery = suggested

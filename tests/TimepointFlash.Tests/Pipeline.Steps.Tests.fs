@@ -117,3 +117,69 @@ let tests =
             Expect.equal started (Steps.all |> List.filter (fun s -> s <> Step.Image)) "table order"
         }
     ]
+
+let private everyFailure = [
+    GenerationFailure.Rejected("not a moment", Some "Rome, 44 BCE")
+    GenerationFailure.Agent(
+        Step.Scene,
+        AgentError.InvalidOutput [
+            {
+                Path = "setting"
+                Message = "is required"
+            }
+        ]
+    )
+    GenerationFailure.Agent(Step.Camera, AgentError.Provider(ProviderError.RateLimited("gemini", None)))
+    GenerationFailure.Agent(Step.Camera, AgentError.Provider ProviderError.Cancelled)
+    GenerationFailure.Provider(Step.Image, ProviderError.MissingKey "image")
+    GenerationFailure.Storage(DbError.Unavailable "connection refused")
+    GenerationFailure.Cancelled
+    GenerationFailure.Interrupted "the source timepoint no longer exists"
+]
+
+/// Failures stay typed until stored or rendered; the stored kind is the case.
+let failures =
+    testList "Failures" [
+        test "each failure is stored with the kind of its case" {
+            Expect.equal
+                (everyFailure |> List.map (GenerationFailure.kind >> FailureKind.name))
+                [
+                    "rejected"
+                    "invalid_output"
+                    "provider"
+                    "cancelled"
+                    "provider"
+                    "storage"
+                    "cancelled"
+                    "interrupted"
+                ]
+                "kinds"
+        }
+
+        test "every kind's name parses back to it" {
+            for k in FailureKind.all do
+                Expect.equal (FailureKind.tryParse (FailureKind.name k)) (Some k) (FailureKind.name k)
+        }
+
+        test "the stored form keeps the step and, for a rejection, the suggestion" {
+            let stored = everyFailure |> List.map GenerationFailure.toError
+
+            Expect.equal
+                (stored |> List.map (fun e -> e.Step))
+                [
+                    Some Step.Judge
+                    Some Step.Scene
+                    Some Step.Camera
+                    Some Step.Camera
+                    Some Step.Image
+                    None
+                    None
+                    None
+                ]
+                "steps"
+
+            Expect.equal stored[0].SuggestedQuery (Some "Rome, 44 BCE") "suggestion"
+            Expect.isTrue (stored |> List.skip 1 |> List.forall (fun e -> e.SuggestedQuery.IsNone)) "only rejections"
+            Expect.equal stored[5].Message "database unavailable: connection refused" "storage described"
+        }
+    ]

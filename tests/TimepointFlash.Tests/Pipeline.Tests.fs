@@ -82,10 +82,15 @@ let flow =
             let events = ResizeArray()
             let! (r: PipelineResult) = run (ScriptedLlm.deps llm events) "how do I bake bread"
             Expect.equal (PipelineResult.status r) TimepointStatus.Failed "failed"
-            let e = r.Error.Value
+
+            Expect.equal
+                r.Error
+                (Some(GenerationFailure.Rejected("A recipe is not a moment.", Some "a bakery in Pompeii, 79 CE")))
+                "rejected with the judge's reason and suggestion"
+
+            let e = GenerationFailure.toError r.Error.Value
+            Expect.equal e.Kind FailureKind.Rejected "stored as a rejection"
             Expect.equal e.Step (Some Step.Judge) "judge step"
-            Expect.equal e.Message "A recipe is not a moment." "reason kept"
-            Expect.equal e.SuggestedQuery (Some "a bakery in Pompeii, 79 CE") "suggestion kept"
             Expect.equal (completed events) [ Step.Judge ] "nothing after the judge"
         }
 
@@ -126,8 +131,10 @@ let flow =
 
             let! (r: PipelineResult) = run (ScriptedLlm.deps llm (ResizeArray())) "signing of the declaration"
             Expect.equal (PipelineResult.status r) TimepointStatus.Failed "failed"
-            Expect.equal r.Error.Value.Step (Some Step.Moment) "moment step"
-            Expect.stringContains r.Error.Value.Message "no JSON object" "cause"
+            let e = GenerationFailure.toError r.Error.Value
+            Expect.equal e.Kind FailureKind.InvalidOutput "an invalid answer"
+            Expect.equal e.Step (Some Step.Moment) "moment step"
+            Expect.stringContains e.Message "no JSON object" "cause"
             Expect.isSome r.Camera "sibling steps still finish"
             Expect.isNone r.Dialog "dialog never ran"
         }
@@ -142,8 +149,21 @@ let flow =
 
             let events = ResizeArray()
             let! (r: PipelineResult) = run (ScriptedLlm.deps llm events) "signing of the declaration"
-            Expect.equal r.Error.Value.Step (Some Step.Camera) "camera"
-            Expect.equal r.Error.Value.Message "[gemini] (503) overloaded" "cause"
+
+            Expect.equal
+                r.Error
+                (Some(
+                    GenerationFailure.Agent(
+                        Step.Camera,
+                        AgentError.Provider(ProviderError.Unavailable("gemini", Some 503, "overloaded"))
+                    )
+                ))
+                "the camera agent's provider failure, typed"
+
+            Expect.equal
+                (GenerationFailure.toError r.Error.Value).Kind
+                FailureKind.Provider
+                "stored as a provider failure"
 
             Expect.exists
                 events
