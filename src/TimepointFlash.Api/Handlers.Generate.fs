@@ -74,7 +74,7 @@ module GenerateHandlers =
         ctx
         |> Http.bindJson Dto.generate (fun body -> task {
             let clock = Stopwatch.StartNew()
-            let! stored = deps.App.Store.Insert(Generation.pending deps.App body.Query body.GenerateImage None)
+            let! stored = deps.App.Store.Insert(Generation.create deps.App body.Query body.GenerateImage None)
 
             let channel =
                 Channel.CreateUnbounded<StepEvent>(UnboundedChannelOptions(SingleReader = true))
@@ -147,7 +147,7 @@ module GenerateHandlers =
                     for l in logs do
                         seq <- max seq l.Seq
 
-                        match Sse.ofLog progress l with
+                        match Sse.ofRecord progress l with
                         | Some m when alive ->
                             let! sent = Sse.send ctx m
                             alive <- sent

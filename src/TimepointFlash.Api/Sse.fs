@@ -78,62 +78,43 @@ module Sse =
         /// The current percentage.
         member _.Current = min 99 (finished * 100 / (max 1 expected))
 
-    /// The message for a pipeline event (None for "started", which carries no progress).
-    let ofEvent (progress: Progress) (e: StepEvent) =
-        match e with
-        | StepEvent.Started _ -> None
-        | StepEvent.Completed(step, r) ->
+    /// The message for a step record (None for "started", which carries no progress). Live events and the replay
+    /// of a stored job go through this one function, so both send the same payload for the same step.
+    let ofRecord (progress: Progress) (r: StepRecord) =
+        match r.Status with
+        | StepStatus.Started -> None
+        | StepStatus.Completed ->
             Some {
                 Event = "step_complete"
-                Step = Some(Step.name step)
+                Step = Some(Step.name r.Step)
                 Data =
                     Encode.obj [
-                        "latency_ms", Encode.int64 r.LatencyMs
-                        "model_used", Encode.string r.Model
-                        "provider", Encode.string r.Provider
-                        "input_tokens", Encode.int r.Usage.Input
-                        "output_tokens", Encode.int r.Usage.Output
-                        "attempts", Encode.int r.Attempts
+                        "latency_ms", Encode.opt Encode.int64 r.LatencyMs
+                        "model_used", Encode.opt Encode.string r.Model
+                        "provider", Encode.opt Encode.string r.Provider
+                        "input_tokens", Encode.opt (fun (u: TokenUsage) -> Encode.int u.Input) r.Usage
+                        "output_tokens", Encode.opt (fun (u: TokenUsage) -> Encode.int u.Output) r.Usage
+                        "attempts", Encode.opt Encode.int r.Attempts
                     ]
                 Progress = progress.Step()
                 Error = None
             }
-        | StepEvent.Failed(step, failure) ->
+        | StepStatus.Failed ->
             Some {
                 Event = "step_error"
-                Step = Some(Step.name step)
-                Data = Encode.nil
+                Step = Some(Step.name r.Step)
+                Data =
+                    Encode.obj [
+                        "error_kind",
+                        Encode.opt (fun (e: GenerationError) -> Encode.string (FailureKind.name e.Kind)) r.Error
+                    ]
                 Progress = progress.Step()
-                Error = Some(GenerationFailure.describe failure)
+                Error = r.Error |> Option.map (fun e -> e.Message)
             }
 
-    /// The message for a stored step log (followers replay these).
-    let ofLog (progress: Progress) (l: StepLog) =
-        match l.Status with
-        | StepLogStatus.Started -> None
-        | StepLogStatus.Completed ->
-            Some {
-                Event = "step_complete"
-                Step = Some(Step.name l.Step)
-                Data =
-                    Encode.obj [
-                        "latency_ms", Encode.opt Encode.int64 l.LatencyMs
-                        "model_used", Encode.opt Encode.string l.Model
-                        "provider", Encode.opt Encode.string l.Provider
-                        "input_tokens", Encode.opt (fun (u: TokenUsage) -> Encode.int u.Input) l.Usage
-                        "output_tokens", Encode.opt (fun (u: TokenUsage) -> Encode.int u.Output) l.Usage
-                    ]
-                Progress = progress.Step()
-                Error = None
-            }
-        | StepLogStatus.Failed ->
-            Some {
-                Event = "step_error"
-                Step = Some(Step.name l.Step)
-                Data = Encode.nil
-                Progress = progress.Step()
-                Error = l.Error
-            }
+    /// The message for a live pipeline event: the message of its step record.
+    let ofEvent (progress: Progress) (e: StepEvent) =
+        ofRecord progress (StepRecord.ofEvent DateTimeOffset.MinValue e)
 
     /// The closing message for a saved timepoint.
     let done' (t: Timepoint) (totalMs: int64) = {

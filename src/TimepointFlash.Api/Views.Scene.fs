@@ -115,18 +115,18 @@ module SceneView =
             ]
         ]
 
-    let private steps (logs: StepLog list) =
-        let finished = logs |> List.filter (fun l -> l.Status <> StepLogStatus.Started)
+    let private steps (logs: StepRecord list) =
+        let finished = logs |> List.filter (fun l -> l.Status <> StepStatus.Started)
 
         let ms (v: int64 option) =
             v |> Option.map (fun n -> $"{n} ms") |> Option.defaultValue ""
 
-        let row (l: StepLog) =
+        let row (l: StepRecord) =
             tr [] [
                 td [] [ str (Step.name l.Step) ]
                 match l.Status, l.Error with
-                | StepLogStatus.Completed, _ -> td [] [ str "ok" ]
-                | _, Some e -> td [ _class "failed" ] [ str $"failed: {e}" ]
+                | StepStatus.Completed, _ -> td [] [ str "ok" ]
+                | _, Some e -> td [ _class "failed" ] [ str $"failed: {e.Message}" ]
                 | _, None -> td [ _class "failed" ] [ str "failed" ]
                 td [ _class "num" ] [ str (ms l.LatencyMs) ]
                 td [] [ str (l.Model |> Option.defaultValue "") ]
@@ -216,7 +216,7 @@ module SceneView =
         ]
 
     /// The whole scene page.
-    let page (offline: bool) (t: Timepoint) (logs: StepLog list) (seq: Sequence.View) =
+    let page (offline: bool) (t: Timepoint) (logs: StepRecord list) (seq: Sequence.View) =
         let imageSrc =
             if t.HasImage then
                 $"/api/v1/timepoints/{t.Id}/image"

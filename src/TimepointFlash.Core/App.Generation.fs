@@ -8,9 +8,10 @@ open System.Threading.Tasks
 /// Running generations against storage: synchronous, and the body of a background job.
 [<RequireQualifiedAccess>]
 module Generation =
-    /// A new pending timepoint for a request (the slug base is the query).
-    let pending (env: AppEnv) (query: string) (generateImage: bool) (parent: Guid option) = {
+    /// A new timepoint for a request, inserted directly as processing (the slug base is the query).
+    let create (env: AppEnv) (query: string) (generateImage: bool) (parent: Guid option) = {
         Timepoint.pending (env.NewId()) (query.Trim()) (Slug.ofText (query.Trim()) None) generateImage (env.Now()) with
+            Status = TimepointStatus.Processing
             ParentId = parent
     }
 
@@ -23,17 +24,9 @@ module Generation =
         (ct: CancellationToken)
         : Task<Timepoint> =
         task {
-            let processing = {
-                t with
-                    Status = TimepointStatus.Processing
-                    UpdatedAt = env.Now()
-            }
-
-            do! env.Store.Update processing
-
             let emit e =
                 task {
-                    do! env.Store.AppendLog t.Id e
+                    do! env.Store.AppendLog t.Id (StepRecord.ofEvent (env.Now()) e)
                     do! env.Pipeline.Emit e
                     do! observe e
                 }
@@ -56,7 +49,7 @@ module Generation =
                     }
             | None -> ()
 
-            let finished = PipelineResult.applyTo continuity (env.Now()) result processing
+            let finished = PipelineResult.applyTo continuity (env.Now()) result t
             do! env.Store.Update finished
             return finished
         }
@@ -102,16 +95,13 @@ module Generation =
 
     /// Creates and runs a generation now; the saved timepoint is returned.
     let runNow (env: AppEnv) (observe: StepEvent -> Task) (query: string) (generateImage: bool) ct = task {
-        let! stored = env.Store.Insert(pending env query generateImage None)
+        let! stored = env.Store.Insert(create env query generateImage None)
         return! runFor env observe stored None ct
     }
 
-    /// Stores a pending timepoint with its job; a worker will run it.
+    /// Stores a processing timepoint with its job; a worker will run it.
     let enqueue (env: AppEnv) (query: string) (generateImage: bool) = task {
-        let t = {
-            pending env query generateImage None with
-                Status = TimepointStatus.Processing
-        }
+        let t = create env query generateImage None
 
         let! stored =
             env.Store.Enqueue t {

@@ -93,7 +93,7 @@ module Navigation =
         match! prepare env sourceId direction units unit with
         | Error e -> return Error e
         | Ok(source, c) ->
-            let t = Generation.pending env (query source c) false (Some source.Id)
+            let t = Generation.create env (query source c) false (Some source.Id)
             let! stored = env.Store.Insert t
             let! target = Generation.runFor env observe stored (Some c) ct
 
@@ -107,15 +107,12 @@ module Navigation =
                 }
     }
 
-    /// Queues a navigation as a background job; the pending target is returned.
+    /// Queues a navigation as a background job; the target (processing) is returned.
     let enqueue (env: AppEnv) (sourceId: Guid) direction units unit = task {
         match! prepare env sourceId direction units unit with
         | Error e -> return Error e
         | Ok(source, c) ->
-            let t = {
-                Generation.pending env (query source c) false (Some source.Id) with
-                    Status = TimepointStatus.Processing
-            }
+            let t = Generation.create env (query source c) false (Some source.Id)
 
             let! stored =
                 env.Store.Enqueue t {

@@ -21,27 +21,6 @@ type Page<'T> = {
     PageSize: int
 }
 
-/// How a logged step ended.
-[<RequireQualifiedAccess>]
-type StepLogStatus =
-    | Started
-    | Completed
-    | Failed
-
-/// A stored progress event of a generation, replayable in order.
-type StepLog = {
-    Seq: int64
-    Step: Step
-    Status: StepLogStatus
-    Model: string option
-    Provider: string option
-    LatencyMs: int64 option
-    Usage: TokenUsage option
-    Error: string option
-    Output: JsonNode option
-    At: DateTimeOffset
-}
-
 /// A stored image.
 type StoredImage = { Bytes: byte[]; MimeType: string }
 
@@ -79,9 +58,10 @@ type Store = {
     Children: Guid -> Task<Timepoint list>
     PutImage: Guid -> StoredImage -> Task<unit>
     GetImage: Guid -> Task<StoredImage option>
-    AppendLog: Guid -> StepEvent -> Task<unit>
+    /// Stores a step record (numbered by the store).
+    AppendLog: Guid -> StepRecord -> Task<unit>
     /// Logs after a sequence number, in order.
-    Logs: Guid -> int64 -> Task<StepLog list>
+    Logs: Guid -> int64 -> Task<StepRecord list>
     /// True when the database answers.
     Ping: CancellationToken -> Task<bool>
 }

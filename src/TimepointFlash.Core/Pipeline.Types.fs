@@ -30,6 +30,61 @@ type ImageCall = {
 /// Draws the scene's image.
 type DrawImage = ImageCall -> CancellationToken -> Task<Result<ImageResponse, ProviderError>>
 
+/// Where a step is.
+[<RequireQualifiedAccess>]
+type StepStatus =
+    | Started
+    | Completed
+    | Failed
+
+/// One step's progress as it is stored, replayed and sent to clients (the agent's output is not part of it: it is
+/// stored once, in the timepoint).
+type StepRecord = {
+    /// 1, 2, 3 … per timepoint once stored; 0 before.
+    Seq: int64
+    Step: Step
+    Status: StepStatus
+    Model: string option
+    Provider: string option
+    LatencyMs: int64 option
+    Usage: TokenUsage option
+    Attempts: int option
+    Error: GenerationError option
+    At: System.DateTimeOffset
+}
+
+[<RequireQualifiedAccess>]
+module StepRecord =
+    /// The record of a pipeline event, unnumbered.
+    let ofEvent (at: System.DateTimeOffset) (e: StepEvent) =
+        let blank step status = {
+            Seq = 0L
+            Step = step
+            Status = status
+            Model = None
+            Provider = None
+            LatencyMs = None
+            Usage = None
+            Attempts = None
+            Error = None
+            At = at
+        }
+
+        match e with
+        | StepEvent.Started s -> blank s StepStatus.Started
+        | StepEvent.Completed(s, r) -> {
+            blank s StepStatus.Completed with
+                Model = Some r.Model
+                Provider = Some r.Provider
+                LatencyMs = Some r.LatencyMs
+                Usage = Some r.Usage
+                Attempts = Some r.Attempts
+          }
+        | StepEvent.Failed(s, f) -> {
+            blank s StepStatus.Failed with
+                Error = Some(GenerationFailure.toError f)
+          }
+
 /// DAG (concurrent independent steps) or one step at a time, for comparison.
 [<RequireQualifiedAccess>]
 type PipelineMode =

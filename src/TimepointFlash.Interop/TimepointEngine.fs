@@ -40,7 +40,7 @@ type TimepointEngine private (services: Services) =
             report (tracker.Report e)
             Task.CompletedTask
 
-    /// Stores the pending timepoint and runs its generation, one of at most Concurrency at a time. When the
+    /// Stores the new timepoint and runs its generation, one of at most Concurrency at a time. When the
     /// run throws (cancellation, or a caller's chat client failing unexpectedly) the stored timepoint is
     /// marked failed before the exception is rethrown.
     let runStored
@@ -89,7 +89,7 @@ type TimepointEngine private (services: Services) =
             | null -> false
             | o -> o.GenerateImage
 
-        return! runStored (Generation.pending app query image None) None report ct
+        return! runStored (Generation.create app query image None) None report ct
     }
 
     let travel direction (id: Guid) (units: int) (unit: TravelUnit) (report: Report) (ct: CancellationToken) = task {
@@ -102,7 +102,7 @@ type TimepointEngine private (services: Services) =
         | Error e -> return raise (travelError id e)
         | Ok(source, c) ->
             let pending =
-                Generation.pending app (Navigation.query source c) false (Some source.Id)
+                Generation.create app (Navigation.query source c) false (Some source.Id)
 
             return! runStored pending (Some c) report ct
     }

@@ -7,80 +7,28 @@ open System.Threading.Tasks
 open FsToolkit.ErrorHandling
 open TimepointFlash
 
-/// What happened to a step.
-[<RequireQualifiedAccess>]
-type LogStatus =
-    | Started
-    | Completed
-    | Failed
-    | Skipped
-    | Retrying
-
-/// One step event of a generation, numbered per timepoint so a follower can replay and continue.
-type LogEntry = {
-    TimepointId: Guid
-    /// 1, 2, 3 … per timepoint, assigned by the store on append, gapless in commit order.
-    Seq: int
-    Step: Step
-    Status: LogStatus
-    Model: string option
-    Provider: string option
-    LatencyMs: int option
-    InputTokens: int option
-    OutputTokens: int option
-    Error: string option
-    Output: JsonNode option
-    /// Assigned by the store on append.
-    CreatedAt: DateTimeOffset
-}
-
-/// Step-log storage, built from one Database.
+/// Step-log storage, built from one Database: the step records of each timepoint, numbered 1, 2, 3 … in commit
+/// order so a follower can replay and continue.
 type LogStore = {
-    /// Appends an entry; Seq and CreatedAt of the argument are ignored and assigned.
-    Append: LogEntry -> Task<Result<LogEntry, DbError>>
-    /// Entries of a timepoint with Seq greater than the given one (0 = all), in order.
-    ListAfter: Guid -> int -> Task<Result<LogEntry list, DbError>>
+    /// Appends a record for a timepoint; its Seq and At are ignored and assigned.
+    Append: Guid -> StepRecord -> Task<Result<StepRecord, DbError>>
+    /// Records of a timepoint with Seq greater than the given one (0 = all), in order.
+    ListAfter: Guid -> int64 -> Task<Result<StepRecord list, DbError>>
 }
 
 [<RequireQualifiedAccess>]
-module LogStatus =
+module StepStatus =
     /// Database text.
     let name =
         function
-        | LogStatus.Started -> "started"
-        | LogStatus.Completed -> "completed"
-        | LogStatus.Failed -> "failed"
-        | LogStatus.Skipped -> "skipped"
-        | LogStatus.Retrying -> "retrying"
+        | StepStatus.Started -> "started"
+        | StepStatus.Completed -> "completed"
+        | StepStatus.Failed -> "failed"
 
     /// Reads database text.
     let tryParse (s: string) =
-        [
-            LogStatus.Started
-            LogStatus.Completed
-            LogStatus.Failed
-            LogStatus.Skipped
-            LogStatus.Retrying
-        ]
+        [ StepStatus.Started; StepStatus.Completed; StepStatus.Failed ]
         |> List.tryFind (fun x -> name x = s)
-
-[<RequireQualifiedAccess>]
-module LogEntry =
-    /// An entry for a step with nothing but its status filled in.
-    let create (timepointId: Guid) (step: Step) (status: LogStatus) = {
-        TimepointId = timepointId
-        Seq = 0
-        Step = step
-        Status = status
-        Model = None
-        Provider = None
-        LatencyMs = None
-        InputTokens = None
-        OutputTokens = None
-        Error = None
-        Output = None
-        CreatedAt = DateTimeOffset.MinValue
-    }
 
 /// SQL for generation_logs.
 [<RequireQualifiedAccess>]
@@ -89,51 +37,67 @@ module Logs =
         """
         INSERT INTO generation_logs (
             timepoint_id, seq, step, status, model, provider, latency_ms,
-            input_tokens, output_tokens, error_message, output_json, created_at)
+            input_tokens, output_tokens, attempts, error_kind, error_message, created_at)
         VALUES (
             @timepoint_id,
             (SELECT COALESCE(MAX(seq), 0) + 1 FROM generation_logs WHERE timepoint_id = @timepoint_id),
             @step, @status, @model, @provider, @latency_ms,
-            @input_tokens, @output_tokens, @error_message, @output_json, @created_at)
+            @input_tokens, @output_tokens, @attempts, @error_kind, @error_message, @created_at)
         RETURNING seq
         """
 
-    let private read (r: Row) : Result<LogEntry, DbError> =
-        match Steps.tryParse (r.text "step"), LogStatus.tryParse (r.text "status") with
+    let private read (r: Row) : Result<StepRecord, DbError> =
+        match Steps.tryParse (r.text "step"), StepStatus.tryParse (r.text "status") with
         | Some step, Some status ->
             Ok {
-                TimepointId = r.uuid "timepoint_id"
-                Seq = r.int "seq"
+                Seq = int64 (r.int "seq")
                 Step = step
                 Status = status
                 Model = r.textOrNone "model"
                 Provider = r.textOrNone "provider"
-                LatencyMs = r.intOrNone "latency_ms"
-                InputTokens = r.intOrNone "input_tokens"
-                OutputTokens = r.intOrNone "output_tokens"
-                Error = r.textOrNone "error_message"
-                Output = r.textOrNone "output_json" |> Option.map (fun s -> JsonNode.Parse s)
-                CreatedAt = r.timestamp "created_at"
+                LatencyMs = r.intOrNone "latency_ms" |> Option.map int64
+                Usage =
+                    match r.intOrNone "input_tokens", r.intOrNone "output_tokens" with
+                    | None, None -> None
+                    | i, o ->
+                        Some {
+                            Input = defaultArg i 0
+                            Output = defaultArg o 0
+                        }
+                Attempts = r.intOrNone "attempts"
+                Error =
+                    r.textOrNone "error_message"
+                    |> Option.map (fun message -> {
+                        Kind =
+                            r.textOrNone "error_kind"
+                            |> Option.bind FailureKind.tryParse
+                            |> Option.defaultValue FailureKind.Interrupted
+                        Step = Some step
+                        Message = message
+                        SuggestedQuery = None
+                    })
+                At = r.timestamp "created_at"
             }
         | _ ->
             let id = r.int64 "id"
             Error(DbError.Corrupt $"generation_logs row {id} has an unknown step or status")
 
-    let private append (db: Database) (e: LogEntry) = task {
-        let entry = { e with CreatedAt = db.Now() }
+    let private append (db: Database) (timepointId: Guid) (e: StepRecord) = task {
+        let entry = { e with At = db.Now() }
 
         let ps = [
-            "timepoint_id", Sql.uuid e.TimepointId
+            "timepoint_id", Sql.uuid timepointId
             "step", Sql.text (Step.name e.Step)
-            "status", Sql.text (LogStatus.name e.Status)
+            "status", Sql.text (StepStatus.name e.Status)
             "model", Sql.textOrNone e.Model
             "provider", Sql.textOrNone e.Provider
-            "latency_ms", Sql.intOrNone e.LatencyMs
-            "input_tokens", Sql.intOrNone e.InputTokens
-            "output_tokens", Sql.intOrNone e.OutputTokens
-            "error_message", Sql.textOrNone e.Error
-            "output_json", e.Output |> Option.map Encode.toString |> Sql.jsonOrNone
-            "created_at", Sql.timestamp entry.CreatedAt
+            "latency_ms", Sql.intOrNone (e.LatencyMs |> Option.map int)
+            "input_tokens", Sql.intOrNone (e.Usage |> Option.map (fun u -> u.Input))
+            "output_tokens", Sql.intOrNone (e.Usage |> Option.map (fun u -> u.Output))
+            "attempts", Sql.intOrNone e.Attempts
+            "error_kind", Sql.textOrNone (e.Error |> Option.map (fun x -> FailureKind.name x.Kind))
+            "error_message", Sql.textOrNone (e.Error |> Option.map (fun x -> x.Message))
+            "created_at", Sql.timestamp entry.At
         ]
 
         // Progress: committed without waiting for the disk on SQLite; the synced write that finishes the timepoint
@@ -145,26 +109,26 @@ module Logs =
             tries <- tries + 1
 
             match! Db.runBuffered db (fun s -> Db.scalarInt64 s appendSql ps) with
-            | Ok seq -> result <- Some(Ok { entry with Seq = int seq })
+            | Ok seq -> result <- Some(Ok { entry with Seq = seq })
             | Error(DbError.UniqueViolation _) when tries < 50 -> do! Task.Delay(Random.Shared.Next(1, 5 * tries))
             | Error e -> result <- Some(Error e)
 
         return result.Value
     }
 
-    let private listAfter (db: Database) (id: Guid) (after: int) = task {
+    let private listAfter (db: Database) (id: Guid) (after: int64) = task {
         let! rows =
             Db.run db (fun s ->
                 Db.query
                     s
                     """
                     SELECT id, timepoint_id, seq, step, status, model, provider, latency_ms,
-                           input_tokens, output_tokens, error_message, output_json, created_at
+                           input_tokens, output_tokens, attempts, error_kind, error_message, created_at
                     FROM generation_logs
                     WHERE timepoint_id = @id AND seq > @after
                     ORDER BY seq
                     """
-                    [ "id", Sql.uuid id; "after", Sql.int after ]
+                    [ "id", Sql.uuid id; "after", Sql.int64 after ]
                     read)
 
         return rows |> Result.bind List.sequenceResultM
@@ -181,12 +145,12 @@ module Logs =
     let follow
         (logs: LogStore)
         (timepointId: Guid)
-        (afterSeq: int)
+        (afterSeq: int64)
         (isFinished: unit -> Task<Result<bool, DbError>>)
         (pollEvery: TimeSpan)
-        (onEntry: LogEntry -> Task<unit>)
+        (onEntry: StepRecord -> Task<unit>)
         (ct: CancellationToken)
-        : Task<Result<int, DbError>> =
+        : Task<Result<int64, DbError>> =
         task {
             let mutable last = afterSeq
             let mutable outcome = None

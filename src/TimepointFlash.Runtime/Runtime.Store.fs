@@ -23,47 +23,6 @@ module StoreAdapter =
         | Error e -> return raise (StoreFailure e)
     }
 
-    let private logOf (id: Guid) (e: StepEvent) =
-        match e with
-        | StepEvent.Started step -> LogEntry.create id step LogStatus.Started
-        | StepEvent.Completed(step, r) -> {
-            LogEntry.create id step LogStatus.Completed with
-                Model = Some r.Model
-                Provider = Some r.Provider
-                LatencyMs = Some(int r.LatencyMs)
-                InputTokens = Some r.Usage.Input
-                OutputTokens = Some r.Usage.Output
-                Output = Some r.Output
-          }
-        | StepEvent.Failed(step, failure) -> {
-            LogEntry.create id step LogStatus.Failed with
-                Error = Some(GenerationFailure.describe failure)
-          }
-
-    let private stepLogOf (l: LogEntry) : StepLog = {
-        Seq = int64 l.Seq
-        Step = l.Step
-        Status =
-            match l.Status with
-            | LogStatus.Started -> StepLogStatus.Started
-            | LogStatus.Completed -> StepLogStatus.Completed
-            | _ -> StepLogStatus.Failed
-        Model = l.Model
-        Provider = l.Provider
-        LatencyMs = l.LatencyMs |> Option.map int64
-        Usage =
-            match l.InputTokens, l.OutputTokens with
-            | None, None -> None
-            | i, o ->
-                Some {
-                    Input = defaultArg i 0
-                    Output = defaultArg o 0
-                }
-        Error = l.Error
-        Output = l.Output
-        At = l.CreatedAt
-    }
-
     /// The payload of a job as JSON text.
     let encodePayload (p: JobPayload) =
         Encode.obj [
@@ -177,14 +136,10 @@ module StoreAdapter =
                 }
             AppendLog =
                 fun id e -> task {
-                    let! _ = unwrap (logs.Append(logOf id e))
+                    let! _ = unwrap (logs.Append id e)
                     return ()
                 }
-            Logs =
-                fun id after -> task {
-                    let! entries = unwrap (logs.ListAfter id (int after))
-                    return entries |> List.map stepLogOf
-                }
+            Logs = fun id after -> unwrap (logs.ListAfter id after)
             Ping =
                 fun ct -> task {
                     try

@@ -205,6 +205,17 @@ let generation =
                     let id = str last["data"] "timepoint_id"
                     let! saved = api.Client.GetStringAsync($"/api/v1/timepoints/{id}")
                     Expect.stringContains saved "\"year\":-44" "saved with its year"
+
+                    let stepFrames (t: string) =
+                        t.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+                        |> Array.filter (fun m -> m.StartsWith "data: {\"event\":\"step_")
+
+                    let! replay = api.Client.GetStringAsync($"/api/v1/timepoints/{id}/events")
+
+                    Expect.equal
+                        (stepFrames replay)
+                        (stepFrames text)
+                        "the replay sends the live stream's step payloads"
                 })
         }
 

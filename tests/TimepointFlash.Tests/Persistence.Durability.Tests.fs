@@ -23,8 +23,8 @@ let private generation (db: Database) (t: Timepoint) = task {
         }
 
     for step in Steps.all do
-        let! _ = logs.Append(LogEntry.create t.Id step LogStatus.Started)
-        let! _ = logs.Append(LogEntry.create t.Id step LogStatus.Completed)
+        let! _ = logs.Append t.Id (stepRecord step StepStatus.Started)
+        let! _ = logs.Append t.Id (stepRecord step StepStatus.Completed)
         ()
 
     let! saved =

@@ -21,7 +21,7 @@ let private dialectTests (dialect: Dialect) =
             let! linked = store.LinkParent child.Id parent.Id
             Expect.equal (ok "link" linked) LinkOutcome.Linked "linked"
             let! _ = (Images.store db).Put parent.Id [| 9uy |] "image/png"
-            let! _ = (Logs.store db).Append(LogEntry.create parent.Id Step.Judge LogStatus.Started)
+            let! _ = (Logs.store db).Append parent.Id (stepRecord Step.Judge StepStatus.Started)
             let signal = JobSignal()
 
             let! _ =

@@ -35,27 +35,43 @@ let private dialectTests (dialect: Dialect) =
             let! _ = (Timepoints.store db).Insert t
 
             let entry i = {
-                LogEntry.create t.Id (List.item (i % Steps.all.Length) Steps.all) LogStatus.Completed with
+                stepRecord (List.item (i % Steps.all.Length) Steps.all) StepStatus.Completed with
                     Model = Some "offline"
                     Provider = Some "offline"
-                    LatencyMs = Some i
-                    InputTokens = Some(i * 10)
-                    OutputTokens = Some(i * 20)
-                    Error = if i % 4 = 0 then Some "retried" else None
-                    Output = Some(Encode.obj [ "i", Encode.int i ])
+                    LatencyMs = Some(int64 i)
+                    Usage = Some { Input = i * 10; Output = i * 20 }
+                    Attempts = Some(1 + i % 2)
+                    Error =
+                        if i % 4 = 0 then
+                            Some(GenerationFailure.toError (GenerationFailure.Interrupted "retried"))
+                        else
+                            None
             }
 
-            let! appended = [ 1..30 ] |> List.map (entry >> logs.Append) |> Task.WhenAll
+            let! appended = [ 1..30 ] |> List.map (entry >> logs.Append t.Id) |> Task.WhenAll
             let appended = appended |> Array.map (ok "append")
-            Expect.equal (appended |> Array.map (fun e -> e.Seq) |> Array.sort) [| 1..30 |] "1..30"
-            let! all = logs.ListAfter t.Id 0
+            Expect.equal (appended |> Array.map (fun e -> e.Seq) |> Array.sort) [| 1L .. 30L |] "1..30"
+            let! all = logs.ListAfter t.Id 0L
             let all = ok "list" all
-            Expect.equal (all |> List.map (fun e -> e.Seq)) [ 1..30 ] "ordered"
-            let e7 = all |> List.find (fun e -> e.LatencyMs = Some 7)
-            Expect.equal e7.InputTokens (Some 70) "tokens"
-            Expect.equal (e7.Output |> Option.map Encode.toString) (Some """{"i":7}""") "output JSON"
-            let! tail = logs.ListAfter t.Id 25
-            Expect.equal (ok "tail" tail |> List.map (fun e -> e.Seq)) [ 26..30 ] "replay after a seq"
+            Expect.equal (all |> List.map (fun e -> e.Seq)) [ 1L .. 30L ] "ordered"
+            let e8 = all |> List.find (fun e -> e.LatencyMs = Some 8L)
+
+            let expected = {
+                entry 8 with
+                    Seq = e8.Seq
+                    At = e8.At
+                    Error = e8.Error
+            }
+
+            Expect.equal e8 expected "every field back"
+
+            Expect.equal
+                (e8.Error |> Option.map (fun e -> e.Kind, e.Message))
+                (Some(FailureKind.Interrupted, "retried"))
+                "failure kind and message"
+
+            let! tail = logs.ListAfter t.Id 25L
+            Expect.equal (ok "tail" tail |> List.map (fun e -> e.Seq)) [ 26L .. 30L ] "replay after a seq"
         }
 
         testDb "a follower replays history then receives live entries until the timepoint is finished"
@@ -64,9 +80,9 @@ let private dialectTests (dialect: Dialect) =
             let store = Timepoints.store db
             let t = pending "follow"
             let! _ = store.Insert t
-            let! _ = logs.Append(LogEntry.create t.Id Step.Judge LogStatus.Started)
-            let! _ = logs.Append(LogEntry.create t.Id Step.Judge LogStatus.Completed)
-            let seen = Collections.Concurrent.ConcurrentQueue<int>()
+            let! _ = logs.Append t.Id (stepRecord Step.Judge StepStatus.Started)
+            let! _ = logs.Append t.Id (stepRecord Step.Judge StepStatus.Completed)
+            let seen = Collections.Concurrent.ConcurrentQueue<int64>()
 
             let isFinished () = task {
                 let! r = store.TryGet t.Id
@@ -77,15 +93,15 @@ let private dialectTests (dialect: Dialect) =
                 Logs.follow
                     logs
                     t.Id
-                    0
+                    0L
                     isFinished
                     (TimeSpan.FromMilliseconds 20.0)
                     (fun e -> task { seen.Enqueue e.Seq })
                     Threading.CancellationToken.None
 
             do! Task.Delay 100
-            let! _ = logs.Append(LogEntry.create t.Id Step.Timeline LogStatus.Started)
-            let! _ = logs.Append(LogEntry.create t.Id Step.Timeline LogStatus.Completed)
+            let! _ = logs.Append t.Id (stepRecord Step.Timeline StepStatus.Started)
+            let! _ = logs.Append t.Id (stepRecord Step.Timeline StepStatus.Completed)
 
             let! _ =
                 store.Update {
@@ -94,8 +110,8 @@ let private dialectTests (dialect: Dialect) =
                 }
 
             let! last = follower
-            Expect.equal (ok "follow" last) 4 "last seq"
-            Expect.equal (List.ofSeq seen) [ 1; 2; 3; 4 ] "history then live, in order"
+            Expect.equal (ok "follow" last) 4L "last seq"
+            Expect.equal (List.ofSeq seen) [ 1L; 2L; 3L; 4L ] "history then live, in order"
         }
     ]
 

@@ -11,6 +11,12 @@ open TimepointFlash
 open TimepointFlash.Persistence
 
 /// The throwaway server's admin connection string.
+/// A step record with nothing but its step and status.
+let stepRecord (step: Step) (status: StepStatus) = {
+    StepRecord.ofEvent DateTimeOffset.MinValue (StepEvent.Started step) with
+        Status = status
+}
+
 let adminConnectionString () =
     match Environment.GetEnvironmentVariable "TEST_POSTGRES_URL" with
     | null
