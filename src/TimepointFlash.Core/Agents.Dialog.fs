@@ -82,6 +82,11 @@ Each line may carry a tone, whether it is whispered, an action, a stage directio
                 + AgentKit.bullets "anyone present" speakers
                 + "\n\nRelationships:\n"
                 + AgentKit.bullets "none recorded" relations
+                + (match input.Revision with
+                   | Some instructions ->
+                       "\n\nA historical reviewer found critical problems in an earlier draft. Write the dialog again, following these instructions:\n"
+                       + instructions
+                   | None -> "")
         }
 
     /// Every line must be spoken by a listed speaker; names are normalised to the cast's spelling.

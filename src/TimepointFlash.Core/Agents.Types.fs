@@ -81,6 +81,16 @@ type DialogInput = {
     Speakers: Character list
     Moment: MomentData
     Graph: GraphData
+    /// A reviewer's instructions when the dialog is written again after a critical critique.
+    Revision: string option
+}
+
+type CritiqueInput = {
+    Query: string
+    Timeline: TimelineData
+    Scene: SceneData
+    Characters: CharacterData
+    Dialog: DialogData
 }
 
 type ImagePromptInput = {
@@ -105,6 +115,7 @@ type AgentContext =
     | Camera of CameraInput
     | Graph of GraphInput
     | Dialog of DialogInput
+    | Critique of CritiqueInput
     | ImagePrompt of ImagePromptInput
 
 /// A chat request together with its typed context.

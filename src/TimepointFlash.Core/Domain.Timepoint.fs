@@ -13,6 +13,8 @@ type Step =
     | Dialog
     | Camera
     | Graph
+    | Critique
+    | DialogRevision
     | ImagePrompt
     | Image
 
@@ -65,6 +67,7 @@ type Timepoint = {
     Dialog: DialogData option
     Camera: CameraData option
     Graph: GraphData option
+    Critique: CritiqueData option
     ImagePrompt: ImagePromptData option
     HasImage: bool
     ImageError: string option
@@ -87,6 +90,8 @@ module Step =
         | Step.Dialog -> "dialog"
         | Step.Camera -> "camera"
         | Step.Graph -> "graph"
+        | Step.Critique -> "critique"
+        | Step.DialogRevision -> "dialog_revision"
         | Step.ImagePrompt -> "image_prompt"
         | Step.Image -> "image_generation"
 
@@ -181,6 +186,7 @@ module Timepoint =
         Dialog = None
         Camera = None
         Graph = None
+        Critique = None
         ImagePrompt = None
         HasImage = false
         ImageError = None

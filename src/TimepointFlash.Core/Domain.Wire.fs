@@ -27,6 +27,7 @@ module TimepointWire =
             "dialog", Encode.opt DialogData.encode t.Dialog
             "camera", Encode.opt CameraData.encode t.Camera
             "graph", Encode.opt GraphData.encode t.Graph
+            "critique", Encode.opt CritiqueData.encode t.Critique
             "image_prompt", Encode.opt ImagePromptData.encode t.ImagePrompt
         ]
 

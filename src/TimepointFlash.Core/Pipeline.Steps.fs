@@ -29,8 +29,10 @@ type StepSpec = {
     Role: ModelRole option
     /// The steps whose outputs it reads; the DAG's order and concurrency come from these.
     Reads: Step list
-    /// Where its output adds in the scene: a dotted path of the timepoint's wire form ("metadata.dialog").
+    /// Where its output lands in the scene: a dotted path of the timepoint's wire form ("metadata.dialog").
     Lands: string
+    /// The environment variable that switches the step off (`NAME=off`; on by default); None when it always runs.
+    Switch: string option
     /// Whether a plan includes the step at all; progress counts these.
     Expected: StepPlan -> bool
     /// Whether the step runs, given the plan and the results so far.
@@ -48,12 +50,12 @@ module Steps =
         | Some j when j.CleanedQuery <> "" -> j.CleanedQuery
         | _ -> request.Query
 
-    /// A step that runs an agent on an input read from the results so far and adds its output.
+    /// A step that runs an agent on an input read from the results so far and lands its output.
     let private agent
         (a: Agent<'I, 'O>)
         (encode: 'O -> JsonNode)
         (reads: Step list)
-        (adds: string)
+        (lands: string)
         (input: GenerationRequest -> PipelineResult -> 'I)
         (add: GenerationRequest -> 'O -> PipelineResult -> PipelineResult)
         : StepSpec =
@@ -61,7 +63,8 @@ module Steps =
             Step = a.Step
             Role = Some a.Role
             Reads = reads
-            Lands = adds
+            Lands = lands
+            Switch = None
             Expected = fun _ -> true
             Runs = fun _ _ -> true
             OnFailure = OnFailure.Stops
@@ -195,6 +198,7 @@ module Steps =
         Speakers = Dialog.speakers r.Characters.Value
         Moment = r.Moment.Value
         Graph = r.Graph.Value
+        Revision = None
     }
 
     let private dialog =
@@ -205,6 +209,61 @@ module Steps =
             "metadata.dialog"
             dialogInput
             (fun _ d r -> { r with Dialog = Some d })
+
+    let private critiqueOn (plan: StepPlan) = not (plan.Off.Contains Step.Critique)
+
+    /// Reviews the dialog, cast and scene; non-fatal (a failure is recorded in the step log and the scene completes).
+    let private critique =
+        let spec =
+            agent
+                Critique.agent
+                CritiqueData.encode
+                [ Step.Timeline; Step.Scene; Step.Characters; Step.Dialog ]
+                "metadata.critique"
+                (fun request r -> {
+                    Query = query request r
+                    Timeline = r.Timeline.Value
+                    Scene = r.Scene.Value
+                    Characters = r.Characters.Value
+                    Dialog = r.Dialog.Value
+                })
+                (fun _ c r -> { r with Critique = Some c })
+
+        {
+            spec with
+                Switch = Some "CRITIQUE"
+                Expected = critiqueOn
+                Runs = fun plan _ -> critiqueOn plan
+                OnFailure = OnFailure.Records(fun _ r -> r)
+        }
+
+    /// After a critical critique: the dialog once more with the reviewer's instructions; it replaces the first.
+    let private dialogRevision =
+        let spec =
+            agent
+                {
+                    Dialog.agent with
+                        Step = Step.DialogRevision
+                }
+                DialogData.encode
+                [ Step.Critique ]
+                "metadata.dialog"
+                (fun request r -> {
+                    dialogInput request r with
+                        Revision = r.Critique |> Option.bind (fun c -> c.RevisionInstructions)
+                })
+                (fun _ d r -> {
+                    r with
+                        Dialog = Some d
+                        Critique = r.Critique |> Option.map (fun c -> { c with Revised = true })
+                })
+
+        {
+            spec with
+                Expected = fun _ -> false
+                Runs = fun _ r -> r.Critique |> Option.exists (fun c -> c.HasCritical)
+                OnFailure = OnFailure.Records(fun _ r -> r)
+        }
 
     /// The image prompt's input from the results so far.
     let imagePromptInput request (r: PipelineResult) : ImagePromptInput = {
@@ -226,6 +285,7 @@ module Steps =
         Step.Dialog
         Step.Camera
         Step.Graph
+        Step.DialogRevision
     ]
 
     /// Refined by a model, or assembled purely from upstream outputs (the configured mode decides).
@@ -267,6 +327,7 @@ module Steps =
         Role = Some ModelRole.Image
         Reads = [ Step.ImagePrompt ]
         Lands = "image_url"
+        Switch = None
         Expected = fun plan -> plan.GenerateImage
         Runs = fun plan _ -> plan.GenerateImage
         OnFailure =
@@ -325,6 +386,8 @@ module Steps =
         camera
         graph
         dialog
+        critique
+        dialogRevision
         imagePrompt
         image
     ]
@@ -359,6 +422,16 @@ module Steps =
         |> List.groupBy (fun s -> depth[s.Step])
         |> List.sortBy fst
         |> List.map snd
+
+    /// The steps switched off by a lookup of environment variables (`NAME=off` for a step's switch).
+    let off (lookup: string -> string option) =
+        table
+        |> List.choose (fun s ->
+            s.Switch
+            |> Option.bind lookup
+            |> Option.filter (fun v -> v.Trim().ToLowerInvariant() = "off")
+            |> Option.map (fun _ -> s.Step))
+        |> Set.ofList
 
     /// How many steps a plan reports (progress is finished steps over this).
     let expected (plan: StepPlan) =

@@ -120,6 +120,7 @@ type PipelineResult = {
     Camera: CameraData option
     Graph: GraphData option
     Dialog: DialogData option
+    Critique: CritiqueData option
     ImagePrompt: ImagePromptData option
     Image: ImageResponse option
     ImageError: string option
@@ -138,6 +139,7 @@ module PipelineResult =
         Camera = None
         Graph = None
         Dialog = None
+        Critique = None
         ImagePrompt = None
         Image = None
         ImageError = None
@@ -191,6 +193,7 @@ module PipelineResult =
             Dialog = r.Dialog
             Camera = r.Camera
             Graph = r.Graph
+            Critique = r.Critique
             ImagePrompt = r.ImagePrompt
             HasImage = r.Image.IsSome
             ImageError = r.ImageError

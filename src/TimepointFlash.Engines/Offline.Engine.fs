@@ -49,6 +49,7 @@ module OfflineEngine =
         | AgentContext.Camera i -> Answers.camera i.Scene i.Characters None |> CameraData.encode
         | AgentContext.Graph i -> Answers.graph i.Characters None |> GraphData.encode
         | AgentContext.Dialog i -> Answers.dialog i.Query i.Timeline i.Scene i.Speakers |> DialogData.encode
+        | AgentContext.Critique i -> ReviewAnswer.answer i |> CritiqueData.encode
         | AgentContext.ImagePrompt i -> ImagePrompt.assemble i |> ImagePromptData.encode
 
     /// Rough token count of a text (four characters a token).

@@ -23,7 +23,7 @@ module TimepointRow =
         summaryColumns
         + """,
         t.judge_json, t.timeline_json, t.scene_json, t.characters_json, t.moment_json,
-        t.dialog_json, t.camera_json, t.graph_json, t.image_prompt_json
+        t.dialog_json, t.camera_json, t.graph_json, t.critique_json, t.image_prompt_json
         """
 
     /// Database text of a calendar convention.
@@ -87,6 +87,7 @@ module TimepointRow =
             "dialog_json", json DialogData.encode t.Dialog
             "camera_json", json CameraData.encode t.Camera
             "graph_json", json GraphData.encode t.Graph
+            "critique_json", json CritiqueData.encode t.Critique
             "image_prompt_json", json ImagePromptData.encode t.ImagePrompt
             "image_prompt", Sql.textOrNone (t.ImagePrompt |> Option.map (fun p -> p.FullPrompt))
             "image_error", Sql.textOrNone t.ImageError
@@ -186,6 +187,7 @@ module TimepointRow =
         let! dialog = decodeColumn row "dialog_json" DialogData.decoder
         let! camera = decodeColumn row "camera_json" CameraData.decoder
         let! graph = decodeColumn row "graph_json" GraphData.decoder
+        let! critique = decodeColumn row "critique_json" CritiqueData.decoder
         let! imagePrompt = decodeColumn row "image_prompt_json" ImagePromptData.decoder
 
         return {
@@ -204,6 +206,7 @@ module TimepointRow =
             Dialog = dialog
             Camera = camera
             Graph = graph
+            Critique = critique
             ImagePrompt = imagePrompt
             HasImage = s.HasImage
             ImageError = s.ImageError

@@ -31,6 +31,8 @@ type Config = {
     Concurrency: int
     PipelineMode: PipelineMode
     ImagePromptMode: ImagePromptMode
+    /// Steps switched off (`CRITIQUE=off`, from the step table's switches).
+    Off: Set<Step>
     OtlpEndpoint: Uri option
     RequestLog: RequestLog
     /// Seconds a finished timepoint's rendered JSON is served from memory (0 = off).
@@ -160,6 +162,7 @@ module Config =
             Concurrency = concurrency
             PipelineMode = mode
             ImagePromptMode = promptMode
+            Off = Steps.off lookup
             OtlpEndpoint = otlp
             RequestLog = requestLog
             ReadCacheSeconds = readCache

@@ -105,7 +105,7 @@ module Runtime =
                             Emit = Instrumentation.traceSteps emit
                             Mode = config.PipelineMode
                             ImagePromptMode = config.ImagePromptMode
-                            Off = Set.empty
+                            Off = config.Off
                             Elapsed = fun () -> clock.ElapsedMilliseconds
                         }
                         Now = fun () -> DateTimeOffset.UtcNow

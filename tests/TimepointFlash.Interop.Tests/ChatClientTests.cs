@@ -33,10 +33,10 @@ public sealed class ChatClientTests : IDisposable
         Assert.Equal(("Neil Armstrong", "Buzz Aldrin", "ally", "friendly"), (rel.From, rel.To, rel.Type, rel.Tension));
 
         Assert.Equal(
-            new[] { "camera", "characters", "dialog", "graph", "judge", "moment", "scene", "timeline" },
+            new[] { "camera", "characters", "critique", "dialog", "graph", "judge", "moment", "scene", "timeline" },
             client.Agents.OrderBy(a => a, StringComparer.Ordinal));
         var modelSteps = progress.Reports.Where(r => r.State == StepState.Completed && r.Step != "image_prompt").ToList();
-        Assert.Equal(8, modelSteps.Count);
+        Assert.Equal(9, modelSteps.Count);
         Assert.All(modelSteps, r =>
         {
             Assert.Equal(ScriptedChatClient.ModelId, r.Model);

@@ -60,7 +60,7 @@ public sealed class GenerateTests : IDisposable
     }
 
     [Fact]
-    public async Task Progress_reports_nine_completed_steps_with_a_percent_that_never_decreases()
+    public async Task Progress_reports_ten_completed_steps_with_a_percent_that_never_decreases()
     {
         await using var engine = await _db.CreateEngineAsync();
         var progress = new ProgressLog();
@@ -69,9 +69,9 @@ public sealed class GenerateTests : IDisposable
 
         var reports = progress.Reports;
         var completed = reports.Where(r => r.State == StepState.Completed).Select(r => r.Step).ToList();
-        Assert.Equal(9, completed.Count);
+        Assert.Equal(10, completed.Count);
         Assert.Equal(
-            new[] { "camera", "characters", "dialog", "graph", "image_prompt", "judge", "moment", "scene", "timeline" },
+            new[] { "camera", "characters", "critique", "dialog", "graph", "image_prompt", "judge", "moment", "scene", "timeline" },
             completed.OrderBy(s => s, StringComparer.Ordinal));
         Assert.Equal("judge", reports[0].Step);
         Assert.Equal(StepState.Started, reports[0].State);
@@ -99,7 +99,7 @@ public sealed class GenerateTests : IDisposable
             "assassination of julius caesar", new GenerateOptions { GenerateImage = true }, progress);
 
         Assert.True(scene.HasImage);
-        Assert.Equal(10, progress.Reports.Count(r => r.State == StepState.Completed));
+        Assert.Equal(11, progress.Reports.Count(r => r.State == StepState.Completed));
         var image = await engine.GetImageAsync(scene.Id);
         Assert.NotNull(image);
         Assert.NotEmpty(image.Bytes);

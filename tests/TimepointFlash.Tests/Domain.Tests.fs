@@ -245,6 +245,8 @@ let golden =
                     "camera"
                     "graph"
                     "dialog"
+                    "critique"
+                    "dialog_revision"
                     "image_prompt"
                     "image_generation"
                 ]

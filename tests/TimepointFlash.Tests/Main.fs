@@ -32,6 +32,7 @@ let all =
         OfflineAnswers.tests
         OfflineSceneCard.tests
         Api.tests
+        PipelineCritique.tests
         ApiKestrel.tests
         ApiReadCache.tests
         Observability.tests

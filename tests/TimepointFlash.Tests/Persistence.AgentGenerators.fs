@@ -261,3 +261,34 @@ let imagePrompt = gen {
         NegativePrompt = optional[7]
     }
 }
+
+let critique = gen {
+    let! n = Gen.choose (0, 4)
+
+    let issue = gen {
+        let! severity = Gen.elements (CritiqueData.severities |> List.map fst)
+        let! category = Gen.elements (CritiqueData.categories |> List.map fst)
+        let! field = text
+        let! quote = opt text
+        let! description = text
+
+        return {
+            Severity = severity
+            Category = category
+            Field = field
+            Quote = quote
+            Description = description
+        }
+    }
+
+    let! issues = Gen.listOfLength n issue
+    let! instructions = opt text
+    let! revised = Gen.elements [ true; false ]
+
+    return {
+        Issues = issues
+        HasCritical = issues |> List.exists (fun i -> i.Severity = Severity.Critical)
+        RevisionInstructions = instructions
+        Revised = revised
+    }
+}

@@ -38,6 +38,7 @@ let timepoint = gen {
     let! d = opt dialog
     let! c = opt camera
     let! g = opt graph
+    let! cr = opt critique
     let! ip = opt imagePrompt
     let! imageError = opt text
 
@@ -80,6 +81,7 @@ let timepoint = gen {
         Dialog = d
         Camera = c
         Graph = g
+        Critique = cr
         ImagePrompt = ip
         HasImage = false
         ImageError = imageError

@@ -49,6 +49,8 @@ let tests =
                     [ "scene"; "characters" ]
                     [ "moment"; "camera"; "graph" ]
                     [ "dialog" ]
+                    [ "critique" ]
+                    [ "dialog_revision" ]
                     [ "image_prompt" ]
                     [ "image_generation" ]
                 ]
@@ -69,10 +71,32 @@ let tests =
                 Expect.equal level[s.Step] (deepest + 1) (Step.name s.Step)
         }
 
-        test "the expected step count comes from the table and counts the image only when asked" {
-            let text = Steps.table |> List.filter (fun s -> s.Step <> Step.Image) |> List.length
+        test "the expected step count counts the image only when asked, and never the conditional revision" {
+            let text =
+                Steps.table
+                |> List.filter (fun s -> s.Step <> Step.Image && s.Step <> Step.DialogRevision)
+                |> List.length
+
             Expect.equal (Steps.expected (plan false)) text "text steps"
             Expect.equal (Steps.expected (plan true)) (text + 1) "with the image"
+
+            Expect.equal
+                (Steps.expected {
+                    plan false with
+                        Off = Set.ofList [ Step.Critique ]
+                })
+                (text - 1)
+                "without the critique"
+        }
+
+        test "CRITIQUE=off switches the critique off; anything else leaves it on" {
+            let lookup value name =
+                if name = "CRITIQUE" then Some value else None
+
+            Expect.equal (Steps.off (lookup "off")) (Set.ofList [ Step.Critique ]) "off"
+            Expect.equal (Steps.off (lookup " OFF ")) (Set.ofList [ Step.Critique ]) "case and spaces"
+            Expect.equal (Steps.off (lookup "on")) Set.empty "on"
+            Expect.equal (Steps.off (fun _ -> None)) Set.empty "on by default"
         }
 
         test "every step's output lands at a path of the timepoint's wire form" {
@@ -114,7 +138,10 @@ let tests =
                     | _ -> None)
                 |> List.ofSeq
 
-            Expect.equal started (Steps.all |> List.filter (fun s -> s <> Step.Image)) "table order"
+            Expect.equal
+                started
+                (Steps.all |> List.filter (fun s -> s <> Step.Image && s <> Step.DialogRevision))
+                "table order"
         }
     ]
 

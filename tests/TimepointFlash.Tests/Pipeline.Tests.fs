@@ -58,9 +58,10 @@ let flow =
                     Step.Camera
                     Step.Graph
                     Step.Dialog
+                    Step.Critique
                     Step.ImagePrompt
                 ])
-                "nine steps"
+                "ten steps"
         }
 
         testTask "a rejected query fails with the judge's reason and suggestion" {
@@ -257,7 +258,7 @@ let concurrency =
             Expect.equal peak 1 "one call at a time"
         }
 
-        testTask "the text pipeline makes five sequential model rounds" {
+        testTask "the text pipeline makes six sequential model rounds" {
             // Each call is stamped with the round it started in: calls that start while another is in flight share it.
             let rounds = ResizeArray<string>()
 
@@ -275,7 +276,8 @@ let concurrency =
             Expect.equal (Set.ofList order.[2..3]) (Set.ofList [ "scene"; "characters" ]) "round 3"
             Expect.equal (Set.ofList order.[4..6]) (Set.ofList [ "moment"; "camera"; "graph" ]) "round 4"
             Expect.equal order.[7] "dialog" "round 5"
-            Expect.equal order.Length 8 "no model call for the assembled image prompt"
+            Expect.equal order.[8] "critique" "round 6"
+            Expect.equal order.Length 9 "no revision without a critical issue, no call for the assembled image prompt"
         }
 
         testTask "cancellation stops the run with OperationCanceledException" {

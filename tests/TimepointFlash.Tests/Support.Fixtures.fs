@@ -170,5 +170,21 @@ let dialog = {
     HistoricalAccuracyNote = None
 }
 
+/// A review with one minor issue and nothing critical.
+let critique = {
+    Issues = [
+        {
+            Severity = Severity.Minor
+            Category = IssueCategory.Style
+            Field = "dialog[1]"
+            Quote = Some "We must all hang together now."
+            Description = "The quip is usually dated to later that summer."
+        }
+    ]
+    HasCritical = false
+    RevisionInstructions = None
+    Revised = false
+}
+
 let createdAt = DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)
 let fixedId = Guid.Parse "11111111-2222-3333-4444-555555555555"

@@ -16,6 +16,7 @@ let answer (ctx: AgentContext) =
     | AgentContext.Camera _ -> CameraData.encode Fixtures.camera
     | AgentContext.Graph _ -> GraphData.encode Fixtures.graph
     | AgentContext.Dialog _ -> DialogData.encode Fixtures.dialog
+    | AgentContext.Critique _ -> CritiqueData.encode Fixtures.critique
     | AgentContext.ImagePrompt _ ->
         Encode.obj [
             "full_prompt", Encode.string "A refined prompt"

@@ -118,6 +118,15 @@ public class ScriptedChatClient : IChatClient
                     new { speaker = "Buzz Aldrin", text = "Contact light. Engine stop." },
                 },
             },
+            "critique" => new
+            {
+                issues = new object[]
+                {
+                    new { severity = "minor", category = "style", field = "dialog[1]", quote = "Roger, Tranquility, we copy you on the ground.", description = "Radio protocol is abridged." },
+                },
+                has_critical = false,
+                revision_instructions = (string?)null,
+            },
             _ => throw new InvalidOperationException($"no answer for {agent}"),
         };
 

@@ -1,0 +1,79 @@
+namespace TimepointFlash.Agents
+
+open TimepointFlash
+
+/// After the dialog: a historical review of the dialog, the characters and the scene against the scene's date and
+/// place. A critical issue sends the dialog back once with the reviewer's instructions (step dialog_revision).
+[<RequireQualifiedAccess>]
+module Critique =
+    let private str = Schema.String None
+
+    /// Output schema.
+    let schema =
+        Schema.Object(
+            [
+                "issues",
+                Schema.Array(
+                    Schema.Object(
+                        [
+                            "severity", Schema.Enum(CritiqueData.severities |> List.map snd)
+                            "category", Schema.Enum(CritiqueData.categories |> List.map snd)
+                            "field", str
+                            "quote", Schema.Nullable str
+                            "description", str
+                        ],
+                        [ "severity"; "category"; "field"; "description" ]
+                    ),
+                    Some 12
+                )
+                "has_critical", Schema.Boolean
+                "revision_instructions", Schema.Nullable str
+            ],
+            [ "issues"; "has_critical" ]
+        )
+
+    let private system =
+        """You are a historian reviewing a staged historical scene before it is published.
+Check the dialog, the characters and the setting against the scene's date and place: anachronisms (objects, words, ideas that did not exist yet), people speaking out of voice or appearing outside their lifetime, and factual slips.
+Rate each issue critical (it breaks the scene's truth and must be fixed), major or minor. Quote the offending text and name its field (for example "dialog[2]" or "characters[0]").
+When any issue is critical, give revision instructions a dialog writer can follow; otherwise leave them null. Report no issues rather than invent some."""
+
+    /// Builds the critique prompt.
+    let buildPrompt (input: CritiqueInput) =
+        let cast =
+            input.Characters.Characters
+            |> List.mapi (fun i c -> $"characters[{i}] {c.Name}: {c.Description}")
+
+        let lines =
+            input.Dialog.Lines
+            |> List.mapi (fun i l -> $"dialog[{i}] {l.Speaker}: \"{l.Text}\"")
+
+        {
+            System = system
+            User =
+                "Review this scene for historical accuracy.\n"
+                + AgentKit.quoteQuery input.Query
+                + "\n\n"
+                + AgentKit.facts [
+                    "date", Some(AgentKit.dateLine input.Timeline)
+                    "place", Some input.Timeline.Location
+                    "era", input.Timeline.Era
+                    "setting", Some input.Scene.Setting
+                ]
+                + "\n\nCharacters:\n"
+                + AgentKit.bullets "none" cast
+                + "\n\nDialog:\n"
+                + AgentKit.bullets "none" lines
+        }
+
+    /// The critique agent.
+    let agent: Agent<CritiqueInput, CritiqueData> = {
+        Step = Step.Critique
+        Role = ModelRole.Judge
+        Temperature = 0.2
+        MaxTokens = 2048
+        Schema = schema
+        Context = AgentContext.Critique
+        BuildPrompt = buildPrompt
+        Parse = fun _ text -> AgentKit.parseWith CritiqueData.decoder text
+    }
