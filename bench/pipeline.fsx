@@ -79,6 +79,7 @@ let measure model mode promptMode image query =
         Emit = (fun _ -> Task.CompletedTask)
         Mode = mode
         ImagePromptMode = promptMode
+        Off = Set.empty
         Elapsed = fun () -> Stopwatch.GetTimestamp() / TimeSpan.TicksPerMillisecond
     }
 

@@ -40,10 +40,11 @@ let deps =
       DrawImage = Some engine.DrawImage
       Emit = fun e -> (match e with
                        | StepEvent.Completed(s, r) -> eprintfn "  ✓ %-14s %5d ms  %s" (Step.name s) r.LatencyMs r.Model
-                       | StepEvent.Failed(s, m) -> eprintfn "  ✗ %-14s %s" (Step.name s) m
+                       | StepEvent.Failed(s, f) -> eprintfn "  ✗ %-14s %s" (Step.name s) (GenerationFailure.describe f)
                        | StepEvent.Started _ -> ()); Task.CompletedTask
       Mode = config.PipelineMode
       ImagePromptMode = config.ImagePromptMode
+      Off = config.Off
       Elapsed = fun () -> Diagnostics.Stopwatch.GetTimestamp() / TimeSpan.TicksPerMillisecond }
 
 let result =

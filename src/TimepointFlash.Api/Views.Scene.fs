@@ -3,7 +3,7 @@ namespace TimepointFlash.Api
 open Giraffe.ViewEngine
 open TimepointFlash
 
-/// The scene page: image, when and where, setting, characters, dialog, moment, graph, camera, timings, travel.
+/// The scene page: image, when and where, setting, characters, dialog, review, moment, graph, camera, timings, travel.
 [<RequireQualifiedAccess>]
 module SceneView =
     let private opt (label: string) (value: string option) =
@@ -88,6 +88,34 @@ module SceneView =
                         | Some a -> span [ _class "meta" ] [ str $" [{a}]" ]
                         | None -> ()
                     ])
+        ]
+
+    /// The critique: whether the dialog was revised, and each issue with its severity, category and place.
+    let private review (c: CritiqueData) =
+        section [ _class "card"; _id "review" ] [
+            h2 [] [ str "Review" ]
+            p [ _class "meta" ] [
+                str (
+                    match c.Issues, c.Revised with
+                    | [], _ -> "A historical review found no issues."
+                    | _, true ->
+                        "A historical review found critical issues; the dialog above was rewritten to fix them."
+                    | _, false -> "A historical review found these issues; none needed the dialog rewritten."
+                )
+            ]
+            if not c.Issues.IsEmpty then
+                ul [] [
+                    for i in c.Issues ->
+                        li [] [
+                            strong [] [
+                                str $"{CritiqueData.severityName i.Severity} · {CritiqueData.categoryName i.Category}"
+                            ]
+                            str $" ({i.Field}) {i.Description}"
+                            match i.Quote with
+                            | Some q -> em [] [ str $" “{q}”" ]
+                            | None -> ()
+                        ]
+                ]
         ]
 
     let private moment (m: MomentData) =
@@ -241,6 +269,7 @@ module SceneView =
                 yield! t.Scene |> Option.map setting |> Option.toList
                 yield! t.Characters |> Option.map characters |> Option.toList
                 yield! t.Dialog |> Option.map dialog |> Option.toList
+                yield! t.Critique |> Option.map review |> Option.toList
                 yield! t.Moment |> Option.map moment |> Option.toList
                 match t.Characters, t.Graph with
                 | Some cast, Some g ->

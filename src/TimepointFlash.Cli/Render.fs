@@ -24,6 +24,34 @@ module Render =
             | :? JsonArray as a -> a |> Seq.filter (isNull >> not) |> List.ofSeq
             | _ -> []
 
+    let private critique (t: JsonNode) =
+        match t with
+        | null -> None
+        | t ->
+            t["metadata"]
+            |> Option.ofObj
+            |> Option.bind (fun m -> Option.ofObj m["critique"])
+
+    /// The critique as lines: a headline (issue count, whether the dialog was revised), then one line per issue.
+    let private review (c: JsonNode) =
+        let issues = items c "issues"
+        let revised = str c "revised" = Some "true"
+
+        let headline =
+            match issues.Length, revised with
+            | 0, _ -> "no issues found"
+            | n, true -> $"{n} issue(s); the dialog was revised"
+            | n, false -> $"{n} issue(s)"
+
+        headline
+        :: [
+            for i in issues do
+                let quote =
+                    str i "quote" |> Option.map (fun q -> $" (“{q}”)") |> Option.defaultValue ""
+
+                $"""{str i "severity" |> Option.defaultValue "?"} {str i "category" |> Option.defaultValue "?"} at {str i "field" |> Option.defaultValue "?"}: {str i "description" |> Option.defaultValue String.Empty}{quote}"""
+        ]
+
     let private yearText (n: JsonNode) =
         match str n "year" |> Option.map int with
         | Some y when y < 0 -> $"{-y} BCE"
@@ -110,6 +138,21 @@ module Render =
             |> Option.iter (fun s -> line $"\n*Stakes:* {s}")
         | None -> ()
 
+        match critique t with
+        | Some c ->
+            let lines = review c
+            line ""
+            line "## Review"
+            line ""
+            line (List.head lines)
+
+            if lines.Length > 1 then
+                line ""
+
+            for l in List.tail lines do
+                line $"- {l}"
+        | None -> ()
+
         match str t "image_prompt" with
         | Some p ->
             line ""
@@ -139,6 +182,13 @@ module Render =
                 let speaker = (str l "speaker" |> Option.defaultValue "?").ToUpperInvariant()
                 let text = str l "text" |> Option.defaultValue String.Empty
                 yield $"  {speaker}: \"{text}\""
+            match critique t |> Option.map review with
+            | Some(headline :: issues) ->
+                yield $"  review: {headline}"
+
+                for i in issues do
+                    yield $"    - {i}"
+            | _ -> ()
         ]
         |> String.concat "\n"
 

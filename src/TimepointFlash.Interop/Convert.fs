@@ -77,6 +77,20 @@ module internal Convert =
                 |> List.map (fun r ->
                     RelationshipInfo(r.FromCharacter, r.ToCharacter, r.RelationshipType, r.TensionLevel))
             ),
+            readOnly (
+                t.Critique
+                |> Option.map (fun c -> c.Issues)
+                |> Option.defaultValue []
+                |> List.map (fun i ->
+                    ReviewIssueInfo(
+                        CritiqueData.severityName i.Severity,
+                        CritiqueData.categoryName i.Category,
+                        i.Field,
+                        str i.Quote,
+                        i.Description
+                    ))
+            ),
+            t.Critique |> Option.exists (fun c -> c.Revised),
             str (t.Camera |> Option.map CameraData.describe),
             str (t.ImagePrompt |> Option.map (fun p -> p.FullPrompt)),
             t.HasImage,

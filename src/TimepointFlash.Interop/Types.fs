@@ -82,6 +82,21 @@ type RelationshipInfo internal (from: string, target: string, kind: string, tens
     /// friendly, neutral, tense or hostile.
     member _.Tension = tension
 
+/// One issue the historical review (the critique step) found in a scene.
+[<Sealed>]
+type ReviewIssueInfo
+    internal (severity: string, category: string, field: string, quote: string | null, description: string) =
+    /// critical, major or minor.
+    member _.Severity = severity
+    /// anachronism, voice, fact or style.
+    member _.Category = category
+    /// Where the issue is, e.g. "dialog[2]".
+    member _.Field = field
+    /// The offending text, or null.
+    member _.Quote = quote
+    /// What is wrong.
+    member _.Description = description
+
 /// A generated scene, immutable.
 [<Sealed>]
 type Timepoint
@@ -103,6 +118,8 @@ type Timepoint
         characters: IReadOnlyList<CharacterInfo>,
         dialog: IReadOnlyList<DialogLineInfo>,
         relationships: IReadOnlyList<RelationshipInfo>,
+        review: IReadOnlyList<ReviewIssueInfo>,
+        dialogRevised: bool,
         camera: string | null,
         imagePrompt: string | null,
         hasImage: bool,
@@ -145,6 +162,10 @@ type Timepoint
     member _.Dialog = dialog
     /// Relationships between characters (empty when none).
     member _.Relationships = relationships
+    /// Issues the historical review found (empty when none, or when the review was off or failed).
+    member _.Review = review
+    /// True when a critical review issue made the dialog be written again.
+    member _.DialogRevised = dialogRevised
     /// One-line camera description, or null.
     member _.Camera = camera
     /// The image prompt, or null.

@@ -31,6 +31,9 @@ public sealed class ChatClientTests : IDisposable
         Assert.Equal("Eagle has landed with seconds of fuel to spare.", scene.Plot);
         var rel = Assert.Single(scene.Relationships);
         Assert.Equal(("Neil Armstrong", "Buzz Aldrin", "ally", "friendly"), (rel.From, rel.To, rel.Type, rel.Tension));
+        var issue = Assert.Single(scene.Review);
+        Assert.Equal(("minor", "style", "dialog[1]"), (issue.Severity, issue.Category, issue.Field));
+        Assert.False(scene.DialogRevised);
 
         Assert.Equal(
             new[] { "camera", "characters", "critique", "dialog", "graph", "judge", "moment", "scene", "timeline" },

@@ -27,7 +27,7 @@ public sealed class PublicSurfaceTests
             new[]
             {
                 "CharacterInfo", "DialogLineInfo", "GenerateOptions", "GenerationFailedException", "ProviderException",
-                "RelationshipInfo", "StepProgress", "StepState", "TimeTravelException", "Timepoint",
+                "RelationshipInfo", "ReviewIssueInfo", "StepProgress", "StepState", "TimeTravelException", "Timepoint",
                 "TimepointConfigurationException", "TimepointEngine", "TimepointEngineOptions",
                 "TimepointFlashException", "TimepointImage", "TimepointNotFoundException", "TimepointPage",
                 "TimepointRejectedException", "TimepointStatus", "TravelUnit",

@@ -45,6 +45,7 @@ let tests =
                 let t = JsonNode.Parse out
                 Expect.equal (string t["year"]) "1969" "only JSON on stdout, year 1969"
                 Expect.stringContains err "judge" "progress goes to stderr"
+                Expect.stringContains err "critique" "the critique step is shown"
                 let id = string t["id"]
 
                 let code, out, _ =
@@ -60,12 +61,14 @@ let tests =
                 let code, out, _ = run dir [ "show"; string t["slug"] ]
                 Expect.equal code 0 "show by slug"
                 Expect.stringContains out "July 20, 1969" "human summary"
+                Expect.stringContains out "review: " "the review is printed"
                 let code, out, _ = run dir [ "sequence"; id ]
                 Expect.equal code 0 "sequence"
                 Expect.stringContains out ">" "center marked"
                 let code, out, _ = run dir [ "export"; id; "--format"; "markdown" ]
                 Expect.equal code 0 "export"
                 Expect.stringStarts out "# moon landing 1969" "markdown"
+                Expect.stringContains out "## Review" "the review section"
                 let code, _, _ = run dir [ "delete"; id ]
                 Expect.equal code 0 "delete"
                 let code, _, err = run dir [ "show"; id ]

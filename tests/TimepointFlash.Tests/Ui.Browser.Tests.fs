@@ -187,6 +187,7 @@ let private sectionsPresent (page: IPage) = task {
         "#setting"
         "#characters"
         "#dialog"
+        "#review"
         "#moment"
         "#graph"
         "#camera"
@@ -197,6 +198,8 @@ let private sectionsPresent (page: IPage) = task {
         do! expectSome page section
 
     do! expectSome page "#setting .senses li"
+    let! review = text page "#review"
+    Expect.stringContains review "historical review" "the review says what it found"
     let! atmosphere = text page "#setting"
     Expect.stringContains atmosphere "Atmosphere" "atmosphere"
     let! characters = count page "#characters .character"
