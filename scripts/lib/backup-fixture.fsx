@@ -68,6 +68,7 @@ let ides =
             Point = point "March 15, 44 BCE"
             Error =
                 Some {
+                    Kind = FailureKind.Rejected
                     Step = Some Step.Judge
                     Message = "The query names no moment: 'café' ünïcode and 'quotes' survive"
                     SuggestedQuery = Some "Assassination of Julius Caesar"
@@ -81,18 +82,22 @@ run (timepoints.LinkParent nextDay.Id declaration.Id) |> ignore
 for t in [ declaration; nextDay; ides ] do
     for step in [ Step.Judge; Step.Timeline; Step.Scene ] do
         let entry = {
-            LogEntry.create t.Id step LogStatus.Completed with
+            StepRecord.ofEvent DateTimeOffset.MinValue (StepEvent.Started step) with
+                Status = StepStatus.Completed
                 Model = Some "timepoint-offline-2"
                 Provider = Some "offline"
-                LatencyMs = Some 12
-                InputTokens = Some 321
-                OutputTokens = Some 123
-                Output = Some(JsonNode.Parse """{"ok": true, "names": ["Adams", "Jefferson"], "n": 1.5}""")
+                LatencyMs = Some 12L
+                Usage = Some { Input = 321; Output = 123 }
+                Attempts = Some 1
         }
 
-        run (logs.Append entry) |> ignore
+        run (logs.Append t.Id entry) |> ignore
 
-run (logs.Append { LogEntry.create ides.Id Step.Judge LogStatus.Failed with Error = Some "rejected" }) |> ignore
+let rejected =
+    StepEvent.Failed(Step.Judge, GenerationFailure.Rejected("rejected", None))
+    |> StepRecord.ofEvent DateTimeOffset.MinValue
+
+run (logs.Append ides.Id rejected) |> ignore
 
 let bytes = Array.init 4096 (fun i -> byte ((i * 31 + 7) % 256))
 run (images.Put declaration.Id bytes "image/png") |> ignore
