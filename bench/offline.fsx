@@ -89,7 +89,7 @@ let traced = {
     app with
         Store = {
             st with
-                Insert = fun t -> timed "insert pending row" (fun () -> st.Insert t)
+                Insert = fun t -> timed "insert processing row" (fun () -> st.Insert t)
                 Update =
                     fun t ->
                         timed
@@ -98,11 +98,11 @@ let traced = {
                              else
                                  "update processing row")
                             (fun () -> st.Update t)
-                AppendLog = fun id e -> timed "append step logs (18)" (fun () -> st.AppendLog id e)
+                AppendLog = fun id e -> timed "append step logs (20)" (fun () -> st.AppendLog id e)
         }
         Pipeline = {
             app.Pipeline with
-                Llm = fun c ct -> timed "offline engine answers (9)" (fun () -> app.Pipeline.Llm c ct)
+                Llm = fun c ct -> timed "offline engine answers (10)" (fun () -> app.Pipeline.Llm c ct)
         }
 }
 
