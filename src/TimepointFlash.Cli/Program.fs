@@ -307,7 +307,7 @@ let dispatch (results: ParseResults<Command>) : Task<int> =
         | Delete a -> delete a
         | Models a -> models a
         | Export a -> export a
-        | Serve a -> Task.FromResult(TimepointFlash.Api.Program.run (a.TryGetResult ServeArgs.Port))
+        | Serve a -> Task.FromResult(TimepointFlash.Api.Program.run [] (a.TryGetResult ServeArgs.Port))
         | Migrate -> migrate ()
         | Healthcheck a -> healthcheck a
         | Version ->
