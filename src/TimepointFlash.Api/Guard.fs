@@ -19,11 +19,17 @@ module Guard =
     /// no endpoint (a 404) is a read.
     let classOf (ctx: HttpContext) : RouteClass =
         match ctx.GetEndpoint() with
-        | null -> { Access = Access.Read; Surface = Surface.Api }
+        | null -> {
+            Access = Access.Read
+            Surface = Surface.Api
+          }
         | e ->
             match box (e.Metadata.GetMetadata<RouteClass>()) with
             | :? RouteClass as c -> c
-            | _ -> { Access = Access.Write; Surface = Surface.Api }
+            | _ -> {
+                Access = Access.Write
+                Surface = Surface.Api
+              }
 
     let private decisions =
         Telemetry.meter.CreateCounter<int64>(
@@ -125,7 +131,10 @@ module Guard =
         task {
             let cls = classOf ctx
             let caller = Credentials.caller ctx
-            let unsafeRequest = Access.changesState cls.Access || not (isSafe ctx.Request.Method)
+
+            let unsafeRequest =
+                Access.changesState cls.Access || not (isSafe ctx.Request.Method)
+
             let byKey = (Credentials.presentedKey ctx.Request).IsSome
 
             let crossSite =
@@ -152,19 +161,19 @@ module Guard =
                         || (match caller with
                             | Caller.Session _ -> not byKey
                             | _ -> false))
-                    ->
-                    task {
-                        let! valid = tokenValid ctx
+                      ->
+                      task {
+                          let! valid = tokenValid ctx
 
-                        return
-                            if valid then
-                                None
-                            else
-                                Some(
-                                    Refusal.Forbidden
-                                        "The form token is missing or out of date; reload the page and try again."
-                                )
-                    }
+                          return
+                              if valid then
+                                  None
+                              else
+                                  Some(
+                                      Refusal.Forbidden
+                                          "The form token is missing or out of date; reload the page and try again."
+                                  )
+                      }
                 | None -> Task.FromResult None
 
             match refusal with

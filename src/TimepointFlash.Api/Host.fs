@@ -6,6 +6,7 @@ open System.Threading.Tasks
 open Microsoft.AspNetCore.Builder
 open Microsoft.AspNetCore.Diagnostics
 open Microsoft.AspNetCore.Http
+open Microsoft.AspNetCore.DataProtection
 open Microsoft.AspNetCore.RateLimiting
 open Microsoft.Extensions.DependencyInjection
 open Microsoft.Extensions.Logging
@@ -23,6 +24,8 @@ type ApiOptions = {
     ForwardedHeaders: bool
     /// ENVIRONMENT=production: HSTS over https.
     Production: bool
+    /// Where the form-token key ring is kept (shared by replicas); None = the process's own.
+    DataProtectionKeysDir: string option
     /// Largest request body Kestrel accepts.
     MaxBodyBytes: int64
     /// Which requests get a request-log line.
@@ -44,6 +47,7 @@ module Host =
         }
         ForwardedHeaders = false
         Production = false
+        DataProtectionKeysDir = None
         MaxBodyBytes = 1024L * 1024L
         RequestLog = TimepointFlash.Runtime.RequestLog.All
     }
@@ -77,6 +81,17 @@ module Host =
     let configureServices (options: ApiOptions) (services: IServiceCollection) =
         services.AddOpenApi() |> ignore
         services.AddProblemDetails() |> ignore
+
+        // Form tokens are protected by ASP.NET Core data protection; replicas check each other's tokens only when
+        // they share its key ring.
+        match options.DataProtectionKeysDir with
+        | Some dir ->
+            services
+                .AddDataProtection()
+                .SetApplicationName("TimepointFlash")
+                .PersistKeysToFileSystem(IO.DirectoryInfo dir)
+            |> ignore
+        | None -> ()
 
         services.AddAntiforgery(fun o ->
             o.FormFieldName <- FormToken.field
@@ -171,7 +186,12 @@ module Host =
 
         use' (Guard.check options.Access page)
         Routes.map app (Routes.table deps logger)
-        let docs = { Access = Access.Read; Surface = Surface.Api }
+
+        let docs = {
+            Access = Access.Read
+            Surface = Surface.Api
+        }
+
         app.MapOpenApi().WithMetadata(docs) |> ignore
         app.MapScalarApiReference("/docs").WithMetadata(docs) |> ignore
         app

@@ -7,7 +7,8 @@ open System.Text
 /// API keys: fingerprints for logs and metrics, and comparison in constant time.
 [<RequireQualifiedAccess>]
 module ApiKey =
-    let private sha256 (text: string) = SHA256.HashData(Encoding.UTF8.GetBytes text)
+    let private sha256 (text: string) =
+        SHA256.HashData(Encoding.UTF8.GetBytes text)
 
     /// A short, stable name for a key (8 hex digits of its SHA-256): safe in logs and metrics, never the key.
     let fingerprint (key: string) =
@@ -21,7 +22,8 @@ module ApiKey =
         keys
         |> Seq.fold
             (fun found key ->
-                let equal = CryptographicOperations.FixedTimeEquals(ReadOnlySpan digest, ReadOnlySpan(sha256 key))
+                let equal =
+                    CryptographicOperations.FixedTimeEquals(ReadOnlySpan digest, ReadOnlySpan(sha256 key))
 
                 if equal && Option.isNone found then Some key else found)
             None
@@ -53,8 +55,7 @@ module Session =
 
     /// A session for a key, valid for `lifetime` from `now`.
     let issue (key: string) (now: DateTimeOffset) =
-        let payload =
-            $"v1.{ApiKey.fingerprint key}.{(now + lifetime).ToUnixTimeSeconds()}"
+        let payload = $"v1.{ApiKey.fingerprint key}.{(now + lifetime).ToUnixTimeSeconds()}"
 
         $"{payload}.{mac key payload}"
 
@@ -76,8 +77,11 @@ module Session =
                             ReadOnlySpan(Encoding.ASCII.GetBytes(mac k payload))
                         ))
 
-                if not signed then Error SessionError.BadSignature
-                elif seconds <= now.ToUnixTimeSeconds() then Error SessionError.Expired
-                else Ok fp
+                if not signed then
+                    Error SessionError.BadSignature
+                elif seconds <= now.ToUnixTimeSeconds() then
+                    Error SessionError.Expired
+                else
+                    Ok fp
             | _ -> Error SessionError.Malformed
         | _ -> Error SessionError.Malformed

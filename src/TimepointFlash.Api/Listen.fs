@@ -36,7 +36,9 @@ module Listen =
                 "URLS", lookup "URLS"
             ]
             |> List.tryPick (fun (source, v) ->
-                v |> Option.bind TimepointFlash.String.nonBlank |> Option.map (fun v -> source, v))
+                v
+                |> Option.bind TimepointFlash.String.nonBlank
+                |> Option.map (fun v -> source, v))
 
         match given with
         | None -> Ok([ $"http://{host}:{port}" ], "HOST/PORT")

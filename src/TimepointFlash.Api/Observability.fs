@@ -42,7 +42,8 @@ module Observability =
         // The request log line (Middleware.requestId) replaces ASP.NET Core's own per-request lines.
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning) |> ignore
         // Form tokens use an ephemeral data-protection key ring unless one is shared (docs/DEPLOY.md, Security).
-        logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error) |> ignore
+        logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error)
+        |> ignore
 
         if isProduction environment then
             logging.AddJsonConsole(fun o ->
@@ -102,7 +103,12 @@ module Observability =
             .MapPrometheusScrapingEndpoint(metricsPath)
             .ExcludeFromDescription()
             .DisableRateLimiting()
-            .WithMetadata({ Access = Access.Metrics; Surface = Surface.Api })
+            .WithMetadata(
+                {
+                    Access = Access.Metrics
+                    Surface = Surface.Api
+                }
+            )
         |> ignore
 
         app

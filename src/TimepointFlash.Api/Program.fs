@@ -19,7 +19,12 @@ let run (args: string list) (port: int option) =
     // `--environment` on the command line wins over ASPNETCORE_ENVIRONMENT, DOTNET_ENVIRONMENT and ENVIRONMENT.
     let lookup =
         match Listen.argument "environment" args with
-        | Some env -> fun k -> if k = "ASPNETCORE_ENVIRONMENT" then Some env else environmentVars k
+        | Some env ->
+            fun k ->
+                if k = "ASPNETCORE_ENVIRONMENT" then
+                    Some env
+                else
+                    environmentVars k
         | None -> environmentVars
 
     match Config.read lookup with
@@ -57,7 +62,9 @@ let run (args: string list) (port: int option) =
                 let app =
                     Server.build services (Server.options services.Config) true (fun b ->
                         // A bind failure is reported below in one line, not as the host's stack trace.
-                        b.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None) |> ignore
+                        b.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
+                        |> ignore
+
                         b.WebHost.UseUrls(Array.ofList urls) |> ignore)
 
                 let logger =

@@ -152,13 +152,7 @@ module Routes =
                 "Temporal"
                 "Linked scenes ordered in time"
                 (TemporalHandlers.sequence deps)
-            read
-                "GET"
-                "/api/v1/models"
-                "ListModels"
-                "Models"
-                "Models known to the service"
-                (SystemHandlers.models deps)
+            read "GET" "/api/v1/models" "ListModels" "Models" "Models known to the service" (SystemHandlers.models deps)
             read
                 "GET"
                 "/api/v1/models/providers"
@@ -177,7 +171,10 @@ module Routes =
         @ pages deps logger
 
     /// The class a route's endpoint carries as metadata.
-    let routeClass (r: Route) = { Access = r.Access; Surface = r.Surface }
+    let routeClass (r: Route) = {
+        Access = r.Access
+        Surface = r.Surface
+    }
 
     /// Maps the table with typed delegates and each route's class; API routes appear in the OpenAPI document.
     let map (app: IEndpointRouteBuilder) (routes: Route list) =

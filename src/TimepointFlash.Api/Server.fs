@@ -24,6 +24,7 @@ module Server =
                 CorsOrigins = config.CorsOrigins
             }
             ForwardedHeaders = config.ForwardedHeaders
+            DataProtectionKeysDir = config.DataProtectionKeysDir
             Production = Observability.isProduction config.Environment
             RequestLog = config.RequestLog
     }
@@ -42,7 +43,8 @@ module Server =
                 WebApplicationOptions(
                     ContentRootPath = AppContext.BaseDirectory,
                     // The host's environment is ours (ASPNETCORE_ENVIRONMENT > DOTNET_ENVIRONMENT > ENVIRONMENT).
-                    EnvironmentName = Globalization.CultureInfo.InvariantCulture.TextInfo.ToTitleCase services.Config.Environment
+                    EnvironmentName =
+                        Globalization.CultureInfo.InvariantCulture.TextInfo.ToTitleCase services.Config.Environment
                 )
             )
 

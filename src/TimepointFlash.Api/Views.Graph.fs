@@ -101,7 +101,9 @@ module GraphView =
             attr "viewBox" "0 0 22 5"
             attr "preserveAspectRatio" "none"
             attr "aria-hidden" "true"
-        ] [ tag "rect" [ attr "width" "22"; attr "height" "5"; attr "fill" (colour tension) ] [] ]
+        ] [
+            tag "rect" [ attr "width" "22"; attr "height" "5"; attr "fill" (colour tension) ] []
+        ]
 
     /// The colour key for the tensions present in the graph.
     let legend (graph: GraphData) =

@@ -28,7 +28,11 @@ module Layout =
                 meta [ _charset "utf-8" ]
                 meta [ _name "viewport"; _content "width=device-width, initial-scale=1" ]
                 title [] [ str $"{title'} · TimepointFlash" ]
-                meta [ _name "request-token"; _content chrome.Token; attr "data-header" FormToken.header ]
+                meta [
+                    _name "request-token"
+                    _content chrome.Token
+                    attr "data-header" FormToken.header
+                ]
                 link [ _rel "icon"; _href "data:," ]
                 link [ _rel "stylesheet"; _href (Assets.url Assets.styles) ]
                 script [ _src (Assets.url Assets.script); _defer ] []

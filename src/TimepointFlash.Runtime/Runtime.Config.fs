@@ -36,6 +36,8 @@ type Config = {
     MetricsRequireKey: bool
     /// Trust one proxy hop: the client is the last X-Forwarded-For entry, the scheme X-Forwarded-Proto (FORWARDED_HEADERS).
     ForwardedHeaders: bool
+    /// A directory shared by every replica for the form-token key ring (DATA_PROTECTION_KEYS_DIR); None = per process.
+    DataProtectionKeysDir: string option
     CorsOrigins: string list
     Concurrency: int
     PipelineMode: PipelineMode
@@ -87,7 +89,18 @@ module Config =
                 fail name $"must be one of {allowed}, got '{String.truncate 40 s}'"
 
     let private flag (lookup: string -> string option) name =
-        choice lookup name [ "true", true; "1", true; "yes", true; "false", false; "0", false; "no", false ] false
+        choice
+            lookup
+            name
+            [
+                "true", true
+                "1", true
+                "yes", true
+                "false", false
+                "0", false
+                "no", false
+            ]
+            false
 
     /// The first of the variables that is set and not blank, with its name (ASP.NET Core names before ours).
     let private firstSet (lookup: string -> string option) (names: string list) =
@@ -150,7 +163,11 @@ module Config =
 
         let! environment =
             choice
-                (fun k -> if k = environmentVariable then Some environmentValue else None)
+                (fun k ->
+                    if k = environmentVariable then
+                        Some environmentValue
+                    else
+                        None)
                 environmentVariable
                 [
                     "development", "development"
@@ -187,6 +204,7 @@ module Config =
             ReadsRequireKey = readsRequireKey
             MetricsRequireKey = metricsRequireKey
             ForwardedHeaders = forwarded
+            DataProtectionKeysDir = lookup "DATA_PROTECTION_KEYS_DIR" |> Option.bind String.nonBlank
             CorsOrigins = list lookup "CORS_ORIGINS"
             Concurrency = concurrency
             PipelineMode = mode

@@ -36,7 +36,9 @@ let private settings keys = {
 
 let sessions =
     testList "sessions" [
-        testPropertyWithConfig config "a session verifies to its key's fingerprint until it expires, and never holds the key"
+        testPropertyWithConfig
+            config
+            "a session verifies to its key's fingerprint until it expires, and never holds the key"
         <| fun (Key key) (Key other) ->
             let cookie = Session.issue key now
             let keys = Set.ofList [ key; other ]
@@ -74,7 +76,10 @@ let keys =
         testPropertyWithConfig config "a fingerprint is 8 hex digits and differs between keys"
         <| fun (Key a) (Key b) ->
             let fa = ApiKey.fingerprint a
-            fa.Length = 8 && fa |> Seq.forall Uri.IsHexDigit && (a = b || fa <> ApiKey.fingerprint b)
+
+            fa.Length = 8
+            && fa |> Seq.forall Uri.IsHexDigit
+            && (a = b || fa <> ApiKey.fingerprint b)
     ]
 
 let forwarded =
@@ -82,7 +87,9 @@ let forwarded =
         testPropertyWithConfig config "without FORWARDED_HEADERS the client is the peer whatever X-Forwarded-For says"
         <| fun (header: string) (a: byte) (b: byte) ->
             let peer = Some(IPAddress [| 10uy; 0uy; a; b |])
-            Forwarded.client false peer header = peer && Forwarded.scheme false "http" header = "http"
+
+            Forwarded.client false peer header = peer
+            && Forwarded.scheme false "http" header = "http"
 
         test "with FORWARDED_HEADERS the client is the last X-Forwarded-For hop; the client's own claims are ignored" {
             let peer = Some(IPAddress.Parse "10.0.0.2")
@@ -150,8 +157,12 @@ let decisions =
 let listen =
     testList "listen" [
         test "--urls wins over ASPNETCORE_URLS, which wins over URLS, which wins over HOST/PORT" {
-            let env (pairs: (string * string) list) = fun k -> pairs |> List.tryFind (fst >> (=) k) |> Option.map snd
-            let all = env [ "ASPNETCORE_URLS", "http://127.0.0.1:2"; "URLS", "http://127.0.0.1:3" ]
+            let env (pairs: (string * string) list) =
+                fun k -> pairs |> List.tryFind (fst >> (=) k) |> Option.map snd
+
+            let all =
+                env [ "ASPNETCORE_URLS", "http://127.0.0.1:2"; "URLS", "http://127.0.0.1:3" ]
+
             let urls args lookup = Listen.urls args lookup "0.0.0.0" 8000
             Expect.equal (urls [ "--urls"; "http://127.0.0.1:1" ] all) (Ok([ "http://127.0.0.1:1" ], "--urls")) "arg"
             Expect.equal (urls [ "--urls=http://127.0.0.1:1" ] all) (Ok([ "http://127.0.0.1:1" ], "--urls")) "arg="

@@ -66,6 +66,7 @@ let private tokenOf (api: TestApi) (jar: Jar) (path: string) = task {
 /// Signs in through the form and returns the jar with the session cookie.
 let private signIn (api: TestApi) = task {
     let! token, jar = tokenOf api Map.empty "/signin"
+
     let! (resp: HttpResponseMessage), jar =
         send api jar "POST" "/signin" [] (Some(form [ FormToken.field, token; "key", key; "next", "/" ]))
 
@@ -83,10 +84,21 @@ let private withKeys (vars: (string * string) list) (f: TestApi -> Task<unit>) =
         (api :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
 }
 
+let private noSettings: (string * string) list = []
+let private closedReads = [ "READS_REQUIRE_KEY", "true" ]
+let private closedMetrics = [ "METRICS_REQUIRE_KEY", "true" ]
+let private oneGeneration = [ "RATE_LIMIT", "1" ]
+
 /// A completed timepoint made with the key: (id, slug).
 let private seed (api: TestApi) = task {
     let! (resp: HttpResponseMessage), _ =
-        send api Map.empty "POST" "/api/v1/timepoints/generate/sync" [ "X-API-Key", key ] (Some(json """{"query":"rome 50 BCE"}"""))
+        send
+            api
+            Map.empty
+            "POST"
+            "/api/v1/timepoints/generate/sync"
+            [ "X-API-Key", key ]
+            (Some(json """{"query":"rome 50 BCE"}"""))
 
     Expect.equal resp.StatusCode HttpStatusCode.OK "seeded with the key"
     let! b = body resp
@@ -123,68 +135,87 @@ let private fill (id: string) (slug: string) (pattern: string) =
 let private refused (what: string) (resp: HttpResponseMessage) =
     Expect.contains [ 401; 403 ] (int resp.StatusCode) $"{what} is refused (got {int resp.StatusCode})"
 
-let private walk =
-    testTask "no POST, DELETE, PATCH or PUT route in the route table succeeds without a key or a session" {
-        do!
-            withKeys [] (fun api -> task {
-                let! id, slug = seed api
+let private walk = testTask "no POST, DELETE, PATCH or PUT route in the route table succeeds without a key or a session" {
+    do!
+        withKeys noSettings (fun api -> task {
+            let! id, slug = seed api
 
-                let unsafeRoutes =
-                    endpoints api
-                    |> List.collect (fun (pattern, methods, _) ->
-                        methods
-                        |> List.filter (fun m -> not (HttpMethods.IsGet m || HttpMethods.IsHead m))
-                        |> List.map (fun m -> m, fill id slug pattern))
+            let unsafeRoutes =
+                endpoints api
+                |> List.collect (fun (pattern, methods, _) ->
+                    methods
+                    |> List.filter (fun m -> not (HttpMethods.IsGet m || HttpMethods.IsHead m))
+                    |> List.map (fun m -> m, fill id slug pattern))
 
-                let paths = unsafeRoutes |> List.map snd
+            let paths = unsafeRoutes |> List.map snd
 
-                for expected in [ "/api/v1/timepoints/generate"; "/ui/generate"; $"/t/{slug}/delete"; "/signin"; "/signout" ] do
-                    Expect.contains paths expected $"the walk covers {expected}"
+            for expected in
+                [
+                    "/api/v1/timepoints/generate"
+                    "/ui/generate"
+                    $"/t/{slug}/delete"
+                    "/signin"
+                    "/signout"
+                ] do
+                Expect.contains paths expected $"the walk covers {expected}"
 
-                Expect.isGreaterThanOrEqual unsafeRoutes.Length 11 "every write route is walked"
-                let! before = countRows api
-                let! token, jar = tokenOf api Map.empty "/"
+            Expect.isGreaterThanOrEqual unsafeRoutes.Length 11 "every write route is walked"
+            let! before = countRows api
+            let! token, jar = tokenOf api Map.empty "/"
 
-                for m, path in unsafeRoutes do
-                    let fields = [ "query", "rome 50 BCE"; "direction", "next"; "units", "1"; "unit", "day"; "key", "guess" ]
+            for m, path in unsafeRoutes do
+                let fields = [
+                    "query", "rome 50 BCE"
+                    "direction", "next"
+                    "units", "1"
+                    "unit", "day"
+                    "key", "guess"
+                ]
 
-                    let! (bare: HttpResponseMessage), _ =
-                        send api Map.empty m path [] (Some(json """{"query":"rome 50 BCE","units":1,"unit":"day"}"""))
+                let! (bare: HttpResponseMessage), _ =
+                    send api Map.empty m path [] (Some(json """{"query":"rome 50 BCE","units":1,"unit":"day"}"""))
 
-                    refused $"{m} {path} as JSON" bare
+                refused $"{m} {path} as JSON" bare
 
-                    let! (withToken: HttpResponseMessage), _ =
-                        send api jar m path [ "Origin", "http://localhost"; "Sec-Fetch-Site", "same-origin" ] (Some(form ((FormToken.field, token) :: fields)))
+                let! (withToken: HttpResponseMessage), _ =
+                    send
+                        api
+                        jar
+                        m
+                        path
+                        [ "Origin", "http://localhost"; "Sec-Fetch-Site", "same-origin" ]
+                        (Some(form ((FormToken.field, token) :: fields)))
 
-                    refused $"{m} {path} as a same-origin form with a valid token" withToken
+                refused $"{m} {path} as a same-origin form with a valid token" withToken
 
-                    let! (badKey: HttpResponseMessage), _ = send api Map.empty m path [ "X-API-Key", "guess" ] (Some(json "{}"))
-                    refused $"{m} {path} with a wrong key" badKey
+                let! (badKey: HttpResponseMessage), _ =
+                    send api Map.empty m path [ "X-API-Key", "guess" ] (Some(json "{}"))
 
-                let! after = countRows api
-                Expect.equal after before "nothing was created, changed or deleted"
-                let! (still: HttpResponseMessage), _ = send api Map.empty "GET" $"/api/v1/timepoints/{id}" [] None
-                Expect.equal still.StatusCode HttpStatusCode.OK "the seeded timepoint is still there"
-            })
-    }
+                refused $"{m} {path} with a wrong key" badKey
 
-let private classified =
-    testTask "every endpoint of the running application carries an access class" {
-        do!
-            withKeys [] (fun api -> task {
-                let all = endpoints api
-                Expect.isGreaterThanOrEqual all.Length 25 "the route table is read"
+            let! after = countRows api
+            Expect.equal after before "nothing was created, changed or deleted"
+            let! (still: HttpResponseMessage), _ = send api Map.empty "GET" $"/api/v1/timepoints/{id}" [] None
+            Expect.equal still.StatusCode HttpStatusCode.OK "the seeded timepoint is still there"
+        })
+}
 
-                for pattern, _, cls in all do
-                    Expect.isNotNull cls $"{pattern} has a RouteClass"
-            })
-    }
+let private classified = testTask "every endpoint of the running application carries an access class" {
+    do!
+        withKeys noSettings (fun api -> task {
+            let all = endpoints api
+            Expect.isGreaterThanOrEqual all.Length 25 "the route table is read"
+
+            for pattern, _, cls in all do
+                Expect.isNotNull cls $"{pattern} has a RouteClass"
+        })
+}
 
 let private forms =
     testList "forms" [
         testTask "UI posts without a session are refused and store nothing (generate, travel, delete)" {
             do!
-                withKeys [] (fun api -> task {
+                withKeys noSettings (fun api -> task {
                     let! _, slug = seed api
                     let! before = countRows api
                     let! token, jar = tokenOf api Map.empty "/"
@@ -209,13 +240,26 @@ let private forms =
 
         testTask "with a session and the page's token the UI generates; the same post from another site is refused" {
             do!
-                withKeys [] (fun api -> task {
+                withKeys noSettings (fun api -> task {
                     let! jar = signIn api
                     let! token, jar = tokenOf api jar "/"
                     let! before = countRows api
-                    let post headers = send api jar "POST" "/ui/generate" headers (Some(form [ FormToken.field, token; "query", "battle of hastings" ]))
 
-                    for headers in [ [ "Origin", "https://evil.example" ]; [ "Sec-Fetch-Site", "cross-site" ]; [ "Origin", "null" ] ] do
+                    let post headers =
+                        send
+                            api
+                            jar
+                            "POST"
+                            "/ui/generate"
+                            headers
+                            (Some(form [ FormToken.field, token; "query", "battle of hastings" ]))
+
+                    for headers in
+                        [
+                            [ "Origin", "https://evil.example" ]
+                            [ "Sec-Fetch-Site", "cross-site" ]
+                            [ "Origin", "null" ]
+                        ] do
                         let! (resp: HttpResponseMessage), _ = post headers
                         Expect.equal resp.StatusCode HttpStatusCode.Forbidden $"cross-site {headers} refused"
 
@@ -225,7 +269,10 @@ let private forms =
                     Expect.equal noToken.StatusCode HttpStatusCode.Forbidden "no form token: refused"
                     let! unchanged = countRows api
                     Expect.equal unchanged before "refused posts changed nothing"
-                    let! (ok: HttpResponseMessage), _ = post [ "Origin", "http://localhost"; "Sec-Fetch-Site", "same-origin" ]
+
+                    let! (ok: HttpResponseMessage), _ =
+                        post [ "Origin", "http://localhost"; "Sec-Fetch-Site", "same-origin" ]
+
                     Expect.equal ok.StatusCode HttpStatusCode.Found "same-origin post with a session generates"
                     Expect.stringStarts (string ok.Headers.Location) "/t/" "and opens the scene"
                 })
@@ -233,7 +280,7 @@ let private forms =
 
         testTask "a forged, altered, expired or foreign-key session cookie is refused" {
             do!
-                withKeys [] (fun api -> task {
+                withKeys noSettings (fun api -> task {
                     let! jar = signIn api
                     let! token, jar = tokenOf api jar "/"
                     let good = jar[Session.cookieName]
@@ -243,17 +290,30 @@ let private forms =
                     for name, cookie in
                         [
                             "altered", altered
-                            "expired", Session.issue key (DateTimeOffset.UtcNow - Session.lifetime - TimeSpan.FromMinutes 1.0)
+                            "expired",
+                            Session.issue key (DateTimeOffset.UtcNow - Session.lifetime - TimeSpan.FromMinutes 1.0)
                             "signed by an unknown key", Session.issue "not-a-configured-key" DateTimeOffset.UtcNow
                             "made up", "v1.00000000.99999999999.AAAA"
                         ] do
                         let! (resp: HttpResponseMessage), _ =
-                            send api (jar.Add(Session.cookieName, cookie)) "POST" "/ui/generate" [] (Some(form [ FormToken.field, token; "query", "battle of hastings" ]))
+                            send
+                                api
+                                (jar.Add(Session.cookieName, cookie))
+                                "POST"
+                                "/ui/generate"
+                                []
+                                (Some(form [ FormToken.field, token; "query", "battle of hastings" ]))
 
                         Expect.equal resp.StatusCode HttpStatusCode.Unauthorized $"{name} cookie refused"
 
                     let! (api401: HttpResponseMessage), _ =
-                        send api (Map.ofList [ Session.cookieName, Session.issue key (DateTimeOffset.UtcNow.AddDays -1.0) ]) "DELETE" "/api/v1/timepoints/00000000-0000-0000-0000-000000000000" [] None
+                        send
+                            api
+                            (Map.ofList [ Session.cookieName, Session.issue key (DateTimeOffset.UtcNow.AddDays -1.0) ])
+                            "DELETE"
+                            "/api/v1/timepoints/00000000-0000-0000-0000-000000000000"
+                            []
+                            None
 
                     let! b = body api401
                     Expect.equal (int api401.StatusCode) 401 "expired on the API"
@@ -263,33 +323,62 @@ let private forms =
 
         testTask "the page script's API calls need the form token beside the session cookie; sign-out ends the session" {
             do!
-                withKeys [] (fun api -> task {
+                withKeys noSettings (fun api -> task {
                     let! jar = signIn api
                     let! token, jar = tokenOf api jar "/"
-                    let body () = Some(json """{"query":"battle of hastings"}""")
-                    let! (noHeader: HttpResponseMessage), _ = send api jar "POST" "/api/v1/timepoints/generate/sync" [] (body ())
+
+                    let body () =
+                        Some(json """{"query":"battle of hastings"}""")
+
+                    let! (noHeader: HttpResponseMessage), _ =
+                        send api jar "POST" "/api/v1/timepoints/generate/sync" [] (body ())
+
                     Expect.equal noHeader.StatusCode HttpStatusCode.Forbidden "the cookie alone is not enough"
 
                     let! (withHeader: HttpResponseMessage), _ =
                         send api jar "POST" "/api/v1/timepoints/generate/sync" [ FormToken.header, token ] (body ())
 
                     Expect.equal withHeader.StatusCode HttpStatusCode.OK "cookie and token header"
-                    let! (out: HttpResponseMessage), after = send api jar "POST" "/signout" [] (Some(form [ FormToken.field, token ]))
+
+                    let! (out: HttpResponseMessage), after =
+                        send api jar "POST" "/signout" [] (Some(form [ FormToken.field, token ]))
+
                     Expect.equal out.StatusCode HttpStatusCode.Found "signed out"
                     Expect.isFalse (after.ContainsKey Session.cookieName) "the cookie is cleared"
-                    let! (again: HttpResponseMessage), _ = send api after "POST" "/ui/generate" [] (Some(form [ FormToken.field, token; "query", "battle of hastings" ]))
+
+                    let! (again: HttpResponseMessage), _ =
+                        send
+                            api
+                            after
+                            "POST"
+                            "/ui/generate"
+                            []
+                            (Some(form [ FormToken.field, token; "query", "battle of hastings" ]))
+
                     Expect.equal again.StatusCode HttpStatusCode.Unauthorized "no session after sign-out"
                 })
         }
 
         testTask "a wrong key on the sign-in page is refused and sets no session" {
             do!
-                withKeys [] (fun api -> task {
+                withKeys noSettings (fun api -> task {
                     let! token, jar = tokenOf api Map.empty "/signin"
-                    let! (resp: HttpResponseMessage), jar = send api jar "POST" "/signin" [] (Some(form [ FormToken.field, token; "key", "k1" ]))
+
+                    let! (resp: HttpResponseMessage), jar =
+                        send api jar "POST" "/signin" [] (Some(form [ FormToken.field, token; "key", "k1" ]))
+
                     Expect.equal resp.StatusCode HttpStatusCode.Unauthorized "wrong key"
                     Expect.isFalse (jar.ContainsKey Session.cookieName) "no session"
-                    let! (evil: HttpResponseMessage), jar = send api jar "POST" "/signin" [ "Origin", "https://evil.example" ] (Some(form [ FormToken.field, token; "key", key; "next", "//evil.example" ]))
+
+                    let! (evil: HttpResponseMessage), jar =
+                        send
+                            api
+                            jar
+                            "POST"
+                            "/signin"
+                            [ "Origin", "https://evil.example" ]
+                            (Some(form [ FormToken.field, token; "key", key; "next", "//evil.example" ]))
+
                     Expect.equal evil.StatusCode HttpStatusCode.Forbidden "cross-site sign-in refused"
                     Expect.isFalse (jar.ContainsKey Session.cookieName) "still no session"
                     Expect.equal (SessionHandlers.safeNext "//evil.example") "/" "never redirects off-site"
@@ -305,9 +394,15 @@ let private forms =
                 Expect.stringContains html "open-banner" "the open-server banner"
                 let! token, jar = tokenOf api Map.empty "/"
                 let fields = [ FormToken.field, token; "query", "battle of hastings" ]
-                let! (cross: HttpResponseMessage), _ = send api jar "POST" "/ui/generate" [ "Origin", "https://evil.example" ] (Some(form fields))
+
+                let! (cross: HttpResponseMessage), _ =
+                    send api jar "POST" "/ui/generate" [ "Origin", "https://evil.example" ] (Some(form fields))
+
                 Expect.equal cross.StatusCode HttpStatusCode.Forbidden "cross-site refused on an open server too"
-                let! (bare: HttpResponseMessage), _ = send api Map.empty "POST" "/ui/generate" [] (Some(form [ "query", "battle of hastings" ]))
+
+                let! (bare: HttpResponseMessage), _ =
+                    send api Map.empty "POST" "/ui/generate" [] (Some(form [ "query", "battle of hastings" ]))
+
                 Expect.equal bare.StatusCode HttpStatusCode.Forbidden "no token: refused"
                 let! (ok: HttpResponseMessage), _ = send api jar "POST" "/ui/generate" [] (Some(form fields))
                 Expect.equal ok.StatusCode HttpStatusCode.Found "the page's own form works"
@@ -316,44 +411,51 @@ let private forms =
         }
     ]
 
-let private reads =
-    testTask "READS_REQUIRE_KEY closes reads (API, UI, images) but not probes, sign-in, assets or metrics" {
-        do!
-            withKeys [ "READS_REQUIRE_KEY", "true" ] (fun api -> task {
-                let! id, _ = seed api
-                let get jar path = send api jar "GET" path [] None
+let private reads = testTask "READS_REQUIRE_KEY and METRICS_REQUIRE_KEY close reads and /metrics, never probes" {
+    do!
+        withKeys closedReads (fun api -> task {
+            let! id, _ = seed api
+            let get jar path = send api jar "GET" path [] None
 
-                for path in [ "/api/v1/timepoints"; $"/api/v1/timepoints/{id}"; $"/api/v1/timepoints/{id}/image" ] do
-                    let! (resp: HttpResponseMessage), _ = get Map.empty path
-                    Expect.equal resp.StatusCode HttpStatusCode.Unauthorized $"{path} closed"
+            for path in
+                [
+                    "/api/v1/timepoints"
+                    $"/api/v1/timepoints/{id}"
+                    $"/api/v1/timepoints/{id}/image"
+                ] do
+                let! (resp: HttpResponseMessage), _ = get Map.empty path
+                Expect.equal resp.StatusCode HttpStatusCode.Unauthorized $"{path} closed"
 
-                let! (home: HttpResponseMessage), _ = get Map.empty "/?page=1"
-                Expect.equal home.StatusCode HttpStatusCode.Found "the UI redirects"
-                Expect.equal (string home.Headers.Location) "/signin?next=%2F%3Fpage%3D1" "to sign-in, then back"
+            let! (home: HttpResponseMessage), _ = get Map.empty "/?page=1"
+            Expect.equal home.StatusCode HttpStatusCode.Found "the UI redirects"
+            Expect.equal (string home.Headers.Location) "/signin?next=%2F%3Fpage%3D1" "to sign-in, then back"
 
-                for path in [ "/health"; "/api/v1/health"; "/signin"; Assets.url Assets.script; "/metrics" ] do
-                    let! (resp: HttpResponseMessage), _ = get Map.empty path
-                    Expect.equal resp.StatusCode HttpStatusCode.OK $"{path} stays public"
+            for path in [ "/health"; "/api/v1/health"; "/signin"; Assets.url Assets.script; "/metrics" ] do
+                let! (resp: HttpResponseMessage), _ = get Map.empty path
+                Expect.equal resp.StatusCode HttpStatusCode.OK $"{path} stays public"
 
-                let! jar = signIn api
-                let! (signedIn: HttpResponseMessage), _ = get jar $"/api/v1/timepoints/{id}"
-                Expect.equal signedIn.StatusCode HttpStatusCode.OK "a session reads"
-                let! (byKey: HttpResponseMessage), _ = send api Map.empty "GET" "/" [ "Authorization", $"Bearer {key}" ] None
-                Expect.equal byKey.StatusCode HttpStatusCode.OK "a key reads"
-            })
+            let! jar = signIn api
+            let! (signedIn: HttpResponseMessage), _ = get jar $"/api/v1/timepoints/{id}"
+            Expect.equal signedIn.StatusCode HttpStatusCode.OK "a session reads"
 
-        do!
-            withKeys [ "METRICS_REQUIRE_KEY", "true" ] (fun api -> task {
-                let! (closed: HttpResponseMessage), _ = send api Map.empty "GET" "/metrics" [] None
-                Expect.equal closed.StatusCode HttpStatusCode.Unauthorized "METRICS_REQUIRE_KEY closes /metrics"
-                let! (keyed: HttpResponseMessage), _ = send api Map.empty "GET" "/metrics" [ "X-API-Key", key ] None
-                Expect.equal keyed.StatusCode HttpStatusCode.OK "a key scrapes"
-                let! text = keyed.Content.ReadAsStringAsync()
-                Expect.stringContains text "tpflash_access_decisions" "access decisions are counted"
-                Expect.stringContains text $"key=\"{ApiKey.fingerprint key}\"" "by key fingerprint"
-                Expect.isFalse (text.Contains key) "never the key"
-            })
-    }
+            let! (byKey: HttpResponseMessage), _ =
+                send api Map.empty "GET" "/" [ "Authorization", $"Bearer {key}" ] None
+
+            Expect.equal byKey.StatusCode HttpStatusCode.OK "a key reads"
+        })
+
+    do!
+        withKeys closedMetrics (fun api -> task {
+            let! (closed: HttpResponseMessage), _ = send api Map.empty "GET" "/metrics" [] None
+            Expect.equal closed.StatusCode HttpStatusCode.Unauthorized "METRICS_REQUIRE_KEY closes /metrics"
+            let! (keyed: HttpResponseMessage), _ = send api Map.empty "GET" "/metrics" [ "X-API-Key", key ] None
+            Expect.equal keyed.StatusCode HttpStatusCode.OK "a key scrapes"
+            let! text = keyed.Content.ReadAsStringAsync()
+            Expect.stringContains text "tpflash_access_decisions" "access decisions are counted"
+            Expect.stringContains text $"key=\"{ApiKey.fingerprint key}\"" "by key fingerprint"
+            Expect.isFalse (text.Contains key) "never the key"
+        })
+}
 
 let private headerChecks (what: string) (resp: HttpResponseMessage) =
     let one (name: string) =
@@ -370,35 +472,51 @@ let private headerChecks (what: string) (resp: HttpResponseMessage) =
     Expect.equal (one "Referrer-Policy") "same-origin" $"{what}: Referrer-Policy"
     Expect.equal (one "X-Frame-Options") "DENY" $"{what}: X-Frame-Options"
 
-let private headers =
-    testTask "API, UI, static and error responses carry the security headers; HSTS only over https in production" {
-        let! api = startWith [ "ENVIRONMENT", "production"; "FORWARDED_HEADERS", "true" ] None
+let private headers = testTask "every response carries the security headers; HSTS only over https in production" {
+    let! api = startWith [ "ENVIRONMENT", "production"; "FORWARDED_HEADERS", "true" ] None
 
-        try
-            let! (seeded: HttpResponseMessage) = postJson api.Client "/api/v1/timepoints/generate/sync" """{"query":"rome 50 BCE"}"""
-            let! b = body seeded
-            let slug = str b "slug"
+    try
+        let! (seeded: HttpResponseMessage) =
+            postJson api.Client "/api/v1/timepoints/generate/sync" """{"query":"rome 50 BCE"}"""
 
-            for path in [ "/api/v1/timepoints"; "/"; $"/t/{slug}"; Assets.url Assets.script; Assets.url Assets.styles; "/nowhere"; "/health" ] do
-                let! (resp: HttpResponseMessage), _ = send api Map.empty "GET" path [] None
-                headerChecks path resp
-                Expect.isFalse (resp.Headers.Contains "Strict-Transport-Security") $"{path}: no HSTS over http"
+        let! b = body seeded
+        let slug = str b "slug"
 
-            let! (asset: HttpResponseMessage), _ = send api Map.empty "GET" (Assets.url Assets.script) [] None
-            Expect.equal (string asset.Headers.CacheControl) "public, max-age=31536000, immutable" "assets are cached"
-            Expect.equal (string asset.Content.Headers.ContentType) "text/javascript; charset=utf-8" "as JavaScript"
-            let! (page: HttpResponseMessage), _ = send api Map.empty "GET" "/" [] None
-            let! (html: string) = page.Content.ReadAsStringAsync()
-            Expect.isFalse (Regex.IsMatch(html, "<script>|<script [^>]*>[^<]")) "no inline script on the page"
-            Expect.isFalse (html.Contains "style=") "no inline style"
-            let! (https: HttpResponseMessage), _ = send api Map.empty "GET" "/api/v1/timepoints" [ "X-Forwarded-Proto", "https" ] None
-            Expect.isTrue (https.Headers.Contains "Strict-Transport-Security") "HSTS over https (behind a proxy)"
-            let! (hstsPage: HttpResponseMessage), _ = send api Map.empty "GET" "/signin" [ "X-Forwarded-Proto", "https" ] None
-            let cookie = hstsPage.Headers.GetValues "Set-Cookie" |> String.concat "\n"
-            Expect.stringContains cookie "secure" "cookies are Secure over https"
-        finally
-            (api :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
-    }
+        for path in
+            [
+                "/api/v1/timepoints"
+                "/"
+                $"/t/{slug}"
+                Assets.url Assets.script
+                Assets.url Assets.styles
+                "/nowhere"
+                "/health"
+            ] do
+            let! (resp: HttpResponseMessage), _ = send api Map.empty "GET" path [] None
+            headerChecks path resp
+            Expect.isFalse (resp.Headers.Contains "Strict-Transport-Security") $"{path}: no HSTS over http"
+
+        let! (asset: HttpResponseMessage), _ = send api Map.empty "GET" (Assets.url Assets.script) [] None
+        Expect.equal (string asset.Headers.CacheControl) "public, max-age=31536000, immutable" "assets are cached"
+        Expect.equal (string asset.Content.Headers.ContentType) "text/javascript; charset=utf-8" "as JavaScript"
+        let! (page: HttpResponseMessage), _ = send api Map.empty "GET" "/" [] None
+        let! (html: string) = page.Content.ReadAsStringAsync()
+        Expect.isFalse (Regex.IsMatch(html, "<script>|<script [^>]*>[^<]")) "no inline script on the page"
+        Expect.isFalse (html.Contains "style=") "no inline style"
+
+        let! (https: HttpResponseMessage), _ =
+            send api Map.empty "GET" "/api/v1/timepoints" [ "X-Forwarded-Proto", "https" ] None
+
+        Expect.isTrue (https.Headers.Contains "Strict-Transport-Security") "HSTS over https (behind a proxy)"
+
+        let! (hstsPage: HttpResponseMessage), _ =
+            send api Map.empty "GET" "/signin" [ "X-Forwarded-Proto", "https" ] None
+
+        let cookie = hstsPage.Headers.GetValues "Set-Cookie" |> String.concat "\n"
+        Expect.stringContains cookie "secure" "cookies are Secure over https"
+    finally
+        (api :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
+}
 
 let private limits =
     testList "rate policies" [
@@ -406,7 +524,9 @@ let private limits =
             let! api = startWith [ "RATE_LIMIT", "2"; "READ_RATE_LIMIT", "4" ] None
 
             try
-                let generate () = postJson api.Client "/api/v1/timepoints/generate/sync" """{"query":"rome 50 BCE"}"""
+                let generate () =
+                    postJson api.Client "/api/v1/timepoints/generate/sync" """{"query":"rome 50 BCE"}"""
+
                 let! (a: HttpResponseMessage) = generate ()
                 let! (b: HttpResponseMessage) = generate ()
                 let! (c: HttpResponseMessage) = generate ()
@@ -414,7 +534,10 @@ let private limits =
                 Expect.isTrue (c.Headers.Contains "Retry-After") "Retry-After"
                 let! p = body c
                 Expect.stringContains (str p "detail") "generation (RATE_LIMIT)" "the policy is named"
-                let! (statuses: HttpResponseMessage[]) = Task.WhenAll [ for _ in 1..5 -> api.Client.GetAsync "/api/v1/timepoints" ]
+
+                let! (statuses: HttpResponseMessage[]) =
+                    Task.WhenAll [ for _ in 1..5 -> api.Client.GetAsync "/api/v1/timepoints" ]
+
                 let codes = statuses |> Array.map (fun r -> int r.StatusCode) |> Array.sort
                 Expect.equal codes [| 200; 200; 200; 200; 429 |] "reads have their own budget of 4"
                 let limited = statuses |> Array.find (fun r -> int r.StatusCode = 429)
@@ -428,12 +551,24 @@ let private limits =
 
         testTask "with keys each key has its own budget" {
             do!
-                withKeys [ "RATE_LIMIT", "1" ] (fun api -> task {
-                    let gen k = send api Map.empty "POST" "/api/v1/timepoints/generate/sync" [ "X-API-Key", k ] (Some(json """{"query":"rome 50 BCE"}"""))
+                withKeys oneGeneration (fun api -> task {
+                    let gen k =
+                        send
+                            api
+                            Map.empty
+                            "POST"
+                            "/api/v1/timepoints/generate/sync"
+                            [ "X-API-Key", k ]
+                            (Some(json """{"query":"rome 50 BCE"}"""))
+
                     let! (first: HttpResponseMessage), _ = gen key
                     let! (second: HttpResponseMessage), _ = gen key
                     let! (other: HttpResponseMessage), _ = gen "k2-other"
-                    Expect.equal [ int first.StatusCode; int second.StatusCode; int other.StatusCode ] [ 200; 429; 200 ] "per key"
+
+                    Expect.equal
+                        [ int first.StatusCode; int second.StatusCode; int other.StatusCode ]
+                        [ 200; 429; 200 ]
+                        "per key"
                 })
         }
 
@@ -442,15 +577,22 @@ let private limits =
                 let! api = startWith [ "READ_RATE_LIMIT", "1"; "FORWARDED_HEADERS", forwarded ] None
 
                 try
-                    let get ip = send api Map.empty "GET" "/api/v1/models" [ "X-Forwarded-For", ip ] None
+                    let get ip =
+                        send api Map.empty "GET" "/api/v1/models" [ "X-Forwarded-For", ip ] None
+
                     let! (a: HttpResponseMessage), _ = get "203.0.113.1"
                     let! (b: HttpResponseMessage), _ = get "203.0.113.1"
                     let! (c: HttpResponseMessage), _ = get "203.0.113.2"
-                    Expect.equal [ int a.StatusCode; int b.StatusCode; int c.StatusCode ] expected $"FORWARDED_HEADERS={forwarded}"
+
+                    Expect.equal
+                        [ int a.StatusCode; int b.StatusCode; int c.StatusCode ]
+                        expected
+                        $"FORWARDED_HEADERS={forwarded}"
                 finally
                     (api :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
         }
     ]
 
 let tests =
-    testList "Api security" [ walk; classified; forms; reads; headers; limits ] |> testSequenced
+    testList "Api security" [ walk; classified; forms; reads; headers; limits ]
+    |> testSequenced

@@ -10,8 +10,7 @@ open System.Threading.Tasks
 open Expecto
 open TimepointFlash.Tests.Support
 
-let private db () =
-    "sqlite:///" + ApiHost.tempDb ()
+let private db () = "sqlite:///" + ApiHost.tempDb ()
 
 /// Waits until /health answers on the URL or the process exits; true when it answered.
 let private healthy (p: Process) (url: string) = task {
@@ -37,7 +36,10 @@ let private stop (p: Process) =
 
 let private listensWhere (args: string) (vars: (string * string) list) (url: string) = task {
     let p, lines =
-        ServerProcess.startCollecting (ServerProcess.serverDll ()) args ([ "DATABASE_URL", db (); "PORT", string (ServerProcess.freePort ()) ] @ vars)
+        ServerProcess.startCollecting
+            (ServerProcess.serverDll ())
+            args
+            ([ "DATABASE_URL", db (); "PORT", string (ServerProcess.freePort ()) ] @ vars)
 
     try
         let! up = healthy p url
@@ -58,7 +60,16 @@ let tests =
 
         testTask "ASPNETCORE_URLS wins over HOST and PORT; ASPNETCORE_ENVIRONMENT sets the environment" {
             let url = $"http://127.0.0.1:{ServerProcess.freePort ()}"
-            do! listensWhere "" [ "ASPNETCORE_URLS", url; "HOST", "127.0.0.1"; "ASPNETCORE_ENVIRONMENT", "Production" ] url
+
+            do!
+                listensWhere
+                    ""
+                    [
+                        "ASPNETCORE_URLS", url
+                        "HOST", "127.0.0.1"
+                        "ASPNETCORE_ENVIRONMENT", "Production"
+                    ]
+                    url
         }
 
         testTask "a taken port stops start-up with one line naming the address and exit code 1" {
@@ -68,7 +79,9 @@ let tests =
 
             try
                 let url = $"http://127.0.0.1:{port}"
-                let p, lines = ServerProcess.startCollecting (ServerProcess.serverDll ()) $"--urls {url}" [ "DATABASE_URL", db () ]
+
+                let p, lines =
+                    ServerProcess.startCollecting (ServerProcess.serverDll ()) $"--urls {url}" [ "DATABASE_URL", db () ]
 
                 try
                     let exited = p.WaitForExit 60000
@@ -76,7 +89,12 @@ let tests =
                     p.WaitForExit()
                     Expect.equal p.ExitCode 1 "exit code 1"
                     let errors = lines |> Seq.filter (fun l -> l.StartsWith "stderr: ") |> List.ofSeq
-                    Expect.equal errors [ $"stderr: tpflash: cannot listen on {url}: the address is already in use" ] "one line"
+
+                    Expect.equal
+                        errors
+                        [ $"stderr: tpflash: cannot listen on {url}: the address is already in use" ]
+                        "one line"
+
                     Expect.isFalse (lines |> Seq.exists (fun l -> l.Contains "   at ")) "no stack trace"
                 finally
                     stop p

@@ -50,7 +50,14 @@ let startWith (vars: (string * string) list) (llm: Llm option) : Task<TestApi> =
     let file = tempDb ()
 
     let map =
-        Map.ofList ([ "DATABASE_URL", $"sqlite:///{file}"; "RATE_LIMIT", "0"; "READ_RATE_LIMIT", "0" ] @ vars)
+        Map.ofList (
+            [
+                "DATABASE_URL", $"sqlite:///{file}"
+                "RATE_LIMIT", "0"
+                "READ_RATE_LIMIT", "0"
+            ]
+            @ vars
+        )
 
     match Config.read (fun k -> map.TryFind k) with
     | Error e -> return failwith (ConfigError.describe e)

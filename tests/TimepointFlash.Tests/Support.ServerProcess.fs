@@ -94,8 +94,15 @@ let startCollecting (dll: string) (args: string) (vars: (string * string) list) 
 
     let lines = Collections.Concurrent.ConcurrentQueue<string>()
     let p = Process.Start psi
-    p.OutputDataReceived.Add(fun e -> if not (isNull e.Data) then lines.Enqueue e.Data)
-    p.ErrorDataReceived.Add(fun e -> if not (isNull e.Data) then lines.Enqueue("stderr: " + e.Data))
+
+    p.OutputDataReceived.Add(fun e ->
+        if not (isNull e.Data) then
+            lines.Enqueue e.Data)
+
+    p.ErrorDataReceived.Add(fun e ->
+        if not (isNull e.Data) then
+            lines.Enqueue("stderr: " + e.Data))
+
     p.BeginOutputReadLine()
     p.BeginErrorReadLine()
     p, lines

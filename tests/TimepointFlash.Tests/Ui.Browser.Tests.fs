@@ -62,7 +62,14 @@ let private startServer (vars: (string * string) list) : Task<TestApi * string> 
     let file = tempDb ()
 
     let map =
-        Map.ofList ([ "DATABASE_URL", $"sqlite:///{file}"; "RATE_LIMIT", "0"; "READ_RATE_LIMIT", "0" ] @ vars)
+        Map.ofList (
+            [
+                "DATABASE_URL", $"sqlite:///{file}"
+                "RATE_LIMIT", "0"
+                "READ_RATE_LIMIT", "0"
+            ]
+            @ vars
+        )
 
     match Config.read (fun k -> map.TryFind k) with
     | Error e -> return failwith (ConfigError.describe e)
@@ -404,9 +411,11 @@ let private phone = testTask "at phone width the home and scene pages fit withou
         })
 }
 
-let private signInAndGenerate = testTask "with API_KEYS the browser signs in, generates with live progress and signs out" {
+let private signInAndGenerate = testTask "with API_KEYS the browser signs in, generates and signs out" {
+    let keys = [ "API_KEYS", "browser-key-1" ]
+
     do!
-        withEnvVars [ "API_KEYS", "browser-key-1" ] (fun env -> task {
+        withEnvVars keys (fun env -> task {
             let! page = newPage env true 1100
             let violations = ResizeArray<string>()
 
@@ -449,5 +458,13 @@ let private signInAndGenerate = testTask "with API_KEYS the browser signs in, ge
 
 /// The browser suite runs one test at a time (each with its own server and browser).
 let tests =
-    testList "UiBrowser" [ generateAndRead; signInAndGenerate; travel; delete; noJavaScript; escaping; phone ]
+    testList "UiBrowser" [
+        generateAndRead
+        signInAndGenerate
+        travel
+        delete
+        noJavaScript
+        escaping
+        phone
+    ]
     |> testSequenced
