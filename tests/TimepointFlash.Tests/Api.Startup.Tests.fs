@@ -3,6 +3,7 @@ module TimepointFlash.Tests.ApiStartup
 
 open System
 open System.Diagnostics
+open System.IO
 open System.Net
 open System.Net.Http
 open System.Net.Sockets
@@ -50,8 +51,65 @@ let private listensWhere (args: string) (vars: (string * string) list) (url: str
         stop p
 }
 
+/// Runs the built tpflash with extra environment variables; returns the exit code and stderr.
+let private tpflash (args: string list) (vars: (string * string) list) =
+    let dll =
+        Path.Combine(
+            ServerProcess.repoRoot.Value,
+            "src",
+            "TimepointFlash.Cli",
+            "bin",
+            "Release",
+            "net10.0",
+            "tpflash.dll"
+        )
+
+    let psi =
+        ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true)
+
+    psi.WorkingDirectory <- Path.GetTempPath()
+    psi.ArgumentList.Add dll
+
+    for a in args do
+        psi.ArgumentList.Add a
+
+    for key in ServerProcess.scrubbed @ [ "TPFLASH_API_KEY" ] do
+        psi.Environment.Remove key |> ignore
+
+    for k, v in vars do
+        psi.Environment[k] <- v
+
+    use p = Process.Start psi
+    let out = p.StandardOutput.ReadToEndAsync()
+    let err = p.StandardError.ReadToEndAsync()
+    p.WaitForExit()
+    out.Result |> ignore
+    p.ExitCode, err.Result
+
+let private remoteWithKey = testTask "tpflash --server sends TPFLASH_API_KEY to a server with API_KEYS" {
+    let url = $"http://127.0.0.1:{ServerProcess.freePort ()}"
+    let vars = [ "DATABASE_URL", db (); "API_KEYS", "cli-key-1" ]
+
+    let p, lines =
+        ServerProcess.startCollecting (ServerProcess.serverDll ()) $"--urls {url}" vars
+
+    try
+        let! up = healthy p url
+        Expect.isTrue up $"the server answers: {String.concat Environment.NewLine lines}"
+        let args = [ "generate"; "rome 50 BCE"; "--server"; url; "--json" ]
+        let refused, err = tpflash args []
+        Expect.notEqual refused 0 "without a key: refused"
+        Expect.stringContains err "API key" "and says why"
+        let made, err = tpflash args [ "TPFLASH_API_KEY", "cli-key-1" ]
+        Expect.equal made 0 $"with the key: generated ({err})"
+    finally
+        stop p
+}
+
 let tests =
     testList "Api start-up" [
+        remoteWithKey
+
         testTask "--urls on the command line wins over ASPNETCORE_URLS and PORT" {
             let url = $"http://127.0.0.1:{ServerProcess.freePort ()}"
             let other = $"http://127.0.0.1:{ServerProcess.freePort ()}"
