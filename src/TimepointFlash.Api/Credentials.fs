@@ -54,6 +54,3 @@ module Credentials =
         | Caller.Key fp
         | Caller.Session fp -> Some fp
         | _ -> None
-
-    /// Whether the response is for a browser that came over https (Secure cookies, HSTS).
-    let isHttps (ctx: HttpContext) = ctx.Request.IsHttps

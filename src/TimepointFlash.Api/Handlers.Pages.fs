@@ -1,6 +1,5 @@
 namespace TimepointFlash.Api
 
-open System.Threading.Tasks
 open Microsoft.AspNetCore.Antiforgery
 open Microsoft.AspNetCore.Http
 open Microsoft.Extensions.DependencyInjection
@@ -42,7 +41,3 @@ module Pages =
                 else
                     a [ _href "/" ] [ str "Home" ]
             ])
-
-    /// A task of a page with a heading and a sentence.
-    let messageTask deps ctx status title text : Task<IResult> =
-        Task.FromResult(message deps ctx status title text)

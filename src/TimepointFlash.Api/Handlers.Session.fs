@@ -82,7 +82,7 @@ module SessionHandlers =
             let next = safeNext (string form["next"])
 
             match ApiKey.find deps.Access.Keys (string form["key"]) with
-            | Some key when not deps.Access.Keys.IsEmpty ->
+            | Some key ->
                 let now = DateTimeOffset.UtcNow
 
                 ctx.Response.Cookies.Append(
@@ -93,8 +93,8 @@ module SessionHandlers =
 
                 logger.LogInformation("Signed in with key {KeyFingerprint}", ApiKey.fingerprint key)
                 return Results.Redirect(next, false)
-            | _ when deps.Access.Keys.IsEmpty -> return Results.Redirect(next, false)
-            | _ -> return page deps ctx 401 next (Some "That key is not accepted.")
+            | None when deps.Access.Keys.IsEmpty -> return Results.Redirect(next, false)
+            | None -> return page deps ctx 401 next (Some "That key is not accepted.")
     }
 
     /// POST /signout — clears the session cookie.
