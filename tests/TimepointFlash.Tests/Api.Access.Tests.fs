@@ -139,6 +139,19 @@ let decisions =
             Expect.equal (Access.policy Access.Public) None "probes"
         }
 
+        testPropertyWithConfig
+            config
+            "a write from this server's own origin is never cross-site; from any other host it is"
+        <| fun (Key host) (Key other) (port: PositiveInt) ->
+            let s = settings [ "k" ]
+            let here = $"http://{host.ToLowerInvariant()}:{port.Get}"
+            let elsewhere = $"http://{other.ToLowerInvariant()}x.invalid:{port.Get}"
+
+            not (Access.isCrossSite s here (Some "same-origin") (Some here))
+            && not (Access.isCrossSite s here None (Some(here.ToUpperInvariant() + "/")))
+            && Access.isCrossSite s here None (Some elsewhere)
+            && Access.isCrossSite s here (Some "cross-site") (Some elsewhere)
+
         test "a request is cross-site by Sec-Fetch-Site or by an Origin that is neither this server nor a CORS origin" {
             let s = settings [ "k" ]
             let here = "http://127.0.0.1:8000"
