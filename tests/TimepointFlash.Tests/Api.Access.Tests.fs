@@ -192,5 +192,46 @@ let listen =
         }
     ]
 
+let settingsFromEnvironment =
+    testList "configuration" [
+        test "ASPNETCORE_ENVIRONMENT > DOTNET_ENVIRONMENT > ENVIRONMENT, any case; a bad value names its variable" {
+            let read (pairs: (string * string) list) =
+                TimepointFlash.Runtime.Config.read (fun k -> pairs |> List.tryFind (fst >> (=) k) |> Option.map snd)
+
+            let environment pairs =
+                read pairs |> Result.map (fun c -> c.Environment)
+
+            let all = [
+                "ENVIRONMENT", "development"
+                "DOTNET_ENVIRONMENT", "Staging"
+                "ASPNETCORE_ENVIRONMENT", "Production"
+            ]
+
+            Expect.equal (environment all) (Ok "production") "ASPNETCORE_ENVIRONMENT first"
+            Expect.equal (environment (List.take 2 all)) (Ok "staging") "then DOTNET_ENVIRONMENT"
+            Expect.equal (environment (List.take 1 all)) (Ok "development") "then ENVIRONMENT"
+
+            match read [ "ASPNETCORE_ENVIRONMENT", "Testing" ] with
+            | Error e -> Expect.equal e.Variable "ASPNETCORE_ENVIRONMENT" "the variable is named"
+            | Ok _ -> failtest "an unknown environment is refused"
+        }
+
+        test "the access and limit settings default to an open server with 60 and 1200 requests a minute" {
+            match TimepointFlash.Runtime.Config.read (fun _ -> None) with
+            | Error e -> failtest (TimepointFlash.Runtime.ConfigError.describe e)
+            | Ok c ->
+                Expect.equal
+                    (c.RateLimit, c.ReadRateLimit, c.ApiKeys, c.ReadsRequireKey, c.MetricsRequireKey, c.ForwardedHeaders)
+                    (60, 1200, Set.empty, false, false, false)
+                    "defaults"
+
+            match
+                TimepointFlash.Runtime.Config.read (fun k -> if k = "READS_REQUIRE_KEY" then Some "maybe" else None)
+            with
+            | Error e -> Expect.equal e.Variable "READS_REQUIRE_KEY" "a bad flag names its variable"
+            | Ok _ -> failtest "a bad flag is refused"
+        }
+    ]
+
 let tests =
-    testList "Api access model" [ sessions; keys; forwarded; decisions; listen ]
+    testList "Api access model" [ sessions; keys; forwarded; decisions; listen; settingsFromEnvironment ]
