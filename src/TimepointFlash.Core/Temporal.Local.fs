@@ -72,6 +72,18 @@ module LocalCalendar =
             |> Result.bind (fun p -> TemporalAlgebra.relabel (calendarOn r (TemporalAlgebra.toJdn p)) p)
             |> Result.map (fun p -> { Point = p; Region = r })
 
+    /// The day with this JDN as the place wrote it (day precision); YearOutOfRange outside the supported years.
+    let ofJdn (r: CalendarRegion) (jdn: int64) : Result<LocalPoint, TemporalError> =
+        let a, m, d = JulianDay.toDate (calendarOn r jdn) jdn
+
+        TemporalAlgebra.checkYear (JulianDay.toHistorical a)
+        |> Result.bind (fun year ->
+            ofLabels r {
+                TemporalAlgebra.empty year with
+                    Month = Some(int m)
+                    Day = Some(int d)
+            })
+
     /// JDN of the point's first day.
     let toJdn (lp: LocalPoint) = TemporalAlgebra.toJdn lp.Point
 

@@ -197,16 +197,34 @@ turkey|turkey,istanbul,constantinople,ankara,ottoman empire,anatolia,smyrna,izmi
             | _ -> [])
         |> List.sortByDescending (fun (name, _) -> name.Length)
 
-    /// Lower case, accents and punctuation folded to spaces, single-spaced, padded with spaces.
-    let private fold (text: string) =
-        let decomposed =
-            (if isNull text then "" else text).ToLowerInvariant().Normalize(Text.NormalizationForm.FormD)
+    /// Latin letters with diacritics and their plain forms (the service runs with invariant globalization, where
+    /// Unicode normalisation does not decompose).
+    let private plainLetters =
+        [
+            "àáâãäåāă", 'a'
+            "çćč", 'c'
+            "èéêëēěę", 'e'
+            "ìíîïī", 'i'
+            "ñńň", 'n'
+            "òóôõöøō", 'o'
+            "ùúûüūů", 'u'
+            "ýÿ", 'y'
+            "łľ", 'l'
+            "śšș", 's'
+            "źżž", 'z'
+            "řŕ", 'r'
+            "țť", 't'
+            "ğ", 'g'
+            "ı", 'i'
+        ]
+        |> List.collect (fun (accented, plain) -> accented |> Seq.map (fun c -> c, plain) |> List.ofSeq)
+        |> Map.ofList
 
+    /// Lower case, diacritics dropped, punctuation as spaces, single-spaced, padded with spaces.
+    let private fold (text: string) =
         let chars =
-            decomposed
-            |> Seq.filter (fun c ->
-                Globalization.CharUnicodeInfo.GetUnicodeCategory c
-                <> Globalization.UnicodeCategory.NonSpacingMark)
+            (if isNull text then "" else text).ToLowerInvariant()
+            |> Seq.map (fun c -> plainLetters |> Map.tryFind c |> Option.defaultValue c)
             |> Seq.map (fun c -> if Char.IsLetterOrDigit c || c = '\'' then c else ' ')
             |> Seq.toArray
 
