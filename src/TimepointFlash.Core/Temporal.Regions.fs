@@ -103,18 +103,20 @@ module CalendarRegions =
             (1867, 10, 5)
             (1867, 10, 18)
             "Treaty of Cession, transfer at Sitka on 18 October 1867 (the date-line shift is not modelled)"
+        // Japan and China went from lunisolar calendars (not modelled) to the Gregorian; the Western dates
+        // historians give for them follow the 1582 rule, so that is their switch here.
         region
             "japan"
-            "Japan (Western dates before 1873)"
-            (1872, 12, 19)
-            (1873, 1, 1)
-            "Meiji government decree of 9 November 1872 (Meiji 5); Japan used a lunisolar calendar before"
+            "Japan (lunisolar calendar until 1 January 1873)"
+            (1582, 10, 4)
+            (1582, 10, 15)
+            "Meiji government decree of 9 November 1872 (Meiji 5): Gregorian from 1 January 1873"
         region
             "china"
-            "China (Western dates before 1912)"
-            (1911, 12, 18)
-            (1912, 1, 1)
-            "Provisional Government of the Republic of China (1 January 1912)"
+            "China (lunisolar calendar until 1 January 1912)"
+            (1582, 10, 4)
+            (1582, 10, 15)
+            "Provisional Government of the Republic of China: Gregorian from 1 January 1912"
         region "bulgaria" "Bulgaria" (1916, 3, 31) (1916, 4, 14) $"Law of 1916; {companion}"
         region
             "russia"
@@ -232,14 +234,18 @@ turkey|turkey,istanbul,constantinople,ankara,ottoman empire,anatolia,smyrna,izmi
         + String.Join(" ", String(chars).Split(' ', StringSplitOptions.RemoveEmptyEntries))
         + " "
 
+    /// The place names folded once, longest first.
+    let private folded =
+        lazy (places |> List.map (fun (name, r) -> fold name, (name, r)))
+
     /// The region of a place (a city or country, anywhere in the text as whole words, longest name first);
     /// an unknown place follows the universal 1582 rule and says so.
     let ofPlace (text: string) : PlaceRule =
-        let folded = fold text
+        let text' = fold text
 
-        places
-        |> List.tryFind (fun (name, _) -> folded.Contains(fold name))
-        |> Option.map PlaceRule.Known
+        folded.Force()
+        |> List.tryFind (fun (key, _) -> text'.Contains key)
+        |> Option.map (snd >> PlaceRule.Known)
         |> Option.defaultWith (fun () -> PlaceRule.Unknown(if isNull text then "" else text.Trim()))
 
     /// The region a place rule applies.
