@@ -14,12 +14,15 @@ type LocalPoint = {
 /// from Julian to Gregorian. Conversion runs on the Julian Day Number. Conventions: docs/TEMPORAL.md.
 [<RequireQualifiedAccess>]
 module LocalCalendar =
+    /// One ordered number for a date label (astronomical year, month, day): cheaper than comparing tuples.
+    let private order (a: int64) (m: int64) (d: int64) = (a * 100L + m) * 100L + d
+
     let private label (y: int, m: int, d: int) =
-        JulianDay.toAstronomical (int64 y), int64 m, int64 d
+        order (JulianDay.toAstronomical (int64 y)) (int64 m) (int64 d)
 
     /// The calendar a region used for a date label (astronomical year); None for labels its switch skipped.
     let calendarOfLabel (r: CalendarRegion) (a: int64) (m: int64) (d: int64) =
-        let key = a, m, d
+        let key = order a m d
 
         if key <= label r.LastJulian then
             Some Calendar.Julian

@@ -220,33 +220,73 @@ turkey|turkey,istanbul,constantinople,ankara,ottoman empire,anatolia,smyrna,izmi
             "ı", 'i'
         ]
         |> List.collect (fun (accented, plain) -> accented |> Seq.map (fun c -> c, plain) |> List.ofSeq)
-        |> Map.ofList
+        |> dict
 
-    /// Lower case, diacritics dropped, punctuation as spaces, single-spaced, padded with spaces.
-    let private fold (text: string) =
-        let chars =
-            (if isNull text then "" else text).ToLowerInvariant()
-            |> Seq.map (fun c -> plainLetters |> Map.tryFind c |> Option.defaultValue c)
-            |> Seq.map (fun c -> if Char.IsLetterOrDigit c || c = '\'' then c else ' ')
-            |> Seq.toArray
+    /// The words of a text: lower case, diacritics dropped, anything but letters, digits and apostrophes a space.
+    let private words (text: string) =
+        let source = if isNull text then "" else text
+        let chars = Array.zeroCreate<char> source.Length
 
-        " "
-        + String.Join(" ", String(chars).Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        + " "
+        for i in 0 .. source.Length - 1 do
+            let c = Char.ToLowerInvariant source[i]
 
-    /// The place names folded once, longest first.
-    let private folded =
-        lazy (places |> List.map (fun (name, r) -> fold name, (name, r)))
+            let c =
+                match plainLetters.TryGetValue c with
+                | true, plain -> plain
+                | _ -> c
+
+            chars[i] <- if Char.IsLetterOrDigit c || c = '\'' then c else ' '
+
+        String(chars).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+
+    /// Place names as words, indexed by their first word.
+    let private index =
+        lazy
+            (places
+             |> List.map (fun (name, r) -> words name, (name, r))
+             |> List.filter (fun (w, _) -> w.Length > 0)
+             |> List.groupBy (fun (w, _) -> w[0])
+             |> dict)
+
+    /// The region of a place, found afresh (see ofPlace).
+    let private findPlace (text: string) : PlaceRule =
+        let ws = words text
+        let idx = index.Force()
+
+        let matches = [
+            for i in 0 .. ws.Length - 1 do
+                match idx.TryGetValue ws[i] with
+                | true, candidates ->
+                    for key, hit in candidates do
+                        if i + key.Length <= ws.Length && Array.forall2 (=) key ws[i .. i + key.Length - 1] then
+                            yield hit
+                | _ -> ()
+        ]
+
+        match matches with
+        | [] -> PlaceRule.Unknown(if isNull text then "" else text.Trim())
+        | _ -> PlaceRule.Known(matches |> List.maxBy (fun (name, _) -> name.Length))
+
+    /// Places already read (a cache of a pure function: the same text always gives the same rule), emptied when
+    /// it grows past a few thousand texts.
+    let private seen =
+        System.Collections.Concurrent.ConcurrentDictionary<string, PlaceRule>(StringComparer.Ordinal)
 
     /// The region of a place (a city or country, anywhere in the text as whole words, longest name first);
     /// an unknown place follows the universal 1582 rule and says so.
     let ofPlace (text: string) : PlaceRule =
-        let text' = fold text
+        let key = if isNull text then "" else text
 
-        folded.Force()
-        |> List.tryFind (fun (key, _) -> text'.Contains key)
-        |> Option.map (snd >> PlaceRule.Known)
-        |> Option.defaultWith (fun () -> PlaceRule.Unknown(if isNull text then "" else text.Trim()))
+        match seen.TryGetValue key with
+        | true, rule -> rule
+        | _ ->
+            let rule = findPlace key
+
+            if seen.Count > 4096 then
+                seen.Clear()
+
+            seen[key] <- rule
+            rule
 
     /// The region a place rule applies.
     let regionOf (rule: PlaceRule) =

@@ -99,8 +99,10 @@ module WorldCalendars =
                 else
                     estimate
 
-            let month =
-                List.rev [ 1L .. 12L ] |> List.find (fun m -> ofIslamic year m 1L <= jdn)
+            let mutable month = 12L
+
+            while month > 1L && ofIslamic year month 1L > jdn do
+                month <- month - 1L
 
             Some(year, month, jdn - ofIslamic year month 1L + 1L)
 
@@ -145,20 +147,22 @@ module WorldCalendars =
     let hebrewYearLength (year: int64) =
         hebrewNewYear (year + 1L) - hebrewNewYear year
 
-    /// Days of a Hebrew month, months numbered from Nisan (1) to Adar (12) and Adar II (13).
-    let hebrewMonthLength (year: int64) (month: int64) =
-        let length = hebrewYearLength year
-
+    /// Days of a month in a year of this length (leap or not).
+    let private monthLengthIn (yearLength: int64) (leap: bool) (month: int64) =
         match month with
         | 2L
         | 4L
         | 6L
         | 10L
         | 13L -> 29L
-        | 12L when not (isHebrewLeap year) -> 29L
-        | 8L when length % 10L <> 5L -> 29L
-        | 9L when length % 10L = 3L -> 29L
+        | 12L when not leap -> 29L
+        | 8L when yearLength % 10L <> 5L -> 29L
+        | 9L when yearLength % 10L = 3L -> 29L
         | _ -> 30L
+
+    /// Days of a Hebrew month, months numbered from Nisan (1) to Adar (12) and Adar II (13).
+    let hebrewMonthLength (year: int64) (month: int64) =
+        monthLengthIn (hebrewYearLength year) (isHebrewLeap year) month
 
     /// Hebrew month names, Nisan (1) first; 12 is Adar (Adar I in a leap year), 13 Adar II.
     let hebrewMonthName (year: int64) (month: int64) =
@@ -179,13 +183,23 @@ module WorldCalendars =
 
     /// JDN of a Hebrew date (the year begins with Tishri, month 7).
     let ofHebrew (year: int64) (month: int64) (day: int64) =
-        let last = hebrewMonthsInYear year
+        let length = hebrewYearLength year
+        let leap = isHebrewLeap year
+        let last = if leap then 13L else 12L
+
+        let sumMonths first final =
+            let mutable total = 0L
+
+            for m in first..final do
+                total <- total + monthLengthIn length leap m
+
+            total
 
         let before =
             if month < 7L then
-                ([ 7L .. last ] @ [ 1L .. month - 1L ]) |> List.sumBy (hebrewMonthLength year)
+                sumMonths 7L last + sumMonths 1L (month - 1L)
             else
-                [ 7L .. month - 1L ] |> List.sumBy (hebrewMonthLength year)
+                sumMonths 7L (month - 1L)
 
         hebrewNewYear year + before + day - 1L
 
@@ -200,13 +214,17 @@ module WorldCalendars =
                 [ approx + 1L; approx; approx - 1L ]
                 |> List.find (fun y -> hebrewNewYear y <= jdn)
 
-            let last = hebrewMonthsInYear year
-            let order = [ 7L .. last ] @ [ 1L .. 6L ]
+            let length = hebrewYearLength year
+            let leap = isHebrewLeap year
+            let order = Array.append [| 7L .. (if leap then 13L else 12L) |] [| 1L .. 6L |]
+            let mutable start = hebrewNewYear year
+            let mutable i = 0
 
-            let month =
-                order |> List.find (fun m -> jdn <= ofHebrew year m (hebrewMonthLength year m))
+            while i < order.Length - 1 && jdn >= start + monthLengthIn length leap order[i] do
+                start <- start + monthLengthIn length leap order[i]
+                i <- i + 1
 
-            Some(year, month, jdn - ofHebrew year month 1L + 1L)
+            Some(year, order[i], jdn - start + 1L)
 
     // ---------------------------------------------------------------------------------------------
     // Japanese eras (from Meiji)
