@@ -80,10 +80,11 @@ module PlaceCalendar =
         |> Option.toObj
 
     /// One line for the timeline agent: the calendar the place wrote dates in that year, or None when the
-    /// place is unknown. "In Russia dates were written in the Julian calendar (Old Style) until 31 January 1918."
+    /// place is unknown or the year is before 1582. "In Russia dates were written in the Julian calendar (Old Style) until 31 January 1918."
     let promptNote (location: string option) (year: int option) =
         match location |> Option.map CalendarRegions.ofPlace, year with
-        | Some(PlaceRule.Known(_, r)), Some y ->
+        // Before 1582 every place is read in the Julian calendar, which the system prompt already says.
+        | Some(PlaceRule.Known(_, r)), Some y when y >= 1582 ->
             let lastYear, _, _ = r.LastJulian
             let firstYear, _, _ = r.FirstGregorian
 

@@ -134,6 +134,30 @@ let tests =
                 }
 
             Expect.isFalse (unknown.User.Contains "calendar of the place") "no note for a place we do not know"
+
+            let ancient =
+                TimepointFlash.Agents.Timeline.buildPrompt {
+                    input with
+                        Judge = {
+                            input.Judge with
+                                DetectedYear = Some -44
+                                DetectedLocation = Some "Rome"
+                        }
+                }
+
+            Expect.isFalse (ancient.User.Contains "calendar of the place") "no note before 1582"
+
+            let london =
+                TimepointFlash.Agents.Timeline.buildPrompt {
+                    input with
+                        Judge = {
+                            input.Judge with
+                                DetectedYear = Some 1752
+                                DetectedLocation = Some "London"
+                        }
+                }
+
+            Expect.stringContains london.User "the calendar changed that year" "the year of the switch"
         }
 
         test "every curated moment's date exists in its place, and a recorded calendar and dual year agree" {
