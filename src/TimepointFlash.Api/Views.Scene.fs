@@ -228,6 +228,7 @@ module SceneView =
             article [ _id "scene" ] [
                 h1 [] [ str t.Query ]
                 p [ _class "meta when"; _id "when-where" ] [ str (heading t) ]
+                yield! CalendarTable.section t
                 match t.Error with
                 | Some e -> p [ _class "card failed"; attr "role" "alert" ] [ str (GenerationError.describe e) ]
                 | None -> ()

@@ -312,6 +312,14 @@ let dispatch (results: ParseResults<Command>) : Task<int> =
         | Delete a -> delete a
         | Models a -> models a
         | Export a -> export a
+        | Command.Calendar a ->
+            Task.FromResult(
+                CalendarCommand.run
+                    (a.GetResult CalendarArgs.Date)
+                    (a.TryGetResult CalendarArgs.Place)
+                    (a.TryGetResult CalendarArgs.Add)
+                    (a.Contains CalendarArgs.Json)
+            )
         | Serve a -> Task.FromResult(TimepointFlash.Api.Program.run [] (a.TryGetResult ServeArgs.Port))
         | Migrate -> migrate ()
         | Healthcheck a -> healthcheck a

@@ -45,6 +45,7 @@ module TimepointWire =
         "time_of_day", point s (fun p -> p.TimeOfDay) (TimelineData.timeOfDayToString >> Encode.string)
         "era", point s (fun p -> p.Era) Encode.string
         "location", Encode.opt Encode.string s.Location
+        yield! PlaceCalendar.wireFields s.Location s.Point
         "generate_image", Encode.bool s.GenerateImage
         "image_prompt", Encode.opt Encode.string s.ImagePrompt
         "image_url",
@@ -69,6 +70,7 @@ module TimepointWire =
                 "scene", Encode.nil
                 "characters", Encode.nil
                 "dialog", Encode.nil
+                "calendars", Encode.nil
                 "metadata", Encode.nil
             ]
         )
@@ -82,6 +84,7 @@ module TimepointWire =
                     "scene", Encode.opt SceneData.encode t.Scene
                     "characters", Encode.opt CharacterData.encode t.Characters
                     "dialog", Encode.opt (fun (d: DialogData) -> Encode.list DialogLine.encode d.Lines) t.Dialog
+                    "calendars", PlaceCalendar.wireCalendars t.Location t.Point
                     "metadata", metadata t
                 ]
             )

@@ -84,4 +84,49 @@ let tests =
                 with _ ->
                     ()
         }
+
+        test
+            "calendar: London 2 September 1752 + 1 day is Thursday 14 September 1752; Petrograd 25 October 1917 is Gregorian 7 November; Rome 15 March 44 BCE is 710 AUC" {
+            let dir = Directory.CreateTempSubdirectory("tpflash-cal-").FullName
+
+            try
+                let json args =
+                    let code, out, err = run dir ([ "calendar" ] @ args @ [ "--json" ])
+                    Expect.equal code 0 $"calendar succeeds: {err}"
+                    JsonNode.Parse out
+
+                let london = json [ "2 September 1752"; "--place"; "London"; "--add"; "1 day" ]
+
+                Expect.equal
+                    (london["local"].ToJsonString())
+                    """{"calendar":"gregorian","year":1752,"month":9,"day":14,"display":"14 September 1752"}"""
+                    "14 September 1752 in London"
+
+                Expect.equal (string london["weekday"]) "Thursday" "a Thursday"
+
+                let petrograd = json [ "25 October 1917"; "--place"; "Petrograd" ]
+
+                Expect.equal
+                    (petrograd["gregorian"].ToJsonString())
+                    """{"year":1917,"month":11,"day":7}"""
+                    "Gregorian 7 November 1917"
+
+                Expect.equal (string petrograd["local"].["calendar"]) "julian" "Petrograd wrote Julian dates"
+                let rome = json [ "15 March 44 BCE"; "--place"; "Rome" ]
+                Expect.equal (rome["auc"].GetValue<int>()) 710 "710 AUC"
+                let code, _, err = run dir [ "calendar"; "10 September 1752"; "--place"; "London" ]
+                Expect.equal code 2 "a day London never had is a usage error"
+                Expect.stringContains err "does not exist" "says why"
+
+                let code, _, err =
+                    run dir [ "calendar"; "1 May 2019"; "--place"; "Narnia"; "--json" ]
+
+                Expect.equal code 0 "an unknown place still answers"
+                Expect.stringContains err "universal 1582 rule" "and says which rule it used"
+            finally
+                try
+                    Directory.Delete(dir, true)
+                with _ ->
+                    ()
+        }
     ]

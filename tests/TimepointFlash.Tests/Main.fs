@@ -30,6 +30,7 @@ let all =
         OfflineAnswers.tests
         OfflineSceneCard.tests
         Api.tests
+        CalendarsEverywhere.tests
         ApiKestrel.tests
         ApiReadCache.tests
         Observability.tests
