@@ -21,6 +21,19 @@ module UiHandlers =
                 a [ _href "/" ] [ str "Home" ]
             ])
 
+    /// The HTML page for a storage failure (status and Retry-After from Errors.ofStorage, never JSON).
+    let storagePage (deps: ApiDeps) (ctx: HttpContext) (e: DbError) : IResult =
+        let answer = Errors.ofStorage e
+        Errors.retryAfter ctx answer
+
+        let title =
+            if DbError.isOutage e then
+                "Temporarily unavailable"
+            else
+                answer.Title
+
+        message deps answer.Status title answer.Detail
+
     let private listing (deps: ApiDeps) (ctx: HttpContext) (error: string option) (status: int) = task {
         let page =
             match Dto.intParam "page" 1 1 1_000_000 (Http.query "page" ctx) with
@@ -148,12 +161,14 @@ module UiHandlers =
             return Results.Redirect("/", false)
     }
 
-    /// The UI routes (excluded from the OpenAPI document).
-    let routes (deps: ApiDeps) : (string * string * (HttpContext -> Task<IResult>)) list = [
-        "GET", "/", home deps
-        "POST", "/ui/generate", generate deps
-        "GET", "/t/{slug}", scene deps
-        "GET", "/t/{slug}/card.svg", card deps
-        "POST", "/t/{slug}/travel", travel deps
-        "POST", "/t/{slug}/delete", delete deps
-    ]
+    /// The UI routes (excluded from the OpenAPI document); a storage failure answers with an HTML page.
+    let routes (deps: ApiDeps) : (string * string * (HttpContext -> Task<IResult>)) list =
+        [
+            "GET", "/", home deps
+            "POST", "/ui/generate", generate deps
+            "GET", "/t/{slug}", scene deps
+            "GET", "/t/{slug}/card.svg", card deps
+            "POST", "/t/{slug}/travel", travel deps
+            "POST", "/t/{slug}/delete", delete deps
+        ]
+        |> List.map (fun (m, path, handler) -> m, path, Errors.guardWith (storagePage deps) handler)

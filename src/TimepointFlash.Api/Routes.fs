@@ -30,7 +30,7 @@ module Routes =
         Handler = handler
     }
 
-    /// Every API endpoint.
+    /// Every API endpoint; storage failures before a response starts become problems (503 for an outage).
     let table (deps: ApiDeps) (logger: ILogger) =
         let tp = "/api/v1/timepoints"
 
@@ -137,6 +137,10 @@ module Routes =
                 "One model by id (may contain slashes)"
                 (SystemHandlers.model deps)
         ]
+        |> List.map (fun r -> {
+            r with
+                Handler = Errors.guard r.Handler
+        })
 
     /// Maps the table with typed delegates so every endpoint appears in the OpenAPI document.
     let map (app: IEndpointRouteBuilder) (routes: Route list) =
