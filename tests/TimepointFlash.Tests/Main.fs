@@ -39,6 +39,7 @@ let all =
         Cli.tests
         Reliability.ServerKill.tests
         Reliability.DbRestart.tests
+        Reliability.Outage.tests
     ]
 
 [<EntryPoint>]
