@@ -32,6 +32,7 @@ let all =
         Api.tests
         ApiKestrel.tests
         ApiReadCache.tests
+        ApiStorageErrors.tests
         Observability.tests
         Reliability.BadInput.tests
         UiBrowser.tests
