@@ -72,7 +72,9 @@ let mapping =
             Expect.equal (answer (DbError.Failed "x")) (500, None) "other"
         }
 
-        testPropertyWithConfig config "the answer is 503 with Retry-After exactly for outages, and its detail never quotes the database"
+        testPropertyWithConfig
+            config
+            "the answer is 503 with Retry-After exactly for outages, and its detail never quotes the database"
         <| fun (e: DbError) ->
             let a = Errors.ofStorage e
 
@@ -93,7 +95,8 @@ let mapping =
             && (inner.Length < 12 || not (a.Detail.Contains inner))
 
         test "adapter exceptions map to Unavailable or Timeout by type and code, never by message" {
-            let mapped (e: exn) = TimepointFlash.Persistence.DbError.ofException e
+            let mapped (e: exn) =
+                TimepointFlash.Persistence.DbError.ofException e
 
             let isCase name (e: DbError option) =
                 match name, e with
@@ -114,7 +117,9 @@ let mapping =
                 "statement_timeout"
 
             Expect.isTrue
-                (mapped (PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"))
+                (mapped (
+                    PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01")
+                 )
                  |> isCase "unavailable")
                 "admin shutdown"
 
@@ -145,7 +150,9 @@ let edges =
         }
 
         testTask "a guarded handler passes its own answer and other exceptions through" {
-            let ok (_: HttpContext) = Task.FromResult(Http.ok (Encode.obj []))
+            let ok (_: HttpContext) =
+                Task.FromResult(Http.ok (Encode.obj []))
+
             let! result = Errors.guard ok (context ())
             let! status, _ = execute (context ()) result
             Expect.equal status 200 "untouched"
@@ -167,7 +174,8 @@ let edges =
             let ctx = context ()
             ctx.Features.Set<IHttpResponseFeature>(StartedResponse())
 
-            let handler (_: HttpContext) : Task<IResult> = raise (StoreFailure(DbError.Timeout "x"))
+            let handler (_: HttpContext) : Task<IResult> =
+                raise (StoreFailure(DbError.Timeout "x"))
 
             let! thrown = task {
                 try
@@ -191,7 +199,9 @@ let edges =
         }
 
         test "StoreFailure keeps the typed error and reads as one line" {
-            let e = StoreFailure(DbError.Unavailable "cannot connect to PostgreSQL (ConnectionRefused)")
+            let e =
+                StoreFailure(DbError.Unavailable "cannot connect to PostgreSQL (ConnectionRefused)")
+
             Expect.equal e.Message "database unavailable: cannot connect to PostgreSQL (ConnectionRefused)" "message"
 
             match e with

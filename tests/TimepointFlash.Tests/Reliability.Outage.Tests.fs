@@ -1,6 +1,7 @@
 /// A dedicated PostgreSQL stopped under traffic: every API endpoint answers 503 with Retry-After and a problem
-/// detail, UI routes an HTML page, open SSE streams an `error` event, the CLI one line and exit 1; /health stays
-/// 200 and /api/v1/health 503; everything works again once the database returns, without a restart.
+/// detail, UI routes an HTML page, open SSE streams an `error` event, the CLI one line and exit 1, and the
+/// bad-input corpus no 500; /health stays 200 and /api/v1/health 503; everything works again once the database
+/// returns, without a restart.
 module TimepointFlash.Tests.Reliability.Outage
 
 open System
@@ -17,6 +18,7 @@ open TimepointFlash.Tests.Support.ApiHost
 open TimepointFlash.Tests.Support.LatencyProvider
 open TimepointFlash.Tests.Reliability.Faults
 open TimepointFlash.Tests.Reliability.DbRestart
+open TimepointFlash.Tests.Reliability.Support
 
 /// The built tpflash (the CLI) beside the test assembly's solution.
 let private tpflash =
@@ -118,10 +120,40 @@ let private expectOutagePage (name: string) (resp: HttpResponseMessage) = task {
     Expect.stringContains text "Temporarily unavailable" $"{name}: says what happened"
 }
 
+/// Why an answer during the outage breaks the contract (None = fine): a bad request is still its 4xx problem; a
+/// request that needs the database is 503 with Retry-After (problem+json on the API, HTML on the UI); never a 500.
+let private outageProblem (c: Case) (resp: HttpResponseMessage) : Task<string option> = task {
+    let media =
+        resp.Content.Headers.ContentType
+        |> Option.ofObj
+        |> Option.map (fun h -> h.MediaType)
+
+    match int resp.StatusCode with
+    | 503 when isNull resp.Headers.RetryAfter -> return Some $"{c.Name}: 503 without Retry-After"
+    | 503 when isUi c.Path ->
+        return
+            if media = Some "text/html" then
+                None
+            else
+                Some $"{c.Name}: UI 503 as {media}, not HTML"
+    | 503 ->
+        let! text = resp.Content.ReadAsStringAsync()
+
+        return
+            if
+                media = Some "application/problem+json"
+                && not (isNull (JsonNode.Parse text).["detail"])
+            then
+                None
+            else
+                Some $"{c.Name}: API 503 without a problem detail ({media})"
+    | _ -> return! rejectionProblem c resp
+}
+
 let tests =
     testList "Outage" [
         testTask
-            "with PostgreSQL stopped every edge answers 503 (API, UI, SSE, CLI) and all recover when it returns without a restart" {
+            "with PostgreSQL stopped every edge answers 503 (API, UI, SSE, CLI), bad input stays 4xx, and all recover without a restart" {
             let scripts =
                 Path.Combine(Path.GetDirectoryName(ServerKill.serverDll ()), "../../../../../scripts")
 
@@ -225,6 +257,16 @@ let tests =
                     for name, call in uiCalls do
                         let! resp = call ()
                         do! expectOutagePage name resp
+
+                    // The bad-input corpus during the outage: still 4xx for bad input, 503 where storage is needed.
+                    let mutable problems = []
+
+                    for c in Corpus.all (Guid.Parse sceneId) slug do
+                        let! resp = send api.Client c
+                        let! problem = outageProblem c resp
+                        problems <- Option.toList problem @ problems
+
+                    Expect.isEmpty problems (String.concat "\n" (List.truncate 20 problems))
 
                     let! (liveness: HttpResponseMessage) = api.Client.GetAsync "/health"
                     Expect.equal (int liveness.StatusCode) 200 "/health stays 200 (liveness does no I/O)"
