@@ -155,9 +155,15 @@ module Worker =
               && DateTimeOffset.UtcNow < deadline
               && not shutdown.IsCancellationRequested do
             match! jobs.Release job with
-            | Ok _ ->
+            | Ok released ->
                 pending <- false
-                onEvent (WorkerEvent.Released job)
+
+                onEvent (
+                    if released then
+                        WorkerEvent.Released job
+                    else
+                        WorkerEvent.LeaseLost job
+                )
             | Error e ->
                 onEvent (WorkerEvent.StoreError e)
 
