@@ -92,8 +92,9 @@ module Errors =
     /// Logs a storage failure once: a warning for an outage (expected, no stack), an error otherwise.
     let logStorage (ctx: HttpContext) (e: DbError) =
         let logger =
-            ctx.RequestServices.GetService<ILoggerFactory>()
+            ctx.RequestServices
             |> Option.ofObj
+            |> Option.bind (fun services -> services.GetService<ILoggerFactory>() |> Option.ofObj)
             |> Option.map (fun f -> f.CreateLogger "TimepointFlash.Api")
 
         match logger with
