@@ -1,7 +1,7 @@
 /// A dedicated PostgreSQL stopped under traffic: every API endpoint answers 503 with Retry-After and a problem
-/// detail, UI routes an HTML page, open SSE streams an `error` event, the CLI one line and exit 1, and the
-/// bad-input corpus no 500; /health stays 200 and /api/v1/health 503; everything works again once the database
-/// returns, without a restart.
+/// detail, UI routes an HTML page, open SSE streams an `error` event, the CLI one line and exit 1, the C# facade
+/// StorageUnavailableException, and the bad-input corpus no 500; /health stays 200 and /api/v1/health 503;
+/// everything works again once the database returns, without a restart.
 module TimepointFlash.Tests.Reliability.Outage
 
 open System
@@ -155,7 +155,7 @@ let private outageProblem (c: Case) (resp: HttpResponseMessage) : Task<string op
 let tests =
     testList "Outage" [
         testTask
-            "with PostgreSQL stopped every edge answers 503 (API, UI, SSE, CLI), bad input stays 4xx, and all recover without a restart" {
+            "with PostgreSQL stopped every edge fails typed (API, UI, SSE 503, CLI exit 1, facade), bad input stays 4xx, and all recover without a restart" {
             let scripts =
                 Path.Combine(Path.GetDirectoryName(ServerKill.serverDll ()), "../../../../../scripts")
 
@@ -178,6 +178,12 @@ let tests =
                              "GENERATION_CONCURRENCY", "2"
                          ])
                         None
+
+                // The C# facade over the same database, to see what its callers get.
+                let! (engine: TimepointFlash.Interop.TimepointEngine) =
+                    TimepointFlash.Interop.TimepointEngine.CreateAsync(
+                        TimepointFlash.Interop.TimepointEngineOptions(DatabaseUrl = cs, IgnoreEnvironment = true)
+                    )
 
                 try
                     // Before the outage: one finished scene, one background job followed live, one live stream.
@@ -270,6 +276,18 @@ let tests =
 
                     Expect.isEmpty problems (String.concat "\n" (List.truncate 20 problems))
 
+                    let! (facade: exn option) = task {
+                        try
+                            let! _ = engine.ListAsync()
+                            return None
+                        with e ->
+                            return Some e
+                    }
+
+                    match facade with
+                    | Some(:? TimepointFlash.Interop.StorageUnavailableException) -> ()
+                    | other -> failtest $"the facade throws StorageUnavailableException, got {other}"
+
                     let! (liveness: HttpResponseMessage) = api.Client.GetAsync "/health"
                     Expect.equal (int liveness.StatusCode) 200 "/health stays 200 (liveness does no I/O)"
                     let! (ready: HttpResponseMessage) = api.Client.GetAsync "/api/v1/health"
@@ -310,6 +328,8 @@ let tests =
                     Expect.equal (int again.StatusCode) 200 "generation works again"
                     let! (code: int), _ = cli cs [ "list"; "--json" ]
                     Expect.equal code 0 "the CLI works again"
+                    let! (listed: TimepointFlash.Interop.TimepointPage) = engine.ListAsync()
+                    Expect.isGreaterThan listed.Total 0L "the same facade engine works again"
 
                     use conn = new NpgsqlConnection(cs)
                     do! conn.OpenAsync()
@@ -323,6 +343,7 @@ let tests =
                     let! (attempts: obj) = cmd.ExecuteScalarAsync()
                     Expect.equal (Convert.ToInt32 attempts) 1 "the outage did not count as an attempt"
                 finally
+                    (engine :> IDisposable).Dispose()
                     (api :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
             finally
                 (provider :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
