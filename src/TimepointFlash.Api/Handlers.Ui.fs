@@ -14,6 +14,19 @@ module UiHandlers =
     let private message (deps: ApiDeps) (ctx: HttpContext) status (title: string) (text: string) =
         Pages.message deps ctx status title text
 
+    /// The HTML page for a storage failure (status and Retry-After from Errors.ofStorage, never JSON).
+    let storagePage (deps: ApiDeps) (ctx: HttpContext) (e: DbError) : IResult =
+        let answer = Errors.ofStorage e
+        Errors.retryAfter ctx answer
+
+        let title =
+            if DbError.isOutage e then
+                "Temporarily unavailable"
+            else
+                answer.Title
+
+        message deps ctx answer.Status title answer.Detail
+
     let private listing (deps: ApiDeps) (ctx: HttpContext) (error: string option) (status: int) = task {
         let page =
             match Dto.intParam "page" 1 1 1_000_000 (Http.query "page" ctx) with

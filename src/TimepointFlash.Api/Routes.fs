@@ -53,20 +53,31 @@ module Routes =
     }
 
     /// The web UI's pages and forms (excluded from the OpenAPI document).
-    let private pages (deps: ApiDeps) (logger: ILogger) = [
-        ui Access.Read "GET" "/" "UiHome" "Home: generate and browse" (UiHandlers.home deps)
-        ui Access.ModelWrite "POST" "/ui/generate" "UiGenerate" "Generate from the form" (UiHandlers.generate deps)
-        ui Access.Read "GET" "/t/{slug}" "UiScene" "A scene" (UiHandlers.scene deps)
-        ui Access.Read "GET" "/t/{slug}/card.svg" "UiSceneCard" "A scene's card" (UiHandlers.card deps)
-        ui Access.ModelWrite "POST" "/t/{slug}/travel" "UiTravel" "Travel from a scene" (UiHandlers.travel deps)
-        ui Access.Write "POST" "/t/{slug}/delete" "UiDelete" "Delete a scene" (UiHandlers.delete deps)
-        ui Access.Public "GET" "/signin" "UiSignInPage" "The sign-in page" (SessionHandlers.show deps)
-        ui Access.SignIn "POST" "/signin" "UiSignIn" "Exchange a key for a session" (SessionHandlers.signIn deps logger)
-        ui Access.Write "POST" "/signout" "UiSignOut" "End the session" SessionHandlers.signOut
-        ui Access.Public "GET" "/static/{name}" "UiStatic" "Page script and stylesheet" StaticHandlers.asset
-    ]
+    let private pages (deps: ApiDeps) (logger: ILogger) =
+        [
+            ui Access.Read "GET" "/" "UiHome" "Home: generate and browse" (UiHandlers.home deps)
+            ui Access.ModelWrite "POST" "/ui/generate" "UiGenerate" "Generate from the form" (UiHandlers.generate deps)
+            ui Access.Read "GET" "/t/{slug}" "UiScene" "A scene" (UiHandlers.scene deps)
+            ui Access.Read "GET" "/t/{slug}/card.svg" "UiSceneCard" "A scene's card" (UiHandlers.card deps)
+            ui Access.ModelWrite "POST" "/t/{slug}/travel" "UiTravel" "Travel from a scene" (UiHandlers.travel deps)
+            ui Access.Write "POST" "/t/{slug}/delete" "UiDelete" "Delete a scene" (UiHandlers.delete deps)
+            ui Access.Public "GET" "/signin" "UiSignInPage" "The sign-in page" (SessionHandlers.show deps)
+            ui
+                Access.SignIn
+                "POST"
+                "/signin"
+                "UiSignIn"
+                "Exchange a key for a session"
+                (SessionHandlers.signIn deps logger)
+            ui Access.Write "POST" "/signout" "UiSignOut" "End the session" SessionHandlers.signOut
+            ui Access.Public "GET" "/static/{name}" "UiStatic" "Page script and stylesheet" StaticHandlers.asset
+        ]
+        |> List.map (fun r -> {
+            r with
+                Handler = Errors.guardWith (UiHandlers.storagePage deps) r.Handler
+        })
 
-    /// Every endpoint, API then UI.
+    /// Every endpoint, API then UI; storage failures before a response starts are answered by case (503 for an outage).
     let table (deps: ApiDeps) (logger: ILogger) =
         let tp = "/api/v1/timepoints"
 
@@ -168,7 +179,11 @@ module Routes =
                 "One model by id (may contain slashes)"
                 (SystemHandlers.model deps)
         ]
-        @ pages deps logger
+        |> List.map (fun r -> {
+            r with
+                Handler = Errors.guard r.Handler
+        })
+        |> fun apiRoutes -> apiRoutes @ pages deps logger
 
     /// The class a route's endpoint carries as metadata.
     let routeClass (r: Route) = {

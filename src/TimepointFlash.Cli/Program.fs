@@ -26,7 +26,7 @@ let private fail (e: CliError) =
     | CliError.Invalid _ -> Exit.usage
     | _ -> Exit.failed
 
-let private backend (server: string option) : Task<Result<Backend, string>> = task {
+let private backend (server: string option) : Task<Result<Backend, CliError>> = task {
     match server with
     | Some url ->
         match Uri.TryCreate(url, UriKind.Absolute) with
@@ -36,10 +36,11 @@ let private backend (server: string option) : Task<Result<Backend, string>> = ta
                 |> Option.bind TimepointFlash.String.nonBlank
 
             return Ok(Remote.create u key)
-        | _ -> return Error $"--server must be an http(s) URL, got '{url}'"
+        | _ -> return Error(CliError.Invalid $"--server must be an http(s) URL, got '{url}'")
     | None ->
         match! Runtime.start ignore (fun _ -> Task.CompletedTask) with
-        | Error e -> return Error(Runtime.describe e)
+        | Error(StartError.Database e) -> return Error(CliError.Storage e)
+        | Error e -> return Error(CliError.Invalid(Runtime.describe e))
         | Ok services ->
             let info = services.Engine.Info
 
@@ -89,12 +90,15 @@ let private show json (t: JsonNode) =
     else
         Console.Out.WriteLine(Render.summary t)
 
+/// Runs a command on the backend; a database that fails (at start or mid-command) is one line and exit 1.
 let private withBackend server (f: Backend -> Task<int>) = task {
     match! backend server with
-    | Error message ->
-        Console.Error.WriteLine("tpflash: " + message)
-        return Exit.usage
-    | Ok b -> return! f b
+    | Error e -> return fail e
+    | Ok b ->
+        try
+            return! f b
+        with StoreFailure e ->
+            return fail (CliError.Storage e)
 }
 
 let private generate (args: ParseResults<GenerateArgs>) =

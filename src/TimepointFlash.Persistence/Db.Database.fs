@@ -7,6 +7,7 @@ open System.Threading
 open System.Threading.Tasks
 open Microsoft.Data.Sqlite
 open Npgsql
+open TimepointFlash
 
 /// Creating the process-wide Database from a DbConfig.
 [<RequireQualifiedAccess; CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
@@ -131,6 +132,7 @@ module Database =
                     Error(
                         match e with
                         | DbError.Unavailable d -> DbError.Unavailable $"{where}: {d}"
+                        | DbError.Timeout d -> DbError.Timeout $"{where}: {d}"
                         | other -> other
                     )
     }

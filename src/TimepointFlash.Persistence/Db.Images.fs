@@ -2,6 +2,7 @@ namespace TimepointFlash.Persistence
 
 open System
 open System.Threading.Tasks
+open TimepointFlash
 
 /// A stored image of a timepoint.
 type StoredImage = {

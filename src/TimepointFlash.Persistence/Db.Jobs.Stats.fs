@@ -2,6 +2,7 @@ namespace TimepointFlash.Persistence
 
 open System
 open System.Threading.Tasks
+open TimepointFlash
 
 /// The queue at a glance: how many jobs wait, and since when the oldest has waited.
 type QueueStats = {

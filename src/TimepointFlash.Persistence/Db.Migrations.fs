@@ -4,6 +4,7 @@ open System
 open System.IO
 open System.Reflection
 open System.Threading.Tasks
+open TimepointFlash
 
 /// One numbered SQL script of a dialect, embedded in this assembly as Migrations/<dialect>/NNNN_name.sql.
 type Migration = {

@@ -9,6 +9,7 @@ open System.Threading.Tasks
 open Microsoft.Data.Sqlite
 open Npgsql
 open NpgsqlTypes
+open TimepointFlash
 
 /// One pooled data source for the process (an NpgsqlDataSource, or SQLite connections with WAL and foreign keys).
 type Database = {

@@ -6,8 +6,10 @@ open System.Threading.Tasks
 open TimepointFlash
 open TimepointFlash.Persistence
 
-/// A database failure surfacing through the application's Store (mapped to 503 by the API).
-exception StoreFailure of message: string
+/// A database failure surfacing through the application's Store, typed so each edge maps it by case.
+exception StoreFailure of error: DbError with
+    /// One line (DbError.describe) for logs.
+    override this.Message = DbError.describe this.error
 
 /// Adapts the SQL stores to the application's Store port.
 [<RequireQualifiedAccess>]
@@ -18,7 +20,7 @@ module StoreAdapter =
     let private unwrap (t: Task<Result<'T, DbError>>) : Task<'T> = task {
         match! t with
         | Ok v -> return v
-        | Error e -> return raise (StoreFailure(DbError.describe e))
+        | Error e -> return raise (StoreFailure e)
     }
 
     let private logOf (id: Guid) (e: StepEvent) =

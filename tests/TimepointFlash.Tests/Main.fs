@@ -33,6 +33,7 @@ let all =
         CalendarsEverywhere.tests
         ApiKestrel.tests
         ApiReadCache.tests
+        ApiStorageErrors.tests
         Observability.tests
         Reliability.BadInput.tests
         ApiAccess.tests
@@ -43,6 +44,7 @@ let all =
         Cli.tests
         Reliability.ServerKill.tests
         Reliability.DbRestart.tests
+        Reliability.Outage.tests
     ]
 
 [<EntryPoint>]

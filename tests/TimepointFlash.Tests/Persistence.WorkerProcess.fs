@@ -6,6 +6,7 @@ module TimepointFlash.Tests.Persistence.WorkerProcess
 open System
 open System.Threading
 open System.Threading.Tasks
+open TimepointFlash
 open TimepointFlash.Persistence
 
 /// The table the runner writes; created by the test before the children start.
