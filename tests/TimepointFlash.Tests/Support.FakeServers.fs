@@ -1,4 +1,6 @@
-/// In-process fake provider servers on loopback (random port) that answer with scripted replies.
+/// In-process fake provider servers on loopback (random port) that answer with scripted replies, after
+/// validating every request body the way the real API would (Support.SpecRules): a request the real API would
+/// reject gets that API's 400 and is recorded as a violation, which fails the test.
 module TimepointFlash.Tests.Support.FakeServers
 
 open System
@@ -13,6 +15,7 @@ open Microsoft.AspNetCore.Hosting.Server.Features
 open Microsoft.AspNetCore.Http
 open Microsoft.Extensions.DependencyInjection
 open Microsoft.Extensions.Logging
+open TimepointFlash.Tests.Support.SpecRules
 
 /// One scripted answer.
 type Reply = {
@@ -56,10 +59,21 @@ module Reply =
     /// Answers only after a delay.
     let slow (delay: TimeSpan) (reply: Reply) = { reply with Delay = delay }
 
+/// The API a fake imitates (set when a test points a provider at it) and the violations it saw.
+type FakeState() =
+    member val Api: Api option = None with get, set
+    member val Violations = ConcurrentQueue<string>()
+
 /// A running fake server: replies are used in order, the last one repeats.
-type FakeServer(app: WebApplication, baseUrl: string, requests: ConcurrentQueue<Recorded>) =
+type FakeServer(app: WebApplication, baseUrl: string, requests: ConcurrentQueue<Recorded>, state: FakeState) =
     /// `http://127.0.0.1:<port>`.
     member _.BaseUrl = baseUrl
+
+    /// Which API's rules apply; a fake that is never told rejects every request.
+    member _.Imitate(api: Api) = state.Api <- Some api
+
+    /// Requests the real API would have rejected, with why.
+    member _.Violations = state.Violations |> Seq.toList
     /// Every request received so far, in order.
     member _.Requests = requests |> Seq.toList
 
@@ -78,11 +92,25 @@ type FakeServer(app: WebApplication, baseUrl: string, requests: ConcurrentQueue<
 
 [<RequireQualifiedAccess>]
 module FakeServer =
-    let private serve (script: ConcurrentQueue<Reply>) (last: Reply ref) (requests: ConcurrentQueue<Recorded>) =
+    let private serve
+        (script: ConcurrentQueue<Reply>)
+        (last: Reply ref)
+        (requests: ConcurrentQueue<Recorded>)
+        (state: FakeState)
+        =
         RequestDelegate(fun (ctx: HttpContext) ->
             task {
                 use reader = new StreamReader(ctx.Request.Body)
                 let! body = reader.ReadToEndAsync()
+                let path = ctx.Request.Path.Value
+
+                let rejected =
+                    match state.Api with
+                    | None -> Some(Api.OpenAi, [ $"{path}: the fake was not told which API it imitates" ])
+                    | Some api ->
+                        match problems api ctx.Request.Method path body with
+                        | [] -> None
+                        | found -> Some(api, found)
 
                 requests.Enqueue {
                     Method = ctx.Request.Method
@@ -95,12 +123,20 @@ module FakeServer =
                 }
 
                 let reply =
-                    lock last (fun () ->
-                        match script.TryDequeue() with
-                        | true, r ->
-                            last.Value <- r
-                            r
-                        | false, _ -> last.Value)
+                    match rejected with
+                    | Some(api, found) ->
+                        for f in found do
+                            state.Violations.Enqueue f
+
+                        let status, error = rejection api found
+                        Reply.json status error
+                    | None ->
+                        lock last (fun () ->
+                            match script.TryDequeue() with
+                            | true, r ->
+                                last.Value <- r
+                                r
+                            | false, _ -> last.Value)
 
                 if reply.Delay > TimeSpan.Zero then
                     try
@@ -137,33 +173,42 @@ module FakeServer =
             ref (Reply.json 500 """{"error":{"message":"the fake server has no scripted reply"}}""")
 
         let requests = ConcurrentQueue<Recorded>()
-        app.Run(serve script last requests)
+        let state = FakeState()
+        app.Run(serve script last requests state)
         do! app.StartAsync()
 
         let address =
             app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>().Addresses
             |> Seq.head
 
-        return new FakeServer(app, address.TrimEnd('/'), requests)
+        return new FakeServer(app, address.TrimEnd('/'), requests, state)
     }
 
     /// One HttpClient shared by the wire tests (as IHttpClientFactory would hand out).
     let http = new HttpClient(Timeout = TimeSpan.FromMinutes 2.0)
 
-/// Documented Gemini response shapes (SEED-SPEC §2.5).
+/// Documented Gemini response shapes (generative_service.proto `GenerateContentResponse`, Google's error shape).
 [<RequireQualifiedAccess>]
 module GeminiShapes =
     let private q (s: string) = JsonSerializer.Serialize s
 
-    /// A candidate whose parts are the given JSON parts.
-    let candidate (parts: string list) (finishReason: string) =
+    /// A candidate whose parts are the given JSON parts, with thinking tokens in the usage.
+    let candidateWith (parts: string list) (finishReason: string) (thoughts: int) =
         let parts = String.Join(",", parts)
+        let content = if parts = "" then "" else """"content":{"role":"model","parts":[""" + parts + "]},"
 
-        """{"candidates":[{"content":{"role":"model","parts":["""
-        + parts
-        + """]},"finishReason":"""
+        """{"candidates":[{"""
+        + content
+        + """"finishReason":"""
         + q finishReason
-        + ""","index":0}],"usageMetadata":{"promptTokenCount":12,"candidatesTokenCount":34,"totalTokenCount":46},"modelVersion":"gemini-2.5-flash"}"""
+        + ""","index":0}],"usageMetadata":{"promptTokenCount":12,"candidatesTokenCount":34,"thoughtsTokenCount":"""
+        + string thoughts
+        + ""","totalTokenCount":"""
+        + string (46 + thoughts)
+        + """},"modelVersion":"gemini-2.5-flash"}"""
+
+    /// A candidate whose parts are the given JSON parts (no thinking tokens; no content when no parts).
+    let candidate (parts: string list) (finishReason: string) = candidateWith parts finishReason 0
 
     /// A text part.
     let textPart (text: string) = """{"text":""" + q text + "}"
@@ -183,9 +228,17 @@ module GeminiShapes =
     /// A plain text answer.
     let text (t: string) = candidate [ textPart t ] "STOP"
 
-    /// No candidates, prompt blocked.
-    let blocked =
-        """{"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":5,"totalTokenCount":5}}"""
+    /// A candidate withheld for a reason (SAFETY, RECITATION, IMAGE_SAFETY, ...): no content at all.
+    let withheld (finishReason: string) = candidate [] finishReason
+
+    /// No candidates, prompt blocked for a reason.
+    let promptBlocked (reason: string) =
+        """{"promptFeedback":{"blockReason":"""
+        + q reason
+        + ""","safetyRatings":[{"category":"HARM_CATEGORY_DANGEROUS_CONTENT","probability":"HIGH"}]},"usageMetadata":{"promptTokenCount":5,"totalTokenCount":5}}"""
+
+    /// No candidates, prompt blocked for safety.
+    let blocked = promptBlocked "SAFETY"
 
     /// An error body.
     let error (code: int) (status: string) (message: string) =
@@ -209,27 +262,93 @@ module GeminiShapes =
         + q (Convert.ToBase64String bytes)
         + ""","mimeType":"image/png"}]}"""
 
-/// Documented OpenAI-compatible (OpenRouter) response shapes (SEED-SPEC §2.5).
+/// Documented chat-completions response shapes (OpenAI's `CreateChatCompletionResponse`, which OpenRouter
+/// follows) and each API's own error shape.
 [<RequireQualifiedAccess>]
 module OpenAiShapes =
     let private q (s: string) = JsonSerializer.Serialize s
 
-    /// A completion whose message has the given JSON fields.
-    let withMessage (messageFields: string) =
-        """{"id":"gen-1","object":"chat.completion","model":"google/gemini-2.5-flash","choices":[{"index":0,"message":{"role":"assistant","""
+    /// A completion whose message has the given JSON fields and finish reason.
+    let withMessageAndFinish (messageFields: string) (finishReason: string) =
+        """{"id":"gen-1","object":"chat.completion","created":1767268800,"model":"google/gemini-2.5-flash","choices":[{"index":0,"message":{"role":"assistant","""
         + messageFields
-        + """},"finish_reason":"stop"}],"usage":{"prompt_tokens":21,"completion_tokens":43,"total_tokens":64}}"""
+        + """},"finish_reason":"""
+        + q finishReason
+        + ""","logprobs":null}],"usage":{"prompt_tokens":21,"completion_tokens":43,"total_tokens":64}}"""
+
+    /// A completion whose message has the given JSON fields.
+    let withMessage (messageFields: string) = withMessageAndFinish messageFields "stop"
 
     /// A plain text answer.
-    let text (t: string) = withMessage $"\"content\":{q t}"
+    let text (t: string) =
+        withMessage $"\"content\":{q t},\"refusal\":null"
+
+    /// A refusal: `content` null, `message.refusal` the model's words.
+    let refusal (words: string) =
+        withMessage $"\"content\":null,\"refusal\":{q words}"
+
+    /// An answer cut off at the output limit, with its partial text.
+    let truncated (partial: string) =
+        withMessageAndFinish $"\"content\":{q partial},\"refusal\":null" "length"
+
+    /// An answer stopped by the content filter.
+    let contentFiltered =
+        withMessageAndFinish "\"content\":null,\"refusal\":null" "content_filter"
 
     /// No choices.
     let noChoices =
-        """{"id":"gen-2","model":"google/gemini-2.5-flash","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":0,"total_tokens":3}}"""
+        """{"id":"gen-2","object":"chat.completion","created":1767268800,"model":"google/gemini-2.5-flash","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":0,"total_tokens":3}}"""
 
-    /// An error body.
+    /// OpenRouter: the upstream model failed after the answer started (`choices[0].error` inside a 200).
+    let upstreamError (code: int) (message: string) =
+        """{"id":"gen-3","object":"chat.completion","created":1767268800,"model":"google/gemini-2.5-flash","choices":[{"index":0,"message":{"role":"assistant","content":""},"finish_reason":"error","native_finish_reason":"error","error":{"code":"""
+        + string code
+        + ""","message":"""
+        + q message
+        + ""","metadata":{"provider_name":"Google"}}}],"usage":{"prompt_tokens":3,"completion_tokens":0,"total_tokens":3}}"""
+
+    /// OpenRouter's error shape (`{error:{code,message,metadata?}}`).
     let error (code: int) (message: string) =
         """{"error":{"code":""" + string code + ""","message":""" + q message + "}}"
+
+    /// OpenRouter 403 moderation with `metadata.reasons` and `flagged_input`.
+    let moderation (reasons: string list) =
+        let listed = String.Join(",", reasons |> List.map q)
+
+        """{"error":{"code":403,"message":"Input was flagged by moderation","metadata":{"reasons":["""
+        + listed
+        + """],"flagged_input":"a flagged…input","provider_name":"OpenAI","model_slug":"openai/gpt-4o"}}}"""
+
+    /// OpenAI's error shape (`ErrorResponse`: message, type, param, code).
+    let openAiError (message: string) (errorType: string) (param: string option) (code: string option) =
+        let opt =
+            function
+            | Some v -> q v
+            | None -> "null"
+
+        """{"error":{"message":"""
+        + q message
+        + ""","type":"""
+        + q errorType
+        + ""","param":"""
+        + opt param
+        + ""","code":"""
+        + opt code
+        + "}}"
+
+    /// OpenAI 429 `insufficient_quota` (billing, not a rate limit).
+    let insufficientQuota =
+        openAiError
+            "You exceeded your current quota, please check your plan and billing details."
+            "insufficient_quota"
+            None
+            (Some "insufficient_quota")
+
+    /// An Images API answer (`ImagesResponse`) with one base64 image.
+    let images (bytes: byte[]) =
+        """{"created":1767268800,"data":[{"b64_json":"""
+        + q (Convert.ToBase64String bytes)
+        + """}],"output_format":"png","size":"1536x1024","quality":"high","usage":{"input_tokens":50,"output_tokens":4160,"total_tokens":4210,"input_tokens_details":{"text_tokens":50,"image_tokens":0}}}"""
 
     /// A data URL for bytes.
     let dataUrl (mime: string) (bytes: byte[]) =

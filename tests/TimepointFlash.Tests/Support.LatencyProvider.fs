@@ -142,7 +142,8 @@ module LatencyProvider =
                 let! body = reader.ReadToEndAsync()
                 use doc = JsonDocument.Parse(if body = "" then "{}" else body)
                 let root = doc.RootElement
-                let isImage = body.Contains "\"modalities\""
+                let imagesApi = ctx.Request.Path.Value.EndsWith "/images/generations"
+                let isImage = imagesApi || body.Contains "\"modalities\""
                 let line = if isImage then "image" else firstLine (userText root)
                 let n = Interlocked.Increment(&counter.contents)
 
@@ -186,7 +187,13 @@ module LatencyProvider =
 
                     if not ctx.RequestAborted.IsCancellationRequested then
                         ctx.Response.ContentType <- "application/json"
-                        do! ctx.Response.WriteAsync(completion fields tokens)
+
+                        if imagesApi then
+                            // OpenAI's Images API answer (ImagesResponse: data[].b64_json)
+                            let b64 = Convert.ToBase64String png
+                            do! ctx.Response.WriteAsync $"{{\"created\":1767268800,\"data\":[{{\"b64_json\":{q b64}}}]}}"
+                        else
+                            do! ctx.Response.WriteAsync(completion fields tokens)
             }
             :> Task)
 
