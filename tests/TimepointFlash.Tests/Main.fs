@@ -15,6 +15,8 @@ let all =
         Providers.OpenAiMedia.tests
         Providers.Resilience.tests
         Providers.Router.tests
+        Providers.Outcomes.tests
+        Providers.Families.tests
         Providers.ChatClient.tests
         Persistence.Url.tests
         Persistence.Slug.tests
