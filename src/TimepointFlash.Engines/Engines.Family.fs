@@ -49,7 +49,8 @@ type ImageEndpoint =
 
 [<RequireQualifiedAccess>]
 module ModelFamily =
-    let private reasoningId = Regex(@"^(o\d|gpt-5)", RegexOptions.Compiled ||| RegexOptions.IgnoreCase)
+    let private reasoningId =
+        Regex(@"^(o\d|gpt-5)", RegexOptions.Compiled ||| RegexOptions.IgnoreCase)
 
     /// The id without its `vendor/` prefix, lower case.
     let bare (id: string) =
@@ -75,7 +76,10 @@ module ModelFamily =
     /// True for OpenAI's own image models (`gpt-image-*`, `dall-e-*`, `chatgpt-image-*`).
     let isOpenAiImage (id: string) =
         let m = bare id
-        m.StartsWith "gpt-image" || m.StartsWith "dall-e" || m.StartsWith "chatgpt-image"
+
+        m.StartsWith "gpt-image"
+        || m.StartsWith "dall-e"
+        || m.StartsWith "chatgpt-image"
 
 [<RequireQualifiedAccess>]
 module Sampling =
@@ -124,7 +128,8 @@ module ImageEndpoint =
         | ProviderId.Gemini when m.StartsWith "imagen" -> Ok ImageEndpoint.ImagenPredict
         | ProviderId.Gemini when m.StartsWith "gemini" && m.Contains "image" -> Ok ImageEndpoint.GeminiGenerate
         | ProviderId.Gemini ->
-            Error $"'{model}' is not a Gemini image model (gemini-*-image* or imagen-*); Gemini cannot make images with it"
+            Error
+                $"'{model}' is not a Gemini image model (gemini-*-image* or imagen-*); Gemini cannot make images with it"
         | ProviderId.OpenRouter -> Ok ImageEndpoint.ChatModalities
         | ProviderId.OpenAi when ModelFamily.isOpenAiImage model -> Ok ImageEndpoint.ImagesApi
         | ProviderId.OpenAi ->
@@ -143,9 +148,12 @@ module ImageEndpoint =
                 | _ -> 0
             | _ -> 0
 
-        if m.StartsWith "dall-e-2" then "1024x1024"
-        elif m.StartsWith "dall-e-3" then [| "1024x1792"; "1024x1024"; "1792x1024" |].[shape + 1]
-        else [| "1024x1536"; "1024x1024"; "1536x1024" |].[shape + 1]
+        if m.StartsWith "dall-e-2" then
+            "1024x1024"
+        elif m.StartsWith "dall-e-3" then
+            [| "1024x1792"; "1024x1024"; "1792x1024" |].[shape + 1]
+        else
+            [| "1024x1536"; "1024x1024"; "1536x1024" |].[shape + 1]
 
     /// One start-up line per provider in the chain that cannot make images with its configured image model.
     let warnings (settings: Settings) =

@@ -206,7 +206,7 @@ module Gemini =
                     Json.prop "data" d
                     |> Option.bind Json.asString
                     |> Option.map (fun data -> data, mime)))
-            |> Result.requireSome(WireFailure.Malformed $"no image in the answer (finishReason {finishReason root})")
+            |> Result.requireSome (WireFailure.Malformed $"no image in the answer (finishReason {finishReason root})")
 
         let! bytes = decode data |> Result.mapError WireFailure.Malformed
         return bytes, mime
@@ -220,10 +220,9 @@ module Gemini =
             Json.prop "predictions" doc.RootElement
             |> Option.map Json.items
             |> Option.bind List.tryHead
-            |> Result.requireSome(WireFailure.Blocked(BlockReason.ImageSafety, "no predictions (filtered)"))
+            |> Result.requireSome (WireFailure.Blocked(BlockReason.ImageSafety, "no predictions (filtered)"))
 
-        let filtered =
-            Json.prop "raiFilteredReason" prediction |> Option.bind Json.asString
+        let filtered = Json.prop "raiFilteredReason" prediction |> Option.bind Json.asString
 
         match filtered with
         | Some reason -> return! Error(WireFailure.Blocked(BlockReason.ImageSafety, reason))
@@ -231,7 +230,7 @@ module Gemini =
             let! data =
                 Json.prop "bytesBase64Encoded" prediction
                 |> Option.bind Json.asString
-                |> Result.requireSome(WireFailure.Malformed "no image bytes in the prediction")
+                |> Result.requireSome (WireFailure.Malformed "no image bytes in the prediction")
 
             let mime =
                 Json.prop "mimeType" prediction

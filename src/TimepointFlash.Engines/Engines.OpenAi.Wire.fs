@@ -150,12 +150,12 @@ module OpenAiWire =
             Json.prop "data" root
             |> Option.map Json.items
             |> Option.bind List.tryHead
-            |> Result.requireSome(WireFailure.Malformed "no data[] in the images answer")
+            |> Result.requireSome (WireFailure.Malformed "no data[] in the images answer")
 
         let! data =
             Json.prop "b64_json" first
             |> Option.bind Json.asString
-            |> Result.requireSome(WireFailure.Malformed "no b64_json in data[0]")
+            |> Result.requireSome (WireFailure.Malformed "no b64_json in data[0]")
 
         let mime =
             match Json.prop "output_format" root |> Option.bind Json.asString with
@@ -304,7 +304,7 @@ module OpenAiWire =
 
         let! msg =
             Json.prop "message" choice
-            |> Result.requireSome(WireFailure.Malformed "no message in the first choice")
+            |> Result.requireSome (WireFailure.Malformed "no message in the first choice")
 
         let fromImages () =
             Json.prop "images" msg
@@ -321,7 +321,7 @@ module OpenAiWire =
         return!
             fromImages ()
             |> Option.orElseWith fromContent
-            |> Result.requireSome(
+            |> Result.requireSome (
                 WireFailure.Malformed "no image in the answer (looked in message.images and message.content)"
             )
     }
@@ -336,7 +336,8 @@ module OpenAiWire =
     /// A documented error answer with its own meaning: OpenAI 429 `insufficient_quota`, OpenRouter 402
     /// (no credit) and OpenRouter 403 moderation (`error.metadata.reasons`). Other statuses: None.
     let classifyError (provider: string) (status: int) (body: string) (message: string) : ProviderError option =
-        let field name (e: JsonElement) = Json.prop name e |> Option.bind Json.asString
+        let field name (e: JsonElement) =
+            Json.prop name e |> Option.bind Json.asString
 
         match status with
         | 429 ->

@@ -89,8 +89,7 @@ module OpenAi =
         let chat model (request: ChatRequest) mode ct =
             let family = ModelFamily.forProvider settings.Reasoning model
 
-            let body =
-                OpenAiWire.chatBody dialect family settings.Thinking model mode request
+            let body = OpenAiWire.chatBody dialect family settings.Thinking model mode request
 
             exchange settings http now "chat/completions" body request.MaxTokens OpenAiWire.parseChat ct
 
@@ -109,16 +108,16 @@ module OpenAi =
                     request.Schema.IsSome
                     && firstMode = StructuredMode.JsonSchema
                     && OpenAiWire.rejectsResponseFormat reply.Status reply.Body
-                  ->
-                    task {
-                        let! second = chat model request StructuredMode.JsonObject ct
+                      ->
+                      task {
+                          let! second = chat model request StructuredMode.JsonObject ct
 
-                        // remembered only when json_object worked, so an unrelated 400 changes nothing
-                        if Result.isOk second then
-                            jsonObjectOnly[model] <- true
+                          // remembered only when json_object worked, so an unrelated 400 changes nothing
+                          if Result.isOk second then
+                              jsonObjectOnly[model] <- true
 
-                        return second
-                    }
+                          return second
+                      }
                 | other -> Task.FromResult other
 
             return
@@ -137,7 +136,15 @@ module OpenAi =
             let! result =
                 match dialect with
                 | Dialect.OpenRouter ->
-                    exchange settings http now "chat/completions" (OpenAiWire.imageBody model request) None OpenAiWire.parseImage ct
+                    exchange
+                        settings
+                        http
+                        now
+                        "chat/completions"
+                        (OpenAiWire.imageBody model request)
+                        None
+                        OpenAiWire.parseImage
+                        ct
                 | Dialect.OpenAi ->
                     exchange
                         settings

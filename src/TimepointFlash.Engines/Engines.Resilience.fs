@@ -227,6 +227,13 @@ module Resilience =
             | Error(ProviderError.Truncated(provider, _)) when request.MaxTokens.IsSome ->
                 let limit = request.MaxTokens.Value
                 log (ProviderEvent.Widening(provider, limit, limit * 2))
-                return! call { request with MaxTokens = Some(limit * 2) } ct
+
+                return!
+                    call
+                        {
+                            request with
+                                MaxTokens = Some(limit * 2)
+                        }
+                        ct
             | outcome -> return outcome
         }

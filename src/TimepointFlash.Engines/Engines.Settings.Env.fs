@@ -140,10 +140,12 @@ module Settings =
 
             fail variable $"unknown provider '{text}' (expected gemini, google, openrouter, openai{extra})"
 
+    /// `OPENAI_REASONING` / `OPENROUTER_REASONING`; Gemini always reads the family from the model id.
     let private parseReasoning lookup (id: ProviderId) =
         let variable = (ProviderId.name id).ToUpperInvariant() + "_REASONING"
 
         match nonBlank lookup variable |> Option.map _.ToLowerInvariant() with
+        | _ when id = ProviderId.Gemini -> Ok ReasoningMode.ByModelId
         | None
         | Some "auto" -> Ok ReasoningMode.ByModelId
         | Some("on" | "true") -> Ok ReasoningMode.Always

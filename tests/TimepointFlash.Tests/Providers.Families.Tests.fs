@@ -23,18 +23,24 @@ let private creative = chat ModelRole.Creative
 let private has (name: string) (e: JsonElement) = fst (e.TryGetProperty name)
 
 /// The body one chat call sent, through a provider configured by `vars` (the fake set to its API).
-let private sent (calls: FakeServer -> ProviderCalls) model request (reply: string) : Threading.Tasks.Task<JsonElement> = task {
-    let body = ref (JsonElement())
+let private sent
+    (calls: FakeServer -> ProviderCalls)
+    model
+    request
+    (reply: string)
+    : Threading.Tasks.Task<JsonElement> =
+    task {
+        let body = ref (JsonElement())
 
-    do!
-        withFake [ Reply.ok reply ] (fun (fake: FakeServer) -> task {
-            let! r = (calls fake).Complete model request CancellationToken.None
-            expectOk r |> ignore
-            body.Value <- (fake.JsonBody 0).Clone()
-        })
+        do!
+            withFake [ Reply.ok reply ] (fun (fake: FakeServer) -> task {
+                let! r = (calls fake).Complete model request CancellationToken.None
+                expectOk r |> ignore
+                body.Value <- (fake.JsonBody 0).Clone()
+            })
 
-    return body.Value
-}
+        return body.Value
+    }
 
 let private gemini extra (fake: FakeServer) =
     let s = settingsOf (geminiAt fake @ extra)
@@ -87,17 +93,22 @@ let private geminiTests =
         }
         testTask "thinking tokens are counted in the usage" {
             do!
-                withFake [ Reply.ok (GeminiShapes.candidateWith [ GeminiShapes.textPart "{}" ] "STOP" 400) ] (fun fake -> task {
-                    let! r = (gemini [] fake).Complete "gemini-2.5-flash" structured CancellationToken.None
-                    Expect.equal (expectOk r).Usage { Input = 12; Output = 34 + 400 } "thoughts billed as output"
-                })
+                withFake
+                    [
+                        Reply.ok (GeminiShapes.candidateWith [ GeminiShapes.textPart "{}" ] "STOP" 400)
+                    ]
+                    (fun fake -> task {
+                        let! r = (gemini [] fake).Complete "gemini-2.5-flash" structured CancellationToken.None
+                        Expect.equal (expectOk r).Usage { Input = 12; Output = 34 + 400 } "thoughts billed as output"
+                    })
         }
     ]
 
 let private openAiTests =
     testList "openai-compatible" [
         for model in [ "o3"; "o4-mini"; "gpt-5"; "gpt-5-mini" ] do
-            testTask $"{model} on a local OpenAI-compatible server gets max_completion_tokens, reasoning_effort and no temperature" {
+            testTask
+                $"{model} on a local OpenAI-compatible server gets max_completion_tokens, reasoning_effort and no temperature" {
                 let! (body: JsonElement) = sent (openAi []) model structured (OpenAiShapes.text "{}")
                 Expect.isFalse (has "temperature" body) "no temperature"
                 Expect.isFalse (has "max_tokens" body) "no max_tokens"
@@ -111,7 +122,9 @@ let private openAiTests =
             Expect.isFalse (has "reasoning_effort" body) "no reasoning"
         }
         testTask "OPENAI_REASONING=on treats an unknown local model as a reasoning model" {
-            let! (body: JsonElement) = sent (openAi [ "OPENAI_REASONING", "on" ]) "local-thinker" creative (OpenAiShapes.text "ok")
+            let! (body: JsonElement) =
+                sent (openAi [ "OPENAI_REASONING", "on" ]) "local-thinker" creative (OpenAiShapes.text "ok")
+
             Expect.isFalse (has "temperature" body) "no temperature"
             Expect.equal (body.GetProperty("max_completion_tokens").GetInt32()) (256 + 2048) "limit"
             Expect.equal (body.GetProperty("reasoning_effort").GetString()) "medium" "medium for free text"
@@ -119,18 +132,25 @@ let private openAiTests =
         test "OPENAI_REASONING=off sends plain parameters even to a reasoning id; auto follows the id" {
             let off = settingsOf [ "OPENAI_API_KEY", openAiKey; "OPENAI_REASONING", "off" ]
             let auto = settingsOf [ "OPENAI_API_KEY", openAiKey ]
-            let mode (s: Settings) = (Settings.find s ProviderId.OpenAi).Reasoning
+
+            let mode (s: Settings) =
+                (Settings.find s ProviderId.OpenAi).Reasoning
+
             Expect.equal (ModelFamily.forProvider (mode off) "o3-mini") ModelFamily.Plain "off"
             Expect.equal (ModelFamily.forProvider (mode auto) "o3-mini") ModelFamily.OpenAiReasoning "auto"
             Expect.equal (ModelFamily.forProvider (mode auto) "openai/gpt-5") ModelFamily.OpenAiReasoning "prefixed"
         }
         test "an unknown reasoning mode names its variable" {
-            match Settings.parse (lookupOf [ "OPENROUTER_API_KEY", openRouterKey; "OPENROUTER_REASONING", "maybe" ]) with
+            match
+                Settings.parse (lookupOf [ "OPENROUTER_API_KEY", openRouterKey; "OPENROUTER_REASONING", "maybe" ])
+            with
             | Error e -> Expect.equal e.Variable "OPENROUTER_REASONING" "variable"
             | Ok _ -> failtest "accepted"
         }
         testTask "OpenRouter's Gemini 3 gets reasoning.effort and no temperature; its o3 keeps OpenRouter's max_tokens" {
-            let! (gemini3: JsonElement) = sent openRouterCalls "google/gemini-3-pro-preview" structured (OpenAiShapes.text "{}")
+            let! (gemini3: JsonElement) =
+                sent openRouterCalls "google/gemini-3-pro-preview" structured (OpenAiShapes.text "{}")
+
             Expect.isFalse (has "temperature" gemini3) "no temperature"
             Expect.equal (gemini3.GetProperty("reasoning").GetRawText()) """{"effort":"low"}""" "effort"
             let! (o3: JsonElement) = sent openRouterCalls "openai/o3" structured (OpenAiShapes.text "{}")
@@ -143,10 +163,15 @@ let private openAiTests =
 let private imageTests =
     testList "images per provider" [
         test "a provider that cannot make images with its configured model says so at start-up" {
-            let warnings vars = ImageEndpoint.warnings (settingsOf vars)
+            let warnings vars =
+                ImageEndpoint.warnings (settingsOf vars)
 
             Expect.isEmpty
-                (warnings [ "GOOGLE_API_KEY", geminiKey; "OPENAI_API_KEY", openAiKey; "OPENROUTER_API_KEY", openRouterKey ])
+                (warnings [
+                    "GOOGLE_API_KEY", geminiKey
+                    "OPENAI_API_KEY", openAiKey
+                    "OPENROUTER_API_KEY", openRouterKey
+                ])
                 "the defaults all make images"
 
             Expect.equal
@@ -224,7 +249,8 @@ let private specTests =
                 "/chat/completions"
                 """{"model":"m","messages":[{"role":"user","content":"x"}],"reasoning":{"effort":"low","max_tokens":512}}"""
         }
-        testTask "a rejected request gets the API's own 400 shape, is counted as a violation and reaches the client as BadRequest" {
+        testTask
+            "a rejected request gets the API's own 400 shape, is counted as a violation and reaches the client as BadRequest" {
             let! (fake: FakeServer) = FakeServer.start [ Reply.ok (OpenAiShapes.text "never sent") ]
 
             try

@@ -82,10 +82,7 @@ let private chatTests =
                 withFake [ Reply.ok (GeminiShapes.candidate [] "MAX_TOKENS") ] (fun fake -> task {
                     let! r = complete fake (chat ModelRole.Creative)
 
-                    Expect.equal
-                        (expectError r)
-                        (ProviderError.Truncated("gemini", Some 256))
-                        "error"
+                    Expect.equal (expectError r) (ProviderError.Truncated("gemini", Some 256)) "error"
                 })
         }
         testTask "malformed and truncated JSON bodies are BadResponse" {

@@ -69,11 +69,7 @@ let private imageTests =
                     withFake [ Reply.ok (OpenAiShapes.images bytes) ] (fun fake -> task {
                         let calls = callsFor (openAiAt fake) ProviderId.OpenAi
 
-                        let! r =
-                            calls.GenerateImage
-                                model
-                                { image with AspectRatio = ratio }
-                                CancellationToken.None
+                        let! r = calls.GenerateImage model { image with AspectRatio = ratio } CancellationToken.None
 
                         let answer = expectOk r
                         Expect.equal (answer.Bytes, answer.MimeType) (bytes, "image/png") "b64_json decoded"

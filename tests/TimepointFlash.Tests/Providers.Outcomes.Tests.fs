@@ -53,13 +53,15 @@ let private blockTests =
             }
         testTask "promptFeedback.blockReason without candidates is a prompt block after one call" {
             do!
-                throughGemini [ Reply.ok (GeminiShapes.promptBlocked "PROHIBITED_CONTENT") ] (fun error gemini openRouter ->
-                    Expect.equal
-                        error
-                        (ProviderError.Blocked("gemini", BlockReason.PromptBlocked, "PROHIBITED_CONTENT"))
-                        "prompt block"
+                throughGemini
+                    [ Reply.ok (GeminiShapes.promptBlocked "PROHIBITED_CONTENT") ]
+                    (fun error gemini openRouter ->
+                        Expect.equal
+                            error
+                            (ProviderError.Blocked("gemini", BlockReason.PromptBlocked, "PROHIBITED_CONTENT"))
+                            "prompt block"
 
-                    Expect.equal (gemini, openRouter) (1, 0) "one call")
+                        Expect.equal (gemini, openRouter) (1, 0) "one call")
         }
         testTask "an IMAGE_SAFETY image answer is an image-safety block after one call" {
             do!
@@ -77,13 +79,19 @@ let private blockTests =
         }
         testTask "an OpenAI-style refusal keeps the model's words and costs one call" {
             do!
-                throughOpenRouter [ Reply.ok (OpenAiShapes.refusal "I can't help with that request.") ] (fun r openRouter gemini ->
-                    Expect.equal
-                        (expectError r)
-                        (ProviderError.Blocked("openrouter", BlockReason.Refusal, "I can't help with that request."))
-                        "refusal with its text"
+                throughOpenRouter
+                    [ Reply.ok (OpenAiShapes.refusal "I can't help with that request.") ]
+                    (fun r openRouter gemini ->
+                        Expect.equal
+                            (expectError r)
+                            (ProviderError.Blocked(
+                                "openrouter",
+                                BlockReason.Refusal,
+                                "I can't help with that request."
+                            ))
+                            "refusal with its text"
 
-                    Expect.equal (openRouter, gemini) (1, 0) "one call, no fallback")
+                        Expect.equal (openRouter, gemini) (1, 0) "one call, no fallback")
         }
         testTask "finish_reason content_filter is a content-filter block after one call" {
             do!
@@ -142,15 +150,21 @@ let private accountTests =
                 withFake [ Reply.json 429 OpenAiShapes.insufficientQuota ] (fun openAi ->
                     withFake [ Reply.ok (OpenAiShapes.text "{}") ] (fun openRouter -> task {
                         let r = Recorder()
-                        let router = routerWith None r (settingsOf (openAiAt openAi @ openRouterAt openRouter))
+
+                        let router =
+                            routerWith None r (settingsOf (openAiAt openAi @ openRouterAt openRouter))
+
                         let! answer = router.Complete structured CancellationToken.None
                         Expect.equal (expectOk answer).Provider "openrouter" "fell back"
                         Expect.equal openAi.Requests.Length 1 "quota is not retried"
                         Expect.isEmpty r.Delays "no backoff"
 
-                        match r.Events |> List.tryPick (function
-                                  | ProviderEvent.FallingBack(_, _, e) -> Some e
-                                  | _ -> None) with
+                        match
+                            r.Events
+                            |> List.tryPick (function
+                                | ProviderEvent.FallingBack(_, _, e) -> Some e
+                                | _ -> None)
+                        with
                         | Some(ProviderError.QuotaExhausted("openai", m)) ->
                             Expect.stringContains m "exceeded your current quota" "OpenAI's message"
                         | other -> failtest $"unexpected {other}"
@@ -158,25 +172,31 @@ let private accountTests =
         }
         testTask "OpenRouter 402 (no credit) is quota exhausted and falls back after one call" {
             do!
-                throughOpenRouter [ Reply.json 402 (OpenAiShapes.error 402 "Insufficient credits") ] (fun r openRouter gemini ->
-                    Expect.equal (expectOk r).Provider "gemini" "fell back"
-                    Expect.equal (openRouter, gemini) (1, 1) "one call each")
+                throughOpenRouter
+                    [ Reply.json 402 (OpenAiShapes.error 402 "Insufficient credits") ]
+                    (fun r openRouter gemini ->
+                        Expect.equal (expectOk r).Provider "gemini" "fell back"
+                        Expect.equal (openRouter, gemini) (1, 1) "one call each")
         }
         testTask "OpenRouter 403 moderation is Moderated with its reasons after one call, not an auth failure" {
             do!
-                throughOpenRouter [ Reply.json 403 (OpenAiShapes.moderation [ "violence"; "harassment" ]) ] (fun r openRouter gemini ->
-                    Expect.equal
-                        (expectError r)
-                        (ProviderError.Moderated("openrouter", [ "violence"; "harassment" ]))
-                        "moderated"
+                throughOpenRouter
+                    [ Reply.json 403 (OpenAiShapes.moderation [ "violence"; "harassment" ]) ]
+                    (fun r openRouter gemini ->
+                        Expect.equal
+                            (expectError r)
+                            (ProviderError.Moderated("openrouter", [ "violence"; "harassment" ]))
+                            "moderated"
 
-                    Expect.equal (openRouter, gemini) (1, 0) "one call, no fallback")
+                        Expect.equal (openRouter, gemini) (1, 0) "one call, no fallback")
         }
         testTask "choices[0].error inside a 200 is surfaced as an upstream error and falls back" {
             do!
-                throughOpenRouter [ Reply.ok (OpenAiShapes.upstreamError 502 "Provider returned error") ] (fun r openRouter gemini ->
-                    Expect.equal (expectOk r).Provider "gemini" "fell back"
-                    Expect.equal (openRouter, gemini) (1, 1) "not retried on the failing provider")
+                throughOpenRouter
+                    [ Reply.ok (OpenAiShapes.upstreamError 502 "Provider returned error") ]
+                    (fun r openRouter gemini ->
+                        Expect.equal (expectOk r).Provider "gemini" "fell back"
+                        Expect.equal (openRouter, gemini) (1, 1) "not retried on the failing provider")
         }
         testTask "with no fallback the upstream error reaches the caller with its code and message" {
             do!
@@ -204,7 +224,9 @@ let private kindTests =
                 ProviderError.Truncated("openai", Some 2048),
                 "truncated",
                 "[openai] the answer was cut off at the output limit of 2048 tokens"
-                ProviderError.QuotaExhausted("openai", "check your plan"), "quota_exhausted", "[openai] quota exhausted: check your plan"
+                ProviderError.QuotaExhausted("openai", "check your plan"),
+                "quota_exhausted",
+                "[openai] quota exhausted: check your plan"
                 ProviderError.Moderated("openrouter", [ "violence" ]),
                 "moderated",
                 "[openrouter] the input was flagged by moderation: violence"

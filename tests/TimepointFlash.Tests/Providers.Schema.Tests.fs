@@ -123,7 +123,9 @@ let tests =
             SpecRules.strictProblems "schema" doc.RootElement = []
         testPropertyWithConfig schemaConfig "making a schema strict twice changes nothing"
         <| fun (schema: Schema) -> SchemaWire.strict (SchemaWire.strict schema) = SchemaWire.strict schema
-        testPropertyWithConfig schemaConfig "a required property keeps its type in the strict schema; an optional one becomes nullable"
+        testPropertyWithConfig
+            schemaConfig
+            "a required property keeps its type in the strict schema; an optional one becomes nullable"
         <| fun (schema: Schema) ->
             match schema, SchemaWire.strict schema with
             | Schema.Object(props, required), Schema.Object(strictProps, strictRequired) ->
@@ -154,7 +156,9 @@ let tests =
 
             Expect.equal
                 (SpecValidator.validate spec "Schema" """{"type":"string"}""")
-                [ "Schema.type: \"string\" is not one of [\"STRING\", \"NUMBER\", \"INTEGER\", \"BOOLEAN\", \"ARRAY\", \"OBJECT\", \"NULL\"]" ]
+                [
+                    "Schema.type: \"string\" is not one of [\"STRING\", \"NUMBER\", \"INTEGER\", \"BOOLEAN\", \"ARRAY\", \"OBJECT\", \"NULL\"]"
+                ]
                 "upper-case types only"
         }
         test "a nullable enum admits null in its values" {

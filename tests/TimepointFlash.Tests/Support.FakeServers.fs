@@ -195,7 +195,12 @@ module GeminiShapes =
     /// A candidate whose parts are the given JSON parts, with thinking tokens in the usage.
     let candidateWith (parts: string list) (finishReason: string) (thoughts: int) =
         let parts = String.Join(",", parts)
-        let content = if parts = "" then "" else """"content":{"role":"model","parts":[""" + parts + "]},"
+
+        let content =
+            if parts = "" then
+                ""
+            else
+                """"content":{"role":"model","parts":[""" + parts + "]},"
 
         """{"candidates":[{"""
         + content
@@ -277,7 +282,8 @@ module OpenAiShapes =
         + ""","logprobs":null}],"usage":{"prompt_tokens":21,"completion_tokens":43,"total_tokens":64}}"""
 
     /// A completion whose message has the given JSON fields.
-    let withMessage (messageFields: string) = withMessageAndFinish messageFields "stop"
+    let withMessage (messageFields: string) =
+        withMessageAndFinish messageFields "stop"
 
     /// A plain text answer.
     let text (t: string) =

@@ -191,7 +191,10 @@ module LatencyProvider =
                         if imagesApi then
                             // OpenAI's Images API answer (ImagesResponse: data[].b64_json)
                             let b64 = Convert.ToBase64String png
-                            do! ctx.Response.WriteAsync $"{{\"created\":1767268800,\"data\":[{{\"b64_json\":{q b64}}}]}}"
+
+                            do!
+                                ctx.Response.WriteAsync
+                                    $"{{\"created\":1767268800,\"data\":[{{\"b64_json\":{q b64}}}]}}"
                         else
                             do! ctx.Response.WriteAsync(completion fields tokens)
             }

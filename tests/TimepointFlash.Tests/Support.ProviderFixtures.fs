@@ -77,7 +77,12 @@ let openRouterAt (fake: FakeServer) =
 /// Variables pointing the OpenAI provider at a fake, which from then on validates requests as OpenAI's API.
 let openAiAt (fake: FakeServer) =
     fake.Imitate Api.OpenAi
-    [ "OPENAI_API_KEY", openAiKey; "OPENAI_BASE_URL", fake.BaseUrl; "PRIMARY_PROVIDER", "openai" ]
+
+    [
+        "OPENAI_API_KEY", openAiKey
+        "OPENAI_BASE_URL", fake.BaseUrl
+        "PRIMARY_PROVIDER", "openai"
+    ]
 
 /// A chat request for a role.
 let chat role : ChatRequest = {

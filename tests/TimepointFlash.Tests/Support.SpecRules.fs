@@ -86,8 +86,7 @@ let private openAiChatRules (root: JsonElement) = [
         match child "json_schema" format with
         | Some js when (child "strict" js |> Option.exists (fun s -> s.ValueKind = JsonValueKind.True)) ->
             match child "schema" js with
-            | Some schema ->
-                yield! strictProblems "response_format.json_schema.schema" schema
+            | Some schema -> yield! strictProblems "response_format.json_schema.schema" schema
             | None -> yield "response_format.json_schema.schema: required in strict mode"
         | _ -> ()
     | _ -> ()
@@ -101,9 +100,12 @@ let private openAiImageRules (root: JsonElement) = [
         yield "response_format: not supported for GPT image models (they always return b64_json)"
 
     let sizes =
-        if model.StartsWith "dall-e-2" then [ "256x256"; "512x512"; "1024x1024" ]
-        elif model.StartsWith "dall-e-3" then [ "1024x1024"; "1792x1024"; "1024x1792" ]
-        else [ "auto"; "1024x1024"; "1536x1024"; "1024x1536" ]
+        if model.StartsWith "dall-e-2" then
+            [ "256x256"; "512x512"; "1024x1024" ]
+        elif model.StartsWith "dall-e-3" then
+            [ "1024x1024"; "1792x1024"; "1024x1792" ]
+        else
+            [ "auto"; "1024x1024"; "1536x1024"; "1024x1536" ]
 
     match str "size" root with
     | Some size when not (List.contains size sizes) -> yield $"size: '{size}' is not supported by {model}"
@@ -150,7 +152,8 @@ let private validated (spec: SpecDocument) (definition: string) (rules: JsonElem
         | None -> [ "body is not JSON" ]
     | problems -> problems
 
-let private geminiModel = Regex(@"/v1beta/models/([^/:]+):(generateContent|predict)$")
+let private geminiModel =
+    Regex(@"/v1beta/models/([^/:]+):(generateContent|predict)$")
 
 /// Why the real API would reject this request (empty when it would accept it).
 let problems (api: Api) (method: string) (path: string) (body: string) : string list =
@@ -200,4 +203,8 @@ let rejection (api: Api) (problems: string list) : int * string =
         + param
         + ""","code":null}}"""
     | Api.OpenRouter -> 400, """{"error":{"code":400,"message":""" + q message + "}}"
-    | Api.Gemini -> 400, """{"error":{"code":400,"message":""" + q message + ""","status":"INVALID_ARGUMENT"}}"""
+    | Api.Gemini ->
+        400,
+        """{"error":{"code":400,"message":"""
+        + q message
+        + ""","status":"INVALID_ARGUMENT"}}"""

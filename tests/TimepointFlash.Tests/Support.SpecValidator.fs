@@ -90,7 +90,10 @@ let rec violations (doc: SpecDocument) (path: string) (schema: JsonElement) (val
             [
                 match prop "enum" schema with
                 | Some allowed when
-                    not (allowed.EnumerateArray() |> Seq.exists (fun a -> JsonElement.DeepEquals(a, value)))
+                    not (
+                        allowed.EnumerateArray()
+                        |> Seq.exists (fun a -> JsonElement.DeepEquals(a, value))
+                    )
                     ->
                     yield! here $"{value.GetRawText()} is not one of {allowed.GetRawText()}"
                 | _ -> ()
@@ -175,5 +178,4 @@ let validate (doc: SpecDocument) (definition: string) (json: string) : string li
     try
         use parsed = JsonDocument.Parse json
         violations doc definition (resolve doc $"#/$defs/{definition}") parsed.RootElement
-    with :? JsonException as e ->
-        [ $"{definition}: body is not JSON ({e.Message})" ]
+    with :? JsonException as e -> [ $"{definition}: body is not JSON ({e.Message})" ]
