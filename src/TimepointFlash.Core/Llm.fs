@@ -94,7 +94,7 @@ type ProviderError =
     | Cancelled
     /// The provider withheld the answer (safety, recitation, refusal, filter); `detail` is its own text or code.
     | Blocked of provider: string * reason: BlockReason * detail: string
-    /// The answer stopped at the output-token limit (`length`, `MAX_TOKENS`); `limit` is the budget that was sent.
+    /// The answer stopped at the output-token limit (`length`, `MAX_TOKENS`); `limit` is the step's answer budget.
     | Truncated of provider: string * limit: int option
     /// Billing quota or credit exhausted (OpenAI 429 `insufficient_quota`, OpenRouter 402): not worth a retry.
     | QuotaExhausted of provider: string * message: string

@@ -142,15 +142,21 @@ module Settings =
 
     /// `OPENAI_REASONING` / `OPENROUTER_REASONING`; Gemini always reads the family from the model id.
     let private parseReasoning lookup (id: ProviderId) =
-        let variable = (ProviderId.name id).ToUpperInvariant() + "_REASONING"
+        let variable =
+            match id with
+            | ProviderId.OpenAi -> Some "OPENAI_REASONING"
+            | ProviderId.OpenRouter -> Some "OPENROUTER_REASONING"
+            | ProviderId.Gemini -> None
 
-        match nonBlank lookup variable |> Option.map _.ToLowerInvariant() with
-        | _ when id = ProviderId.Gemini -> Ok ReasoningMode.ByModelId
-        | None
-        | Some "auto" -> Ok ReasoningMode.ByModelId
-        | Some("on" | "true") -> Ok ReasoningMode.Always
-        | Some("off" | "false") -> Ok ReasoningMode.Never
-        | Some text -> fail variable $"'{text}' is not one of auto, on, off"
+        match variable with
+        | None -> Ok ReasoningMode.ByModelId
+        | Some variable ->
+            match nonBlank lookup variable |> Option.map _.ToLowerInvariant() with
+            | None
+            | Some "auto" -> Ok ReasoningMode.ByModelId
+            | Some("on" | "true") -> Ok ReasoningMode.Always
+            | Some("off" | "false") -> Ok ReasoningMode.Never
+            | Some text -> fail variable $"'{text}' is not one of auto, on, off"
 
     let private parseBudget lookup variable (fallback: int) =
         match nonBlank lookup variable with

@@ -17,6 +17,7 @@ let all =
         Providers.Router.tests
         Providers.Outcomes.tests
         Providers.Families.tests
+        Providers.Shapes.tests
         Providers.ChatClient.tests
         Persistence.Url.tests
         Persistence.Slug.tests

@@ -157,7 +157,7 @@ let tests =
             Expect.equal
                 (SpecValidator.validate spec "Schema" """{"type":"string"}""")
                 [
-                    "Schema.type: \"string\" is not one of [\"STRING\", \"NUMBER\", \"INTEGER\", \"BOOLEAN\", \"ARRAY\", \"OBJECT\", \"NULL\"]"
+                    "Schema.type: \"string\" is not one of [\"STRING\",\"NUMBER\",\"INTEGER\",\"BOOLEAN\",\"ARRAY\",\"OBJECT\",\"NULL\"]"
                 ]
                 "upper-case types only"
         }

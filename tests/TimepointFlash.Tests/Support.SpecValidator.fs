@@ -95,7 +95,7 @@ let rec violations (doc: SpecDocument) (path: string) (schema: JsonElement) (val
                         |> Seq.exists (fun a -> JsonElement.DeepEquals(a, value))
                     )
                     ->
-                    yield! here $"{value.GetRawText()} is not one of {allowed.GetRawText()}"
+                    yield! here $"{value.GetRawText()} is not one of {JsonSerializer.Serialize allowed}"
                 | _ -> ()
 
                 match prop "anyOf" schema with
