@@ -120,6 +120,12 @@ module Sampling =
 
 [<RequireQualifiedAccess>]
 module ImageEndpoint =
+    /// The prompt text sent to every image API: none of them has a field for what to avoid, so it is appended.
+    let promptText (request: ImageRequest) =
+        match request.NegativePrompt with
+        | Some avoid when not (String.IsNullOrWhiteSpace avoid) -> $"{request.Prompt}\n\nAvoid: {avoid}"
+        | _ -> request.Prompt
+
     /// Where a provider serves an image model, or why it cannot make images with it.
     let forModel (provider: ProviderId) (model: string) : Result<ImageEndpoint, string> =
         let m = ModelFamily.bare model

@@ -50,17 +50,15 @@ module Gemini =
             ]
         ]
 
-    let private imagePrompt (request: ImageRequest) =
-        match request.NegativePrompt with
-        | Some avoid when not (String.IsNullOrWhiteSpace avoid) -> $"{request.Prompt}\n\nAvoid: {avoid}"
-        | _ -> request.Prompt
-
     /// The generateContent body for an image-capable Gemini model.
     let imageBody (request: ImageRequest) : JsonNode =
         Json.objNode [
             "contents",
             Json.arr [
-                Json.objNode [ "role", Json.str "user"; "parts", textParts (imagePrompt request) ]
+                Json.objNode [
+                    "role", Json.str "user"
+                    "parts", textParts (ImageEndpoint.promptText request)
+                ]
             ]
             "generationConfig",
             Json.objNode [
@@ -73,7 +71,7 @@ module Gemini =
     /// The Imagen `:predict` body.
     let imagenBody (request: ImageRequest) : JsonNode =
         Json.objNode [
-            "instances", Json.arr [ Json.objNode [ "prompt", Json.str (imagePrompt request) ] ]
+            "instances", Json.arr [ Json.objNode [ "prompt", Json.str (ImageEndpoint.promptText request) ] ]
             "parameters",
             Json.objNode [
                 "sampleCount", Json.integer 1

@@ -141,9 +141,9 @@ module OpenAi =
                         http
                         now
                         "chat/completions"
-                        (OpenAiWire.imageBody model request)
+                        (OpenAiImages.imageBody model request)
                         None
-                        OpenAiWire.parseImage
+                        OpenAiImages.parseImage
                         ct
                 | Dialect.OpenAi ->
                     exchange
@@ -151,9 +151,9 @@ module OpenAi =
                         http
                         now
                         "images/generations"
-                        (OpenAiWire.imagesApiBody model request)
+                        (OpenAiImages.imagesApiBody model request)
                         None
-                        OpenAiWire.parseImagesApi
+                        OpenAiImages.parseImagesApi
                         ct
 
             return

@@ -10,6 +10,7 @@ open TimepointFlash
 open TimepointFlash.Engines
 open TimepointFlash.Tests.Support
 open TimepointFlash.Tests.Support.FakeServers
+open TimepointFlash.Tests.Support.ProviderShapes
 open TimepointFlash.Tests.Support.ProviderFixtures
 open TimepointFlash.Tests.Support.SpecRules
 

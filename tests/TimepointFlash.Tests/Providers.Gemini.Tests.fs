@@ -5,6 +5,7 @@ open Expecto
 open TimepointFlash
 open TimepointFlash.Engines
 open TimepointFlash.Tests.Support.FakeServers
+open TimepointFlash.Tests.Support.ProviderShapes
 open TimepointFlash.Tests.Support.ProviderFixtures
 
 /// Golden generateContent body of the judge request with `verdictSchema` to Gemini 2.5 Flash: the structured-step

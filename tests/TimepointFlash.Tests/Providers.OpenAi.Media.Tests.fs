@@ -6,6 +6,7 @@ open Expecto
 open TimepointFlash
 open TimepointFlash.Engines
 open TimepointFlash.Tests.Support.FakeServers
+open TimepointFlash.Tests.Support.ProviderShapes
 open TimepointFlash.Tests.Support.ProviderFixtures
 
 let private imageOf (fake: FakeServer) =
@@ -143,12 +144,12 @@ let private modelTests =
         }
         test "data URLs decode and non-base64 data URLs are refused" {
             Expect.equal
-                (OpenAiWire.parseDataUrl "data:image/jpeg;base64,AQID")
+                (OpenAiImages.parseDataUrl "data:image/jpeg;base64,AQID")
                 (Some([| 1uy; 2uy; 3uy |], "image/jpeg"))
                 "jpeg"
 
-            Expect.isNone (OpenAiWire.parseDataUrl "data:image/svg+xml,<svg/>") "not base64"
-            Expect.isNone (OpenAiWire.parseDataUrl "https://example.com/a.png") "remote URL"
+            Expect.isNone (OpenAiImages.parseDataUrl "data:image/svg+xml,<svg/>") "not base64"
+            Expect.isNone (OpenAiImages.parseDataUrl "https://example.com/a.png") "remote URL"
         }
     ]
 

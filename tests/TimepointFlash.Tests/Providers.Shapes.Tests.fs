@@ -5,6 +5,7 @@ module TimepointFlash.Tests.Providers.Shapes
 open Expecto
 open TimepointFlash.Tests.Support
 open TimepointFlash.Tests.Support.FakeServers
+open TimepointFlash.Tests.Support.ProviderShapes
 open TimepointFlash.Tests.Support.SpecRules
 
 let private png = [| 137uy; 80uy; 78uy; 71uy; 1uy |]

@@ -7,6 +7,7 @@ open Expecto
 open TimepointFlash
 open TimepointFlash.Engines
 open TimepointFlash.Tests.Support.FakeServers
+open TimepointFlash.Tests.Support.ProviderShapes
 open TimepointFlash.Tests.Support.SpecRules
 
 /// Fake keys (never real): every test checks they never leak.
