@@ -49,7 +49,7 @@ module Instrumentation =
             providerErrors.Add(1L, tag "provider" p, tag "kind" (errorKind err))
         | ProviderEvent.Widening(p, _, _) ->
             providerRetries.Add(1L, tag "provider" p)
-            providerErrors.Add(1L, tag "provider" p, tag "kind" "truncated")
+            providerErrors.Add(1L, tag "provider" p, tag "kind" (errorKind (ProviderError.Truncated(p, None))))
         | ProviderEvent.FallingBack(from, _, err) ->
             providerErrors.Add(1L, tag "provider" from, tag "kind" (errorKind err))
         | ProviderEvent.Failed err -> countError err
