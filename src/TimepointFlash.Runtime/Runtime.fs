@@ -68,6 +68,8 @@ module Runtime =
                     (db :> IDisposable).Dispose()
                     return Error(StartError.Database e)
                 | Ok _ ->
+                    ImageEndpoint.warnings config.Providers |> List.iter log
+
                     let engine =
                         EngineBuilder.create config.Providers sharedHttp.Value (fun e ->
                             Instrumentation.providerEvent e

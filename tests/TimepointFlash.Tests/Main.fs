@@ -15,6 +15,9 @@ let all =
         Providers.OpenAiMedia.tests
         Providers.Resilience.tests
         Providers.Router.tests
+        Providers.Outcomes.tests
+        Providers.Families.tests
+        Providers.Shapes.tests
         Providers.ChatClient.tests
         Persistence.Url.tests
         Persistence.Slug.tests
