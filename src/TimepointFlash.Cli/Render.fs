@@ -142,6 +142,17 @@ module Render =
         ]
         |> String.concat "\n"
 
+    /// One anachronism finding: "teletype: earliest 1910 CE (\"teletype machines\")".
+    let finding (f: TimepointFlash.Finding) =
+        let years =
+            match f.Until with
+            | Some last ->
+                $"{TimepointFlash.TimelineData.displayYear f.Earliest} to {TimepointFlash.TimelineData.displayYear last} only"
+            | None -> $"earliest {TimepointFlash.TimelineData.displayYear f.Earliest}"
+
+        let field = if f.Field = "text" then "" else $" in {f.Field}"
+        $"{f.Term}: {years}{field} (\"{f.Matched}\")"
+
     /// One line per item of a listing.
     let listing (page: JsonNode) =
         [
