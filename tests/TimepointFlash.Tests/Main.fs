@@ -6,6 +6,7 @@ let all =
     testList "TimepointFlash" [
         Temporal.tests
         Domain.tests
+        Anachronisms.tests
         Pipeline.tests
         Postgres.tests
         Providers.Settings.tests
