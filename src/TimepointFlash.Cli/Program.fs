@@ -276,12 +276,7 @@ let private check (args: ParseResults<CheckArgs>) =
         let findings = Anachronisms.scan year (args.GetResult CheckArgs.Text)
 
         if args.Contains CheckArgs.Json then
-            out (
-                Encode.obj [
-                    "year", Encode.int year
-                    "findings", Encode.list Finding.encode findings
-                ]
-            )
+            out (Encode.obj [ "year", Encode.int year; "findings", Encode.list Finding.encode findings ])
         else
             match findings with
             | [] -> Console.Out.WriteLine $"No anachronisms found for {TimelineData.displayYear year}."

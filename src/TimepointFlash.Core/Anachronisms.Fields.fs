@@ -4,7 +4,9 @@ namespace TimepointFlash
 [<RequireQualifiedAccess>]
 module SceneText =
     let private one name (value: string) = [ name, value ]
-    let private opt name (value: string option) = value |> Option.map (fun v -> name, v) |> Option.toList
+
+    let private opt name (value: string option) =
+        value |> Option.map (fun v -> name, v) |> Option.toList
 
     let private many name (values: string list) =
         values |> List.mapi (fun i v -> $"{name}[{i}]", v)
@@ -37,20 +39,15 @@ module SceneText =
             yield! opt $"{at}.pose" c.Pose
             yield! opt $"{at}.action" c.Action
             yield! opt $"{at}.position_in_scene" c.PositionInScene
-            yield! opt $"{at}.historical_note" c.HistoricalNote
         yield! opt "characters.group_dynamics" d.GroupDynamics
     ]
 
     let private moment (m: MomentData) = [
         yield! one "moment.plot_summary" m.PlotSummary
         yield! opt "moment.before_context" m.BeforeContext
-        yield! opt "moment.after_context" m.AfterContext
         yield! one "moment.stakes" m.Stakes
-        yield! opt "moment.consequences" m.Consequences
         yield! many "moment.emotional_beats" m.EmotionalBeats
         yield! opt "moment.central_question" m.CentralQuestion
-        yield! opt "moment.dramatic_irony" m.DramaticIrony
-        yield! opt "moment.historical_significance" m.HistoricalSignificance
     ]
 
     let private dialog (d: DialogData) = [
@@ -86,10 +83,14 @@ module SceneText =
         yield! opt "image_prompt.color_guidance" p.ColorGuidance
     ]
 
-    /// Every descriptive text field of every agent's output, with its field path. The negative prompt is left
-    /// out: it lists what must not appear.
+    /// Every descriptive text field of every agent's output, with its field path. Left out: the negative prompt
+    /// (it lists what must not appear) and the fields that speak from the present about what came later (the
+    /// moment's after context, consequences, dramatic irony and significance, a character's historical note).
     let fields (t: Timepoint) : (string * string) list = [
-        yield! t.Timeline |> Option.bind (fun x -> x.HistoricalContext) |> opt "timeline.historical_context"
+        yield!
+            t.Timeline
+            |> Option.bind (fun x -> x.HistoricalContext)
+            |> opt "timeline.historical_context"
         yield! t.Scene |> Option.map scene |> Option.defaultValue []
         yield! t.Characters |> Option.map characters |> Option.defaultValue []
         yield! t.Moment |> Option.map moment |> Option.defaultValue []

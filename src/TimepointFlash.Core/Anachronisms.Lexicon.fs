@@ -23,11 +23,7 @@ type LexiconError = { Line: int; Message: string }
 
 /// A word of a text, folded for matching, with its span in the original text.
 [<Struct>]
-type Word = {
-    Folded: string
-    Start: int
-    End: int
-}
+type Word = { Folded: string; Start: int; End: int }
 
 /// The curated anachronism lexicon: its line format, word folding and the embedded data file.
 [<RequireQualifiedAccess>]
@@ -118,7 +114,8 @@ module Lexicon =
 
     /// Reads one line: None for a blank or comment line.
     let parseLine (number: int) (line: string) : Result<LexiconEntry option, LexiconError> =
-        let fail message = Error { Line = number; Message = message }
+        let fail message =
+            Error { Line = number; Message = message }
 
         if String.IsNullOrWhiteSpace line || line.TrimStart().StartsWith "#" then
             Ok None
@@ -167,8 +164,19 @@ module Lexicon =
             |> Array.mapi (fun i line -> parseLine (i + 1) line)
             |> List.ofArray
 
-        match results |> List.choose (function Error e -> Some e | Ok _ -> None) with
-        | [] -> Ok(results |> List.choose (function Ok e -> e | Error _ -> None))
+        match
+            results
+            |> List.choose (function
+                | Error e -> Some e
+                | Ok _ -> None)
+        with
+        | [] ->
+            Ok(
+                results
+                |> List.choose (function
+                    | Ok e -> e
+                    | Error _ -> None)
+            )
         | errors -> Error errors
 
     /// Every spelling an entry matches: the term, then its variants.

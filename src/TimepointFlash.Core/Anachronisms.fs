@@ -14,7 +14,9 @@ type Finding = {
 }
 
 /// A lexicon prepared for matching: spellings grouped by their first word.
-type LexiconIndex = private { ByFirst: IReadOnlyDictionary<string, (string array * LexiconEntry) array> }
+type LexiconIndex = private {
+    ByFirst: IReadOnlyDictionary<string, (string array * LexiconEntry) array>
+}
 
 /// Finds words in scene text that name things from after (or, for withdrawn things, before) the scene's year.
 /// Matching is on whole words, case- and accent-insensitive; a spelling directly after a negation ("no", "not",
@@ -60,7 +62,8 @@ module Anachronisms =
 
     /// True when the word at i is directly preceded by a negation (possibly with one article between).
     let private negated (text: string) (words: Word array) (i: int) =
-        let before j = j >= 0 && isBlankBetween text words[j].End words[j + 1].Start
+        let before j =
+            j >= 0 && isBlankBetween text words[j].End words[j + 1].Start
 
         let isNegation j =
             before j && negations.Contains words[j].Folded
@@ -118,7 +121,9 @@ module Anachronisms =
         | None -> []
         | Some year ->
             let ix = embeddedIndex ()
-            SceneText.fields t |> List.collect (fun (field, text) -> scanWith ix field year text)
+
+            SceneText.fields t
+            |> List.collect (fun (field, text) -> scanWith ix field year text)
 
 [<RequireQualifiedAccess>]
 module Finding =

@@ -25,14 +25,24 @@ type Unrelated = Unrelated of string
 /// Text mixing spellings of entries without an end year and unrelated words.
 type Mixed = Mixed of string
 
-let private fillers = [ "quiet"; "river"; "market"; "morning"; "crowd"; "old"; "walls"; "Élodie"; "FIELD"; "and" ]
+let private fillers = [
+    "quiet"
+    "river"
+    "market"
+    "morning"
+    "crowd"
+    "old"
+    "walls"
+    "Élodie"
+    "FIELD"
+    "and"
+]
 
-let private spelled (pool: LexiconEntry array) =
-    gen {
-        let! e = Gen.elements pool
-        let! s = Gen.elements (Lexicon.spellings e)
-        return e, s
-    }
+let private spelled (pool: LexiconEntry array) = gen {
+    let! e = Gen.elements pool
+    let! s = Gen.elements (Lexicon.spellings e)
+    return e, s
+}
 
 type AnachronismGenerators =
     static member Spelled() =
@@ -45,7 +55,9 @@ type AnachronismGenerators =
         |> Arb.fromGen
 
     static member Unrelated() =
-        Gen.listOf (Gen.elements fillers) |> Gen.map (String.concat " " >> Unrelated) |> Arb.fromGen
+        Gen.listOf (Gen.elements fillers)
+        |> Gen.map (String.concat " " >> Unrelated)
+        |> Arb.fromGen
 
     static member Mixed() =
         Gen.listOf (Gen.oneof [ Gen.elements fillers; spelled current |> Gen.map snd ])
@@ -61,6 +73,7 @@ let private config = {
 /// Property: a spelling is flagged exactly when the year is outside the entry's years.
 let flaggedExactlyOutsideItsYears (Spelled(e, s)) (SceneYear year) =
     let found = terms year $"Nearby: {s}." |> Set.contains e.Term
+
     found = Anachronisms.isOutOfTime year e
     && found = (year < e.Earliest || e.Until |> Option.exists (fun last -> year > last))
 
@@ -110,7 +123,8 @@ let tests =
                     Expect.isTrue (e.Until |> Option.forall (fun u -> u >= e.Earliest)) e.Term
             }
             test "bad lines are reported with their line numbers" {
-                let bad = "ok | | 1900 | | | fine\nbroken | 1900\nzero | | 0 | | | s\nlate | | 1900 | 1800 | | s\nnosource | | 1900 | | |"
+                let bad =
+                    "ok | | 1900 | | | fine\nbroken | 1900\nzero | | 0 | | | s\nlate | | 1900 | 1800 | | s\nnosource | | 1900 | | |"
 
                 match Lexicon.parse bad with
                 | Ok _ -> failtest "should fail"
@@ -123,7 +137,10 @@ let tests =
 
                 Expect.equal
                     (Anachronisms.scan 1903 text |> List.map (fun f -> f.Term, f.Matched, f.Earliest))
-                    [ "fluorescent light", "fluorescent", 1938; "teletype", "teletype machines", 1910 ]
+                    [
+                        "fluorescent light", "fluorescent", 1938
+                        "teletype", "teletype machines", 1910
+                    ]
                     "1903"
 
                 Expect.isEmpty (Anachronisms.scan 1975 text) "1975"
@@ -175,7 +192,12 @@ let tests =
                         Dialog =
                             Some {
                                 Fixtures.dialog with
-                                    Lines = [ { Fixtures.dialog.Lines.Head with Text = "Send a telegram." } ]
+                                    Lines = [
+                                        {
+                                            Fixtures.dialog.Lines.Head with
+                                                Text = "Send a telegram."
+                                        }
+                                    ]
                             }
                 }
 

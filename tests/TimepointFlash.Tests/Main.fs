@@ -30,6 +30,7 @@ let all =
         OfflineMatch.tests
         OfflineAnswers.tests
         OfflineSceneCard.tests
+        OfflineHistory.tests
         Api.tests
         ApiKestrel.tests
         ApiReadCache.tests
