@@ -119,6 +119,17 @@ module Kit =
         && agrees m.Day t.Day
         && agrees m.Hour t.Hour
 
+    // Fitted profiles by era, region, year and curated scenery: fitting scans every detail, so it is done once per
+    // key (the cache is emptied when it grows past a few thousand keys).
+    let private fittedCache =
+        System.Collections.Concurrent.ConcurrentDictionary<string * string * int * string option, Profile>()
+
+    let private fitted key (make: unit -> Profile) =
+        if fittedCache.Count > 4096 then
+            fittedCache.Clear()
+
+        fittedCache.GetOrAdd(key, (fun _ -> make ()))
+
     /// Resolves the situation for a query and its timeline.
     let frame (query: string) (t: TimelineData) : Frame =
         let k = Knowledge.embedded ()
@@ -140,12 +151,15 @@ module Kit =
             |> Option.filter (fun m -> known.IsSome || m.Place = t.Location)
             |> Option.bind (fun m -> m.Scenery)
 
+        let sceneryKey = a.Known |> Option.filter (fun _ -> scenery.IsSome) |> Option.map (fun m -> m.Key)
+
         let profile =
-            profileAt k era region t.Year
-            |> (match scenery with
-                | Some s -> Period.overlay s
-                | None -> id)
-            |> Period.fit t.Year
+            fitted (era, region, t.Year, sceneryKey) (fun () ->
+                profileAt k era region t.Year
+                |> (match scenery with
+                    | Some s -> Period.overlay s
+                    | None -> id)
+                |> Period.fit t.Year)
 
         {
             Analysis = a
