@@ -139,6 +139,19 @@ module Render =
                 let speaker = (str l "speaker" |> Option.defaultValue "?").ToUpperInvariant()
                 let text = str l "text" |> Option.defaultValue String.Empty
                 yield $"  {speaker}: \"{text}\""
+            match items t["metadata"] "anachronisms" with
+            | [] -> ()
+            | findings ->
+                yield "  possible anachronisms:"
+
+                for f in findings do
+                    let field = str f "field" |> Option.defaultValue "?"
+                    let matched = str f "matched" |> Option.defaultValue "?"
+                    let earliest = str f "earliest" |> Option.map int |> Option.defaultValue 1
+
+                    yield
+                        $"""    {str f "term" |> Option.defaultValue "?"} (earliest {TimepointFlash.TimelineData.displayYear earliest}) in {field}: "{matched}" """
+                            .TrimEnd()
         ]
         |> String.concat "\n"
 

@@ -151,7 +151,10 @@ module Kit =
             |> Option.filter (fun m -> known.IsSome || m.Place = t.Location)
             |> Option.bind (fun m -> m.Scenery)
 
-        let sceneryKey = a.Known |> Option.filter (fun _ -> scenery.IsSome) |> Option.map (fun m -> m.Key)
+        let sceneryKey =
+            a.Known
+            |> Option.filter (fun _ -> scenery.IsSome)
+            |> Option.map (fun m -> m.Key)
 
         let profile =
             fitted (era, region, t.Year, sceneryKey) (fun () ->

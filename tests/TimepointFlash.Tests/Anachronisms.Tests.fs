@@ -210,6 +210,51 @@ let tests =
 
                 Expect.equal (findings |> List.map Finding.isDialog) [ false; true ] "dialog is critical"
             }
+            test "the full wire form carries the findings in metadata.anachronisms" {
+                let t = {
+                    Timepoint.pending Fixtures.fixedId "q" "q" false Fixtures.createdAt with
+                        Timeline = Some Fixtures.timeline
+                        Scene =
+                            Some {
+                                Fixtures.scene with
+                                    Architecture = Some "skyscrapers"
+                            }
+                }
+
+                let wire = TimepointWire.encode true t
+                let findings = wire["metadata"].["anachronisms"].AsArray()
+                Expect.equal findings.Count 1 "one finding"
+
+                Expect.equal
+                    (Encode.toString findings[0])
+                    """{"term":"skyscraper","matched":"skyscrapers","earliest":1885,"until":null,"field":"scene.architecture"}"""
+                    "golden"
+            }
+            test "the scene page shows a Possible anachronisms note only when something is found" {
+                let page (t: Timepoint) =
+                    TimepointFlash.Api.Layout.render (
+                        TimepointFlash.Api.SceneView.page true t [] { Center = t; Prior = []; Next = [] }
+                    )
+
+                let clean = {
+                    Timepoint.pending Fixtures.fixedId "q" "q" false Fixtures.createdAt with
+                        Timeline = Some Fixtures.timeline
+                        Scene = Some Fixtures.scene
+                }
+
+                let flagged = {
+                    clean with
+                        Scene =
+                            Some {
+                                Fixtures.scene with
+                                    Architecture = Some "skyscrapers"
+                            }
+                }
+
+                Expect.isFalse ((page clean).Contains "Possible anachronisms") "clean scene"
+                Expect.stringContains (page flagged) "Possible anachronisms" "note"
+                Expect.stringContains (page flagged) "skyscraper (from 1885 CE) in scene.architecture" "finding"
+            }
             test "a timepoint without a year has no findings" {
                 let t = {
                     Timepoint.pending Fixtures.fixedId "q" "q" false Fixtures.createdAt with
