@@ -192,7 +192,7 @@ module SceneView =
             yield! seq.Next |> List.map link
         ]
 
-    let private travel (t: Timepoint) =
+    let private travel (chrome: Chrome) (t: Timepoint) =
         section [ _class "card"; _id "travel" ] [
             h2 [] [ str "Travel in time" ]
             form [
@@ -201,6 +201,7 @@ module SceneView =
                 _action $"/t/{t.Slug}/travel"
                 attr "data-id" (string t.Id)
             ] [
+                Layout.tokenField chrome
                 div [ _class "travel-controls" ] [
                     label [ _for "units" ] [ str "Units" ]
                     input [
@@ -232,14 +233,14 @@ module SceneView =
         ]
 
     /// The whole scene page.
-    let page (offline: bool) (t: Timepoint) (logs: StepLog list) (seq: Sequence.View) =
+    let page (chrome: Chrome) (t: Timepoint) (logs: StepLog list) (seq: Sequence.View) =
         let imageSrc =
             if t.HasImage then
                 $"/api/v1/timepoints/{t.Id}/image"
             else
                 $"/t/{t.Slug}/card.svg"
 
-        Layout.page t.Query offline [
+        Layout.page t.Query chrome [
             article [ _id "scene" ] [
                 h1 [] [ str t.Query ]
                 p [ _class "meta when"; _id "when-where" ] [ str (heading t) ]
@@ -278,7 +279,7 @@ module SceneView =
                 yield! anachronisms t |> Option.toList
                 steps logs
                 if t.Status = TimepointStatus.Completed then
-                    travel t
+                    travel chrome t
                 section [ _class "card actions"; _id "actions"; attr "aria-label" "Actions" ] [
                     a [
                         _id "download-json"
@@ -286,9 +287,9 @@ module SceneView =
                         attr "download" $"{t.Slug}.json"
                     ] [ str "Download JSON" ]
                     form [ _id "delete-form"; _method "post"; _action $"/t/{t.Slug}/delete" ] [
+                        Layout.tokenField chrome
                         button [ _type "submit"; _class "secondary" ] [ str "Delete scene" ]
                     ]
                 ]
             ]
-            script [] [ rawText PageScript.source ]
         ]

@@ -30,7 +30,12 @@ let private backend (server: string option) : Task<Result<Backend, string>> = ta
     match server with
     | Some url ->
         match Uri.TryCreate(url, UriKind.Absolute) with
-        | true, u when u.Scheme = "http" || u.Scheme = "https" -> return Ok(Remote.create u)
+        | true, u when u.Scheme = "http" || u.Scheme = "https" ->
+            let key =
+                Runtime.environment () "TPFLASH_API_KEY"
+                |> Option.bind TimepointFlash.String.nonBlank
+
+            return Ok(Remote.create u key)
         | _ -> return Error $"--server must be an http(s) URL, got '{url}'"
     | None ->
         match! Runtime.start ignore (fun _ -> Task.CompletedTask) with
@@ -340,7 +345,7 @@ let dispatch (results: ParseResults<Command>) : Task<int> =
         | Models a -> models a
         | Export a -> export a
         | Check a -> check a
-        | Serve a -> Task.FromResult(TimepointFlash.Api.Program.run (a.TryGetResult ServeArgs.Port))
+        | Serve a -> Task.FromResult(TimepointFlash.Api.Program.run [] (a.TryGetResult ServeArgs.Port))
         | Migrate -> migrate ()
         | Healthcheck a -> healthcheck a
         | Version ->

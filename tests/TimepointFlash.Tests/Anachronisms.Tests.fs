@@ -233,7 +233,16 @@ let tests =
             test "the scene page shows a Possible anachronisms note only when something is found" {
                 let page (t: Timepoint) =
                     TimepointFlash.Api.Layout.render (
-                        TimepointFlash.Api.SceneView.page true t [] { Center = t; Prior = []; Next = [] }
+                        TimepointFlash.Api.SceneView.page
+                            {
+                                Offline = true
+                                Open = true
+                                SignedIn = false
+                                Token = "token"
+                            }
+                            t
+                            []
+                            { Center = t; Prior = []; Next = [] }
                     )
 
                 let clean = {

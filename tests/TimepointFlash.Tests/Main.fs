@@ -36,6 +36,9 @@ let all =
         ApiReadCache.tests
         Observability.tests
         Reliability.BadInput.tests
+        ApiAccess.tests
+        ApiSecurity.tests
+        ApiStartup.tests
         UiBrowser.tests
         Reliability.Faults.tests
         Cli.tests
