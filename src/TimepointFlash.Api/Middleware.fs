@@ -79,6 +79,10 @@ module Middleware =
                 (Http.problem status (if status = 413 then "Payload Too Large" else "Bad Request") detail [])
                     .ExecuteAsync
                     ctx
+        | StoreFailure storage when not ctx.Response.HasStarted ->
+            // A backstop for storage failures outside a guarded route: answered by case, like the routes.
+            Errors.logStorage ctx storage
+            do! (Errors.storageProblem ctx storage).ExecuteAsync ctx
         | e ->
             logger.LogError(e, "Unhandled error for {Method} {Path}", ctx.Request.Method, ctx.Request.Path)
 

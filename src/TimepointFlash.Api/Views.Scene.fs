@@ -115,6 +115,22 @@ module SceneView =
             ]
         ]
 
+    /// "Possible anachronisms": the checker's findings for the scene's year, when there are any.
+    let private anachronisms (t: Timepoint) =
+        match Anachronisms.scanScene t with
+        | [] -> None
+        | findings ->
+            Some(
+                section [ _class "card"; _id "anachronisms"; attr "role" "note" ] [
+                    h2 [] [ str "Possible anachronisms" ]
+                    p [ _class "meta" ] [
+                        str
+                            "Words in this scene that name things from outside its year. The checker finds words, not ideas."
+                    ]
+                    ul [] (findings |> List.map (fun f -> li [] [ str (Finding.describe f) ]))
+                ]
+            )
+
     let private steps (logs: StepLog list) =
         let finished = logs |> List.filter (fun l -> l.Status <> StepLogStatus.Started)
 
@@ -261,6 +277,7 @@ module SceneView =
                     ]
                 | _ -> ()
                 yield! t.Camera |> Option.map camera |> Option.toList
+                yield! anachronisms t |> Option.toList
                 steps logs
                 if t.Status = TimepointStatus.Completed then
                     travel chrome t

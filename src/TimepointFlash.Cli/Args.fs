@@ -105,6 +105,18 @@ type ExportArgs =
             | Out _ -> "write to this file instead of stdout"
             | Server _ -> "use a running server"
 
+type CheckArgs =
+    | [<MainCommand; ExactlyOnce>] Text of text: string
+    | [<Mandatory>] Year of year: string
+    | [<AltCommandLine("-j")>] Json
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Text _ -> "the text to check, e.g. \"fluorescent office light\""
+            | Year _ -> "the scene's year: 1903, -44 or \"44 BCE\""
+            | Json -> "print JSON only"
+
 type ServeArgs =
     | Port of int
 
@@ -147,6 +159,7 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Models of ParseResults<CommonArgs>
     | [<CliPrefix(CliPrefix.None)>] Export of ParseResults<ExportArgs>
     | [<CliPrefix(CliPrefix.None)>] Calendar of ParseResults<CalendarArgs>
+    | [<CliPrefix(CliPrefix.None)>] Check of ParseResults<CheckArgs>
     | [<CliPrefix(CliPrefix.None)>] Serve of ParseResults<ServeArgs>
     | [<SubCommand; CliPrefix(CliPrefix.None)>] Migrate
     | [<CliPrefix(CliPrefix.None)>] Healthcheck of ParseResults<HealthArgs>
@@ -165,6 +178,7 @@ type Command =
             | Models _ -> "list models and providers"
             | Export _ -> "export a scene as JSON or Markdown"
             | Calendar _ -> "a date in the calendars of its place and of the world (no server needed)"
+            | Check _ -> "check text for anachronisms against a year (exit 1 when something is found)"
             | Serve _ -> "run the HTTP server"
             | Migrate -> "apply database migrations"
             | Healthcheck _ -> "exit 0 when the server's /health answers (for container health checks)"

@@ -28,6 +28,7 @@ module TimepointWire =
             "camera", Encode.opt CameraData.encode t.Camera
             "graph", Encode.opt GraphData.encode t.Graph
             "image_prompt", Encode.opt ImagePromptData.encode t.ImagePrompt
+            "anachronisms", Encode.list Finding.encode (Anachronisms.scanScene t)
         ]
 
     /// The fields a summary and a full timepoint share, in wire order.

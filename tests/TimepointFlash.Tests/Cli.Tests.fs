@@ -36,6 +36,30 @@ let private run (dir: string) (args: string list) =
 
 let tests =
     testList "Cli" [
+        test "check reports anachronisms with their earliest years and exits 1, and exits 0 on clean text" {
+            let dir = Directory.CreateTempSubdirectory("tpflash-check-").FullName
+
+            try
+                let text = "fluorescent office light and teletype machines"
+                let code, out, _ = run dir [ "check"; "--year"; "1903"; text ]
+                Expect.equal code 1 "something found"
+                Expect.stringContains out "fluorescent light: earliest 1938 CE" "first term"
+                Expect.stringContains out "teletype: earliest 1910 CE" "second term"
+                let code, out, _ = run dir [ "check"; "--year"; "1975"; text ]
+                Expect.equal (code, out.Trim()) (0, "No anachronisms found for 1975 CE.") "clean"
+
+                let code, out, _ =
+                    run dir [ "check"; "--year"; "44 BCE"; "--json"; "the Roman Empire" ]
+
+                let json = JsonNode.Parse out
+                Expect.equal code 1 "found"
+                Expect.equal (string json["year"]) "-44" "year"
+                Expect.equal (string json["findings"].[0].["term"]) "roman empire" "term"
+                let code, _, _ = run dir [ "check"; "--year"; "soon"; text ]
+                Expect.equal code 2 "a bad year is a usage error"
+            finally
+                Directory.Delete(dir, true)
+        }
         test "generate, next, list, show, sequence, export and delete work embedded with the documented exit codes" {
             let dir = Directory.CreateTempSubdirectory("tpflash-cli-").FullName
 

@@ -6,6 +6,7 @@ let all =
     testList "TimepointFlash" [
         Temporal.tests
         Domain.tests
+        Anachronisms.tests
         Pipeline.tests
         Postgres.tests
         Providers.Settings.tests
@@ -32,6 +33,7 @@ let all =
         OfflineMatch.tests
         OfflineAnswers.tests
         OfflineSceneCard.tests
+        OfflineHistory.tests
         Api.tests
         CalendarsEverywhere.tests
         ApiKestrel.tests

@@ -212,6 +212,23 @@ let tests =
                     let! (streamed: JsonNode option) = untilEvent live "step_complete" 30.0
                     Expect.isSome streamed "the live stream saw a step before the outage"
 
+                    // The generate form needs the page's anti-forgery token and cookie, taken while the database is up.
+                    let! (homePage: HttpResponseMessage) = api.Client.GetAsync "/"
+                    let! homeHtml = homePage.Content.ReadAsStringAsync()
+
+                    let formToken =
+                        RegularExpressions.Regex
+                            .Match(homeHtml, $"name=\"{TimepointFlash.Api.FormToken.field}\" value=\"([^\"]+)\"")
+                            .Groups[1]
+                            .Value
+
+                    Expect.isNotEmpty formToken "the home page carries a form token"
+
+                    let formCookies =
+                        match homePage.Headers.TryGetValues "Set-Cookie" with
+                        | true, values -> values |> Seq.map (fun v -> v.Split(';')[0]) |> String.concat "; "
+                        | _ -> ""
+
                     do! pgCtl port "stop"
 
                     // Open streams end with an `error` event carrying the outage's status and retry delay.
@@ -254,12 +271,23 @@ let tests =
                         let! resp = call ()
                         do! expectOutage name resp port
 
-                    let form = new FormUrlEncodedContent(dict [ "query", "battle of hastings" ])
+                    let generateForm () =
+                        let req = new HttpRequestMessage(HttpMethod.Post, "/ui/generate")
+
+                        req.Content <-
+                            new FormUrlEncodedContent(
+                                dict [ "query", "battle of hastings"; TimepointFlash.Api.FormToken.field, formToken ]
+                            )
+
+                        if formCookies <> "" then
+                            req.Headers.Add("Cookie", formCookies)
+
+                        api.Client.SendAsync req
 
                     let uiCalls: (string * (unit -> Task<HttpResponseMessage>)) list = [
                         "home", (fun () -> api.Client.GetAsync "/")
                         "scene page", (fun () -> api.Client.GetAsync $"/t/{slug}")
-                        "generate form", (fun () -> api.Client.PostAsync("/ui/generate", form))
+                        "generate form", generateForm
                     ]
 
                     for name, call in uiCalls do

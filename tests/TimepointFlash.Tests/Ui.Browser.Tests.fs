@@ -263,6 +263,31 @@ let private generateAndRead = testTask "live progress while generating, then the
         })
 }
 
+let private wrightDunes = testTask "the Wright brothers' scene shows dunes, not towers, and no anachronism note" {
+    do!
+        withEnv (fun env -> task {
+            let! page = newPage env true 1100
+            do! generateLive page "wright brothers first flight 1903"
+            let! setting = text page "#setting"
+            Expect.stringContains setting "sand dunes" "curated scenery"
+            Expect.isFalse (setting.Contains "skyscrapers") "no towers"
+            let! notes = count page "#anachronisms"
+            Expect.equal notes 0 "nothing out of its time"
+            let! src = page.Locator("#image img").GetAttributeAsync "src"
+            let! card = page.APIRequest.GetAsync src
+            let! svg = card.TextAsync()
+            Expect.stringContains svg "place-dunes" "the card draws dunes"
+            Expect.isFalse (svg.Contains "place-street") "not a city street"
+
+            let! _ =
+                page.ScreenshotAsync(
+                    PageScreenshotOptions(Path = Path.Combine(artifactDir (), "wright-brothers.png"), FullPage = false)
+                )
+
+            ()
+        })
+}
+
 let private travel = testTask "travel next and prior shows progress; the sequence strip links scenes in time order" {
     do!
         withEnv (fun env -> task {
@@ -461,6 +486,7 @@ let tests =
     testList "UiBrowser" [
         generateAndRead
         signInAndGenerate
+        wrightDunes
         travel
         delete
         noJavaScript
