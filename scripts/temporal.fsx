@@ -58,6 +58,19 @@ check "era of 1776" "Early Modern" (Temporal.eraOf 1776)
 check "unit parsing" (Ok TimeUnit.Week) (TimeUnit.parse "Weeks")
 check "end of range" (Error(TemporalError.YearOutOfRange 3001)) (Temporal.ymd 3000 12 31 |> Result.bind (Temporal.step 1 TimeUnit.Day))
 
+// Local calendars: the place's own calendar, its switch, dual years and the calendars of the world.
+let petrograd = get (Temporal.inPlace "Petrograd" (get (Temporal.ymd 1917 10 25)))
+check "Petrograd, 25 October 1917" "25 October 1917 (Old Style) · 7 November 1917 (New Style)" (Temporal.displayLocal petrograd)
+check "its weekday" (Some "Wednesday") (Temporal.calendars petrograd).Weekday
+
+let london = get (Temporal.parseIn "London" "2 September 1752")
+check "London, 2 September 1752 + 1 day" (Ok "14 September 1752") (Temporal.stepLocal 1 TimeUnit.Day london |> Result.map Temporal.displayLocal)
+
+let charles = get (Temporal.parseIn "Whitehall, London" "30 January 1648/9")
+check "Charles I's dual year" (Some "1648/9") (Temporal.calendars charles).DualYear
+check "Rome, 15 March 44 BCE in AUC" (Some 710) (Temporal.calendars (get (Temporal.parseIn "Rome" "15 March 44 BCE"))).Auc
+check "Tokyo, 8 January 1989" (Some("Heisei", 1)) (Temporal.calendars (get (Temporal.parseIn "Tokyo" "1989-01-08"))).JapaneseEra
+
 if failures > 0 then
     failwithf "%d temporal example(s) failed" failures
 

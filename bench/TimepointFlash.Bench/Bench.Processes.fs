@@ -30,6 +30,7 @@ let serverEnv (databaseUrl: string) (port: int) (extra: (string * string) list) 
         "PORT", string port
         "HOST", "127.0.0.1"
         "RATE_LIMIT", "0"
+        "READ_RATE_LIMIT", "0"
         "ENVIRONMENT", "production"
     ]
     @ extra

@@ -18,4 +18,6 @@ type ApiDeps = {
     ReadCache: ReadCache
     Version: string
     Environment: string
+    /// Keys and what they guard (one access model for API and UI).
+    Access: AccessSettings
 }

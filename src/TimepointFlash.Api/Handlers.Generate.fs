@@ -7,6 +7,7 @@ open System.Threading.Tasks
 open Microsoft.AspNetCore.Http
 open Microsoft.Extensions.Logging
 open TimepointFlash
+open TimepointFlash.Runtime
 
 /// Generation three ways: background job, synchronous, and live SSE; plus following a job's events.
 [<RequireQualifiedAccess>]
@@ -113,7 +114,11 @@ module GenerateHandlers =
                     let! t = work
                     let! _ = Sse.send ctx (Sse.done' t clock.ElapsedMilliseconds)
                     ()
-                with e ->
+                with
+                | StoreFailure e ->
+                    let! _ = Sse.send ctx (Sse.storageError progress.Current (Errors.ofStorage e))
+                    ()
+                | e ->
                     let! _ = Sse.send ctx (Sse.error progress.Current $"Generation could not finish: {e.Message}")
                     ()
 
@@ -141,32 +146,44 @@ module GenerateHandlers =
                 let mutable lastBeat = clock.Elapsed
 
                 while alive && not finished && clock.Elapsed < followLimit do
-                    let! current = deps.App.Store.Get id
-                    let! logs = deps.App.Store.Logs id seq
+                    let! polled = task {
+                        try
+                            let! current = deps.App.Store.Get id
+                            let! logs = deps.App.Store.Logs id seq
+                            return Ok(current, logs)
+                        with StoreFailure e ->
+                            return Error e
+                    }
 
-                    for l in logs do
-                        seq <- max seq l.Seq
-
-                        match Sse.ofRecord progress l with
-                        | Some m when alive ->
-                            let! sent = Sse.send ctx m
-                            alive <- sent
-                        | _ -> ()
-
-                    match current with
-                    | None ->
-                        let! _ = Sse.send ctx (Sse.error progress.Current "The timepoint was deleted")
+                    match polled with
+                    | Error e ->
+                        // The job goes on once the database returns; the client may follow again after retry_after.
+                        let! _ = Sse.send ctx (Sse.storageError progress.Current (Errors.ofStorage e))
                         finished <- true
-                    | Some t when TimepointStatus.isFinal t.Status ->
-                        let! _ = Sse.send ctx (Sse.done' t clock.ElapsedMilliseconds)
-                        finished <- true
-                    | Some _ ->
-                        if clock.Elapsed - lastBeat > TimeSpan.FromSeconds Sse.heartbeatSeconds then
-                            let! ok = Sse.heartbeat ctx
-                            alive <- ok
-                            lastBeat <- clock.Elapsed
+                    | Ok(current, logs) ->
+                        for l in logs do
+                            seq <- max seq l.Seq
 
-                        do! Task.Delay(200)
+                            match Sse.ofRecord progress l with
+                            | Some m when alive ->
+                                let! sent = Sse.send ctx m
+                                alive <- sent
+                            | _ -> ()
+
+                        match current with
+                        | None ->
+                            let! _ = Sse.send ctx (Sse.error progress.Current "The timepoint was deleted")
+                            finished <- true
+                        | Some t when TimepointStatus.isFinal t.Status ->
+                            let! _ = Sse.send ctx (Sse.done' t clock.ElapsedMilliseconds)
+                            finished <- true
+                        | Some _ ->
+                            if clock.Elapsed - lastBeat > TimeSpan.FromSeconds Sse.heartbeatSeconds then
+                                let! ok = Sse.heartbeat ctx
+                                alive <- ok
+                                lastBeat <- clock.Elapsed
+
+                            do! Task.Delay(200)
 
                 if alive && not finished then
                     let! _ = Sse.send ctx (Sse.error progress.Current "Timed out waiting for the generation")

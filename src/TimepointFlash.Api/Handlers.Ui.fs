@@ -9,17 +9,23 @@ open TimepointFlash
 /// Server-rendered pages; forms work without JavaScript (the page script adds live progress).
 [<RequireQualifiedAccess>]
 module UiHandlers =
-    let private html (status: int) (node: XmlNode) : IResult =
-        Results.Text(Layout.render node, "text/html; charset=utf-8", Text.Encoding.UTF8, status)
+    let private html = Pages.html
 
-    let private message (deps: ApiDeps) status (title: string) (text: string) =
-        html
-            status
-            (Layout.page title deps.Engine.IsOffline [
-                h1 [] [ str title ]
-                p [] [ str text ]
-                a [ _href "/" ] [ str "Home" ]
-            ])
+    let private message (deps: ApiDeps) (ctx: HttpContext) status (title: string) (text: string) =
+        Pages.message deps ctx status title text
+
+    /// The HTML page for a storage failure (status and Retry-After from Errors.ofStorage, never JSON).
+    let storagePage (deps: ApiDeps) (ctx: HttpContext) (e: DbError) : IResult =
+        let answer = Errors.ofStorage e
+        Errors.retryAfter ctx answer
+
+        let title =
+            if DbError.isOutage e then
+                "Temporarily unavailable"
+            else
+                answer.Title
+
+        message deps ctx answer.Status title answer.Detail
 
     let private listing (deps: ApiDeps) (ctx: HttpContext) (error: string option) (status: int) = task {
         let page =
@@ -40,7 +46,7 @@ module UiHandlers =
                 Search = search
             }
 
-        return html status (HomeView.page deps.Engine.IsOffline search result error)
+        return html status (HomeView.page (Pages.chrome deps ctx) search result error)
     }
 
     /// GET /
@@ -61,7 +67,7 @@ module UiHandlers =
     /// POST /ui/generate — generates now, then opens the scene.
     let generate (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
         match! form ctx with
-        | None -> return message deps 415 "Unsupported form" "Submit the form from the home page."
+        | None -> return message deps ctx 415 "Unsupported form" "Submit the form from the home page."
         | Some f ->
             let query = string f["query"]
             let image = string f["generate_image"] = "true"
@@ -88,11 +94,11 @@ module UiHandlers =
     /// GET /t/{slug}
     let scene (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
         match! bySlug deps ctx with
-        | None -> return message deps 404 "Scene not found" "No scene has this address."
+        | None -> return message deps ctx 404 "Scene not found" "No scene has this address."
         | Some t ->
             let! logs = deps.App.Store.Logs t.Id 0L
             let! seq = Sequence.load deps.App.Store Sequence.Side.Both 10 t
-            return html 200 (SceneView.page deps.Engine.IsOffline t logs seq)
+            return html 200 (SceneView.page (Pages.chrome deps ctx) t logs seq)
     }
 
     /// GET /t/{slug}/card.svg
@@ -107,10 +113,10 @@ module UiHandlers =
     /// POST /t/{slug}/travel — navigates now, then opens the new scene.
     let travel (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
         match! bySlug deps ctx with
-        | None -> return message deps 404 "Scene not found" "No scene has this address."
+        | None -> return message deps ctx 404 "Scene not found" "No scene has this address."
         | Some t ->
             match! form ctx with
-            | None -> return message deps 415 "Unsupported form" "Submit the travel form from the scene page."
+            | None -> return message deps ctx 415 "Unsupported form" "Submit the travel form from the scene page."
             | Some f ->
                 let direction =
                     match string f["direction"] with
@@ -135,25 +141,15 @@ module UiHandlers =
                             | AppError.NotFound w -> $"{w} not found."
                             | AppError.NoDate _ -> "This scene has no date."
 
-                        return message deps 422 "Cannot travel" text
-                | _ -> return message deps 422 "Cannot travel" "Choose prior or next, 1–365 units and a unit."
+                        return message deps ctx 422 "Cannot travel" text
+                | _ -> return message deps ctx 422 "Cannot travel" "Choose prior or next, 1–365 units and a unit."
     }
 
     /// POST /t/{slug}/delete
     let delete (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
         match! bySlug deps ctx with
-        | None -> return message deps 404 "Scene not found" "No scene has this address."
+        | None -> return message deps ctx 404 "Scene not found" "No scene has this address."
         | Some t ->
             let! _ = deps.App.Store.Delete t.Id
             return Results.Redirect("/", false)
     }
-
-    /// The UI routes (excluded from the OpenAPI document).
-    let routes (deps: ApiDeps) : (string * string * (HttpContext -> Task<IResult>)) list = [
-        "GET", "/", home deps
-        "POST", "/ui/generate", generate deps
-        "GET", "/t/{slug}", scene deps
-        "GET", "/t/{slug}/card.svg", card deps
-        "POST", "/t/{slug}/travel", travel deps
-        "POST", "/t/{slug}/delete", delete deps
-    ]

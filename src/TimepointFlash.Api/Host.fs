@@ -6,6 +6,7 @@ open System.Threading.Tasks
 open Microsoft.AspNetCore.Builder
 open Microsoft.AspNetCore.Diagnostics
 open Microsoft.AspNetCore.Http
+open Microsoft.AspNetCore.DataProtection
 open Microsoft.AspNetCore.RateLimiting
 open Microsoft.Extensions.DependencyInjection
 open Microsoft.Extensions.Logging
@@ -13,10 +14,18 @@ open Scalar.AspNetCore
 
 /// Host-level settings read once from the environment.
 type ApiOptions = {
-    /// Requests per minute per client on /api (0 disables the limit).
+    /// Model-starting writes (and sign-in attempts) per minute per client (0 disables the policy).
     RateLimit: int
-    ApiKeys: Set<string>
-    CorsOrigins: string list
+    /// Every other request per minute per client (0 disables the policy).
+    ReadRateLimit: int
+    /// Keys, what they guard, and the CORS origins.
+    Access: AccessSettings
+    /// Trust one proxy hop's X-Forwarded-For and X-Forwarded-Proto.
+    ForwardedHeaders: bool
+    /// ENVIRONMENT=production: HSTS over https.
+    Production: bool
+    /// Where the form-token key ring is kept (shared by replicas); None = the process's own.
+    DataProtectionKeysDir: string option
     /// Largest request body Kestrel accepts.
     MaxBodyBytes: int64
     /// Which requests get a request-log line.
@@ -26,70 +35,116 @@ type ApiOptions = {
 /// Builds the ASP.NET Core application around the route table.
 [<RequireQualifiedAccess>]
 module Host =
-    /// Defaults: 60 requests a minute, no keys, no CORS.
+    /// Defaults: 60 model-starting writes and 1200 other requests a minute, no keys, no CORS.
     let defaults = {
         RateLimit = 60
-        ApiKeys = Set.empty
-        CorsOrigins = []
+        ReadRateLimit = 1200
+        Access = {
+            Keys = Set.empty
+            ReadsRequireKey = false
+            MetricsRequireKey = false
+            CorsOrigins = []
+        }
+        ForwardedHeaders = false
+        Production = false
+        DataProtectionKeysDir = None
         MaxBodyBytes = 1024L * 1024L
         RequestLog = TimepointFlash.Runtime.RequestLog.All
     }
 
-    let private clientKey (ctx: HttpContext) =
-        match ctx.Connection.RemoteIpAddress with
-        | null -> "local"
-        | ip -> ip.ToString()
+    /// The name a policy goes by in 429 details and docs.
+    let policyName =
+        function
+        | RatePolicy.Generation -> "generation (RATE_LIMIT)"
+        | RatePolicy.Requests -> "requests (READ_RATE_LIMIT)"
 
-    /// Registers services: OpenAPI, rate limiting, CORS.
+    /// Requests a minute allowed by a policy (0 = unlimited).
+    let limitOf (options: ApiOptions) =
+        function
+        | RatePolicy.Generation -> options.RateLimit
+        | RatePolicy.Requests -> options.ReadRateLimit
+
+    /// Who a limit counts: the key (per-key limits when keys are set) or the client address.
+    let clientKey (ctx: HttpContext) =
+        match Credentials.fingerprint (Credentials.caller ctx) with
+        | Some fp -> "key:" + fp
+        | None ->
+            match ctx.Connection.RemoteIpAddress with
+            | null -> "local"
+            | ip -> ip.ToString()
+
+    let private activePolicy (options: ApiOptions) (ctx: HttpContext) =
+        Access.policy (Guard.classOf ctx).Access
+        |> Option.filter (fun p -> limitOf options p > 0)
+
+    /// Registers services: OpenAPI, anti-forgery, rate limiting, CORS.
     let configureServices (options: ApiOptions) (services: IServiceCollection) =
         services.AddOpenApi() |> ignore
         services.AddProblemDetails() |> ignore
 
-        if not options.CorsOrigins.IsEmpty then
+        // Form tokens are protected by ASP.NET Core data protection; replicas check each other's tokens only when
+        // they share its key ring.
+        match options.DataProtectionKeysDir with
+        | Some dir ->
+            services
+                .AddDataProtection()
+                .SetApplicationName("TimepointFlash")
+                .PersistKeysToFileSystem(IO.DirectoryInfo dir)
+            |> ignore
+        | None -> ()
+
+        services.AddAntiforgery(fun o ->
+            o.FormFieldName <- FormToken.field
+            o.HeaderName <- FormToken.header
+            o.Cookie.Name <- "tpflash_antiforgery"
+            o.Cookie.SameSite <- SameSiteMode.Strict
+            o.Cookie.HttpOnly <- true
+            o.Cookie.SecurePolicy <- CookieSecurePolicy.SameAsRequest
+            // Every response already says X-Frame-Options: DENY (Guard.headers).
+            o.SuppressXFrameOptionsHeader <- true)
+        |> ignore
+
+        if not options.Access.CorsOrigins.IsEmpty then
             services.AddCors(fun c ->
                 c.AddDefaultPolicy(fun p ->
-                    p.WithOrigins(Array.ofList options.CorsOrigins).AllowAnyHeader().AllowAnyMethod()
+                    p.WithOrigins(Array.ofList options.Access.CorsOrigins).AllowAnyHeader().AllowAnyMethod()
                     |> ignore))
             |> ignore
 
-        if options.RateLimit > 0 then
-            services.AddRateLimiter(fun rl ->
-                rl.GlobalLimiter <-
-                    PartitionedRateLimiter.Create<HttpContext, string>(fun ctx ->
-                        if ctx.Request.Path.StartsWithSegments(PathString "/api/v1/health") then
-                            RateLimitPartition.GetNoLimiter "health"
-                        elif ctx.Request.Path.StartsWithSegments(PathString "/api") then
-                            RateLimitPartition.GetFixedWindowLimiter(
-                                clientKey ctx,
-                                fun _ ->
-                                    FixedWindowRateLimiterOptions(
-                                        PermitLimit = options.RateLimit,
-                                        Window = TimeSpan.FromMinutes 1.0,
-                                        QueueLimit = 0,
-                                        AutoReplenishment = true
-                                    )
-                            )
-                        else
-                            RateLimitPartition.GetNoLimiter "pages")
+        services.AddRateLimiter(fun rl ->
+            rl.GlobalLimiter <-
+                PartitionedRateLimiter.Create<HttpContext, string>(fun ctx ->
+                    match activePolicy options ctx with
+                    | None -> RateLimitPartition.GetNoLimiter "unlimited"
+                    | Some policy ->
+                        RateLimitPartition.GetFixedWindowLimiter(
+                            $"{policy}|{clientKey ctx}",
+                            fun _ ->
+                                FixedWindowRateLimiterOptions(
+                                    PermitLimit = limitOf options policy,
+                                    Window = TimeSpan.FromMinutes 1.0,
+                                    QueueLimit = 0,
+                                    AutoReplenishment = true
+                                )
+                        ))
 
-                rl.OnRejected <-
-                    Func<OnRejectedContext, Threading.CancellationToken, ValueTask>(fun ctx _ ->
-                        let retry =
-                            match ctx.Lease.TryGetMetadata(MetadataName.RetryAfter) with
-                            | true, (t: TimeSpan) -> max 1 (int (ceil t.TotalSeconds))
-                            | _ -> 60
+            rl.OnRejected <-
+                Func<OnRejectedContext, Threading.CancellationToken, ValueTask>(fun ctx _ ->
+                    let retry =
+                        match ctx.Lease.TryGetMetadata(MetadataName.RetryAfter) with
+                        | true, (t: TimeSpan) -> max 1 (int (ceil t.TotalSeconds))
+                        | _ -> 60
 
-                        ctx.HttpContext.Response.Headers.RetryAfter <- string retry
+                    ctx.HttpContext.Response.Headers.RetryAfter <- string retry
 
-                        let result =
-                            Http.problem
-                                429
-                                "Too Many Requests"
-                                $"More than {options.RateLimit} requests a minute from this client; retry after {retry} s."
-                                []
+                    let detail =
+                        match activePolicy options ctx.HttpContext with
+                        | Some p ->
+                            $"More than {limitOf options p} requests a minute from this client under the {policyName p} policy; retry after {retry} s."
+                        | None -> $"Too many requests from this client; retry after {retry} s."
 
-                        ValueTask(result.ExecuteAsync ctx.HttpContext)))
-            |> ignore
+                    ValueTask((Http.problem 429 "Too Many Requests" detail []).ExecuteAsync ctx.HttpContext)))
+        |> ignore
 
         services
 
@@ -111,29 +166,32 @@ module Host =
         let logger =
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger "TimepointFlash.Api"
 
-        app.Use(Func<HttpContext, RequestDelegate, Task>(Middleware.requestId options.RequestLog logger))
-        |> ignore
+        let use' (middleware: HttpContext -> RequestDelegate -> Task) =
+            app.Use(Func<HttpContext, RequestDelegate, Task>(middleware)) |> ignore
 
-        app.Use(Func<HttpContext, RequestDelegate, Task>(Middleware.errors logger))
-        |> ignore
-
+        use' (Guard.forwarded options.ForwardedHeaders)
+        use' (Middleware.requestId options.RequestLog logger)
+        use' (Guard.headers options.Production)
+        use' (Middleware.errors logger)
         app.UseStatusCodePages(Func<StatusCodeContext, Task>(statusPages)) |> ignore
 
-        if not options.CorsOrigins.IsEmpty then
+        if not options.Access.CorsOrigins.IsEmpty then
             app.UseCors() |> ignore
 
-        if options.RateLimit > 0 then
-            app.UseRateLimiter() |> ignore
+        use' (Guard.identify options.Access.Keys logger)
+        app.UseRateLimiter() |> ignore
 
-        app.Use(Func<HttpContext, RequestDelegate, Task>(Middleware.apiKeys options.ApiKeys))
-        |> ignore
+        let page (ctx: HttpContext) status title detail =
+            (Pages.message deps ctx status title detail).ExecuteAsync ctx
 
+        use' (Guard.check options.Access page)
         Routes.map app (Routes.table deps logger)
 
-        for m, path, handler in UiHandlers.routes deps do
-            app.MapMethods(path, [ m ], Func<HttpContext, Task<IResult>>(handler)).ExcludeFromDescription()
-            |> ignore
+        let docs = {
+            Access = Access.Read
+            Surface = Surface.Api
+        }
 
-        app.MapOpenApi() |> ignore
-        app.MapScalarApiReference("/docs") |> ignore
+        app.MapOpenApi().WithMetadata(docs) |> ignore
+        app.MapScalarApiReference("/docs").WithMetadata(docs) |> ignore
         app

@@ -6,7 +6,7 @@ open Microsoft.AspNetCore.Http
 open Microsoft.Extensions.Logging
 open TimepointFlash.Runtime
 
-/// Cross-cutting request handling: request ids, API keys for writes, and the last-resort error handler.
+/// Cross-cutting request handling: request ids and the last-resort error handler (access: Guard).
 [<RequireQualifiedAccess>]
 module Middleware =
     /// Header carrying the request id.
@@ -60,38 +60,6 @@ module Middleware =
             )
     }
 
-    /// Requires one of the configured keys (X-API-Key or Bearer) on writes under /api when keys are configured.
-    let apiKeys (keys: Set<string>) (ctx: HttpContext) (next: RequestDelegate) : Task =
-        let isWrite =
-            HttpMethods.IsPost ctx.Request.Method
-            || HttpMethods.IsPut ctx.Request.Method
-            || HttpMethods.IsPatch ctx.Request.Method
-            || HttpMethods.IsDelete ctx.Request.Method
-
-        if
-            keys.IsEmpty
-            || not isWrite
-            || not (ctx.Request.Path.StartsWithSegments(PathString "/api"))
-        then
-            next.Invoke ctx
-        else
-            let header = string ctx.Request.Headers["X-API-Key"]
-            let auth = string ctx.Request.Headers.Authorization
-
-            let bearer =
-                if auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) then
-                    auth.Substring(7).Trim()
-                else
-                    ""
-
-            if keys.Contains header || keys.Contains bearer then
-                next.Invoke ctx
-            else
-                ctx.Response.Headers.WWWAuthenticate <- "Bearer"
-
-                (Http.problem 401 "Unauthorized" "This operation needs an API key (X-API-Key header or Bearer token)." [])
-                    .ExecuteAsync(ctx)
-
     /// Turns an unexpected exception into a 500 problem without internals, and a client disconnect into nothing.
     let errors (logger: ILogger) (ctx: HttpContext) (next: RequestDelegate) : Task = task {
         try
@@ -111,6 +79,10 @@ module Middleware =
                 (Http.problem status (if status = 413 then "Payload Too Large" else "Bad Request") detail [])
                     .ExecuteAsync
                     ctx
+        | StoreFailure storage when not ctx.Response.HasStarted ->
+            // A backstop for storage failures outside a guarded route: answered by case, like the routes.
+            Errors.logStorage ctx storage
+            do! (Errors.storageProblem ctx storage).ExecuteAsync ctx
         | e ->
             logger.LogError(e, "Unhandled error for {Method} {Path}", ctx.Request.Method, ctx.Request.Path)
 

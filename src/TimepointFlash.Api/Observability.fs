@@ -41,6 +41,9 @@ module Observability =
 
         // The request log line (Middleware.requestId) replaces ASP.NET Core's own per-request lines.
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning) |> ignore
+        // Form tokens use an ephemeral data-protection key ring unless one is shared (docs/DEPLOY.md, Security).
+        logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error)
+        |> ignore
 
         if isProduction environment then
             logging.AddJsonConsole(fun o ->
@@ -96,7 +99,16 @@ module Observability =
 
     /// Maps `/metrics` (Prometheus text), outside the OpenAPI document and the rate limiter.
     let mapEndpoints (app: WebApplication) =
-        app.MapPrometheusScrapingEndpoint(metricsPath).ExcludeFromDescription().DisableRateLimiting()
+        app
+            .MapPrometheusScrapingEndpoint(metricsPath)
+            .ExcludeFromDescription()
+            .DisableRateLimiting()
+            .WithMetadata(
+                {
+                    Access = Access.Metrics
+                    Surface = Surface.Api
+                }
+            )
         |> ignore
 
         app

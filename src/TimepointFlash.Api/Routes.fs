@@ -8,7 +8,8 @@ open Microsoft.AspNetCore.Routing
 open Microsoft.Extensions.Logging
 open TimepointFlash
 
-/// The route table: one list of (method, path, name, tag, summary, handler).
+/// The route table: one list of endpoints, API and UI, each declaring its access class (which decides who may
+/// call it and which rate policy counts it). A route cannot be added without a class: `Access` is a required field.
 [<RequireQualifiedAccess>]
 module Routes =
     /// One endpoint.
@@ -18,118 +19,159 @@ module Routes =
         Name: string
         Tag: string
         Summary: string
+        /// Who may call it and which rate policy counts it.
+        Access: Access
+        /// API routes are in the OpenAPI document; UI routes answer HTML and carry form tokens.
+        Surface: Surface
         Handler: HttpContext -> Task<IResult>
     }
 
-    let private route m path name tag summary handler = {
+    let private api access m path name tag summary handler = {
         Method = m
         Path = path
         Name = name
         Tag = tag
         Summary = summary
+        Access = access
+        Surface = Surface.Api
         Handler = handler
     }
 
-    /// Every API endpoint.
+    let private read = api Access.Read
+    let private write = api Access.Write
+    let private modelWrite = api Access.ModelWrite
+
+    let private ui access m path name summary handler = {
+        Method = m
+        Path = path
+        Name = name
+        Tag = "UI"
+        Summary = summary
+        Access = access
+        Surface = Surface.Ui
+        Handler = handler
+    }
+
+    /// The web UI's pages and forms (excluded from the OpenAPI document).
+    let private pages (deps: ApiDeps) (logger: ILogger) =
+        [
+            ui Access.Read "GET" "/" "UiHome" "Home: generate and browse" (UiHandlers.home deps)
+            ui Access.ModelWrite "POST" "/ui/generate" "UiGenerate" "Generate from the form" (UiHandlers.generate deps)
+            ui Access.Read "GET" "/t/{slug}" "UiScene" "A scene" (UiHandlers.scene deps)
+            ui Access.Read "GET" "/t/{slug}/card.svg" "UiSceneCard" "A scene's card" (UiHandlers.card deps)
+            ui Access.ModelWrite "POST" "/t/{slug}/travel" "UiTravel" "Travel from a scene" (UiHandlers.travel deps)
+            ui Access.Write "POST" "/t/{slug}/delete" "UiDelete" "Delete a scene" (UiHandlers.delete deps)
+            ui Access.Public "GET" "/signin" "UiSignInPage" "The sign-in page" (SessionHandlers.show deps)
+            ui
+                Access.SignIn
+                "POST"
+                "/signin"
+                "UiSignIn"
+                "Exchange a key for a session"
+                (SessionHandlers.signIn deps logger)
+            ui Access.Write "POST" "/signout" "UiSignOut" "End the session" SessionHandlers.signOut
+            ui Access.Public "GET" "/static/{name}" "UiStatic" "Page script and stylesheet" StaticHandlers.asset
+        ]
+        |> List.map (fun r -> {
+            r with
+                Handler = Errors.guardWith (UiHandlers.storagePage deps) r.Handler
+        })
+
+    /// Every endpoint, API then UI; storage failures before a response starts are answered by case (503 for an outage).
     let table (deps: ApiDeps) (logger: ILogger) =
         let tp = "/api/v1/timepoints"
 
         [
-            route "GET" "/health" "Health" "System" "Liveness: no I/O" (SystemHandlers.health deps)
-            route
+            api Access.Public "GET" "/health" "Health" "System" "Liveness: no I/O" (SystemHandlers.health deps)
+            api
+                Access.Public
                 "GET"
                 "/api/v1/health"
                 "Readiness"
                 "System"
                 "Readiness: 503 when the database is down"
                 (SystemHandlers.ready deps)
-            route
+            modelWrite
                 "POST"
                 $"{tp}/generate"
                 "GenerateBackground"
                 "Timepoints"
                 "Start a durable background generation"
                 (GenerateHandlers.background deps)
-            route
+            modelWrite
                 "POST"
                 $"{tp}/generate/sync"
                 "GenerateSync"
                 "Timepoints"
                 "Generate now and return the timepoint"
                 (GenerateHandlers.sync deps)
-            route
+            modelWrite
                 "POST"
                 $"{tp}/generate/stream"
                 "GenerateStream"
                 "Timepoints"
                 "Generate with live server-sent events"
                 (GenerateHandlers.stream deps logger)
-            route "GET" tp "ListTimepoints" "Timepoints" "List timepoints, newest first" (TimepointHandlers.list deps)
-            route
+            read "GET" tp "ListTimepoints" "Timepoints" "List timepoints, newest first" (TimepointHandlers.list deps)
+            read
                 "GET"
                 $"{tp}/slug/{{slug}}"
                 "GetTimepointBySlug"
                 "Timepoints"
                 "Get a timepoint by slug"
                 (TimepointHandlers.getBySlug deps)
-            route "GET" $"{tp}/{{id}}" "GetTimepoint" "Timepoints" "Get a timepoint by id" (TimepointHandlers.get deps)
-            route
+            read "GET" $"{tp}/{{id}}" "GetTimepoint" "Timepoints" "Get a timepoint by id" (TimepointHandlers.get deps)
+            read
                 "GET"
                 $"{tp}/{{id}}/image"
                 "GetTimepointImage"
                 "Timepoints"
                 "The timepoint's image bytes"
                 (TimepointHandlers.image deps)
-            route
+            read
                 "GET"
                 $"{tp}/{{id}}/events"
                 "FollowTimepoint"
                 "Timepoints"
                 "Follow a background generation (SSE)"
                 (GenerateHandlers.follow deps)
-            route
+            write
                 "DELETE"
                 $"{tp}/{{id}}"
                 "DeleteTimepoint"
                 "Timepoints"
                 "Delete a timepoint, its logs and image"
                 (TimepointHandlers.delete deps)
-            route
+            modelWrite
                 "POST"
                 "/api/v1/temporal/{id}/next"
                 "NavigateNext"
                 "Temporal"
                 "Generate a later moment"
                 (TemporalHandlers.navigate Direction.Next deps)
-            route
+            modelWrite
                 "POST"
                 "/api/v1/temporal/{id}/prior"
                 "NavigatePrior"
                 "Temporal"
                 "Generate an earlier moment"
                 (TemporalHandlers.navigate Direction.Prior deps)
-            route
+            read
                 "GET"
                 "/api/v1/temporal/{id}/sequence"
                 "Sequence"
                 "Temporal"
                 "Linked scenes ordered in time"
                 (TemporalHandlers.sequence deps)
-            route
-                "GET"
-                "/api/v1/models"
-                "ListModels"
-                "Models"
-                "Models known to the service"
-                (SystemHandlers.models deps)
-            route
+            read "GET" "/api/v1/models" "ListModels" "Models" "Models known to the service" (SystemHandlers.models deps)
+            read
                 "GET"
                 "/api/v1/models/providers"
                 "ListProviders"
                 "Models"
                 "Configured providers"
                 (SystemHandlers.providers deps)
-            route
+            read
                 "GET"
                 "/api/v1/models/{**model_id}"
                 "GetModel"
@@ -137,11 +179,30 @@ module Routes =
                 "One model by id (may contain slashes)"
                 (SystemHandlers.model deps)
         ]
+        |> List.map (fun r -> {
+            r with
+                Handler = Errors.guard r.Handler
+        })
+        |> fun apiRoutes -> apiRoutes @ pages deps logger
 
-    /// Maps the table with typed delegates so every endpoint appears in the OpenAPI document.
+    /// The class a route's endpoint carries as metadata.
+    let routeClass (r: Route) = {
+        Access = r.Access
+        Surface = r.Surface
+    }
+
+    /// Maps the table with typed delegates and each route's class; API routes appear in the OpenAPI document.
     let map (app: IEndpointRouteBuilder) (routes: Route list) =
         for r in routes do
             let handler = Func<HttpContext, Task<IResult>>(r.Handler)
 
-            app.MapMethods(r.Path, [ r.Method ], handler).WithName(r.Name).WithTags(r.Tag).WithSummary(r.Summary)
-            |> ignore
+            let endpoint =
+                app
+                    .MapMethods(r.Path, [ r.Method ], handler)
+                    .WithName(r.Name)
+                    .WithTags(r.Tag)
+                    .WithSummary(r.Summary)
+                    .WithMetadata(routeClass r)
+
+            if r.Surface = Surface.Ui then
+                endpoint.ExcludeFromDescription() |> ignore

@@ -16,8 +16,16 @@ module Server =
     let options (config: Config) = {
         Host.defaults with
             RateLimit = config.RateLimit
-            ApiKeys = config.ApiKeys
-            CorsOrigins = config.CorsOrigins
+            ReadRateLimit = config.ReadRateLimit
+            Access = {
+                Keys = config.ApiKeys
+                ReadsRequireKey = config.ReadsRequireKey
+                MetricsRequireKey = config.MetricsRequireKey
+                CorsOrigins = config.CorsOrigins
+            }
+            ForwardedHeaders = config.ForwardedHeaders
+            DataProtectionKeysDir = config.DataProtectionKeysDir
+            Production = Observability.isProduction config.Environment
             RequestLog = config.RequestLog
     }
 
@@ -31,7 +39,14 @@ module Server =
         // Content root = the application's folder, not the working directory: the host watches its content root
         // for configuration changes, and the working directory is where the SQLite file and its WAL are written.
         let builder =
-            WebApplication.CreateBuilder(WebApplicationOptions(ContentRootPath = AppContext.BaseDirectory))
+            WebApplication.CreateBuilder(
+                WebApplicationOptions(
+                    ContentRootPath = AppContext.BaseDirectory,
+                    // The host's environment is ours (ASPNETCORE_ENVIRONMENT > DOTNET_ENVIRONMENT > ENVIRONMENT).
+                    EnvironmentName =
+                        Globalization.CultureInfo.InvariantCulture.TextInfo.ToTitleCase services.Config.Environment
+                )
+            )
 
         builder.WebHost.ConfigureKestrel(fun k -> k.Limits.MaxRequestBodySize <- Nullable options.MaxBodyBytes)
         |> ignore
@@ -61,6 +76,7 @@ module Server =
             SceneCard = services.Engine.SceneCard
             Version = TimepointFlash.Engines.Version.current
             Environment = services.Config.Environment
+            Access = options.Access
         }
 
         let logger =

@@ -147,6 +147,19 @@ module Sse =
         Error = Some message
     }
 
+    /// The `error` message for a storage failure: the detail, and status and retry_after (seconds) as data.
+    let storageError (progress: int) (answer: StorageAnswer) = {
+        Event = "error"
+        Step = None
+        Data =
+            Encode.obj [
+                "status", Encode.int answer.Status
+                "retry_after", Encode.opt Encode.int answer.RetryAfter
+            ]
+        Progress = progress
+        Error = Some answer.Detail
+    }
+
     /// The opening message.
     let start' (query: string) (id: Guid) = {
         Event = "start"

@@ -95,11 +95,15 @@ module GraphView =
 
     /// A short coloured line matching an edge of the given tension.
     let swatch (tension: string) =
-        span [
+        // An SVG fill, not a style attribute: the Content-Security-Policy allows no inline styles.
+        tag "svg" [
             _class "swatch"
-            attr "style" $"background:{colour tension}"
+            attr "viewBox" "0 0 22 5"
+            attr "preserveAspectRatio" "none"
             attr "aria-hidden" "true"
-        ] []
+        ] [
+            tag "rect" [ attr "width" "22"; attr "height" "5"; attr "fill" (colour tension) ] []
+        ]
 
     /// The colour key for the tensions present in the graph.
     let legend (graph: GraphData) =

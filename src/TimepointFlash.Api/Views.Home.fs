@@ -28,7 +28,7 @@ module HomeView =
         ]
 
     /// The page for a listing (search text, page) with an optional error message.
-    let page (offline: bool) (search: string option) (result: Page<TimepointSummary>) (error: string option) =
+    let page (chrome: Chrome) (search: string option) (result: Page<TimepointSummary>) (error: string option) =
         let pages =
             int ((result.Total + int64 result.PageSize - 1L) / int64 result.PageSize)
 
@@ -37,7 +37,7 @@ module HomeView =
             |> Option.map (fun s -> "&q=" + System.Uri.EscapeDataString s)
             |> Option.defaultValue ""
 
-        Layout.page "Generate a moment in time" offline [
+        Layout.page "Generate a moment in time" chrome [
             section [ _class "card"; attr "aria-labelledby" "gen-title" ] [
                 h1 [ _id "gen-title" ] [ str "Step into a moment in time" ]
                 form [
@@ -46,6 +46,7 @@ module HomeView =
                     _method "post"
                     _action "/ui/generate"
                 ] [
+                    Layout.tokenField chrome
                     label [ _for "query" ] [ str "Moment" ]
                     input [
                         _id "query"
@@ -97,5 +98,4 @@ module HomeView =
                         a [ _href $"/?page={result.Page + 1}{q}"; attr "rel" "next" ] [ str "Older →" ]
                 ]
             ]
-            script [] [ rawText PageScript.source ]
         ]

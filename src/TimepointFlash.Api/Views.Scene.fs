@@ -143,6 +143,22 @@ module SceneView =
             ]
         ]
 
+    /// "Possible anachronisms": the checker's findings for the scene's year, when there are any.
+    let private anachronisms (t: Timepoint) =
+        match Anachronisms.scanScene t with
+        | [] -> None
+        | findings ->
+            Some(
+                section [ _class "card"; _id "anachronisms"; attr "role" "note" ] [
+                    h2 [] [ str "Possible anachronisms" ]
+                    p [ _class "meta" ] [
+                        str
+                            "Words in this scene that name things from outside its year. The checker finds words, not ideas."
+                    ]
+                    ul [] (findings |> List.map (fun f -> li [] [ str (Finding.describe f) ]))
+                ]
+            )
+
     let private steps (logs: StepRecord list) =
         let finished = logs |> List.filter (fun l -> l.Status <> StepStatus.Started)
 
@@ -204,7 +220,7 @@ module SceneView =
             yield! seq.Next |> List.map link
         ]
 
-    let private travel (t: Timepoint) =
+    let private travel (chrome: Chrome) (t: Timepoint) =
         section [ _class "card"; _id "travel" ] [
             h2 [] [ str "Travel in time" ]
             form [
@@ -213,6 +229,7 @@ module SceneView =
                 _action $"/t/{t.Slug}/travel"
                 attr "data-id" (string t.Id)
             ] [
+                Layout.tokenField chrome
                 div [ _class "travel-controls" ] [
                     label [ _for "units" ] [ str "Units" ]
                     input [
@@ -244,17 +261,18 @@ module SceneView =
         ]
 
     /// The whole scene page.
-    let page (offline: bool) (t: Timepoint) (logs: StepRecord list) (seq: Sequence.View) =
+    let page (chrome: Chrome) (t: Timepoint) (logs: StepRecord list) (seq: Sequence.View) =
         let imageSrc =
             if t.HasImage then
                 $"/api/v1/timepoints/{t.Id}/image"
             else
                 $"/t/{t.Slug}/card.svg"
 
-        Layout.page t.Query offline [
+        Layout.page t.Query chrome [
             article [ _id "scene" ] [
                 h1 [] [ str t.Query ]
                 p [ _class "meta when"; _id "when-where" ] [ str (heading t) ]
+                yield! CalendarTable.section t
                 match t.Error with
                 | Some e -> p [ _class "card failed"; attr "role" "alert" ] [ str (GenerationError.describe e) ]
                 | None -> ()
@@ -288,9 +306,10 @@ module SceneView =
                     ]
                 | _ -> ()
                 yield! t.Camera |> Option.map camera |> Option.toList
+                yield! anachronisms t |> Option.toList
                 steps logs
                 if t.Status = TimepointStatus.Completed then
-                    travel t
+                    travel chrome t
                 section [ _class "card actions"; _id "actions"; attr "aria-label" "Actions" ] [
                     a [
                         _id "download-json"
@@ -298,9 +317,9 @@ module SceneView =
                         attr "download" $"{t.Slug}.json"
                     ] [ str "Download JSON" ]
                     form [ _id "delete-form"; _method "post"; _action $"/t/{t.Slug}/delete" ] [
+                        Layout.tokenField chrome
                         button [ _type "submit"; _class "secondary" ] [ str "Delete scene" ]
                     ]
                 ]
             ]
-            script [] [ rawText PageScript.source ]
         ]

@@ -105,6 +105,18 @@ type ExportArgs =
             | Out _ -> "write to this file instead of stdout"
             | Server _ -> "use a running server"
 
+type CheckArgs =
+    | [<MainCommand; ExactlyOnce>] Text of text: string
+    | [<Mandatory>] Year of year: string
+    | [<AltCommandLine("-j")>] Json
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Text _ -> "the text to check, e.g. \"fluorescent office light\""
+            | Year _ -> "the scene's year: 1903, -44 or \"44 BCE\""
+            | Json -> "print JSON only"
+
 type ServeArgs =
     | Port of int
 
@@ -121,6 +133,20 @@ type HealthArgs =
             match a with
             | Url _ -> "health URL (default http://127.0.0.1:$PORT/health)"
 
+type CalendarArgs =
+    | [<MainCommand; ExactlyOnce>] Date of date: string
+    | Place of place: string
+    | Add of amount: string
+    | [<AltCommandLine("-j")>] Json
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Date _ -> "the date as the place wrote it, e.g. \"25 October 1917\" or \"30 January 1648/9\""
+            | Place _ -> "a city or country whose calendar applies (default: the universal 1582 rule)"
+            | Add _ -> "step in the local calendar first, e.g. \"1 day\", \"-3 weeks\", \"2 months\""
+            | Json -> "print JSON only"
+
 /// The tpflash command line.
 type Command =
     | [<CliPrefix(CliPrefix.None)>] Generate of ParseResults<GenerateArgs>
@@ -132,6 +158,8 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Delete of ParseResults<ShowArgs>
     | [<CliPrefix(CliPrefix.None)>] Models of ParseResults<CommonArgs>
     | [<CliPrefix(CliPrefix.None)>] Export of ParseResults<ExportArgs>
+    | [<CliPrefix(CliPrefix.None)>] Calendar of ParseResults<CalendarArgs>
+    | [<CliPrefix(CliPrefix.None)>] Check of ParseResults<CheckArgs>
     | [<CliPrefix(CliPrefix.None)>] Serve of ParseResults<ServeArgs>
     | [<SubCommand; CliPrefix(CliPrefix.None)>] Migrate
     | [<CliPrefix(CliPrefix.None)>] Healthcheck of ParseResults<HealthArgs>
@@ -149,6 +177,8 @@ type Command =
             | Delete _ -> "delete a scene"
             | Models _ -> "list models and providers"
             | Export _ -> "export a scene as JSON or Markdown"
+            | Calendar _ -> "a date in the calendars of its place and of the world (no server needed)"
+            | Check _ -> "check text for anachronisms against a year (exit 1 when something is found)"
             | Serve _ -> "run the HTTP server"
             | Migrate -> "apply database migrations"
             | Healthcheck _ -> "exit 0 when the server's /health answers (for container health checks)"

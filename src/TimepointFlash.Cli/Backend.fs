@@ -22,6 +22,8 @@ type CliError =
     | Invalid of string
     | Failed of string
     | Unreachable of string
+    /// The database failed (embedded mode): unreachable, timed out, or another storage error.
+    | Storage of DbError
 
 /// What the commands need, from the embedded engine or a running server; answers are wire JSON.
 type Backend = {
@@ -46,6 +48,8 @@ module CliError =
         | CliError.Invalid m -> m
         | CliError.Failed m -> m
         | CliError.Unreachable m -> $"server unreachable: {m}"
+        | CliError.Storage e when DbError.isOutage e -> $"{DbError.describe e} (try again when the database is back)"
+        | CliError.Storage e -> DbError.describe e
 
 /// The embedded backend: the same services and configuration the server uses.
 [<RequireQualifiedAccess>]

@@ -26,15 +26,21 @@ let private fail (e: CliError) =
     | CliError.Invalid _ -> Exit.usage
     | _ -> Exit.failed
 
-let private backend (server: string option) : Task<Result<Backend, string>> = task {
+let private backend (server: string option) : Task<Result<Backend, CliError>> = task {
     match server with
     | Some url ->
         match Uri.TryCreate(url, UriKind.Absolute) with
-        | true, u when u.Scheme = "http" || u.Scheme = "https" -> return Ok(Remote.create u)
-        | _ -> return Error $"--server must be an http(s) URL, got '{url}'"
+        | true, u when u.Scheme = "http" || u.Scheme = "https" ->
+            let key =
+                Runtime.environment () "TPFLASH_API_KEY"
+                |> Option.bind TimepointFlash.String.nonBlank
+
+            return Ok(Remote.create u key)
+        | _ -> return Error(CliError.Invalid $"--server must be an http(s) URL, got '{url}'")
     | None ->
         match! Runtime.start ignore (fun _ -> Task.CompletedTask) with
-        | Error e -> return Error(Runtime.describe e)
+        | Error(StartError.Database e) -> return Error(CliError.Storage e)
+        | Error e -> return Error(CliError.Invalid(Runtime.describe e))
         | Ok services ->
             let info = services.Engine.Info
 
@@ -84,12 +90,15 @@ let private show json (t: JsonNode) =
     else
         Console.Out.WriteLine(Render.summary t)
 
+/// Runs a command on the backend; a database that fails (at start or mid-command) is one line and exit 1.
 let private withBackend server (f: Backend -> Task<int>) = task {
     match! backend server with
-    | Error message ->
-        Console.Error.WriteLine("tpflash: " + message)
-        return Exit.usage
-    | Ok b -> return! f b
+    | Error e -> return fail e
+    | Ok b ->
+        try
+            return! f b
+        with StoreFailure e ->
+            return fail (CliError.Storage e)
 }
 
 let private generate (args: ParseResults<GenerateArgs>) =
@@ -254,6 +263,38 @@ let private export (args: ParseResults<ExportArgs>) =
         | other -> return fail (CliError.Invalid $"--format must be json or markdown, got '{other}'")
     })
 
+/// Reads "1903", "-44", "44 BCE", "44 BC", "1066 CE" or "1066 AD".
+let private parseYear (s: string) =
+    let parts = s.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)
+
+    let number (n: string) =
+        match Int32.TryParse n with
+        | true, v when v <> 0 -> Some v
+        | _ -> None
+
+    match parts |> Array.map (fun p -> p.ToUpperInvariant()) with
+    | [| n |] -> number n
+    | [| n; ("BCE" | "BC") |] -> number n |> Option.filter (fun v -> v > 0) |> Option.map (~-)
+    | [| n; ("CE" | "AD") |] -> number n |> Option.filter (fun v -> v > 0)
+    | _ -> None
+
+let private check (args: ParseResults<CheckArgs>) =
+    match parseYear (args.GetResult CheckArgs.Year) with
+    | None -> Task.FromResult(fail (CliError.Invalid "--year must be a year such as 1903, -44 or \"44 BCE\""))
+    | Some year ->
+        let findings = Anachronisms.scan year (args.GetResult CheckArgs.Text)
+
+        if args.Contains CheckArgs.Json then
+            out (Encode.obj [ "year", Encode.int year; "findings", Encode.list Finding.encode findings ])
+        else
+            match findings with
+            | [] -> Console.Out.WriteLine $"No anachronisms found for {TimelineData.displayYear year}."
+            | fs ->
+                for f in fs do
+                    Console.Out.WriteLine(Render.finding f)
+
+        Task.FromResult(if List.isEmpty findings then Exit.ok else Exit.failed)
+
 let private migrate () = task {
     match Config.read (Runtime.environment ()) with
     | Error e ->
@@ -307,7 +348,16 @@ let dispatch (results: ParseResults<Command>) : Task<int> =
         | Delete a -> delete a
         | Models a -> models a
         | Export a -> export a
-        | Serve a -> Task.FromResult(TimepointFlash.Api.Program.run (a.TryGetResult ServeArgs.Port))
+        | Command.Calendar a ->
+            Task.FromResult(
+                CalendarCommand.run
+                    (a.GetResult CalendarArgs.Date)
+                    (a.TryGetResult CalendarArgs.Place)
+                    (a.TryGetResult CalendarArgs.Add)
+                    (a.Contains CalendarArgs.Json)
+            )
+        | Check a -> check a
+        | Serve a -> Task.FromResult(TimepointFlash.Api.Program.run [] (a.TryGetResult ServeArgs.Port))
         | Migrate -> migrate ()
         | Healthcheck a -> healthcheck a
         | Version ->

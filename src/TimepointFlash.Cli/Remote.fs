@@ -8,7 +8,7 @@ open System.Text.Json.Nodes
 open System.Threading.Tasks
 open TimepointFlash
 
-/// The backend over a running server's REST and SSE API.
+/// The backend over a running server's REST and SSE API (with TPFLASH_API_KEY as a Bearer key when set).
 [<RequireQualifiedAccess>]
 module Remote =
     let private text (n: JsonNode) (key: string) =
@@ -118,9 +118,14 @@ module Remote =
     }
 
     /// The backend for a server at a base URL.
-    let create (baseUrl: Uri) : Backend =
+    let create (baseUrl: Uri) (apiKey: string option) : Backend =
         let http =
             new HttpClient(BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes 15.0)
+
+        // A server with API_KEYS needs a key on every write (and on reads with READS_REQUIRE_KEY).
+        apiKey
+        |> Option.iter (fun k ->
+            http.DefaultRequestHeaders.Authorization <- Headers.AuthenticationHeaderValue("Bearer", k))
 
         {
             Generate =

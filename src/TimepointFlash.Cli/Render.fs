@@ -189,8 +189,32 @@ module Render =
                 for i in issues do
                     yield $"    - {i}"
             | _ -> ()
+            match items t["metadata"] "anachronisms" with
+            | [] -> ()
+            | findings ->
+                yield "  possible anachronisms:"
+
+                for f in findings do
+                    let field = str f "field" |> Option.defaultValue "?"
+                    let matched = str f "matched" |> Option.defaultValue "?"
+                    let earliest = str f "earliest" |> Option.map int |> Option.defaultValue 1
+
+                    yield
+                        $"""    {str f "term" |> Option.defaultValue "?"} (earliest {TimepointFlash.TimelineData.displayYear earliest}) in {field}: "{matched}" """
+                            .TrimEnd()
         ]
         |> String.concat "\n"
+
+    /// One anachronism finding: "teletype: earliest 1910 CE (\"teletype machines\")".
+    let finding (f: TimepointFlash.Finding) =
+        let years =
+            match f.Until with
+            | Some last ->
+                $"{TimepointFlash.TimelineData.displayYear f.Earliest} to {TimepointFlash.TimelineData.displayYear last} only"
+            | None -> $"earliest {TimepointFlash.TimelineData.displayYear f.Earliest}"
+
+        let field = if f.Field = "text" then "" else $" in {f.Field}"
+        $"{f.Term}: {years}{field} (\"{f.Matched}\")"
 
     /// One line per item of a listing.
     let listing (page: JsonNode) =

@@ -46,7 +46,7 @@ module Timeline =
         """You are a historian who places a moment precisely in time and space.
 Give the exact date when the record knows it; otherwise choose the most dramatically fitting plausible date and set is_approximate true.
 Years use historical numbering: negative for BCE (44 BCE is -44); there is no year 0; stay within -10000 and 3000.
-Dates before 15 October 1582 are Julian calendar dates, as historians cite them.
+Give dates as the place wrote them, in the calendar in use there: Julian before 15 October 1582, and after it wherever the place had not yet changed (England until 2 September 1752, Russia until 31 January 1918); years begin on 1 January.
 Name a specific place (a building, street or site and its city), the season (northern hemisphere unless the place is southern), the part of the day, the era, and two or three sentences of historical context."""
 
     /// Builds the timeline prompt.
@@ -58,6 +58,14 @@ Name a specific place (a building, street or site and its city), the season (nor
                 "kind of request", Some(QueryType.name j.QueryType)
                 "year mentioned", j.DetectedYear |> Option.map AgentKit.year
                 "place mentioned", j.DetectedLocation
+                "calendar of the place",
+                PlaceCalendar.promptNote
+                    (input.Continuity
+                     |> Option.map (fun c -> c.Location)
+                     |> Option.orElse j.DetectedLocation)
+                    (input.Continuity
+                     |> Option.map (fun c -> c.Target.Year)
+                     |> Option.orElse j.DetectedYear)
                 "people mentioned",
                 (if List.isEmpty j.DetectedFigures then
                      None

@@ -77,7 +77,11 @@ module Navigation =
 
         let! point = source.Point |> Result.requireSome (AppError.NoDate source.Id)
         let n = if direction = Direction.Next then units else -units
-        let! target = Temporal.step n unit point |> Result.mapError AppError.Temporal
+        // In the calendar of the source's place: a day the place skipped is never a target.
+        let! target =
+            PlaceCalendar.step source.Location n unit point
+            |> Result.mapError AppError.Temporal
+
         return continuity source point target direction units unit
     }
 

@@ -29,6 +29,7 @@ module TimepointWire =
             "graph", Encode.opt GraphData.encode t.Graph
             "critique", Encode.opt CritiqueData.encode t.Critique
             "image_prompt", Encode.opt ImagePromptData.encode t.ImagePrompt
+            "anachronisms", Encode.list Finding.encode (Anachronisms.scanScene t)
         ]
 
     /// The fields a summary and a full timepoint share, in wire order.
@@ -46,6 +47,7 @@ module TimepointWire =
         "time_of_day", point s (fun p -> p.TimeOfDay) (TimelineData.timeOfDayToString >> Encode.string)
         "era", point s (fun p -> p.Era) Encode.string
         "location", Encode.opt Encode.string s.Location
+        yield! PlaceCalendar.wireFields s.Location s.Point
         "generate_image", Encode.bool s.GenerateImage
         "image_prompt", Encode.opt Encode.string s.ImagePrompt
         "image_url",
@@ -71,6 +73,7 @@ module TimepointWire =
                 "scene", Encode.nil
                 "characters", Encode.nil
                 "dialog", Encode.nil
+                "calendars", Encode.nil
                 "metadata", Encode.nil
             ]
         )
@@ -84,6 +87,7 @@ module TimepointWire =
                     "scene", Encode.opt SceneData.encode t.Scene
                     "characters", Encode.opt CharacterData.encode t.Characters
                     "dialog", Encode.opt (fun (d: DialogData) -> Encode.list DialogLine.encode d.Lines) t.Dialog
+                    "calendars", PlaceCalendar.wireCalendars t.Location t.Point
                     "metadata", metadata t
                 ]
             )

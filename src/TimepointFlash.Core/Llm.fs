@@ -62,6 +62,24 @@ type ImageResponse = {
     LatencyMs: int64
 }
 
+/// Why a provider withheld its answer.
+[<RequireQualifiedAccess>]
+type BlockReason =
+    /// Gemini `SAFETY` (answer) or a safety category of the prompt.
+    | Safety
+    /// Gemini `RECITATION`: the answer would repeat protected material.
+    | Recitation
+    /// Gemini `PROHIBITED_CONTENT`, `BLOCKLIST`, `SPII`.
+    | ProhibitedContent
+    /// Gemini `IMAGE_SAFETY` and its image siblings.
+    | ImageSafety
+    /// Gemini `promptFeedback.blockReason`: the prompt itself was blocked.
+    | PromptBlocked
+    /// OpenAI `message.refusal`: the model declined, in its own words.
+    | Refusal
+    /// OpenAI-compatible `finish_reason: content_filter`.
+    | ContentFilter
+
 /// Why a provider call failed. Keys never appear in these values.
 [<RequireQualifiedAccess>]
 type ProviderError =
@@ -74,6 +92,16 @@ type ProviderError =
     | BadResponse of provider: string * message: string
     | CircuitOpen of provider: string
     | Cancelled
+    /// The provider withheld the answer (safety, recitation, refusal, filter); `detail` is its own text or code.
+    | Blocked of provider: string * reason: BlockReason * detail: string
+    /// The answer stopped at the output-token limit (`length`, `MAX_TOKENS`); `limit` is the step's answer budget.
+    | Truncated of provider: string * limit: int option
+    /// Billing quota or credit exhausted (OpenAI 429 `insufficient_quota`, OpenRouter 402): not worth a retry.
+    | QuotaExhausted of provider: string * message: string
+    /// The provider's moderation flagged the input (OpenRouter 403), with the reasons it gave.
+    | Moderated of provider: string * reasons: string list
+    /// The upstream model failed inside a 200 answer (OpenRouter `choices[0].error`).
+    | UpstreamError of provider: string * code: int option * message: string
 
 /// Sends one chat request.
 type CompleteChat = ChatRequest -> CancellationToken -> Task<Result<ChatResponse, ProviderError>>
@@ -82,8 +110,22 @@ type CompleteChat = ChatRequest -> CancellationToken -> Task<Result<ChatResponse
 type GenerateImage = ImageRequest -> CancellationToken -> Task<Result<ImageResponse, ProviderError>>
 
 [<RequireQualifiedAccess>]
+module BlockReason =
+    /// A stable snake_case name.
+    let name =
+        function
+        | BlockReason.Safety -> "safety"
+        | BlockReason.Recitation -> "recitation"
+        | BlockReason.ProhibitedContent -> "prohibited_content"
+        | BlockReason.ImageSafety -> "image_safety"
+        | BlockReason.PromptBlocked -> "prompt_blocked"
+        | BlockReason.Refusal -> "refusal"
+        | BlockReason.ContentFilter -> "content_filter"
+
+[<RequireQualifiedAccess>]
 module ProviderError =
-    /// True for failures worth retrying on the same provider (rate limits, 5xx, timeouts).
+    /// True for failures worth retrying on the same provider (rate limits, 5xx, timeouts, malformed bodies);
+    /// blocks, truncation (widened once by the router instead), quota and moderation never are.
     let isTransient =
         function
         | ProviderError.RateLimited _
@@ -106,3 +148,51 @@ module ProviderError =
         | ProviderError.BadResponse(p, m) -> $"[{p}] malformed response: {m}"
         | ProviderError.CircuitOpen p -> $"[{p}] circuit open after repeated failures"
         | ProviderError.Cancelled -> "cancelled"
+        | ProviderError.Blocked(p, reason, detail) when String.IsNullOrWhiteSpace detail ->
+            $"[{p}] blocked ({BlockReason.name reason})"
+        | ProviderError.Blocked(p, reason, detail) -> $"[{p}] blocked ({BlockReason.name reason}): {detail}"
+        | ProviderError.Truncated(p, Some n) -> $"[{p}] the answer was cut off at the output limit of {n} tokens"
+        | ProviderError.Truncated(p, None) -> $"[{p}] the answer was cut off at the output limit"
+        | ProviderError.QuotaExhausted(p, m) -> $"[{p}] quota exhausted: {m}"
+        | ProviderError.Moderated(p, []) -> $"[{p}] the input was flagged by moderation"
+        | ProviderError.Moderated(p, reasons) ->
+            let listed = String.Join(", ", reasons)
+            $"[{p}] the input was flagged by moderation: {listed}"
+        | ProviderError.UpstreamError(p, Some c, m) -> $"[{p}] the upstream model failed ({c}): {m}"
+        | ProviderError.UpstreamError(p, None, m) -> $"[{p}] the upstream model failed: {m}"
+
+    /// A stable snake_case name of the case, for metrics, stored error kinds and the edges.
+    let kind =
+        function
+        | ProviderError.MissingKey _ -> "missing_key"
+        | ProviderError.AuthFailed _ -> "auth_failed"
+        | ProviderError.RateLimited _ -> "rate_limited"
+        | ProviderError.Unavailable _ -> "unavailable"
+        | ProviderError.Timeout _ -> "timeout"
+        | ProviderError.BadRequest _ -> "bad_request"
+        | ProviderError.BadResponse _ -> "bad_response"
+        | ProviderError.CircuitOpen _ -> "circuit_open"
+        | ProviderError.Cancelled -> "cancelled"
+        | ProviderError.Blocked _ -> "blocked"
+        | ProviderError.Truncated _ -> "truncated"
+        | ProviderError.QuotaExhausted _ -> "quota_exhausted"
+        | ProviderError.Moderated _ -> "moderated"
+        | ProviderError.UpstreamError _ -> "upstream_error"
+
+    /// The provider the error names ("none" for a cancellation).
+    let provider =
+        function
+        | ProviderError.MissingKey p
+        | ProviderError.AuthFailed(p, _)
+        | ProviderError.RateLimited(p, _)
+        | ProviderError.Unavailable(p, _, _)
+        | ProviderError.Timeout(p, _)
+        | ProviderError.BadRequest(p, _, _)
+        | ProviderError.BadResponse(p, _)
+        | ProviderError.CircuitOpen p
+        | ProviderError.Blocked(p, _, _)
+        | ProviderError.Truncated(p, _)
+        | ProviderError.QuotaExhausted(p, _)
+        | ProviderError.Moderated(p, _)
+        | ProviderError.UpstreamError(p, _, _) -> p
+        | ProviderError.Cancelled -> "none"

@@ -176,8 +176,10 @@ module TemporalError =
         | TemporalError.MinuteOutOfRange m -> $"minute {m} is not between 0 and 59"
         | TemporalError.SecondOutOfRange s -> $"second {s} is not between 0 and 59"
         | TemporalError.MissingComponent(present, missing) -> $"a {present} needs a {missing}"
+        | TemporalError.InReformGap(1582, 10, d) ->
+            $"1582-10-%02d{d} does not exist: the Gregorian reform skipped 1582-10-05 to 1582-10-14"
         | TemporalError.InReformGap(y, m, d) ->
-            $"{y}-%02d{m}-%02d{d} does not exist: the Gregorian reform skipped 1582-10-05 to 1582-10-14"
+            $"{y}-%02d{m}-%02d{d} does not exist there: the switch to the Gregorian calendar skipped it"
         | TemporalError.Unparseable text -> $"cannot read a date from \"{String.truncate 80 text}\""
         | TemporalError.UnknownUnit text ->
             $"unknown time unit \"{String.truncate 40 text}\" (second, minute, hour, day, week, month, year)"

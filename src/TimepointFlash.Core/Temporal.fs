@@ -143,3 +143,27 @@ module Temporal =
 
     /// A user-facing line for an error.
     let describeError (e: TemporalError) = TemporalError.describe e
+
+    // ---------------------------------------------------------------------------------------------
+    // Local calendars and the calendars of the world
+
+    /// The calendar rules of a place: a known city or country and its region, or the universal 1582 rule.
+    let placeRule (place: string) = CalendarRegions.ofPlace place
+
+    /// The point as the place wrote it: historical-convention labels read in the place's calendar (a day its
+    /// switch skipped is InReformGap), O.S./N.S.-marked points converted to the calendar the place used.
+    let inPlace (place: string) (p: TemporalPoint) =
+        LocalCalendar.ofPoint (CalendarRegions.regionOf (CalendarRegions.ofPlace place)) p
+
+    /// Reads a date as written in a place, dual years included ("30 January 1648/9").
+    let parseIn (place: string) (text: string) =
+        LocalCalendar.parse (CalendarRegions.regionOf (CalendarRegions.ofPlace place)) text
+
+    /// Steps n units in the local calendar (days the place skipped never appear).
+    let stepLocal (n: int) (unit: TimeUnit) (lp: LocalPoint) = LocalCalendar.step n unit lp
+
+    /// "25 October 1917 (Old Style) · 7 November 1917 (New Style)" or the local date alone.
+    let displayLocal (lp: LocalPoint) = LocalCalendar.bothStyles lp
+
+    /// The point in every calendar: JDN, weekday, Julian, Gregorian, dual year, AUC, Hijri, Hebrew, Japanese era.
+    let calendars (lp: LocalPoint) = CalendarsView.ofLocal lp

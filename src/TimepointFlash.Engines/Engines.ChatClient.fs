@@ -58,7 +58,8 @@ module ChatClientBackend =
         | :? System.IO.IOException -> true
         | _ -> false
 
-    /// A backend named `name` over the client; images are not part of `IChatClient` and answer BadRequest 501.
+    /// A backend named `name` over the client (a `ContentFilter` finish is `Blocked`, `Length` is `Truncated`);
+    /// images are not part of `IChatClient` and answer BadRequest 501.
     let ofChatClient (name: string) (client: IChatClient) : Backend =
         let complete (request: ChatRequest) (ct: CancellationToken) = task {
             let messages = [
@@ -72,8 +73,13 @@ module ChatClientBackend =
             try
                 let! response = client.GetResponseAsync(messages, options request, ct)
                 let text = response.Text
+                let finish = response.FinishReason
 
-                if String.IsNullOrWhiteSpace text then
+                if finish.HasValue && finish.Value = ChatFinishReason.ContentFilter then
+                    return Error(ProviderError.Blocked(name, BlockReason.ContentFilter, "content_filter"))
+                elif finish.HasValue && finish.Value = ChatFinishReason.Length then
+                    return Error(ProviderError.Truncated(name, request.MaxTokens))
+                elif String.IsNullOrWhiteSpace text then
                     return Error(ProviderError.BadResponse(name, "no text in the answer"))
                 else
                     let count (v: Nullable<int64>) = if v.HasValue then int v.Value else 0

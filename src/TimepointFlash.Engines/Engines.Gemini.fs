@@ -15,16 +15,28 @@ module Gemini =
     let private textParts (text: string) =
         Json.arr [ Json.objNode [ "text", Json.str text ] ]
 
-    /// The generateContent body for a chat request: systemInstruction (fixes B7), contents, generationConfig.
-    let chatBody (request: ChatRequest) : JsonNode =
+    let private thinkingConfig =
+        function
+        | Some(Thinking.Budget n) -> Some(Json.objNode [ "thinkingBudget", Json.integer n ])
+        | Some(Thinking.Level level) -> Some(Json.objNode [ "thinkingLevel", Json.str level ])
+        | Some(Thinking.Effort _)
+        | None -> None
+
+    /// The generateContent body for a chat request: systemInstruction (fixes B7), contents, and a generationConfig
+    /// chosen by model family (Gemini 2.5 `thinkingBudget`, Gemini 3 `thinkingLevel` at the default temperature).
+    let chatBody (budgets: ThinkingBudgets) (model: string) (request: ChatRequest) : JsonNode =
+        let sampling = Sampling.plan (ModelFamily.ofModel model) budgets request
+
         Json.objNode [
             if not (String.IsNullOrWhiteSpace request.System) then
                 "systemInstruction", Json.objNode [ "parts", textParts request.System ]
             "contents", Json.arr [ Json.objNode [ "role", Json.str "user"; "parts", textParts request.User ] ]
             "generationConfig",
             Json.objNode [
-                "temperature", Json.num request.Temperature
-                match request.MaxTokens with
+                match sampling.Temperature with
+                | Some t -> "temperature", Json.num t
+                | None -> ()
+                match sampling.MaxTokens with
                 | Some n -> "maxOutputTokens", Json.integer n
                 | None -> ()
                 match request.Schema with
@@ -32,20 +44,21 @@ module Gemini =
                     "responseMimeType", Json.str "application/json"
                     "responseSchema", SchemaWire.toGemini schema
                 | None -> ()
+                match thinkingConfig sampling.Thinking with
+                | Some config -> "thinkingConfig", config
+                | None -> ()
             ]
         ]
-
-    let private imagePrompt (request: ImageRequest) =
-        match request.NegativePrompt with
-        | Some avoid when not (String.IsNullOrWhiteSpace avoid) -> $"{request.Prompt}\n\nAvoid: {avoid}"
-        | _ -> request.Prompt
 
     /// The generateContent body for an image-capable Gemini model.
     let imageBody (request: ImageRequest) : JsonNode =
         Json.objNode [
             "contents",
             Json.arr [
-                Json.objNode [ "role", Json.str "user"; "parts", textParts (imagePrompt request) ]
+                Json.objNode [
+                    "role", Json.str "user"
+                    "parts", textParts (ImageEndpoint.promptText request)
+                ]
             ]
             "generationConfig",
             Json.objNode [
@@ -58,7 +71,7 @@ module Gemini =
     /// The Imagen `:predict` body.
     let imagenBody (request: ImageRequest) : JsonNode =
         Json.objNode [
-            "instances", Json.arr [ Json.objNode [ "prompt", Json.str (imagePrompt request) ] ]
+            "instances", Json.arr [ Json.objNode [ "prompt", Json.str (ImageEndpoint.promptText request) ] ]
             "parameters",
             Json.objNode [
                 "sampleCount", Json.integer 1
@@ -67,34 +80,64 @@ module Gemini =
             ]
         ]
 
+    let private firstCandidate (root: JsonElement) =
+        Json.prop "candidates" root |> Option.map Json.items |> Option.bind List.tryHead
+
     let private parts (root: JsonElement) =
-        Json.prop "candidates" root
-        |> Option.map Json.items
-        |> Option.bind List.tryHead
+        firstCandidate root
         |> Option.bind (Json.path [ "content"; "parts" ])
         |> Option.map Json.items
         |> Option.defaultValue []
 
-    let private noCandidates (root: JsonElement) =
-        let candidates =
-            Json.prop "candidates" root |> Option.map Json.items |> Option.defaultValue []
-
-        if candidates.IsEmpty then
-            match Json.path [ "promptFeedback"; "blockReason" ] root |> Option.bind Json.asString with
-            | Some reason -> Some $"no candidates (prompt blocked: {reason})"
-            | None -> Some "no candidates"
-        else
-            None
-
     let private finishReason (root: JsonElement) =
-        Json.prop "candidates" root
-        |> Option.map Json.items
-        |> Option.bind List.tryHead
+        firstCandidate root
         |> Option.bind (Json.prop "finishReason")
         |> Option.bind Json.asString
         |> Option.defaultValue "none"
 
-    /// Usage from `usageMetadata`.
+    /// The block a finish reason stands for (`Candidate.FinishReason`).
+    let blockOf (finishReason: string) =
+        match finishReason with
+        | "SAFETY" -> Some BlockReason.Safety
+        | "RECITATION"
+        | "IMAGE_RECITATION" -> Some BlockReason.Recitation
+        | "PROHIBITED_CONTENT"
+        | "BLOCKLIST"
+        | "SPII"
+        | "IMAGE_PROHIBITED_CONTENT" -> Some BlockReason.ProhibitedContent
+        | "IMAGE_SAFETY" -> Some BlockReason.ImageSafety
+        | _ -> None
+
+    /// Prompt blocks (`promptFeedback.blockReason`), withheld candidates and cut-off answers, before any text is read.
+    let private outcome (root: JsonElement) : Result<unit, WireFailure> =
+        let candidates =
+            Json.prop "candidates" root |> Option.map Json.items |> Option.defaultValue []
+
+        let reason = finishReason root
+
+        match Json.path [ "promptFeedback"; "blockReason" ] root |> Option.bind Json.asString with
+        | Some blocked when candidates.IsEmpty ->
+            let message =
+                Json.path [ "promptFeedback"; "blockReasonMessage" ] root
+                |> Option.bind Json.asString
+                |> Option.defaultValue blocked
+
+            Error(WireFailure.Blocked(BlockReason.PromptBlocked, message))
+        | _ when candidates.IsEmpty -> Error(WireFailure.Malformed "no candidates")
+        | _ ->
+            match blockOf reason with
+            | Some block ->
+                let message =
+                    firstCandidate root
+                    |> Option.bind (Json.prop "finishMessage")
+                    |> Option.bind Json.asString
+                    |> Option.defaultValue reason
+
+                Error(WireFailure.Blocked(block, message))
+            | None when reason = "MAX_TOKENS" -> Error WireFailure.Truncated
+            | None -> Ok()
+
+    /// Usage from `usageMetadata`; thinking tokens (`thoughtsTokenCount`) are billed as output and counted so.
     let usage (root: JsonElement) : TokenUsage =
         let count field =
             Json.path [ "usageMetadata"; field ] root
@@ -103,22 +146,21 @@ module Gemini =
 
         {
             Input = count "promptTokenCount"
-            Output = count "candidatesTokenCount"
+            Output = count "candidatesTokenCount" + count "thoughtsTokenCount"
         }
 
     let private isThought (part: JsonElement) =
         Json.prop "thought" part
         |> Option.exists (fun t -> t.ValueKind = JsonValueKind.True)
 
-    /// Text = concatenated non-thought text parts; no candidates or no text is an error (fixes B8).
-    let parseChat (body: string) : Result<string * TokenUsage, string> = result {
-        use! doc = Json.tryParse body
-        let root = doc.RootElement
+    let private parsed (body: string) =
+        Json.tryParse body |> Result.mapError WireFailure.Malformed
 
-        do!
-            match noCandidates root with
-            | Some problem -> Error problem
-            | None -> Ok()
+    /// Text = concatenated non-thought text parts; blocks, MAX_TOKENS and missing text are typed failures.
+    let parseChat (body: string) : Result<string * TokenUsage, WireFailure> = result {
+        use! doc = parsed body
+        let root = doc.RootElement
+        do! outcome root
 
         let text =
             parts root
@@ -127,7 +169,7 @@ module Gemini =
             |> String.concat ""
 
         if String.IsNullOrWhiteSpace text then
-            return! Error $"no text in the answer (finishReason {finishReason root})"
+            return! Error(WireFailure.Malformed $"no text in the answer (finishReason {finishReason root})")
         else
             return text, usage root
     }
@@ -138,15 +180,11 @@ module Gemini =
         with :? FormatException ->
             Error "image data is not valid base64"
 
-    /// The first inline image of a generateContent answer.
-    let parseImage (body: string) : Result<byte[] * string, string> = result {
-        use! doc = Json.tryParse body
+    /// The first inline image of a generateContent answer; IMAGE_SAFETY and other blocks are typed failures.
+    let parseImage (body: string) : Result<byte[] * string, WireFailure> = result {
+        use! doc = parsed body
         let root = doc.RootElement
-
-        do!
-            match noCandidates root with
-            | Some problem -> Error problem
-            | None -> Ok()
+        do! outcome root
 
         let inline' (part: JsonElement) =
             Json.prop "inlineData" part |> Option.orElse (Json.prop "inline_data" part)
@@ -166,34 +204,39 @@ module Gemini =
                     Json.prop "data" d
                     |> Option.bind Json.asString
                     |> Option.map (fun data -> data, mime)))
-            |> Result.requireSome $"no image in the answer (finishReason {finishReason root})"
+            |> Result.requireSome (WireFailure.Malformed $"no image in the answer (finishReason {finishReason root})")
 
-        let! bytes = decode data
+        let! bytes = decode data |> Result.mapError WireFailure.Malformed
         return bytes, mime
     }
 
-    /// The first prediction of an Imagen answer.
-    let parseImagen (body: string) : Result<byte[] * string, string> = result {
-        use! doc = Json.tryParse body
+    /// The first prediction of an Imagen answer; a prediction filtered by RAI is an image-safety block.
+    let parseImagen (body: string) : Result<byte[] * string, WireFailure> = result {
+        use! doc = parsed body
 
         let! prediction =
             Json.prop "predictions" doc.RootElement
             |> Option.map Json.items
             |> Option.bind List.tryHead
-            |> Result.requireSome "no predictions"
+            |> Result.requireSome (WireFailure.Blocked(BlockReason.ImageSafety, "no predictions (filtered)"))
 
-        let! data =
-            Json.prop "bytesBase64Encoded" prediction
-            |> Option.bind Json.asString
-            |> Result.requireSome "no image bytes in the prediction"
+        let filtered = Json.prop "raiFilteredReason" prediction |> Option.bind Json.asString
 
-        let mime =
-            Json.prop "mimeType" prediction
-            |> Option.bind Json.asString
-            |> Option.defaultValue "image/png"
+        match filtered with
+        | Some reason -> return! Error(WireFailure.Blocked(BlockReason.ImageSafety, reason))
+        | None ->
+            let! data =
+                Json.prop "bytesBase64Encoded" prediction
+                |> Option.bind Json.asString
+                |> Result.requireSome (WireFailure.Malformed "no image bytes in the prediction")
 
-        let! bytes = decode data
-        return bytes, mime
+            let mime =
+                Json.prop "mimeType" prediction
+                |> Option.bind Json.asString
+                |> Option.defaultValue "image/png"
+
+            let! bytes = decode data |> Result.mapError WireFailure.Malformed
+            return bytes, mime
     }
 
     let private call (settings: ProviderSettings) (http: HttpClient) now (model: string) verb (body: JsonNode) ct =
@@ -215,7 +258,8 @@ module Gemini =
         model
         verb
         body
-        (parse: string -> Result<'a, string>)
+        (limit: int option)
+        (parse: string -> Result<'a, WireFailure>)
         ct
         =
         task {
@@ -231,7 +275,7 @@ module Gemini =
                     return
                         parse reply.Body
                         |> Result.map (fun parsed -> parsed, Http.elapsedMs started)
-                        |> Result.mapError (fun m -> ProviderError.BadResponse(name, m))
+                        |> Result.mapError (WireFailure.toError name limit)
         }
 
     /// Gemini's calls for the router.
@@ -239,7 +283,8 @@ module Gemini =
         Id = ProviderId.Gemini
         Complete =
             fun model request ct -> task {
-                let! result = exchange settings http now model "generateContent" (chatBody request) parseChat ct
+                let body = chatBody settings.Thinking model request
+                let! result = exchange settings http now model "generateContent" body request.MaxTokens parseChat ct
 
                 return
                     result
@@ -253,15 +298,12 @@ module Gemini =
             }
         GenerateImage =
             fun model request ct -> task {
-                let imagen = model.StartsWith("imagen", StringComparison.OrdinalIgnoreCase)
-
                 let verb, body, parse =
-                    if imagen then
-                        "predict", imagenBody request, parseImagen
-                    else
-                        "generateContent", imageBody request, parseImage
+                    match ImageEndpoint.forModel ProviderId.Gemini model with
+                    | Ok ImageEndpoint.ImagenPredict -> "predict", imagenBody request, parseImagen
+                    | _ -> "generateContent", imageBody request, parseImage
 
-                let! result = exchange settings http now model verb body parse ct
+                let! result = exchange settings http now model verb body None parse ct
 
                 return
                     result

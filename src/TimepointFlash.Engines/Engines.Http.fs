@@ -19,6 +19,28 @@ type HttpReply = {
     RetryAfter: TimeSpan option
 }
 
+/// What was wrong with a 200 answer, before the provider's name and the request's budget are known.
+[<RequireQualifiedAccess>]
+type WireFailure =
+    /// Not the documented shape (invalid JSON, no text, no image).
+    | Malformed of string
+    /// The provider withheld the answer.
+    | Blocked of BlockReason * detail: string
+    /// Stopped at the output limit.
+    | Truncated
+    /// An error reported inside the 200 body.
+    | Upstream of code: int option * message: string
+
+[<RequireQualifiedAccess>]
+module WireFailure =
+    /// The typed provider error for a failure of `provider` on a request that sent `limit` output tokens.
+    let toError (provider: string) (limit: int option) =
+        function
+        | WireFailure.Malformed m -> ProviderError.BadResponse(provider, m)
+        | WireFailure.Blocked(reason, detail) -> ProviderError.Blocked(provider, reason, detail)
+        | WireFailure.Truncated -> ProviderError.Truncated(provider, limit)
+        | WireFailure.Upstream(code, m) -> ProviderError.UpstreamError(provider, code, m)
+
 /// One provider's calls, with the model id already chosen by the router.
 type ProviderCalls = {
     Id: ProviderId

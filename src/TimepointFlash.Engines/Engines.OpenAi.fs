@@ -34,46 +34,64 @@ module OpenAi =
 
         request
 
-    let private post settings http now (body: JsonNode) ct =
-        let request =
-            Http.postJson (url settings "chat/completions") body |> decorate settings
-
-        Http.send http (ProviderId.name settings.Id) now request ct
-
-    let private exchange (settings: ProviderSettings) http now body (parse: string -> Result<'a, string>) ct = task {
-        let name = ProviderId.name settings.Id
-
-        if not settings.Configured then
-            return Error(ProviderError.MissingKey name)
+    /// The documented API variant a provider speaks.
+    let dialect (settings: ProviderSettings) =
+        if settings.Id = ProviderId.OpenRouter || isOpenRouter settings.BaseUrl then
+            Dialect.OpenRouter
         else
-            let started = Diagnostics.Stopwatch.GetTimestamp()
+            Dialect.OpenAi
 
-            match! post settings http now body ct with
-            | Error e -> return Error e
-            | Ok reply when not (Http.isSuccess reply) -> return Error(Http.toError name settings.Key reply)
-            | Ok reply ->
-                return
-                    parse reply.Body
-                    |> Result.map (fun parsed -> parsed, Http.elapsedMs started)
-                    |> Result.mapError (fun m -> ProviderError.BadResponse(name, m))
-    }
+    let private toError (settings: ProviderSettings) (reply: HttpReply) =
+        let name = ProviderId.name settings.Id
+        let message = Http.errorMessage reply.Status reply.Body |> Http.redact settings.Key
 
-    let private isSchemaRejection =
-        function
-        | ProviderError.BadRequest(_, (400 | 422), _) -> true
-        | _ -> false
+        OpenAiWire.classifyError name reply.Status reply.Body message
+        |> Option.defaultWith (fun () -> Http.toError name settings.Key reply)
 
-    /// One provider's calls. A server that rejects `json_schema` with 400/422 is asked again with
-    /// `json_object`; when that works it is remembered per model, so later calls go straight to `json_object`.
+    /// One POST and its answer; a failed HTTP answer travels beside its error for the caller to read.
+    let private exchange
+        (settings: ProviderSettings)
+        http
+        now
+        (path: string)
+        body
+        (limit: int option)
+        (parse: string -> Result<'a, WireFailure>)
+        ct
+        =
+        task {
+            let name = ProviderId.name settings.Id
+
+            if not settings.Configured then
+                return Error(ProviderError.MissingKey name, None)
+            else
+                let started = Diagnostics.Stopwatch.GetTimestamp()
+                let request = Http.postJson (url settings path) body |> decorate settings
+
+                match! Http.send http name now request ct with
+                | Error e -> return Error(e, None)
+                | Ok reply when not (Http.isSuccess reply) -> return Error(toError settings reply, Some reply)
+                | Ok reply ->
+                    return
+                        parse reply.Body
+                        |> Result.map (fun parsed -> parsed, Http.elapsedMs started)
+                        |> Result.mapError (fun f -> WireFailure.toError name limit f, None)
+        }
+
+    /// One provider's calls. Chat parameters follow the model family; `json_schema` is strict, and only a
+    /// 400/422 naming `response_format` is asked again with `json_object` (remembered per model once it works).
+    /// Images: the Images API on OpenAI, chat + `modalities` on OpenRouter.
     let calls (settings: ProviderSettings) (http: HttpClient) (now: unit -> DateTimeOffset) : ProviderCalls =
         let name = ProviderId.name settings.Id
+        let dialect = dialect settings
         let jsonObjectOnly = ConcurrentDictionary<string, bool>()
 
         let chat model (request: ChatRequest) mode ct =
-            let body =
-                OpenAiWire.chatBody (OpenAiWire.tokensField settings.BaseUrl) model mode request
+            let family = ModelFamily.forProvider settings.Reasoning model
 
-            exchange settings http now body OpenAiWire.parseChat ct
+            let body = OpenAiWire.chatBody dialect family settings.Thinking model mode request
+
+            exchange settings http now "chat/completions" body request.MaxTokens OpenAiWire.parseChat ct
 
         let complete model (request: ChatRequest) (ct: CancellationToken) = task {
             let firstMode =
@@ -86,10 +104,10 @@ module OpenAi =
 
             let! result =
                 match first with
-                | Error e when
+                | Error(_, Some reply) when
                     request.Schema.IsSome
                     && firstMode = StructuredMode.JsonSchema
-                    && isSchemaRejection e
+                    && OpenAiWire.rejectsResponseFormat reply.Status reply.Body
                       ->
                       task {
                           let! second = chat model request StructuredMode.JsonObject ct
@@ -104,6 +122,7 @@ module OpenAi =
 
             return
                 result
+                |> Result.mapError fst
                 |> Result.map (fun ((text, served, usage), ms) -> {
                     Text = text
                     Model = defaultArg served model
@@ -114,14 +133,32 @@ module OpenAi =
         }
 
         let generateImage model (request: ImageRequest) (ct: CancellationToken) = task {
-            let openRouter =
-                settings.Id = ProviderId.OpenRouter || isOpenRouter settings.BaseUrl
-
-            let body = OpenAiWire.imageBody openRouter model request
-            let! result = exchange settings http now body OpenAiWire.parseImage ct
+            let! result =
+                match dialect with
+                | Dialect.OpenRouter ->
+                    exchange
+                        settings
+                        http
+                        now
+                        "chat/completions"
+                        (OpenAiImages.imageBody model request)
+                        None
+                        OpenAiImages.parseImage
+                        ct
+                | Dialect.OpenAi ->
+                    exchange
+                        settings
+                        http
+                        now
+                        "images/generations"
+                        (OpenAiImages.imagesApiBody model request)
+                        None
+                        OpenAiImages.parseImagesApi
+                        ct
 
             return
                 result
+                |> Result.mapError fst
                 |> Result.map (fun ((bytes, mime), ms) -> {
                     Bytes = bytes
                     MimeType = mime
@@ -156,7 +193,7 @@ module OpenAi =
 
                 match! Http.send http name now request ct with
                 | Error e -> return Error e
-                | Ok reply when not (Http.isSuccess reply) -> return Error(Http.toError name settings.Key reply)
+                | Ok reply when not (Http.isSuccess reply) -> return Error(toError settings reply)
                 | Ok reply ->
                     return
                         OpenAiWire.parseModels reply.Body

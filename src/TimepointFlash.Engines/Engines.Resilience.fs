@@ -28,6 +28,8 @@ type RetryPolicy = {
 [<RequireQualifiedAccess>]
 type ProviderEvent =
     | Retrying of provider: string * attempt: int * delay: TimeSpan * error: ProviderError
+    /// A truncated answer is asked for once more with a larger output budget.
+    | Widening of provider: string * from: int * target: int
     | FallingBack of from: string * target: string * error: ProviderError
     | CircuitOpened of provider: string * until: DateTimeOffset
     | CircuitClosed of provider: string
@@ -40,6 +42,8 @@ module ProviderEvent =
         function
         | ProviderEvent.Retrying(p, attempt, delay, e) ->
             $"[{p}] attempt {attempt} failed, retrying in {delay.TotalSeconds:F1}s: {ProviderError.describe e}"
+        | ProviderEvent.Widening(p, from, target) ->
+            $"[{p}] the answer was cut off at {from} tokens, asking again with {target}"
         | ProviderEvent.FallingBack(from, target, e) -> $"[{from}] falling back to {target}: {ProviderError.describe e}"
         | ProviderEvent.CircuitOpened(p, until) ->
             let stamp = until.ToUniversalTime().ToString "u"
@@ -210,3 +214,26 @@ module Resilience =
         }
 
         loop 0 None
+
+    /// A truncated chat answer is asked for once more with twice the output budget; a second cut-off is reported.
+    let widening
+        (log: ProviderEvent -> unit)
+        (call: ChatRequest -> CancellationToken -> Task<Result<ChatResponse, ProviderError>>)
+        (request: ChatRequest)
+        (ct: CancellationToken)
+        =
+        task {
+            match! call request ct with
+            | Error(ProviderError.Truncated(provider, _)) when request.MaxTokens.IsSome ->
+                let limit = request.MaxTokens.Value
+                log (ProviderEvent.Widening(provider, limit, limit * 2))
+
+                return!
+                    call
+                        {
+                            request with
+                                MaxTokens = Some(limit * 2)
+                        }
+                        ct
+            | outcome -> return outcome
+        }

@@ -47,7 +47,8 @@ module Router =
         | ModelRole.Image -> provider.Models.Image
 
     /// Errors after which the next provider in the chain is tried: auth, missing key, open circuit,
-    /// exhausted retries, and the provider-specific 402 (no credit) and 404 (model unknown there).
+    /// exhausted retries, exhausted quota or credit, an upstream failure inside a 200, and 404 (model unknown
+    /// there). Blocks, moderation and truncation are about this content and are reported, not passed on.
     let shouldFallBack =
         function
         | ProviderError.BadRequest(_, (402 | 404), _) -> true
@@ -57,8 +58,13 @@ module Router =
         | ProviderError.RateLimited _
         | ProviderError.Unavailable _
         | ProviderError.Timeout _
-        | ProviderError.BadResponse _ -> true
+        | ProviderError.BadResponse _
+        | ProviderError.QuotaExhausted _
+        | ProviderError.UpstreamError _ -> true
         | ProviderError.BadRequest _
+        | ProviderError.Blocked _
+        | ProviderError.Truncated _
+        | ProviderError.Moderated _
         | ProviderError.Cancelled -> false
 
     /// The raw calls of a remote provider.
@@ -80,7 +86,13 @@ module Router =
 
         let backend = {
             Name = name
-            Complete = fun request ct -> guarded (calls.Complete (modelFor provider request.Role) request) ct
+            Complete =
+                fun request ct ->
+                    Resilience.widening
+                        deps.Log
+                        (fun request ct -> guarded (calls.Complete (modelFor provider request.Role) request) ct)
+                        request
+                        ct
             GenerateImage = fun request ct -> guarded (calls.GenerateImage provider.Models.Image request) ct
         }
 

@@ -118,6 +118,29 @@ module SchemaWire =
 
             node
 
+    /// The schema made strict-compatible (OpenAI structured outputs): every property listed in `required`,
+    /// the optional ones nullable instead, nested objects likewise.
+    let rec strict (schema: Schema) : Schema =
+        match schema with
+        | Schema.Object(properties, required) ->
+            let properties =
+                properties
+                |> List.map (fun (name, s) ->
+                    let s = strict s
+
+                    match s with
+                    | Schema.Nullable _ -> name, s
+                    | _ when List.contains name required -> name, s
+                    | _ -> name, Schema.Nullable s)
+
+            Schema.Object(properties, properties |> List.map fst)
+        | Schema.Array(items, maxItems) -> Schema.Array(strict items, maxItems)
+        | Schema.Nullable inner -> Schema.Nullable(strict inner)
+        | other -> other
+
+    /// `toJsonSchema` of the strict-compatible schema, for `json_schema` with `strict: true`.
+    let toStrictJsonSchema (schema: Schema) = toJsonSchema (strict schema)
+
     /// A name OpenAI accepts for a json_schema (letters, digits, `_`, `-`; at most 64 chars).
     let schemaName (step: string) =
         let cleaned =

@@ -140,8 +140,47 @@ module Settings =
 
             fail variable $"unknown provider '{text}' (expected gemini, google, openrouter, openai{extra})"
 
+    /// `OPENAI_REASONING` / `OPENROUTER_REASONING`; Gemini always reads the family from the model id.
+    let private parseReasoning lookup (id: ProviderId) =
+        let variable =
+            match id with
+            | ProviderId.OpenAi -> Some "OPENAI_REASONING"
+            | ProviderId.OpenRouter -> Some "OPENROUTER_REASONING"
+            | ProviderId.Gemini -> None
+
+        match variable with
+        | None -> Ok ReasoningMode.ByModelId
+        | Some variable ->
+            match nonBlank lookup variable |> Option.map _.ToLowerInvariant() with
+            | None
+            | Some "auto" -> Ok ReasoningMode.ByModelId
+            | Some("on" | "true") -> Ok ReasoningMode.Always
+            | Some("off" | "false") -> Ok ReasoningMode.Never
+            | Some text -> fail variable $"'{text}' is not one of auto, on, off"
+
+    let private parseBudget lookup variable (fallback: int) =
+        match nonBlank lookup variable with
+        | None -> Ok fallback
+        | Some text ->
+            match Int32.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture) with
+            | true, n when n >= 0 && n <= 32768 -> Ok n
+            | _ -> fail variable $"'{text}' is not a whole number of tokens between 0 and 32768"
+
+    /// Thinking budgets per step kind: low for structured steps (512), more for free text (2048).
+    let private parseThinking lookup = result {
+        let! structured = parseBudget lookup "THINKING_BUDGET_STRUCTURED" 512
+        let! creative = parseBudget lookup "THINKING_BUDGET_CREATIVE" 2048
+
+        return {
+            Structured = structured
+            Creative = creative
+        }
+    }
+
     let private provider lookup models id = result {
         let! baseUrl, explicitUrl = parseUrl lookup (ProviderId.baseUrlVariable id) (ProviderId.defaultBaseUrl id)
+        let! reasoning = parseReasoning lookup id
+        let! thinking = parseThinking lookup
         let key = nonBlank lookup (ProviderId.keyVariable id) |> Option.map ApiKey
         let judge, creative, image = models
         let pick f c = ModelId.translate id baseUrl f c
@@ -156,6 +195,8 @@ module Settings =
                 Creative = pick _.Creative creative
                 Image = pick _.Image image
             }
+            Reasoning = reasoning
+            Thinking = thinking
         }
     }
 

@@ -30,6 +30,23 @@ type ModelSet = {
     Image: string
 }
 
+/// Whether an OpenAI-compatible provider sends reasoning-model parameters (no temperature,
+/// `max_completion_tokens`, `reasoning_effort`): chosen by model id, or forced for ids we cannot read.
+[<RequireQualifiedAccess>]
+type ReasoningMode =
+    | ByModelId
+    | Always
+    | Never
+
+/// Thinking tokens granted per step kind: Gemini 2.5 `thinkingBudget`, and the headroom added to the output
+/// limit of models that think by level (Gemini 3, OpenAI reasoning families).
+type ThinkingBudgets = {
+    /// Steps answering with a JSON schema (every pipeline step).
+    Structured: int
+    /// Free-text calls.
+    Creative: int
+}
+
 /// Where and how to reach one provider.
 type ProviderSettings = {
     Id: ProviderId
@@ -38,6 +55,10 @@ type ProviderSettings = {
     Key: ApiKey option
     BaseUrl: Uri
     Models: ModelSet
+    /// `<PROVIDER>_REASONING` = auto | on | off.
+    Reasoning: ReasoningMode
+    /// `THINKING_BUDGET_STRUCTURED`, `THINKING_BUDGET_CREATIVE`.
+    Thinking: ThinkingBudgets
 }
 
 /// What the router falls back to after the primary provider.

@@ -123,6 +123,20 @@ module CastAnswer =
                 SpeaksInScene = role <> CharacterRole.Background
             })
 
+    /// A carried-over character with any detail that names something out of its time removed.
+    let private fitCharacter (year: int) (c: Character) = {
+        c with
+            Description =
+                Period.clean year c.Description
+                |> Option.defaultValue "a figure from the earlier scene"
+            Clothing = c.Clothing |> Option.bind (Period.clean year)
+            Action =
+                c.Action
+                |> Option.bind (Period.clean year)
+                |> Option.orElse (Some "takes in what has changed")
+            HistoricalNote = c.HistoricalNote |> Option.bind (Period.clean year)
+    }
+
     let private ofFigure (f: Frame) (i: int) ((p, m): Participant * KnownMoment) =
         let years = Kit.yearsBetween m.Year f.Year
 
@@ -177,16 +191,35 @@ module CastAnswer =
 
         match carried, f.Known with
         | Some(an, years), _ ->
+            let later = an.Direction.Trim().ToLowerInvariant() <> "prior"
+
+            let carriedOver =
+                an.Characters |> List.distinctBy (fun c -> c.Name.ToLowerInvariant())
+
+            let absent =
+                carriedOver |> List.choose (fun c -> Period.absence f.Year later c.Name)
+
+            let present =
+                carriedOver
+                |> List.filter (fun c -> (Period.absence f.Year later c.Name).IsNone)
+                |> List.map (age years >> fitCharacter f.Year)
+
             let cast =
-                an.Characters
-                |> List.distinctBy (fun c -> c.Name.ToLowerInvariant())
-                |> List.map (age years)
+                if present.IsEmpty then
+                    invented f Set.empty 3 CharacterRole.Primary
+                else
+                    present
+
+            let gone =
+                match absent with
+                | [] -> ""
+                | xs -> " Not in this scene: " + String.concat "; " xs + "."
 
             data
                 cast
                 (cast |> List.tryHead |> Option.map (fun c -> c.Name))
-                $"The same people, {an.Offset}; what happened before shapes how they stand with each other now"
-                "Characters carried over from the previous scene"
+                $"The same people, {an.Offset}; what happened before shapes how they stand with each other now.{gone}"
+                $"Characters carried over from the previous scene, within their lifetimes.{gone}"
         | None, Some m ->
             let cast = m.Participants |> List.mapi (fun i p -> ofParticipant m 0 i p)
 
@@ -198,7 +231,10 @@ module CastAnswer =
                 $"{scene.SocialDynamics |> Option.defaultValue m.Stakes}"
                 $"Named participants of {m.Title}; dialog is paraphrased, not quoted from sources"
         | None, None ->
-            let figures = f.Analysis.Figures |> List.mapi (ofFigure f)
+            let figures =
+                f.Analysis.Figures
+                |> List.filter (fun (p, _) -> (Period.absence f.Year false p.Name).IsNone)
+                |> List.mapi (ofFigure f)
 
             let judged =
                 judge.DetectedFigures

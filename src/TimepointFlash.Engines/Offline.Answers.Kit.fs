@@ -33,10 +33,26 @@ type Frame = {
 /// Shared pieces of the offline answers: profiles, seasons, times of day, frames.
 [<RequireQualifiedAccess>]
 module Kit =
+    let private covers (year: int) (p: Profile) =
+        p.From |> Option.forall (fun f -> f <= year)
+        && p.To |> Option.forall (fun t -> year <= t)
+
+    /// The profile for an era, region and year: one limited to years covering it first, then the era and region's
+    /// general one, then the era's fallback, else any profile.
+    let profileAt (k: Knowledge) (era: string) (region: string) (year: int) =
+        k.Profiles
+        |> List.tryFind (fun p -> p.Era = era && p.Region = region && p.From.IsSome && covers year p)
+        |> Option.orElse (
+            k.Profiles
+            |> List.tryFind (fun p -> p.Era = era && p.Region = region && p.From.IsNone)
+        )
+        |> Option.orElse (k.Profiles |> List.tryFind (fun p -> p.Era = era && p.Region = "*"))
+        |> Option.defaultWith (fun () -> List.head k.Profiles)
+
     /// The profile for an era and region, else the era's fallback, else any profile.
     let profileFor (k: Knowledge) (era: string) (region: string) =
         k.Profiles
-        |> List.tryFind (fun p -> p.Era = era && p.Region = region)
+        |> List.tryFind (fun p -> p.Era = era && p.Region = region && p.From.IsNone)
         |> Option.orElse (k.Profiles |> List.tryFind (fun p -> p.Era = era && p.Region = "*"))
         |> Option.defaultWith (fun () -> List.head k.Profiles)
 
@@ -103,6 +119,17 @@ module Kit =
         && agrees m.Day t.Day
         && agrees m.Hour t.Hour
 
+    // Fitted profiles by era, region, year and curated scenery: fitting scans every detail, so it is done once per
+    // key (the cache is emptied when it grows past a few thousand keys).
+    let private fittedCache =
+        System.Collections.Concurrent.ConcurrentDictionary<string * string * int * string option, Profile>()
+
+    let private fitted key (make: unit -> Profile) =
+        if fittedCache.Count > 4096 then
+            fittedCache.Clear()
+
+        fittedCache.GetOrAdd(key, (fun _ -> make ()))
+
     /// Resolves the situation for a query and its timeline.
     let frame (query: string) (t: TimelineData) : Frame =
         let k = Knowledge.embedded ()
@@ -117,6 +144,26 @@ module Kit =
             |> Option.orElse (Query.region a)
             |> Option.defaultValue "*"
 
+        // A curated place keeps its look at other times too (the dunes stay dunes); details that do not fit the
+        // year are then dropped.
+        let scenery =
+            a.Known
+            |> Option.filter (fun m -> known.IsSome || m.Place = t.Location)
+            |> Option.bind (fun m -> m.Scenery)
+
+        let sceneryKey =
+            a.Known
+            |> Option.filter (fun _ -> scenery.IsSome)
+            |> Option.map (fun m -> m.Key)
+
+        let profile =
+            fitted (era, region, t.Year, sceneryKey) (fun () ->
+                profileAt k era region t.Year
+                |> (match scenery with
+                    | Some s -> Period.overlay s
+                    | None -> id)
+                |> Period.fit t.Year)
+
         {
             Analysis = a
             Known = known
@@ -124,7 +171,7 @@ module Kit =
             Era = era
             Region = region
             Location = t.Location
-            Profile = profileFor k era region
+            Profile = profile
             Seed = a.Seed
             TimeOfDay = t.TimeOfDay
             Season = t.Season

@@ -137,12 +137,20 @@ module SceneAnswer =
         let setting =
             match anchor with
             | Some an ->
+                let label =
+                    if an.Direction.Trim().ToLowerInvariant() = "prior" then
+                        "Later"
+                    else
+                        "Earlier"
+
                 let before =
                     an.Setting
-                    |> Option.map (fun s -> $" Earlier: {Text.clip 300 s}")
+                    |> Option.bind (Text.clip 300 >> Period.clean t.Year)
+                    |> Option.map (fun s -> $" {label}: {s}")
                     |> Option.defaultValue ""
 
-                $"{t.Location}, {Kit.displayDate t}, {an.Offset}. The same place, changed by time.{before}"
+                let place = Period.clean t.Year t.Location |> Option.defaultValue "The same place"
+                $"{place}, {Kit.displayDate t}, {an.Offset}. The same place, changed by time.{before}"
             | None -> $"{t.Location}, {Kit.displayDate t}: {p.Architecture}. {p.Backdrop}"
 
         {
@@ -150,7 +158,10 @@ module SceneAnswer =
             Atmosphere =
                 match Query.cleaned f.Analysis with
                 | "" -> atmosphereOf tension
-                | request -> $"{atmosphereOf tension}. The scene follows the request: {Text.clip 200 request}"
+                | request ->
+                    match Period.clean t.Year (Text.clip 200 request) with
+                    | Some fitting -> $"{atmosphereOf tension}. The scene follows the request: {fitting}"
+                    | None -> atmosphereOf tension
             Weather = Some(weather t.Season f.Region)
             Lighting = Some lighting
             Temperature = Some temp

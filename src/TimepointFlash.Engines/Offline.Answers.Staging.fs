@@ -92,18 +92,27 @@ module StagingAnswer =
         let faction = people |> List.map (fun c -> c.Name, factionOf k c) |> Map.ofList
         let hostile = moment |> Option.exists MomentData.isClimactic
 
+        // Two participants of the same curated moment are rivals only when their factions are curated as opposed.
+        let curatedOpposition (a: Character) (b: Character) =
+            match Period.figure a.Name, Period.figure b.Name with
+            | Some(_, m1), Some(_, m2) when m1.Key = m2.Key ->
+                Some(Knowledge.opposed m1 faction[a.Name] faction[b.Name], m1.Tension = "climactic")
+            | _ -> None
+
         let relate (a: Character) (b: Character) =
             let same = faction[a.Name] = faction[b.Name]
 
             let kind, tension =
-                match same, a.Role, b.Role with
-                | true, CharacterRole.Primary, CharacterRole.Background -> "leader", "neutral"
-                | true, CharacterRole.Background, CharacterRole.Primary -> "subordinate", "neutral"
-                | true, _, _ -> "ally", "friendly"
-                | false, _, CharacterRole.Background
-                | false, CharacterRole.Background, _ -> "stranger", "neutral"
-                | false, _, _ when hostile -> "enemy", "hostile"
-                | false, _, _ -> "rival", "tense"
+                match same, curatedOpposition a b, a.Role, b.Role with
+                | false, Some(false, _), _, _ -> "neutral", "friendly"
+                | false, Some(true, true), _, _ -> "enemy", "hostile"
+                | true, _, CharacterRole.Primary, CharacterRole.Background -> "leader", "neutral"
+                | true, _, CharacterRole.Background, CharacterRole.Primary -> "subordinate", "neutral"
+                | true, _, _, _ -> "ally", "friendly"
+                | false, _, _, CharacterRole.Background
+                | false, _, CharacterRole.Background, _ -> "stranger", "neutral"
+                | false, _, _, _ when hostile -> "enemy", "hostile"
+                | false, _, _, _ -> "rival", "tense"
 
             {
                 FromCharacter = a.Name

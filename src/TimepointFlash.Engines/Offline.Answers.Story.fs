@@ -43,9 +43,20 @@ module StoryAnswer =
         match anchor, f.Known with
         | Some an, _ -> {
             PlotSummary =
-                $"{Text.capitalise an.Offset} at {Text.inSentence timeline.Location}: {leadName} {leadAction}, living with what came before."
-            BeforeContext = an.PriorPlot |> Option.map (Text.clip 600)
-            AfterContext = None
+                let place =
+                    Period.clean timeline.Year timeline.Location
+                    |> Option.defaultValue "the same place"
+
+                $"{Text.capitalise an.Offset} at {Text.inSentence place}: {leadName} {leadAction}, living with what came before."
+            // The source scene comes before a "next" scene and after a "prior" one.
+            BeforeContext =
+                an.PriorPlot
+                |> Option.filter (fun _ -> an.Direction.Trim().ToLowerInvariant() <> "prior")
+                |> Option.map (Text.clip 600)
+            AfterContext =
+                an.PriorPlot
+                |> Option.filter (fun _ -> an.Direction.Trim().ToLowerInvariant() = "prior")
+                |> Option.map (Text.clip 600)
             Stakes = "Whether the consequences of the earlier scene can be mended, exploited or escaped"
             Consequences = None
             TensionArc =
@@ -71,9 +82,9 @@ module StoryAnswer =
             {
                 PlotSummary = m.Plot
                 BeforeContext = Some m.Context
-                AfterContext = Some m.Significance
+                AfterContext = m.After
                 Stakes = m.Stakes
-                Consequences = Some m.Significance
+                Consequences = None
                 TensionArc = arcOf m.Tension
                 EmotionalBeats =
                     m.Lines

@@ -56,7 +56,10 @@ module TimelineAnswer =
                 Some(
                     [
                         Some $"{Text.capitalise an.Offset} ({an.Direction}) at the same place."
-                        an.PriorPlot |> Option.map (fun plot -> $"Previously: {Text.clip 400 plot}")
+                        an.PriorPlot
+                        |> Option.filter (fun _ -> an.Direction.Trim().ToLowerInvariant() <> "prior")
+                        |> Option.bind (Text.clip 400 >> Period.clean p.Year)
+                        |> Option.map (fun plot -> $"Previously: {plot}")
                     ]
                     |> List.choose id
                     |> String.concat " "
@@ -111,7 +114,7 @@ module TimelineAnswer =
             |> Option.orElse (Query.region a)
             |> Option.defaultValue "*"
 
-        let profile = Kit.profileFor k era region
+        let profile = Kit.profileAt k era region year |> Period.fit year
 
         let location =
             judgedPlace
@@ -124,35 +127,42 @@ module TimelineAnswer =
             )
             |> Option.defaultValue profile.DefaultPlace
 
-        let month =
-            a.Date
-            |> Option.bind (fun d -> d.Month)
-            |> Option.orElse (named a.Normalised seasonMonths)
-            |> Option.defaultWith (fun () -> Text.pick a.Seed 2 [ 1..12 ])
+        // Only the date parts the query states: no invented month, day or hour.
+        let month = a.Date |> Option.bind (fun d -> d.Month)
+        let day = month |> Option.bind (fun _ -> a.Date |> Option.bind (fun d -> d.Day))
+        let clock = Years.clock a.Query
+        let named = named a.Normalised dayWords
 
-        let day = a.Date |> Option.bind (fun d -> d.Day)
+        let hour =
+            day
+            |> Option.bind (fun _ ->
+                clock
+                |> Option.orElse (
+                    match named with
+                    | Some TimeOfDay.Midday -> Some 12
+                    | _ -> None
+                ))
 
-        let timeOfDay =
-            named a.Normalised dayWords
-            |> Option.defaultWith (fun () ->
-                Text.pick a.Seed 3 [
-                    TimeOfDay.Morning
-                    TimeOfDay.Midday
-                    TimeOfDay.Afternoon
-                    TimeOfDay.Evening
-                    TimeOfDay.Dusk
-                ])
-
+        let timeOfDay = clock |> Option.map Kit.timeOfDayOfHour |> Option.orElse named
         let southern = place |> Option.exists (fun p -> p.Southern)
+
+        let season =
+            month
+            |> Option.map (Kit.season southern)
+            |> Option.orElse (
+                seasonMonths
+                |> List.tryFind (fun (w, _) -> Text.containsPhrase a.Normalised w)
+                |> Option.map (fun (_, m) -> Kit.season southern m)
+            )
 
         {
             Year = year
-            Month = Some month
+            Month = month
             Day = day
-            Hour = day |> Option.map (fun _ -> Kit.hourOf timeOfDay)
+            Hour = hour
             Minute = None
-            Season = Some(Kit.season southern month)
-            TimeOfDay = Some timeOfDay
+            Season = season
+            TimeOfDay = timeOfDay
             Location = location
             Era = Some era
             HistoricalContext = Some $"{location}, {Years.display year}. {profile.Backdrop}"
@@ -167,6 +177,18 @@ module TimelineAnswer =
         | _ ->
             let a = Query.analyse query
 
+            // A stated month or day that contradicts the curated date wins: the scene is then at the curated place
+            // on the stated date, not the moment itself.
+            let contradicts (m: KnownMoment) =
+                a.Date
+                |> Option.exists (fun d ->
+                    d.Year = m.Year
+                    && ((d.Month.IsSome && d.Month <> m.Month) || (d.Day.IsSome && d.Day <> m.Day)))
+
             match a.Known with
+            | Some m when contradicts m -> {
+                ofQuery a judge with
+                    Location = m.Place
+              }
             | Some m -> ofKnown m
             | None -> ofQuery a judge

@@ -50,7 +50,17 @@ module OfflineEngine =
         | AgentContext.Graph i -> Answers.graph i.Characters None |> GraphData.encode
         | AgentContext.Dialog i -> Answers.dialog i.Query i.Timeline i.Scene i.Speakers |> DialogData.encode
         | AgentContext.Critique i -> ReviewAnswer.answer i |> CritiqueData.encode
-        | AgentContext.ImagePrompt i -> ImagePrompt.assemble i |> ImagePromptData.encode
+        | AgentContext.ImagePrompt i ->
+            // A navigated scene keeps its source's place name; drop the parts that name a later thing.
+            let place =
+                Period.clean i.Timeline.Year i.Timeline.Location
+                |> Option.defaultValue i.Timeline.Location
+
+            ImagePrompt.assemble {
+                i with
+                    Timeline = { i.Timeline with Location = place }
+            }
+            |> ImagePromptData.encode
 
     /// Rough token count of a text (four characters a token).
     let private tokens (s: string) = (s.Length + 3) / 4

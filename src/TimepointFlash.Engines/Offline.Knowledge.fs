@@ -17,6 +17,12 @@ type Participant = {
     Faction: string option
     /// True for a person history did not name (described by role, e.g. "Salt-pan worker of Dandi").
     Anonymous: bool
+    /// Birth year when curated; otherwise the moment's year less the age.
+    Born: int option
+    /// Death year when curated.
+    Died: int option
+    /// True when the person dies at the moment itself (absent from any later scene).
+    DiesHere: bool
 }
 
 /// A short, paraphrased line a participant says at a curated moment.
@@ -24,6 +30,21 @@ type CuratedLine = {
     Speaker: string
     Text: string
     Tone: string option
+}
+
+/// What a curated moment's place looks like, overriding the era profile where it does not fit (a 1903 dune is
+/// not a 1960s city). Every field is optional.
+type Scenery = {
+    /// The kind of place the scene card draws: dunes, forum, harbour, hall, battlefield, street, countryside.
+    Kind: string option
+    Architecture: string option
+    Light: string option
+    Furniture: string list
+    Palette: string list
+    Hues: string list
+    Sounds: string list
+    Smells: string list
+    Dress: string list
 }
 
 /// A well-known moment the offline engine knows in detail.
@@ -49,7 +70,12 @@ type KnownMoment = {
     Plot: string
     Stakes: string
     Significance: string
+    /// What followed the moment (distinct from its significance), when curated.
+    After: string option
     Objects: string list
+    /// Pairs of factions that oppose each other; factions not paired here are not rivals.
+    Opposed: (string * string) list
+    Scenery: Scenery option
 }
 
 /// What a period and broad region looked, sounded and smelled like; Region "*" is the era's fallback.
@@ -70,6 +96,9 @@ type Profile = {
     Bystanders: string list
     Names: string list
     Sayings: string list
+    /// First and last year the profile is for, when it covers only part of its era.
+    From: int option
+    To: int option
 }
 
 /// Everything the offline engine knows.
@@ -99,6 +128,9 @@ module Knowledge =
             and! age = Decode.optional "age" (Decode.intRange 0 120) path el
             and! faction = Decode.text "faction" path el
             and! anonymous = Decode.withDefault "anonymous" false Decode.bool path el
+            and! born = Decode.optional "born" Decode.int path el
+            and! died = Decode.optional "died" Decode.int path el
+            and! diesHere = Decode.withDefault "dies_here" false Decode.bool path el
 
             return {
                 Name = name
@@ -110,6 +142,9 @@ module Knowledge =
                 Age = age
                 Faction = faction
                 Anonymous = anonymous
+                Born = born
+                Died = died
+                DiesHere = diesHere
             }
         }
 
@@ -125,6 +160,40 @@ module Knowledge =
                 Tone = tone
             }
         }
+
+    let private scenery: Decoder<Scenery> =
+        fun path el -> validation {
+            let! kind = Decode.text "kind" path el
+            and! architecture = Decode.text "architecture" path el
+            and! light = Decode.text "light" path el
+            and! furniture = strings "furniture" path el
+            and! palette = strings "palette" path el
+            and! hues = strings "hues" path el
+            and! sounds = strings "sounds" path el
+            and! smells = strings "smells" path el
+            and! dress = strings "dress" path el
+
+            return {
+                Kind = kind
+                Architecture = architecture
+                Light = light
+                Furniture = furniture
+                Palette = palette
+                Hues = hues
+                Sounds = sounds
+                Smells = smells
+                Dress = dress
+            }
+        }
+
+    let private pair: Decoder<string * string> =
+        Decode.list Decode.nonBlank
+        |> Decode.check (fun xs ->
+            if List.length xs = 2 then
+                None
+            else
+                Some "must name exactly two factions")
+        |> Decode.map (fun xs -> xs[0], xs[1])
 
     let private yearCheck y =
         if y = 0 || y < -10000 || y > 3000 then
@@ -156,6 +225,9 @@ module Knowledge =
             and! stakes = Decode.field "stakes" Decode.nonBlank path el
             and! significance = Decode.field "significance" Decode.nonBlank path el
             and! objects = strings "objects" path el
+            and! after = Decode.text "after" path el
+            and! opposed = Decode.listOrEmpty "opposed" pair path el
+            and! scenery = Decode.optional "scenery" scenery path el
 
             return {
                 Key = key
@@ -179,7 +251,10 @@ module Knowledge =
                 Plot = plot
                 Stakes = stakes
                 Significance = significance
+                After = after
                 Objects = objects
+                Opposed = opposed
+                Scenery = scenery
             }
         }
 
@@ -201,6 +276,8 @@ module Knowledge =
             and! bystanders = strings "bystanders" path el
             and! names = strings "names" path el
             and! sayings = strings "sayings" path el
+            and! from = Decode.optional "from" Decode.int path el
+            and! until = Decode.optional "to" Decode.int path el
 
             return {
                 Era = era
@@ -219,6 +296,8 @@ module Knowledge =
                 Bystanders = bystanders
                 Names = names
                 Sayings = sayings
+                From = from
+                To = until
             }
         }
 
@@ -278,6 +357,19 @@ module Knowledge =
     /// The shipped knowledge, read once. The files are part of the build and tested, so a failure here is a
     /// packaging defect and raises.
     let embedded () = cached.Force()
+
+    /// A curated participant's birth year: curated, else the moment's year less the age.
+    let born (m: KnownMoment) (p: Participant) =
+        p.Born |> Option.orElse (p.Age |> Option.map (fun a -> m.Year - a))
+
+    /// True when a curated participant is alive in a year (unknown birth or death counts as alive).
+    let aliveIn (year: int) (m: KnownMoment) (p: Participant) =
+        (born m p |> Option.forall (fun b -> b <= year))
+        && (p.Died |> Option.forall (fun d -> year <= d))
+
+    /// True when two factions of a moment are curated as opposed.
+    let opposed (m: KnownMoment) (a: string) (b: string) =
+        m.Opposed |> List.exists (fun (x, y) -> (x = a && y = b) || (x = b && y = a))
 
     /// The moment with this key.
     let tryFind (key: string) (k: Knowledge) =

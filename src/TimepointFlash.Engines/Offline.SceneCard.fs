@@ -110,6 +110,131 @@ module SceneCard =
 
         sb.ToString()
 
+    // Keywords of a location that tell what kind of place it is, most specific first.
+    let private placeWords = [
+        "dunes", [ "dune"; "dunes"; "beach"; "shore"; "sands" ]
+        "forum", [ "forum"; "agora" ]
+        "harbour", [ "harbour"; "harbor"; "wharf"; "quay"; "docks"; "port" ]
+        "hall",
+        [
+            "hall"
+            "palace"
+            "basilica"
+            "church"
+            "cathedral"
+            "room"
+            "chamber"
+            "curia"
+            "workshop"
+            "salon"
+            "court"
+            "tomb"
+            "observatory"
+        ]
+        "battlefield", [ "battle"; "battlefield"; "plain"; "ridge"; "pass"; "camp" ]
+        "street", [ "street"; "square"; "boulevard"; "avenue"; "market"; "bazaar"; "city" ]
+    ]
+
+    /// The kind of place a scene card draws: the curated moment's own (at its place), else read from the location,
+    /// else a street from 1800 on and countryside before.
+    let placeKind (title: string) (location: string) (year: int) =
+        let curated =
+            (Query.analyse title).Known
+            |> Option.filter (fun m -> m.Place = location)
+            |> Option.bind (fun m -> m.Scenery)
+            |> Option.bind (fun s -> s.Kind)
+
+        let words = Text.words location
+
+        curated
+        |> Option.orElse (
+            placeWords
+            |> List.tryFind (fun (_, keys) -> keys |> List.exists (fun k -> List.contains k words))
+            |> Option.map fst
+        )
+        |> Option.defaultValue (if year >= 1800 then "street" else "countryside")
+
+    let private backdrop (kind: string) (seed: uint32) (stone: string) (accent: string) (ground: string) =
+        let group (body: string) = $"<g class=\"place-{kind}\">{body}</g>"
+
+        match kind with
+        | "dunes" ->
+            group (
+                String.concat "" [
+                    "<rect x=\"0\" y=\"330\" width=\"1024\" height=\"60\" fill=\"#5d7f95\"/>"
+                    $"<path d=\"M0,392 Q180,300 360,372 T720,352 T1024,340 L1024,400 L0,400 Z\" fill=\"{ground}\"/>"
+                    $"<path d=\"M0,400 Q260,338 520,388 T1024,372 L1024,410 L0,410 Z\" fill=\"{stone}\" opacity=\"0.6\"/>"
+                    "<rect x=\"760\" y=\"318\" width=\"70\" height=\"34\" fill=\"#6b5a45\"/>"
+                    "<polygon points=\"752,318 795,300 838,318\" fill=\"#4d4032\"/>"
+                ]
+            )
+        | "forum" ->
+            let columns =
+                [ 0..11 ]
+                |> List.map (fun i ->
+                    $"<rect x=\"{60 + i * 80}\" y=\"250\" width=\"20\" height=\"130\" fill=\"{stone}\"/>")
+                |> String.concat ""
+
+            group (
+                columns
+                + $"<rect x=\"40\" y=\"236\" width=\"944\" height=\"16\" fill=\"{stone}\"/>"
+                + $"<polygon points=\"380,236 512,180 644,236\" fill=\"{accent}\" opacity=\"0.8\"/>"
+            )
+        | "harbour" ->
+            let ship i =
+                let x = 140 + i * 300 + int ((seed >>> (i * 3)) % 60u)
+
+                String.concat "" [
+                    $"<polygon points=\"{x},350 {x + 150},350 {x + 130},372 {x + 20},372\" fill=\"#3b2a1e\"/>"
+                    $"<line x1=\"{x + 75}\" y1=\"350\" x2=\"{x + 75}\" y2=\"250\" stroke=\"#3b2a1e\" stroke-width=\"4\"/>"
+                    $"<polygon points=\"{x + 78},258 {x + 128},330 {x + 78},330\" fill=\"#efe6d2\"/>"
+                ]
+
+            group (
+                "<rect x=\"0\" y=\"330\" width=\"1024\" height=\"50\" fill=\"#3f6f8f\"/>"
+                + (List.map ship [ 0; 1; 2 ] |> String.concat "")
+            )
+        | "hall" ->
+            let arches =
+                [ 0..5 ]
+                |> List.map (fun i ->
+                    let x = 70 + i * 160
+                    $"<path d=\"M{x},380 L{x},230 Q{x + 50},170 {x + 100},230 L{x + 100},380 Z\" fill=\"#2a2420\" opacity=\"0.55\"/>")
+                |> String.concat ""
+
+            group (
+                $"<rect x=\"0\" y=\"112\" width=\"1024\" height=\"268\" fill=\"{stone}\"/>"
+                + arches
+            )
+        | "battlefield" ->
+            let banners =
+                [ 0..4 ]
+                |> List.map (fun i ->
+                    let x = 90 + i * 200 + int ((seed >>> i) % 50u)
+
+                    $"<line x1=\"{x}\" y1=\"370\" x2=\"{x}\" y2=\"280\" stroke=\"#2a2420\" stroke-width=\"3\"/><rect x=\"{x}\" y=\"280\" width=\"34\" height=\"22\" fill=\"{accent}\"/>")
+                |> String.concat ""
+
+            group (
+                $"<path d=\"M0,380 Q250,300 520,350 T1024,320 L1024,380 Z\" fill=\"{stone}\" opacity=\"0.7\"/>"
+                + "<circle cx=\"300\" cy=\"300\" r=\"40\" fill=\"#d8d2c8\" opacity=\"0.35\"/><circle cx=\"700\" cy=\"290\" r=\"55\" fill=\"#d8d2c8\" opacity=\"0.3\"/>"
+                + banners
+            )
+        | "countryside" ->
+            let trees =
+                [ 0..6 ]
+                |> List.map (fun i ->
+                    let x = 60 + i * 150 + int ((seed >>> (i + 2)) % 40u)
+
+                    $"<rect x=\"{x - 4}\" y=\"330\" width=\"8\" height=\"50\" fill=\"#4d3b2a\"/><circle cx=\"{x}\" cy=\"322\" r=\"24\" fill=\"#3f5a34\"/>")
+                |> String.concat ""
+
+            group (
+                $"<path d=\"M0,380 Q300,310 600,360 T1024,330 L1024,380 Z\" fill=\"{stone}\" opacity=\"0.6\"/>"
+                + trees
+            )
+        | _ -> group (skyline seed stone)
+
     let private figure (x: int) (baseY: int) (scale: float) (color: string) (label: string) =
         let s v = int (float v * scale)
         let headR = s 16
@@ -168,7 +293,17 @@ module SceneCard =
             else
                 Years.era input.Year
 
-        let profile = Kit.profileFor k profileEra (input.Region |> Option.defaultValue "*")
+        let scenery =
+            (Query.analyse input.Title).Known
+            |> Option.filter (fun m -> m.Place = input.Location)
+            |> Option.bind (fun m -> m.Scenery)
+
+        let profile =
+            Kit.profileAt k profileEra (input.Region |> Option.defaultValue "*") input.Year
+            |> (match scenery with
+                | Some s -> Period.overlay s
+                | None -> id)
+
         let top, bottom, sun, sunX, sunY = sky input.TimeOfDay
         let ground = hue profile 0 "#7a5a3a"
         let accent = hue profile 1 "#a0522d"
@@ -188,7 +323,7 @@ module SceneCard =
                 $"<linearGradient id=\"ground\" x1=\"0\" y1=\"0\" x2=\"0\" y2=\"1\"><stop offset=\"0\" stop-color=\"{ground}\"/><stop offset=\"1\" stop-color=\"#1a1410\"/></linearGradient></defs>"
                 $"<rect width=\"{width}\" height=\"{height}\" fill=\"url(#sky)\"/>"
                 $"<circle cx=\"{sunX}\" cy=\"{sunY}\" r=\"38\" fill=\"{sun}\" opacity=\"0.9\"/>"
-                skyline seed stone
+                backdrop (placeKind input.Title input.Location input.Year) seed stone accent ground
                 $"<rect x=\"0\" y=\"380\" width=\"{width}\" height=\"{height - 380}\" fill=\"url(#ground)\"/>"
                 $"<rect x=\"0\" y=\"376\" width=\"{width}\" height=\"6\" fill=\"{accent}\" opacity=\"0.8\"/>"
                 cast input.Characters

@@ -108,6 +108,14 @@ module Years =
     let private monthYear =
         rx (@"\b(" + monthAlternation + @")\s*,?\s+(\d{3,4})\s*(bce|bc|ce|ad)?\b")
 
+    let private yearMonth =
+        rx (@"\b(\d{3,4})\s*(bce|bc|ce|ad)?\s*,?\s+(" + monthAlternation + @")\b")
+
+    let private clockTime =
+        rx @"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)(?![a-z])"
+
+    let private clock24 = rx @"\b([01]?\d|2[0-3]):([0-5]\d)\b"
+
     let private beforeEra = rx @"\b(\d{1,5})\s*(bce|bc)\b"
     let private commonEraAfter = rx @"\b(\d{1,4})\s*(ce|ad)\b"
     let private commonEraBefore = rx @"\b(?:ad|ce)\s*(\d{1,4})\b"
@@ -201,7 +209,14 @@ module Years =
             | Some mo, Some y -> guess (signed my.Groups[3].Value y) (Some mo) None false
             | _ -> None
         else
-            None
+            let ym = yearMonth.Match s
+
+            if ym.Success then
+                match intOf ym.Groups[1].Value, monthNumber ym.Groups[3].Value with
+                | Some y, Some mo -> guess (signed ym.Groups[2].Value y) (Some mo) None false
+                | _ -> None
+            else
+                None
 
     let private tryEraMarked (s: string) =
         let bce = beforeEra.Match s
@@ -245,6 +260,26 @@ module Years =
                 g with
                     Approximate = g.Approximate || isCirca
             })
+
+    /// The hour of a clock time a query states ("3 pm", "3:30 p.m.", "15:00"), 0-23.
+    let clock (query: string) : int option =
+        if String.IsNullOrWhiteSpace query then
+            None
+        else
+            let s = prepare query
+            let twelve = clockTime.Match s
+            let full = clock24.Match s
+
+            if twelve.Success then
+                intOf twelve.Groups[1].Value
+                |> Option.filter (fun h -> h >= 1 && h <= 12)
+                |> Option.map (fun h ->
+                    let pm = twelve.Groups[3].Value.StartsWith "p"
+                    (h % 12) + (if pm then 12 else 0))
+            elif full.Success then
+                intOf full.Groups[1].Value
+            else
+                None
 
     /// "44 BCE" / "1776 CE".
     let display (year: int) =

@@ -63,3 +63,18 @@ type TimepointConfigurationException
     /// Creates the exception.
     (message: string) =
     inherit TimepointFlashException(message)
+
+/// The database failed a read or write (a constraint, unreadable stored data, or another storage error).
+type TimepointStorageException
+    /// Creates the exception with a one-line reason (no connection secrets) and the cause.
+    (reason: string, inner: exn | null) =
+    inherit TimepointFlashException($"Storage failed: {reason}", inner)
+    /// Why.
+    member _.Reason = reason
+
+/// The database cannot be reached or did not answer in time. Nothing is wrong with the call: retry it once the
+/// database is back (the engine reconnects by itself; no new engine is needed).
+type StorageUnavailableException
+    /// Creates the exception with a one-line reason (no connection secrets) and the cause.
+    (reason: string, inner: exn | null) =
+    inherit TimepointStorageException(reason, inner)

@@ -15,7 +15,11 @@ open TimepointFlash.Runtime
 /// Concurrency generations run at once.
 [<Sealed>]
 type TimepointEngine private (services: Services) =
-    let app = services.App
+    let app = {
+        services.App with
+            Store = Storage.guard services.App.Store
+    }
+
     let gate = new SemaphoreSlim(max 1 services.Config.Concurrency)
     let mutable disposed = false
 
@@ -173,7 +177,7 @@ type TimepointEngine private (services: Services) =
                     | client -> Some(ChatClientLlm.create client)
 
                 match! Runtime.startWith config llm ignore (fun _ -> Task.CompletedTask) with
-                | Error e -> return raise (TimepointConfigurationException(Runtime.describe e))
+                | Error e -> return raise (Storage.startError e)
                 | Ok services -> return new TimepointEngine(services)
         }
 

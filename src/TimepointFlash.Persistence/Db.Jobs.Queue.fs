@@ -97,7 +97,8 @@ module Jobs =
 
             let retry =
                 match failure with
-                | JobFailure.Retryable _ -> job.Attempts < job.MaxAttempts
+                | JobFailure.Retryable _
+                | JobFailure.Interrupted _ -> job.Attempts < job.MaxAttempts
                 | JobFailure.Permanent _ -> false
 
             let status = if retry then JobStatus.Queued else JobStatus.Failed

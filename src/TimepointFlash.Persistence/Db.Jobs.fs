@@ -51,6 +51,8 @@ type JobFailure =
     | Retryable of reason: string
     /// Give up now.
     | Permanent of reason: string
+    /// Storage failed under the run (an outage): put the job back without counting the attempt.
+    | Interrupted of reason: string
 
 /// Wakes this process's idle workers when a job is enqueued (other replicas find it by polling).
 type JobSignal() =
@@ -129,7 +131,8 @@ module JobFailure =
     let reason =
         function
         | JobFailure.Retryable r
-        | JobFailure.Permanent r -> r
+        | JobFailure.Permanent r
+        | JobFailure.Interrupted r -> r
 
 /// Column list, row mapper and shared statements of generation_jobs.
 [<RequireQualifiedAccess>]

@@ -145,6 +145,34 @@ module Worker =
                 | None -> onEvent (WorkerEvent.LeaseLost job))
     }
 
+    /// Puts a job interrupted by a storage outage back in the queue, retrying while the database is down (until the
+    /// lease would expire anyway, or shutdown); a job that cannot be released is reclaimed after its lease.
+    let private releaseInterrupted (jobs: JobStore) options onEvent (job: Job) (shutdown: CancellationToken) = task {
+        let deadline = DateTimeOffset.UtcNow + options.Lease
+        let mutable pending = true
+
+        while pending
+              && DateTimeOffset.UtcNow < deadline
+              && not shutdown.IsCancellationRequested do
+            match! jobs.Release job with
+            | Ok released ->
+                pending <- false
+
+                onEvent (
+                    if released then
+                        WorkerEvent.Released job
+                    else
+                        WorkerEvent.LeaseLost job
+                )
+            | Error e ->
+                onEvent (WorkerEvent.StoreError e)
+
+                try
+                    do! Task.Delay(options.IdlePollMax, shutdown)
+                with :? OperationCanceledException ->
+                    ()
+    }
+
     /// Runs one claimed job with a heartbeat, then completes, fails or (on shutdown) releases it.
     let private runOne jobs options (runner: JobRunner) onEvent (job: Job) (shutdown: CancellationToken) = task {
         use runCts = CancellationTokenSource.CreateLinkedTokenSource shutdown
@@ -171,6 +199,7 @@ module Worker =
         | Choice2Of2 None when shutdown.IsCancellationRequested ->
             let! r = jobs.Release job
             report onEvent r (fun _ -> onEvent (WorkerEvent.Released job))
+        | Choice1Of2(Error(JobFailure.Interrupted _)) -> do! releaseInterrupted jobs options onEvent job shutdown
         | Choice1Of2(Error f) -> do! finish jobs onEvent job (Error f)
         | Choice2Of2 None ->
             let! r = jobs.Release job

@@ -25,8 +25,19 @@ type Config = {
     Providers: Settings
     Port: int
     Environment: string
+    /// Model-starting writes per minute per client (RATE_LIMIT; 0 = no limit).
     RateLimit: int
+    /// Every other request per minute per client (READ_RATE_LIMIT; 0 = no limit).
+    ReadRateLimit: int
     ApiKeys: Set<string>
+    /// With keys configured, reads need a key or a session too (READS_REQUIRE_KEY).
+    ReadsRequireKey: bool
+    /// With keys configured, /metrics needs a key (METRICS_REQUIRE_KEY).
+    MetricsRequireKey: bool
+    /// Trust one proxy hop: the client is the last X-Forwarded-For entry, the scheme X-Forwarded-Proto (FORWARDED_HEADERS).
+    ForwardedHeaders: bool
+    /// A directory shared by every replica for the form-token key ring (DATA_PROTECTION_KEYS_DIR); None = per process.
+    DataProtectionKeysDir: string option
     CorsOrigins: string list
     Concurrency: int
     PipelineMode: PipelineMode
@@ -79,6 +90,25 @@ module Config =
                 let allowed = options |> List.map fst |> String.concat ", "
                 fail name $"must be one of {allowed}, got '{String.truncate 40 s}'"
 
+    let private flag (lookup: string -> string option) name =
+        choice
+            lookup
+            name
+            [
+                "true", true
+                "1", true
+                "yes", true
+                "false", false
+                "0", false
+                "no", false
+            ]
+            false
+
+    /// The first of the variables that is set and not blank, with its name (ASP.NET Core names before ours).
+    let private firstSet (lookup: string -> string option) (names: string list) =
+        names
+        |> List.tryPick (fun n -> lookup n |> Option.bind String.nonBlank |> Option.map (fun v -> n, v))
+
     let private otlpEndpoint (lookup: string -> string option) =
         match lookup "OTEL_EXPORTER_OTLP_ENDPOINT" |> Option.bind String.nonBlank with
         | None -> Ok None
@@ -127,10 +157,20 @@ module Config =
                 [ "assembled", ImagePromptMode.Assembled; "refined", ImagePromptMode.Refined ]
                 ImagePromptMode.Assembled
 
+        // ASPNETCORE_ENVIRONMENT > DOTNET_ENVIRONMENT > ENVIRONMENT (the command line's --environment arrives as
+        // ASPNETCORE_ENVIRONMENT through the caller's lookup).
+        let environmentVariable, environmentValue =
+            firstSet lookup [ "ASPNETCORE_ENVIRONMENT"; "DOTNET_ENVIRONMENT"; "ENVIRONMENT" ]
+            |> Option.defaultValue ("ENVIRONMENT", "")
+
         let! environment =
             choice
-                lookup
-                "ENVIRONMENT"
+                (fun k ->
+                    if k = environmentVariable then
+                        Some environmentValue
+                    else
+                        None)
+                environmentVariable
                 [
                     "development", "development"
                     "staging", "staging"
@@ -149,6 +189,10 @@ module Config =
                      RequestLog.Notable)
 
         let! readCache = intVar lookup "READ_CACHE_SECONDS" 5 0 3600
+        let! readRate = intVar lookup "READ_RATE_LIMIT" 1200 0 1_000_000
+        let! readsRequireKey = flag lookup "READS_REQUIRE_KEY"
+        let! metricsRequireKey = flag lookup "METRICS_REQUIRE_KEY"
+        let! forwarded = flag lookup "FORWARDED_HEADERS"
         let! otlp = otlpEndpoint lookup
 
         return {
@@ -157,7 +201,12 @@ module Config =
             Port = port
             Environment = environment
             RateLimit = rate
+            ReadRateLimit = readRate
             ApiKeys = list lookup "API_KEYS" |> Set.ofList
+            ReadsRequireKey = readsRequireKey
+            MetricsRequireKey = metricsRequireKey
+            ForwardedHeaders = forwarded
+            DataProtectionKeysDir = lookup "DATA_PROTECTION_KEYS_DIR" |> Option.bind String.nonBlank
             CorsOrigins = list lookup "CORS_ORIGINS"
             Concurrency = concurrency
             PipelineMode = mode

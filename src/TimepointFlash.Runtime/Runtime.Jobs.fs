@@ -19,7 +19,7 @@ module JobRunner =
 
     /// Runs a claimed job: a timepoint already finished is not generated again (so a re-delivered job completes
     /// exactly once); a navigation job re-plans from its source.
-    let create (env: AppEnv) : JobRunner =
+    let private run (env: AppEnv) : JobRunner =
         fun job ct -> task {
             match StoreAdapter.decodePayload job.Payload with
             | Error errors ->
@@ -53,4 +53,14 @@ module JobRunner =
                     | Ok c ->
                         let! _ = Generation.runFor env (fun _ -> Task.CompletedTask) t c ct
                         return Ok JobOutcome.Done
+        }
+
+    /// The job body; a storage outage under the run interrupts the job (released, attempt not counted) rather
+    /// than failing it, so the work resumes once the database is back.
+    let create (env: AppEnv) : JobRunner =
+        fun job ct -> task {
+            try
+                return! run env job ct
+            with StoreFailure e when DbError.isOutage e ->
+                return Error(JobFailure.Interrupted(DbError.describe e))
         }

@@ -33,30 +33,10 @@ module Instrumentation =
         Telemetry.meter.CreateCounter<int64>("tpflash_provider_retries", null, "Provider calls retried")
 
     /// The provider an error names ("none" when it names none).
-    let errorProvider =
-        function
-        | ProviderError.MissingKey p
-        | ProviderError.AuthFailed(p, _)
-        | ProviderError.RateLimited(p, _)
-        | ProviderError.Unavailable(p, _, _)
-        | ProviderError.Timeout(p, _)
-        | ProviderError.BadRequest(p, _, _)
-        | ProviderError.BadResponse(p, _)
-        | ProviderError.CircuitOpen p -> p
-        | ProviderError.Cancelled -> "none"
+    let errorProvider = ProviderError.provider
 
     /// A low-cardinality label for an error.
-    let errorKind =
-        function
-        | ProviderError.MissingKey _ -> "missing_key"
-        | ProviderError.AuthFailed _ -> "auth_failed"
-        | ProviderError.RateLimited _ -> "rate_limited"
-        | ProviderError.Unavailable _ -> "unavailable"
-        | ProviderError.Timeout _ -> "timeout"
-        | ProviderError.BadRequest _ -> "bad_request"
-        | ProviderError.BadResponse _ -> "bad_response"
-        | ProviderError.CircuitOpen _ -> "circuit_open"
-        | ProviderError.Cancelled -> "cancelled"
+    let errorKind = ProviderError.kind
 
     let private countError (e: ProviderError) =
         providerErrors.Add(1L, tag "provider" (errorProvider e), tag "kind" (errorKind e))
@@ -67,6 +47,9 @@ module Instrumentation =
         | ProviderEvent.Retrying(p, _, _, err) ->
             providerRetries.Add(1L, tag "provider" p)
             providerErrors.Add(1L, tag "provider" p, tag "kind" (errorKind err))
+        | ProviderEvent.Widening(p, _, _) ->
+            providerRetries.Add(1L, tag "provider" p)
+            providerErrors.Add(1L, tag "provider" p, tag "kind" (errorKind (ProviderError.Truncated(p, None))))
         | ProviderEvent.FallingBack(from, _, err) ->
             providerErrors.Add(1L, tag "provider" from, tag "kind" (errorKind err))
         | ProviderEvent.Failed err -> countError err

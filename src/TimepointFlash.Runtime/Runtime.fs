@@ -13,7 +13,7 @@ open TimepointFlash.Persistence
 [<RequireQualifiedAccess>]
 type StartError =
     | Config of ConfigError
-    | Database of string
+    | Database of DbError
 
 /// A running composition: the application environment, the engine, and the job workers.
 type Services = {
@@ -33,7 +33,7 @@ module Runtime =
     let describe =
         function
         | StartError.Config e -> ConfigError.describe e
-        | StartError.Database m -> m
+        | StartError.Database e -> DbError.describe e
 
     /// Environment lookup: process variables first, then a .env file in the working directory.
     let environment () =
@@ -61,13 +61,15 @@ module Runtime =
         : Task<Result<Services, StartError>> =
         task {
             match! Database.connect config.Database with
-            | Error e -> return Error(StartError.Database(DbError.describe e))
+            | Error e -> return Error(StartError.Database e)
             | Ok db ->
                 match! Migrations.apply db with
                 | Error e ->
                     (db :> IDisposable).Dispose()
-                    return Error(StartError.Database(DbError.describe e))
+                    return Error(StartError.Database e)
                 | Ok _ ->
+                    ImageEndpoint.warnings config.Providers |> List.iter log
+
                     let engine =
                         EngineBuilder.create config.Providers sharedHttp.Value (fun e ->
                             Instrumentation.providerEvent e

@@ -136,6 +136,22 @@ public sealed class ErrorTests : IDisposable
         Assert.Contains("mysql", error.Message);
     }
 
+    [Fact]
+    public async Task An_unreachable_database_is_storage_unavailable_not_a_configuration_error()
+    {
+        // Port 1 on loopback refuses connections: the database is down, the settings are fine.
+        var options = new TimepointEngineOptions
+        {
+            DatabaseUrl = "postgresql://postgres@127.0.0.1:1/timepoints",
+            IgnoreEnvironment = true,
+        };
+
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => TimepointEngine.CreateAsync(options));
+        Assert.IsAssignableFrom<TimepointStorageException>(error);
+        Assert.Contains("database unavailable", error.Reason);
+        Assert.DoesNotContain("\n", error.Message);
+    }
+
     /// <summary>Cancels the token when a step completes.</summary>
     private sealed class CancelAfter(string step, CancellationTokenSource cts) : IProgress<StepProgress>
     {

@@ -27,10 +27,11 @@ public sealed class PublicSurfaceTests
             new[]
             {
                 "CharacterInfo", "DialogLineInfo", "GenerateOptions", "GenerationFailedException", "ProviderException",
-                "RelationshipInfo", "ReviewIssueInfo", "StepProgress", "StepState", "TimeTravelException", "Timepoint",
-                "TimepointConfigurationException", "TimepointEngine", "TimepointEngineOptions",
+                "RelationshipInfo", "ReviewIssueInfo", "StepProgress", "StepState", "StorageUnavailableException",
+                "TimeTravelException", "Timepoint", "TimepointConfigurationException", "TimepointEngine",
+                "TimepointEngineOptions",
                 "TimepointFlashException", "TimepointImage", "TimepointNotFoundException", "TimepointPage",
-                "TimepointRejectedException", "TimepointStatus", "TravelUnit",
+                "TimepointRejectedException", "TimepointStatus", "TimepointStorageException", "TravelUnit",
             },
             exported);
     }

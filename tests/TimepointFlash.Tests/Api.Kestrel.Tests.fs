@@ -19,7 +19,13 @@ open TimepointFlash.Runtime
 /// The real Kestrel server on a free loopback port, with its base address.
 let private startKestrel () = task {
     let file = Support.ApiHost.tempDb ()
-    let vars = Map.ofList [ "DATABASE_URL", $"sqlite:///{file}"; "RATE_LIMIT", "0" ]
+
+    let vars =
+        Map.ofList [
+            "DATABASE_URL", $"sqlite:///{file}"
+            "RATE_LIMIT", "0"
+            "READ_RATE_LIMIT", "0"
+        ]
 
     match Config.read (fun k -> vars.TryFind k) with
     | Error e -> return failwith (ConfigError.describe e)

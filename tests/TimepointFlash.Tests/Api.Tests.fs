@@ -500,8 +500,8 @@ let errors =
 
 let limits =
     testList "limits" [
-        testTask "the rate limit answers 429 with Retry-After" {
-            let! (api: TestApi) = startWith [ "RATE_LIMIT", "3" ] None
+        testTask "the read rate limit answers 429 with Retry-After" {
+            let! (api: TestApi) = startWith [ "READ_RATE_LIMIT", "3" ] None
 
             try
                 let mutable last: HttpResponseMessage = null

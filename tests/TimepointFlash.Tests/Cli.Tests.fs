@@ -36,6 +36,30 @@ let private run (dir: string) (args: string list) =
 
 let tests =
     testList "Cli" [
+        test "check reports anachronisms with their earliest years and exits 1, and exits 0 on clean text" {
+            let dir = Directory.CreateTempSubdirectory("tpflash-check-").FullName
+
+            try
+                let text = "fluorescent office light and teletype machines"
+                let code, out, _ = run dir [ "check"; "--year"; "1903"; text ]
+                Expect.equal code 1 "something found"
+                Expect.stringContains out "fluorescent light: earliest 1938 CE" "first term"
+                Expect.stringContains out "teletype: earliest 1910 CE" "second term"
+                let code, out, _ = run dir [ "check"; "--year"; "1975"; text ]
+                Expect.equal (code, out.Trim()) (0, "No anachronisms found for 1975 CE.") "clean"
+
+                let code, out, _ =
+                    run dir [ "check"; "--year"; "44 BCE"; "--json"; "the Roman Empire" ]
+
+                let json = JsonNode.Parse out
+                Expect.equal code 1 "found"
+                Expect.equal (string json["year"]) "-44" "year"
+                Expect.equal (string json["findings"].[0].["term"]) "roman empire" "term"
+                let code, _, _ = run dir [ "check"; "--year"; "soon"; text ]
+                Expect.equal code 2 "a bad year is a usage error"
+            finally
+                Directory.Delete(dir, true)
+        }
         test "generate, next, list, show, sequence, export and delete work embedded with the documented exit codes" {
             let dir = Directory.CreateTempSubdirectory("tpflash-cli-").FullName
 
@@ -81,6 +105,51 @@ let tests =
                 Expect.equal code 2 "usage error exits 2"
                 let code, out, _ = run dir [ "--version" ]
                 Expect.equal (code, out.Trim()) (0, "2.0.0") "version"
+            finally
+                try
+                    Directory.Delete(dir, true)
+                with _ ->
+                    ()
+        }
+
+        test
+            "calendar: London 2 September 1752 + 1 day is Thursday 14 September 1752; Petrograd 25 October 1917 is Gregorian 7 November; Rome 15 March 44 BCE is 710 AUC" {
+            let dir = Directory.CreateTempSubdirectory("tpflash-cal-").FullName
+
+            try
+                let json args =
+                    let code, out, err = run dir ([ "calendar" ] @ args @ [ "--json" ])
+                    Expect.equal code 0 $"calendar succeeds: {err}"
+                    JsonNode.Parse out
+
+                let london = json [ "2 September 1752"; "--place"; "London"; "--add"; "1 day" ]
+
+                Expect.equal
+                    (london["local"].ToJsonString())
+                    """{"calendar":"gregorian","year":1752,"month":9,"day":14,"display":"14 September 1752"}"""
+                    "14 September 1752 in London"
+
+                Expect.equal (string london["weekday"]) "Thursday" "a Thursday"
+
+                let petrograd = json [ "25 October 1917"; "--place"; "Petrograd" ]
+
+                Expect.equal
+                    (petrograd["gregorian"].ToJsonString())
+                    """{"year":1917,"month":11,"day":7}"""
+                    "Gregorian 7 November 1917"
+
+                Expect.equal (string petrograd["local"].["calendar"]) "julian" "Petrograd wrote Julian dates"
+                let rome = json [ "15 March 44 BCE"; "--place"; "Rome" ]
+                Expect.equal (rome["auc"].GetValue<int>()) 710 "710 AUC"
+                let code, _, err = run dir [ "calendar"; "10 September 1752"; "--place"; "London" ]
+                Expect.equal code 2 "a day London never had is a usage error"
+                Expect.stringContains err "does not exist" "says why"
+
+                let code, _, err =
+                    run dir [ "calendar"; "1 May 2019"; "--place"; "Narnia"; "--json" ]
+
+                Expect.equal code 0 "an unknown place still answers"
+                Expect.stringContains err "universal 1582 rule" "and says which rule it used"
             finally
                 try
                     Directory.Delete(dir, true)

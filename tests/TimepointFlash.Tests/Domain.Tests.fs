@@ -219,7 +219,7 @@ let golden =
 
             Expect.equal
                 (Encode.toString (TimepointWire.encode false t))
-                """{"id":"11111111-2222-3333-4444-555555555555","query":"rome 50 BCE","slug":"rome-50-bce","status":"pending","year":null,"month":null,"day":null,"hour":null,"minute":null,"season":null,"time_of_day":null,"era":null,"location":null,"generate_image":false,"image_prompt":null,"image_url":null,"image_error":null,"error":null,"error_kind":null,"error_step":null,"suggested_query":null,"parent_id":null,"created_at":"2026-01-02T03:04:05.000Z","updated_at":"2026-01-02T03:04:05.000Z","scene":null,"characters":null,"dialog":null,"metadata":null}"""
+                """{"id":"11111111-2222-3333-4444-555555555555","query":"rome 50 BCE","slug":"rome-50-bce","status":"pending","year":null,"month":null,"day":null,"hour":null,"minute":null,"season":null,"time_of_day":null,"era":null,"location":null,"calendar":null,"region":null,"dual_year":null,"generate_image":false,"image_prompt":null,"image_url":null,"image_error":null,"error":null,"error_kind":null,"error_step":null,"suggested_query":null,"parent_id":null,"created_at":"2026-01-02T03:04:05.000Z","updated_at":"2026-01-02T03:04:05.000Z","scene":null,"characters":null,"dialog":null,"calendars":null,"metadata":null}"""
                 "golden"
         }
 

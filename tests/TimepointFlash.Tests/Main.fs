@@ -6,6 +6,7 @@ let all =
     testList "TimepointFlash" [
         Temporal.tests
         Domain.tests
+        Anachronisms.tests
         Pipeline.tests
         PipelineSteps.tests
         PipelineSteps.failures
@@ -17,6 +18,9 @@ let all =
         Providers.OpenAiMedia.tests
         Providers.Resilience.tests
         Providers.Router.tests
+        Providers.Outcomes.tests
+        Providers.Families.tests
+        Providers.Shapes.tests
         Providers.ChatClient.tests
         Persistence.Url.tests
         Persistence.Slug.tests
@@ -31,17 +35,24 @@ let all =
         OfflineMatch.tests
         OfflineAnswers.tests
         OfflineSceneCard.tests
+        OfflineHistory.tests
         Api.tests
         PipelineCritique.tests
+        CalendarsEverywhere.tests
         ApiKestrel.tests
         ApiReadCache.tests
+        ApiStorageErrors.tests
         Observability.tests
         Reliability.BadInput.tests
+        ApiAccess.tests
+        ApiSecurity.tests
+        ApiStartup.tests
         UiBrowser.tests
         Reliability.Faults.tests
         Cli.tests
         Reliability.ServerKill.tests
         Reliability.DbRestart.tests
+        Reliability.Outage.tests
     ]
 
 [<EntryPoint>]

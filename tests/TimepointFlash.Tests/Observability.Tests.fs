@@ -248,6 +248,7 @@ let private productionLogs () = task {
             Map.ofList [
                 "DATABASE_URL", $"sqlite:///{tempDb ()}"
                 "RATE_LIMIT", "0"
+                "READ_RATE_LIMIT", "0"
                 "ENVIRONMENT", "production"
                 "GOOGLE_API_KEY", secret
                 "GEMINI_BASE_URL", "http://127.0.0.1:9"

@@ -97,6 +97,37 @@ let private dialectTests (dialect: Dialect) =
             Expect.equal attempts 2L "two attempts"
         }
 
+        testDb "a run interrupted by a storage outage goes back to the queue without counting the attempt"
+        <| fun db -> task {
+            let signal = JobSignal()
+            let jobs = Jobs.store db signal
+            let! _ = enqueueMany jobs 1 1
+            use cts = new CancellationTokenSource()
+            let runs = ref 0
+
+            let runner: JobRunner =
+                fun _ _ -> task {
+                    if Interlocked.Increment runs = 1 then
+                        return Error(JobFailure.Interrupted "database unavailable: connection refused")
+                    else
+                        return Ok JobOutcome.Done
+                }
+
+            let pool = Worker.run jobs signal (fastOptions 1) runner ignore cts.Token
+
+            do!
+                waitUntil "completion" (TimeSpan.FromSeconds 30.0) (fun () -> task {
+                    let! n = countStatus db "completed"
+                    return n = 1L
+                })
+
+            cts.Cancel()
+            do! pool
+            Expect.equal runs.Value 2 "run again after the interruption"
+            let! attempts = scalar db "SELECT attempts FROM generation_jobs" []
+            Expect.equal attempts 1L "with max_attempts 1 the interruption did not use up the only attempt"
+        }
+
         testDb "a run longer than its lease keeps the job through heartbeats"
         <| fun db -> task {
             let signal = JobSignal()

@@ -11,6 +11,7 @@ open TimepointFlash.Engines.Offline
 open TimepointFlash.Tests.Support
 open TimepointFlash.Tests.Support.ApiHost
 open TimepointFlash.Tests.Support.FakeServers
+open TimepointFlash.Tests.Support.ProviderShapes
 
 let private instructions =
     "Drop the joke about the king's spectacles; it was told years later."

@@ -32,8 +32,35 @@ let private reply (text: string) =
     r.Usage <- UsageDetails(InputTokenCount = Nullable 5L, OutputTokenCount = Nullable 7L)
     Task.FromResult r
 
+let private finishing (finish: ChatFinishReason) =
+    let r =
+        Microsoft.Extensions.AI.ChatResponse(ChatMessage(ChatRole.Assistant, "{\"is_valid\":"))
+
+    r.FinishReason <- Nullable finish
+    Task.FromResult r
+
 let tests =
     testList "Providers.ChatClient" [
+        testTask "a Length finish is Truncated and a ContentFilter finish is Blocked, as from the HTTP providers" {
+            let outcome finish = task {
+                let backend =
+                    ChatClientBackend.ofChatClient "custom" (new FakeClient(fun _ _ -> finishing finish))
+
+                let! (r: Result<TimepointFlash.ChatResponse, ProviderError>) =
+                    backend.Complete (chat ModelRole.Judge) CancellationToken.None
+
+                return expectError r
+            }
+
+            let! truncated = outcome ChatFinishReason.Length
+            let! filtered = outcome ChatFinishReason.ContentFilter
+            Expect.equal truncated (ProviderError.Truncated("custom", Some 256)) "truncated"
+
+            Expect.equal
+                filtered
+                (ProviderError.Blocked("custom", BlockReason.ContentFilter, "content_filter"))
+                "blocked"
+        }
         testTask "a request becomes system + user messages, temperature, max tokens and a JSON-schema format" {
             let client = new FakeClient(fun _ _ -> reply "{\"is_valid\":true}")
             let backend = ChatClientBackend.ofChatClient "custom" client

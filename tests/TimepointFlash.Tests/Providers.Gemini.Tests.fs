@@ -5,13 +5,15 @@ open Expecto
 open TimepointFlash
 open TimepointFlash.Engines
 open TimepointFlash.Tests.Support.FakeServers
+open TimepointFlash.Tests.Support.ProviderShapes
 open TimepointFlash.Tests.Support.ProviderFixtures
 
-/// Golden generateContent body of the judge request with `verdictSchema`.
+/// Golden generateContent body of the judge request with `verdictSchema` to Gemini 2.5 Flash: the structured-step
+/// thinking budget (512) in `thinkingConfig` and added to `maxOutputTokens` so thinking cannot eat the answer.
 let requestGolden =
-    """{"systemInstruction":{"parts":[{"text":"You are a careful historian."}]},"contents":[{"role":"user","parts":[{"text":"rome 50 BCE"}]}],"generationConfig":{"temperature":0.2,"maxOutputTokens":256,"responseMimeType":"application/json","responseSchema":"""
+    """{"systemInstruction":{"parts":[{"text":"You are a careful historian."}]},"contents":[{"role":"user","parts":[{"text":"rome 50 BCE"}]}],"generationConfig":{"temperature":0.2,"maxOutputTokens":768,"responseMimeType":"application/json","responseSchema":"""
     + Schema.geminiGolden
-    + "}}"
+    + ""","thinkingConfig":{"thinkingBudget":512}}}"""
 
 let private calls (fake: FakeServer) =
     let s = settingsOf (geminiAt fake)
@@ -65,26 +67,23 @@ let private chatTests =
                     Expect.equal (expectOk r).Text fenced "verbatim"
                 })
         }
-        testTask "empty candidates are a BadResponse naming the block reason (fixes B8)" {
+        testTask "empty candidates with promptFeedback.blockReason are a prompt block naming the reason" {
             do!
                 withFake [ Reply.ok GeminiShapes.blocked ] (fun fake -> task {
                     let! r = complete fake (chat ModelRole.Creative)
 
                     Expect.equal
                         (ProviderError.describe (expectError r))
-                        "[gemini] malformed response: no candidates (prompt blocked: SAFETY)"
+                        "[gemini] blocked (prompt_blocked): SAFETY"
                         "error"
                 })
         }
-        testTask "a candidate without text is a BadResponse naming the finish reason" {
+        testTask "a MAX_TOKENS candidate without text is Truncated with the budget that was sent" {
             do!
                 withFake [ Reply.ok (GeminiShapes.candidate [] "MAX_TOKENS") ] (fun fake -> task {
                     let! r = complete fake (chat ModelRole.Creative)
 
-                    Expect.equal
-                        (expectError r)
-                        (ProviderError.BadResponse("gemini", "no text in the answer (finishReason MAX_TOKENS)"))
-                        "error"
+                    Expect.equal (expectError r) (ProviderError.Truncated("gemini", Some 256)) "error"
                 })
         }
         testTask "malformed and truncated JSON bodies are BadResponse" {

@@ -6,6 +6,7 @@ open Expecto
 open TimepointFlash
 open TimepointFlash.Engines
 open TimepointFlash.Tests.Support.FakeServers
+open TimepointFlash.Tests.Support.ProviderShapes
 open TimepointFlash.Tests.Support.ProviderFixtures
 
 let private imageOf (fake: FakeServer) =
@@ -53,13 +54,38 @@ let private imageTests =
                             "aspect"
                     })
             }
-        test "image_config is an OpenRouter extension, left out for other servers" {
-            let body withConfig =
-                Json.write (OpenAiWire.imageBody withConfig "m" image)
+        for model, ratio, size in
+            [
+                "gpt-image-1", "16:9", "1536x1024"
+                "gpt-image-1", "9:16", "1024x1536"
+                "gpt-image-1", "1:1", "1024x1024"
+                "dall-e-3", "16:9", "1792x1024"
+                "dall-e-3", "3:4", "1024x1792"
+                "dall-e-2", "16:9", "1024x1024"
+            ] do
+            testTask $"the OpenAI provider asks {model} for {ratio} through POST /images/generations with size {size}" {
+                let bytes = [| 137uy; 80uy; 78uy; 71uy; 4uy; 2uy |]
 
-            Expect.stringContains (body true) "\"image_config\":{\"aspect_ratio\":\"16:9\"}" "openrouter"
-            Expect.isFalse ((body false).Contains "image_config") "others"
-        }
+                do!
+                    withFake [ Reply.ok (OpenAiShapes.images bytes) ] (fun fake -> task {
+                        let calls = callsFor (openAiAt fake) ProviderId.OpenAi
+
+                        let! r = calls.GenerateImage model { image with AspectRatio = ratio } CancellationToken.None
+
+                        let answer = expectOk r
+                        Expect.equal (answer.Bytes, answer.MimeType) (bytes, "image/png") "b64_json decoded"
+                        let sent = fake.Requests |> List.exactlyOne
+                        Expect.equal sent.Path "/images/generations" "Images API, not chat"
+                        let body = fake.JsonBody 0
+                        Expect.equal (body.GetProperty("size").GetString()) size "size from the aspect ratio"
+                        Expect.isFalse (sent.Body.Contains "modalities") "no chat modalities"
+
+                        Expect.equal
+                            (body.TryGetProperty("response_format") |> fst)
+                            (model.StartsWith "dall-e")
+                            "b64_json asked for only where the model takes response_format"
+                    })
+            }
         testTask "an answer with text only is a BadResponse, never text posing as an image" {
             do!
                 withFake [ Reply.ok (OpenAiShapes.text "iVBORw0KGgo= is what I would draw") ] (fun fake -> task {
@@ -118,12 +144,12 @@ let private modelTests =
         }
         test "data URLs decode and non-base64 data URLs are refused" {
             Expect.equal
-                (OpenAiWire.parseDataUrl "data:image/jpeg;base64,AQID")
+                (OpenAiImages.parseDataUrl "data:image/jpeg;base64,AQID")
                 (Some([| 1uy; 2uy; 3uy |], "image/jpeg"))
                 "jpeg"
 
-            Expect.isNone (OpenAiWire.parseDataUrl "data:image/svg+xml,<svg/>") "not base64"
-            Expect.isNone (OpenAiWire.parseDataUrl "https://example.com/a.png") "remote URL"
+            Expect.isNone (OpenAiImages.parseDataUrl "data:image/svg+xml,<svg/>") "not base64"
+            Expect.isNone (OpenAiImages.parseDataUrl "https://example.com/a.png") "remote URL"
         }
     ]
 

@@ -6,12 +6,15 @@ open Expecto
 open TimepointFlash
 open TimepointFlash.Engines
 open TimepointFlash.Tests.Support.FakeServers
+open TimepointFlash.Tests.Support.ProviderShapes
 open TimepointFlash.Tests.Support.ProviderFixtures
+open TimepointFlash.Tests.Support.SpecRules
 
-/// Golden chat-completions body of the judge request with `verdictSchema`.
+/// Golden chat-completions body of the judge request with `verdictSchema` to OpenRouter's Gemini 2.5 Flash:
+/// the structured-step thinking budget as `reasoning.max_tokens`, added to `max_tokens`; strict `json_schema`.
 let requestGolden =
-    """{"model":"google/gemini-2.5-flash","messages":[{"role":"system","content":"You are a careful historian."},{"role":"user","content":"rome 50 BCE"}],"temperature":0.2,"max_tokens":256,"response_format":{"type":"json_schema","json_schema":{"name":"judge","strict":false,"schema":"""
-    + Schema.jsonSchemaGolden
+    """{"model":"google/gemini-2.5-flash","messages":[{"role":"system","content":"You are a careful historian."},{"role":"user","content":"rome 50 BCE"}],"temperature":0.2,"max_tokens":768,"reasoning":{"max_tokens":512},"response_format":{"type":"json_schema","json_schema":{"name":"judge","strict":true,"schema":"""
+    + Schema.strictJsonSchemaGolden
     + "}}}"
 
 let private openRouter = openRouterCalls
@@ -46,6 +49,7 @@ let private chatTests =
         testTask "a local server without a key gets no Authorization header" {
             do!
                 withFake [ Reply.ok (OpenAiShapes.text "hi") ] (fun fake -> task {
+                    fake.Imitate Api.OpenAi
                     let calls = callsFor [ "OPENAI_BASE_URL", fake.BaseUrl ] ProviderId.OpenAi
                     let! r = complete calls (chat ModelRole.Creative)
                     Expect.equal (expectOk r).Text "hi" "answer"
@@ -137,11 +141,11 @@ let private chatTests =
                             "remembered"
                     })
         }
-        testTask "a 400 that json_object does not cure is returned and not remembered" {
+        testTask "a 400 not about response_format is returned at once, without a json_object call" {
             let bad = Reply.json 400 (OpenAiShapes.error 400 "context length exceeded")
 
             do!
-                withFake [ bad; bad; Reply.ok (OpenAiShapes.text "{}") ] (fun fake -> task {
+                withFake [ bad; Reply.ok (OpenAiShapes.text "{}") ] (fun fake -> task {
                     let calls = openRouter fake
 
                     let request = {
@@ -156,19 +160,44 @@ let private chatTests =
                         (ProviderError.BadRequest("openrouter", 400, "context length exceeded"))
                         "error"
 
+                    Expect.equal fake.Requests.Length 1 "one call"
                     let! _ = complete calls request
-                    let third = fake.JsonBody 2
-                    let format = third.GetProperty("response_format").GetProperty("type").GetString()
-                    Expect.equal format "json_schema" "json_schema tried again"
+                    let second = fake.JsonBody 1
+                    let format = second.GetProperty("response_format").GetProperty("type").GetString()
+                    Expect.equal format "json_schema" "json_schema again"
                 })
         }
-        test "OpenAI's own API gets max_completion_tokens, other servers max_tokens" {
-            let body host =
-                let field = OpenAiWire.tokensField (Uri host)
-                Json.write (OpenAiWire.chatBody field "m" StructuredMode.JsonSchema (chat ModelRole.Creative))
+        testTask "OpenAI's 400 naming response_format in error.param falls back to json_object once" {
+            let rejection =
+                Reply.json
+                    400
+                    (OpenAiShapes.openAiError
+                        "Invalid schema for response_format 'judge'."
+                        "invalid_request_error"
+                        (Some "response_format")
+                        None)
 
-            Expect.stringContains (body "https://api.openai.com/v1") "\"max_completion_tokens\":256" "openai"
-            Expect.stringContains (body "http://localhost:11434/v1") "\"max_tokens\":256" "ollama"
+            do!
+                withFake [ rejection; Reply.ok (OpenAiShapes.text "{}") ] (fun fake -> task {
+                    let calls = callsFor (openAiAt fake) ProviderId.OpenAi
+
+                    let! r =
+                        calls.Complete
+                            "gpt-4o"
+                            {
+                                chat ModelRole.Judge with
+                                    Schema = Some verdictSchema
+                            }
+                            CancellationToken.None
+
+                    Expect.equal (expectOk r).Text "{}" "answered"
+                    Expect.equal fake.Requests.Length 2 "two calls"
+
+                    Expect.equal
+                        ((fake.JsonBody 1).GetProperty("response_format").GetRawText())
+                        """{"type":"json_object"}"""
+                        "json_object"
+                })
         }
     ]
 

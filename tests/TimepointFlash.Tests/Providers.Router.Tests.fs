@@ -7,6 +7,7 @@ open Expecto
 open TimepointFlash
 open TimepointFlash.Engines
 open TimepointFlash.Tests.Support.FakeServers
+open TimepointFlash.Tests.Support.ProviderShapes
 open TimepointFlash.Tests.Support.ProviderFixtures
 
 let private fallbackTests =

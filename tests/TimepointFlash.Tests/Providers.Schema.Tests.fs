@@ -6,6 +6,7 @@ open FsCheck
 open FsCheck.FSharp
 open TimepointFlash
 open TimepointFlash.Engines
+open TimepointFlash.Tests.Support
 open TimepointFlash.Tests.Support.ProviderFixtures
 
 /// Golden Gemini responseSchema of `verdictSchema`.
@@ -15,6 +16,10 @@ let geminiGolden =
 /// Golden JSON Schema of `verdictSchema`.
 let jsonSchemaGolden =
     """{"type":"object","properties":{"is_valid":{"type":"boolean"},"query_type":{"type":"string","enum":["historical","fictional"]},"year":{"type":["integer","null"],"minimum":-10000,"maximum":3000},"reason":{"type":"string","description":"why"}},"required":["is_valid","query_type"],"additionalProperties":false}"""
+
+/// Golden strict-compatible JSON Schema of `verdictSchema`: every property required, the optional `reason` nullable.
+let strictJsonSchemaGolden =
+    """{"type":"object","properties":{"is_valid":{"type":"boolean"},"query_type":{"type":"string","enum":["historical","fictional"]},"year":{"type":["integer","null"],"minimum":-10000,"maximum":3000},"reason":{"type":["string","null"],"description":"why"}},"required":["is_valid","query_type","year","reason"],"additionalProperties":false}"""
 
 /// Random schemas up to a small depth, with property names unique per object.
 type SchemaGen =
@@ -111,6 +116,50 @@ let tests =
         }
         test "JSON Schema uses lower-case types, a null type for nullable and no extra properties" {
             Expect.equal (Json.write (SchemaWire.toJsonSchema verdictSchema)) jsonSchemaGolden "golden"
+        }
+        testPropertyWithConfig schemaConfig "every strict JSON Schema meets OpenAI's strict-mode rules"
+        <| fun (schema: Schema) ->
+            use doc = JsonDocument.Parse(Json.write (SchemaWire.toStrictJsonSchema schema))
+            SpecRules.strictProblems "schema" doc.RootElement = []
+        testPropertyWithConfig schemaConfig "making a schema strict twice changes nothing"
+        <| fun (schema: Schema) -> SchemaWire.strict (SchemaWire.strict schema) = SchemaWire.strict schema
+        testPropertyWithConfig
+            schemaConfig
+            "a required property keeps its type in the strict schema; an optional one becomes nullable"
+        <| fun (schema: Schema) ->
+            match schema, SchemaWire.strict schema with
+            | Schema.Object(props, required), Schema.Object(strictProps, strictRequired) ->
+                strictRequired = (props |> List.map fst)
+                && List.forall2
+                    (fun (name, _) (_, s) ->
+                        List.contains name required
+                        || (match s with
+                            | Schema.Nullable _ -> true
+                            | _ -> false))
+                    props
+                    strictProps
+            | _, strict -> strict = SchemaWire.strict schema
+        testPropertyWithConfig schemaConfig "every Gemini schema is a valid responseSchema of the v1beta protos"
+        <| fun (schema: Schema) ->
+            let spec = SpecValidator.load "gemini.v1beta.schema.json"
+            SpecValidator.validate spec "Schema" (Json.write (SchemaWire.toGemini schema)) = []
+        test "the strict schema of the verdict is golden" {
+            Expect.equal (Json.write (SchemaWire.toStrictJsonSchema verdictSchema)) strictJsonSchemaGolden "golden"
+        }
+        test "the vendored schemas reject an unknown property and a wrong type" {
+            let spec = SpecValidator.load "gemini.v1beta.schema.json"
+
+            Expect.equal
+                (SpecValidator.validate spec "Schema" """{"type":"OBJECT","additionalProperties":false}""")
+                [ "Schema.additionalProperties: unknown property" ]
+                "Gemini's Schema has no additionalProperties"
+
+            Expect.equal
+                (SpecValidator.validate spec "Schema" """{"type":"string"}""")
+                [
+                    "Schema.type: \"string\" is not one of [\"STRING\",\"NUMBER\",\"INTEGER\",\"BOOLEAN\",\"ARRAY\",\"OBJECT\",\"NULL\"]"
+                ]
+                "upper-case types only"
         }
         test "a nullable enum admits null in its values" {
             let node =

@@ -217,6 +217,16 @@ let all (id: Guid) (slug: string) : Case list = [
         case name "POST" $"/t/{slug}/travel" (Body.Form fields)
 
     case "ui travel JSON" "POST" $"/t/{slug}/travel" (Body.Json "{\"direction\":\"next\"}")
+    case "sign-in JSON" "POST" "/signin" (Body.Json "{\"key\": \"guess\"}")
+    case "sign-in empty form" "POST" "/signin" (Body.Form [])
+    case "sign-in without a token" "POST" "/signin" (Body.Form [ "key", "guess"; "next", "//evil.example" ])
+    case "sign-in huge key" "POST" "/signin" (Body.Form [ "key", String('k', 1_200_000) ])
+    case "PUT sign-in" "PUT" "/signin" Body.None
+    case "sign-out without a session" "POST" "/signout" (Body.Form [])
+    case "GET sign-out" "GET" "/signout" Body.None
+    case "unknown static file" "GET" "/static/nope.js" Body.None
+    case "static traversal" "GET" "/static/..%2F..%2Fetc%2Fpasswd" Body.None
+    case "POST static" "POST" "/static/app.js" Body.None
 ]
 
 /// Queries that are legitimate generations although they look like attacks: stored verbatim, never executed.

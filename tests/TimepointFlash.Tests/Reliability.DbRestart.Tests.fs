@@ -12,7 +12,8 @@ open TimepointFlash.Tests.Support.ApiHost
 open TimepointFlash.Tests.Support.LatencyProvider
 open TimepointFlash.Tests.Reliability.Faults
 
-let private runText (file: string) (args: string) : Task<string> = task {
+/// Runs a program and returns its trimmed stdout; fails the test on a non-zero exit.
+let runText (file: string) (args: string) : Task<string> = task {
     let psi =
         ProcessStartInfo(file, args, RedirectStandardOutput = true, RedirectStandardError = true)
 
@@ -25,7 +26,7 @@ let private runText (file: string) (args: string) : Task<string> = task {
 }
 
 /// pg_ctl against a server made by scripts/start-postgres.sh (as the postgres user when running as root).
-let private pgCtl (port: int) (action: string) = task {
+let pgCtl (port: int) (action: string) = task {
     let dir = $"/tmp/tpflash-pg.{port}"
     let bindir = (File.ReadAllText(Path.Combine(dir, "bindir"))).Trim()
 

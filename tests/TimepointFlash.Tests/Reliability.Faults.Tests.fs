@@ -24,6 +24,7 @@ let withFaults (fault: int -> string -> Fault option) (vars: (string * string) l
         LatencyProvider.start {
             LatencyProvider.defaults with
                 Fault = fault
+                Check = SpecRules.problems SpecRules.Api.OpenAi
         }
 
     try
@@ -36,6 +37,7 @@ let withFaults (fault: int -> string -> Fault option) (vars: (string * string) l
 
         try
             do! f api
+            Expect.isEmpty server.Violations "every pipeline request is one OpenAI's API accepts"
         finally
             (api :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
     finally

@@ -75,6 +75,7 @@ let tests =
                     "DATABASE_URL", cs
                     "FALLBACK_PROVIDER", "none"
                     "RATE_LIMIT", "0"
+                    "READ_RATE_LIMIT", "0"
                     "GENERATION_CONCURRENCY", "4"
                 ]
 

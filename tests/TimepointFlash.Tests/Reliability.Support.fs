@@ -55,7 +55,11 @@ let send (client: HttpClient) (c: Case) : Task<HttpResponseMessage> =
 
 /// True for the browser pages (HTML answers), false for the JSON API.
 let isUi (path: string) =
-    path = "/" || path.StartsWith "/t/" || path.StartsWith "/ui/"
+    path = "/"
+    || path.StartsWith "/t/"
+    || path.StartsWith "/ui/"
+    || path.StartsWith "/signin"
+    || path.StartsWith "/signout"
 
 /// Why an answer breaks the contract for a request that must be rejected (None = fine).
 let rejectionProblem (c: Case) (resp: HttpResponseMessage) : Task<string option> = task {

@@ -45,12 +45,19 @@ type TestApi = {
 let tempDb () =
     Path.Combine(Path.GetTempPath(), $"tpflash-test-{Guid.NewGuid():N}.db")
 
-/// Starts an API with the given environment variables (DATABASE_URL defaults to a fresh SQLite file, RATE_LIMIT to 0).
+/// Starts an API with the given environment variables (DATABASE_URL defaults to a fresh SQLite file, RATE_LIMIT and READ_RATE_LIMIT to 0).
 let startWith (vars: (string * string) list) (llm: Llm option) : Task<TestApi> = task {
     let file = tempDb ()
 
     let map =
-        Map.ofList ([ "DATABASE_URL", $"sqlite:///{file}"; "RATE_LIMIT", "0" ] @ vars)
+        Map.ofList (
+            [
+                "DATABASE_URL", $"sqlite:///{file}"
+                "RATE_LIMIT", "0"
+                "READ_RATE_LIMIT", "0"
+            ]
+            @ vars
+        )
 
     match Config.read (fun k -> map.TryFind k) with
     | Error e -> return failwith (ConfigError.describe e)

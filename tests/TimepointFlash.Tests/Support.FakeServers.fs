@@ -1,4 +1,6 @@
-/// In-process fake provider servers on loopback (random port) that answer with scripted replies.
+/// In-process fake provider servers on loopback (random port) that answer with scripted replies, after
+/// validating every request body the way the real API would (Support.SpecRules): a request the real API would
+/// reject gets that API's 400 and is recorded as a violation, which fails the test.
 module TimepointFlash.Tests.Support.FakeServers
 
 open System
@@ -13,6 +15,7 @@ open Microsoft.AspNetCore.Hosting.Server.Features
 open Microsoft.AspNetCore.Http
 open Microsoft.Extensions.DependencyInjection
 open Microsoft.Extensions.Logging
+open TimepointFlash.Tests.Support.SpecRules
 
 /// One scripted answer.
 type Reply = {
@@ -56,10 +59,21 @@ module Reply =
     /// Answers only after a delay.
     let slow (delay: TimeSpan) (reply: Reply) = { reply with Delay = delay }
 
+/// The API a fake imitates (set when a test points a provider at it) and the violations it saw.
+type FakeState() =
+    member val Api: Api option = None with get, set
+    member val Violations = ConcurrentQueue<string>()
+
 /// A running fake server: replies are used in order, the last one repeats.
-type FakeServer(app: WebApplication, baseUrl: string, requests: ConcurrentQueue<Recorded>) =
+type FakeServer(app: WebApplication, baseUrl: string, requests: ConcurrentQueue<Recorded>, state: FakeState) =
     /// `http://127.0.0.1:<port>`.
     member _.BaseUrl = baseUrl
+
+    /// Which API's rules apply; a fake that is never told rejects every request.
+    member _.Imitate(api: Api) = state.Api <- Some api
+
+    /// Requests the real API would have rejected, with why.
+    member _.Violations = state.Violations |> Seq.toList
     /// Every request received so far, in order.
     member _.Requests = requests |> Seq.toList
 
@@ -78,11 +92,25 @@ type FakeServer(app: WebApplication, baseUrl: string, requests: ConcurrentQueue<
 
 [<RequireQualifiedAccess>]
 module FakeServer =
-    let private serve (script: ConcurrentQueue<Reply>) (last: Reply ref) (requests: ConcurrentQueue<Recorded>) =
+    let private serve
+        (script: ConcurrentQueue<Reply>)
+        (last: Reply ref)
+        (requests: ConcurrentQueue<Recorded>)
+        (state: FakeState)
+        =
         RequestDelegate(fun (ctx: HttpContext) ->
             task {
                 use reader = new StreamReader(ctx.Request.Body)
                 let! body = reader.ReadToEndAsync()
+                let path = ctx.Request.Path.Value
+
+                let rejected =
+                    match state.Api with
+                    | None -> Some(Api.OpenAi, [ $"{path}: the fake was not told which API it imitates" ])
+                    | Some api ->
+                        match problems api ctx.Request.Method path body with
+                        | [] -> None
+                        | found -> Some(api, found)
 
                 requests.Enqueue {
                     Method = ctx.Request.Method
@@ -95,12 +123,20 @@ module FakeServer =
                 }
 
                 let reply =
-                    lock last (fun () ->
-                        match script.TryDequeue() with
-                        | true, r ->
-                            last.Value <- r
-                            r
-                        | false, _ -> last.Value)
+                    match rejected with
+                    | Some(api, found) ->
+                        for f in found do
+                            state.Violations.Enqueue f
+
+                        let status, error = rejection api found
+                        Reply.json status error
+                    | None ->
+                        lock last (fun () ->
+                            match script.TryDequeue() with
+                            | true, r ->
+                                last.Value <- r
+                                r
+                            | false, _ -> last.Value)
 
                 if reply.Delay > TimeSpan.Zero then
                     try
@@ -137,104 +173,16 @@ module FakeServer =
             ref (Reply.json 500 """{"error":{"message":"the fake server has no scripted reply"}}""")
 
         let requests = ConcurrentQueue<Recorded>()
-        app.Run(serve script last requests)
+        let state = FakeState()
+        app.Run(serve script last requests state)
         do! app.StartAsync()
 
         let address =
             app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>().Addresses
             |> Seq.head
 
-        return new FakeServer(app, address.TrimEnd('/'), requests)
+        return new FakeServer(app, address.TrimEnd('/'), requests, state)
     }
 
     /// One HttpClient shared by the wire tests (as IHttpClientFactory would hand out).
     let http = new HttpClient(Timeout = TimeSpan.FromMinutes 2.0)
-
-/// Documented Gemini response shapes (SEED-SPEC §2.5).
-[<RequireQualifiedAccess>]
-module GeminiShapes =
-    let private q (s: string) = JsonSerializer.Serialize s
-
-    /// A candidate whose parts are the given JSON parts.
-    let candidate (parts: string list) (finishReason: string) =
-        let parts = String.Join(",", parts)
-
-        """{"candidates":[{"content":{"role":"model","parts":["""
-        + parts
-        + """]},"finishReason":"""
-        + q finishReason
-        + ""","index":0}],"usageMetadata":{"promptTokenCount":12,"candidatesTokenCount":34,"totalTokenCount":46},"modelVersion":"gemini-2.5-flash"}"""
-
-    /// A text part.
-    let textPart (text: string) = """{"text":""" + q text + "}"
-
-    /// A thought part (must not reach the answer text).
-    let thoughtPart (text: string) =
-        """{"text":""" + q text + ""","thought":true}"""
-
-    /// An inline image part.
-    let imagePart (mime: string) (bytes: byte[]) =
-        """{"inlineData":{"mimeType":"""
-        + q mime
-        + ""","data":"""
-        + q (Convert.ToBase64String bytes)
-        + "}}"
-
-    /// A plain text answer.
-    let text (t: string) = candidate [ textPart t ] "STOP"
-
-    /// No candidates, prompt blocked.
-    let blocked =
-        """{"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":5,"totalTokenCount":5}}"""
-
-    /// An error body.
-    let error (code: int) (status: string) (message: string) =
-        """{"error":{"code":"""
-        + string code
-        + ""","message":"""
-        + q message
-        + ""","status":"""
-        + q status
-        + "}}"
-
-    /// A 429 body carrying RetryInfo.
-    let rateLimited (retryDelay: string) =
-        """{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"""
-        + q retryDelay
-        + "}]}}"
-
-    /// An Imagen predict answer.
-    let imagen (bytes: byte[]) =
-        """{"predictions":[{"bytesBase64Encoded":"""
-        + q (Convert.ToBase64String bytes)
-        + ""","mimeType":"image/png"}]}"""
-
-/// Documented OpenAI-compatible (OpenRouter) response shapes (SEED-SPEC §2.5).
-[<RequireQualifiedAccess>]
-module OpenAiShapes =
-    let private q (s: string) = JsonSerializer.Serialize s
-
-    /// A completion whose message has the given JSON fields.
-    let withMessage (messageFields: string) =
-        """{"id":"gen-1","object":"chat.completion","model":"google/gemini-2.5-flash","choices":[{"index":0,"message":{"role":"assistant","""
-        + messageFields
-        + """},"finish_reason":"stop"}],"usage":{"prompt_tokens":21,"completion_tokens":43,"total_tokens":64}}"""
-
-    /// A plain text answer.
-    let text (t: string) = withMessage $"\"content\":{q t}"
-
-    /// No choices.
-    let noChoices =
-        """{"id":"gen-2","model":"google/gemini-2.5-flash","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":0,"total_tokens":3}}"""
-
-    /// An error body.
-    let error (code: int) (message: string) =
-        """{"error":{"code":""" + string code + ""","message":""" + q message + "}}"
-
-    /// A data URL for bytes.
-    let dataUrl (mime: string) (bytes: byte[]) =
-        $"data:{mime};base64,{Convert.ToBase64String bytes}"
-
-    /// A models list with one priced entry.
-    let models =
-        """{"data":[{"id":"google/gemini-2.5-flash","name":"Google: Gemini 2.5 Flash","context_length":1048576,"pricing":{"prompt":"0.0000003","completion":"0.0000025"},"architecture":{"modality":"text+image->text","input_modalities":["text","image"],"output_modalities":["text"]}},{"id":"bare/model"}]}"""

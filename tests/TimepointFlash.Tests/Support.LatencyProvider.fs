@@ -37,12 +37,19 @@ type LatencyOptions = {
     PerTokenMs: float
     /// A fault for the n-th call (1-based, across all agents) of the step named by the request's JSON schema.
     Fault: int -> string -> Fault option
+    /// Why the real API would reject a request (method, path, body); a non-empty answer is a 400 in OpenAI's
+    /// error shape and a recorded violation. The tests pass the spec check, the benchmarks none.
+    Check: string -> string -> string -> string list
 }
 
 /// A running latency-injecting provider.
-type LatencyServer(app: WebApplication, baseUrl: string, calls: ConcurrentQueue<string * float>) =
+type LatencyServer
+    (app: WebApplication, baseUrl: string, calls: ConcurrentQueue<string * float>, violations: ConcurrentQueue<string>)
+    =
     /// `http://127.0.0.1:<port>` (point OPENAI_BASE_URL at `<BaseUrl>/v1`).
     member _.BaseUrl = baseUrl
+    /// Requests the real API would have rejected, with why.
+    member _.Violations = violations |> Seq.toList
     /// The step ("image" for images) and the injected latency (ms) of every call answered so far.
     member _.Calls = calls |> Seq.toList
 
@@ -62,6 +69,7 @@ module LatencyProvider =
         FixedMs = 0.0
         PerTokenMs = 0.0
         Fault = fun _ _ -> None
+        Check = fun _ _ _ -> []
     }
 
     /// Valid answers keyed by step name, recorded from the offline engine once.
@@ -127,60 +135,99 @@ module LatencyProvider =
             | _ -> ""
         | _ -> ""
 
-    let private serve (options: LatencyOptions) (counter: int ref) (calls: ConcurrentQueue<string * float>) =
+    let private answer
+        (options: LatencyOptions)
+        (counter: int ref)
+        (calls: ConcurrentQueue<string * float>)
+        (ctx: HttpContext)
+        (body: string)
+        =
+        task {
+            use doc = JsonDocument.Parse(if body = "" then "{}" else body)
+            let root = doc.RootElement
+            let imagesApi = ctx.Request.Path.Value.EndsWith "/images/generations"
+            let isImage = imagesApi || body.Contains "\"modalities\""
+            let line = if isImage then "image" else stepOf root
+            let n = Interlocked.Increment(&counter.contents)
+
+            let text, fields =
+                if isImage then
+                    let url = "data:image/png;base64," + Convert.ToBase64String png
+
+                    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                    $"\"content\":\"\",\"images\":[{{\"type\":\"image_url\",\"image_url\":{{\"url\":{q url}}}}}]"
+                else
+                    let t =
+                        answers.Value
+                        |> Map.tryFind line
+                        |> Option.defaultValue """{"error":"the latency provider has no answer for this prompt"}"""
+
+                    t, $"\"content\":{q t}"
+
+            let tokens = (text.Length + 3) / 4
+            let latency = options.FixedMs + options.PerTokenMs * float tokens
+            calls.Enqueue(line, latency)
+
+            let wait (ms: float) = task {
+                try
+                    do! Task.Delay(TimeSpan.FromMilliseconds ms, ctx.RequestAborted)
+                with :? OperationCanceledException ->
+                    ()
+            }
+
+            match options.Fault n line with
+            | Some Fault.Hang -> do! wait 600_000.0
+            | Some(Fault.Status(status, b)) ->
+                ctx.Response.StatusCode <- status
+                ctx.Response.ContentType <- "application/json"
+                do! ctx.Response.WriteAsync b
+            | Some(Fault.Content t) ->
+                do! wait latency
+                ctx.Response.ContentType <- "application/json"
+                do! ctx.Response.WriteAsync(completion $"\"content\":{q t}" 10)
+            | None ->
+                do! wait latency
+
+                if not ctx.RequestAborted.IsCancellationRequested then
+                    ctx.Response.ContentType <- "application/json"
+
+                    if imagesApi then
+                        // OpenAI's Images API answer (ImagesResponse: data[].b64_json)
+                        let b64 = Convert.ToBase64String png
+
+                        do! ctx.Response.WriteAsync $"{{\"created\":1767268800,\"data\":[{{\"b64_json\":{q b64}}}]}}"
+                    else
+                        do! ctx.Response.WriteAsync(completion fields tokens)
+        }
+
+    let private serve
+        (options: LatencyOptions)
+        (counter: int ref)
+        (calls: ConcurrentQueue<string * float>)
+        (violations: ConcurrentQueue<string>)
+        =
         RequestDelegate(fun (ctx: HttpContext) ->
             task {
                 use reader = new StreamReader(ctx.Request.Body)
                 let! body = reader.ReadToEndAsync()
-                use doc = JsonDocument.Parse(if body = "" then "{}" else body)
-                let root = doc.RootElement
-                let isImage = body.Contains "\"modalities\""
-                let line = if isImage then "image" else stepOf root
-                let n = Interlocked.Increment(&counter.contents)
 
-                let text, fields =
-                    if isImage then
-                        let url = "data:image/png;base64," + Convert.ToBase64String png
+                match options.Check ctx.Request.Method ctx.Request.Path.Value body with
+                | [] -> do! answer options counter calls ctx body
+                | problems ->
+                    for p in problems do
+                        violations.Enqueue p
 
-                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        $"\"content\":\"\",\"images\":[{{\"type\":\"image_url\",\"image_url\":{{\"url\":{q url}}}}}]"
-                    else
-                        let t =
-                            answers.Value
-                            |> Map.tryFind line
-                            |> Option.defaultValue """{"error":"the latency provider has no answer for this prompt"}"""
-
-                        t, $"\"content\":{q t}"
-
-                let tokens = (text.Length + 3) / 4
-                let latency = options.FixedMs + options.PerTokenMs * float tokens
-                calls.Enqueue(line, latency)
-
-                let wait (ms: float) = task {
-                    try
-                        do! Task.Delay(TimeSpan.FromMilliseconds ms, ctx.RequestAborted)
-                    with :? OperationCanceledException ->
-                        ()
-                }
-
-                match options.Fault n line with
-                | Some Fault.Hang -> do! wait 600_000.0
-                | Some(Fault.Status(status, b)) ->
-                    ctx.Response.StatusCode <- status
+                    let message = JsonSerializer.Serialize(String.Join("; ", problems))
+                    ctx.Response.StatusCode <- 400
                     ctx.Response.ContentType <- "application/json"
-                    do! ctx.Response.WriteAsync b
-                | Some(Fault.Content t) ->
-                    do! wait latency
-                    ctx.Response.ContentType <- "application/json"
-                    do! ctx.Response.WriteAsync(completion $"\"content\":{q t}" 10)
-                | None ->
-                    do! wait latency
 
-                    if not ctx.RequestAborted.IsCancellationRequested then
-                        ctx.Response.ContentType <- "application/json"
-                        do! ctx.Response.WriteAsync(completion fields tokens)
+                    do!
+                        ctx.Response.WriteAsync(
+                            $"{{\"error\":{{\"message\":{message},\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}}}"
+                        )
             }
             :> Task)
+
 
     /// Starts the provider on 127.0.0.1 (port 0 = any free port).
     let startOn (port: int) (options: LatencyOptions) : Task<LatencyServer> = task {
@@ -190,14 +237,15 @@ module LatencyProvider =
         let app = builder.Build()
         app.Urls.Add $"http://127.0.0.1:{port}"
         let calls = ConcurrentQueue<string * float>()
-        app.Run(serve options (ref 0) calls)
+        let violations = ConcurrentQueue<string>()
+        app.Run(serve options (ref 0) calls violations)
         do! app.StartAsync()
 
         let address =
             app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>().Addresses
             |> Seq.head
 
-        return new LatencyServer(app, address.TrimEnd('/'), calls)
+        return new LatencyServer(app, address.TrimEnd('/'), calls, violations)
     }
 
     /// Starts the provider on a free loopback port.

@@ -7,6 +7,8 @@ open Expecto
 open TimepointFlash
 open TimepointFlash.Engines
 open TimepointFlash.Tests.Support.FakeServers
+open TimepointFlash.Tests.Support.ProviderShapes
+open TimepointFlash.Tests.Support.SpecRules
 
 /// Fake keys (never real): every test checks they never leak.
 let geminiKey = "fake-google-key-XYZZY-0001"
@@ -63,11 +65,25 @@ let routerWith (offline: Backend option) (r: Recorder) (settings: Settings) =
         }
         settings
 
-/// Variables pointing Gemini at a fake.
-let geminiAt (fake: FakeServer) = [ "GOOGLE_API_KEY", geminiKey; "GEMINI_BASE_URL", fake.BaseUrl ]
+/// Variables pointing Gemini at a fake, which from then on validates requests as Gemini's API.
+let geminiAt (fake: FakeServer) =
+    fake.Imitate Api.Gemini
+    [ "GOOGLE_API_KEY", geminiKey; "GEMINI_BASE_URL", fake.BaseUrl ]
 
-/// Variables pointing OpenRouter at a fake.
-let openRouterAt (fake: FakeServer) = [ "OPENROUTER_API_KEY", openRouterKey; "OPENROUTER_BASE_URL", fake.BaseUrl ]
+/// Variables pointing OpenRouter at a fake, which from then on validates requests as OpenRouter's API.
+let openRouterAt (fake: FakeServer) =
+    fake.Imitate Api.OpenRouter
+    [ "OPENROUTER_API_KEY", openRouterKey; "OPENROUTER_BASE_URL", fake.BaseUrl ]
+
+/// Variables pointing the OpenAI provider at a fake, which from then on validates requests as OpenAI's API.
+let openAiAt (fake: FakeServer) =
+    fake.Imitate Api.OpenAi
+
+    [
+        "OPENAI_API_KEY", openAiKey
+        "OPENAI_BASE_URL", fake.BaseUrl
+        "PRIMARY_PROVIDER", "openai"
+    ]
 
 /// A chat request for a role.
 let chat role : ChatRequest = {
@@ -116,12 +132,13 @@ let expectNoKey (text: string) =
     for key in [ geminiKey; openRouterKey; openAiKey ] do
         Expect.isFalse (text.Contains key) $"a key leaked into: {text}"
 
-/// Runs a body with a started fake, disposing it afterwards.
+/// Runs a body with a started fake, disposing it afterwards; fails when a request broke the API's rules.
 let withFake (replies: Reply list) (body: FakeServer -> Task<unit>) = task {
     let! fake = FakeServer.start replies
 
     try
         do! body fake
+        Expect.isEmpty fake.Violations "every request is one the real API accepts"
     finally
         (fake :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
 }

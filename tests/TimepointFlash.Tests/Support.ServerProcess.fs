@@ -45,6 +45,10 @@ let scrubbed = [
     "FALLBACK_PROVIDER"
     "API_KEYS"
     "DATABASE_URL"
+    "ASPNETCORE_URLS"
+    "URLS"
+    "ASPNETCORE_ENVIRONMENT"
+    "DOTNET_ENVIRONMENT"
     "OTEL_EXPORTER_OTLP_ENDPOINT"
 ]
 
@@ -73,3 +77,32 @@ let start (cores: string option) (dll: string) (args: string) (vars: (string * s
     p.BeginOutputReadLine()
     p.BeginErrorReadLine()
     p
+
+/// Starts `dotnet <dll> <args>` like `start` (no core pinning) and collects its output lines (stdout and stderr).
+let startCollecting (dll: string) (args: string) (vars: (string * string) list) =
+    let psi = ProcessStartInfo("dotnet", $"\"{dll}\" {args}")
+    psi.UseShellExecute <- false
+    psi.RedirectStandardOutput <- true
+    psi.RedirectStandardError <- true
+    psi.WorkingDirectory <- Path.GetTempPath()
+
+    for key in scrubbed do
+        psi.Environment.Remove key |> ignore
+
+    for k, v in vars do
+        psi.Environment[k] <- v
+
+    let lines = Collections.Concurrent.ConcurrentQueue<string>()
+    let p = Process.Start psi
+
+    p.OutputDataReceived.Add(fun e ->
+        if not (isNull e.Data) then
+            lines.Enqueue e.Data)
+
+    p.ErrorDataReceived.Add(fun e ->
+        if not (isNull e.Data) then
+            lines.Enqueue("stderr: " + e.Data))
+
+    p.BeginOutputReadLine()
+    p.BeginErrorReadLine()
+    p, lines

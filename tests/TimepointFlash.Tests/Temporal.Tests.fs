@@ -2,7 +2,8 @@ module TimepointFlash.Tests.Temporal
 
 open Expecto
 
-/// Every temporal test list: calendar, algebra, stepping, tables, laws, text and JSON.
+/// Every temporal test list: calendar, algebra, stepping, tables, laws, text, JSON, world
+/// calendars and local calendars.
 let tests =
     testList "Temporal" [
         TemporalCalendarTests.tests
@@ -12,4 +13,6 @@ let tests =
         TemporalLawTests.tests
         TemporalFormatTests.tests
         TemporalJsonTests.tests
+        TemporalWorldTests.tests
+        TemporalLocalTests.tests
     ]

@@ -58,10 +58,18 @@ type private Env = {
     Browser: IBrowser
 }
 
-let private startServer () : Task<TestApi * string> = task {
+let private startServer (vars: (string * string) list) : Task<TestApi * string> = task {
     let file = tempDb ()
 
-    let map = Map.ofList [ "DATABASE_URL", $"sqlite:///{file}"; "RATE_LIMIT", "0" ]
+    let map =
+        Map.ofList (
+            [
+                "DATABASE_URL", $"sqlite:///{file}"
+                "RATE_LIMIT", "0"
+                "READ_RATE_LIMIT", "0"
+            ]
+            @ vars
+        )
 
     match Config.read (fun k -> map.TryFind k) with
     | Error e -> return failwith (ConfigError.describe e)
@@ -91,9 +99,9 @@ let private startServer () : Task<TestApi * string> = task {
 /// How long one browser test may take before it fails instead of hanging the suite.
 let private limit = TimeSpan.FromSeconds 120.0
 
-/// Runs a test against a fresh server and browser, then stops both (awaiting every cleanup) and rethrows.
-let private withEnv (f: Env -> Task<unit>) = task {
-    let! api, address = startServer ()
+/// Runs a test against a fresh server (with extra settings) and browser, then stops both and rethrows.
+let private withEnvVars (vars: (string * string) list) (f: Env -> Task<unit>) = task {
+    let! api, address = startServer vars
     let! playwright = Playwright.CreateAsync()
 
     let! browser =
@@ -129,6 +137,9 @@ let private withEnv (f: Env -> Task<unit>) = task {
     | Some e -> ExceptionDispatchInfo.Capture(e).Throw()
     | None -> ()
 }
+
+/// Runs a test against a fresh open server and browser, then stops both (awaiting every cleanup) and rethrows.
+let private withEnv (f: Env -> Task<unit>) = withEnvVars [] f
 
 /// A new page in a new context; `javascript` false gives a browser without scripts.
 let private newPage (env: Env) (javascript: bool) (width: int) = task {
@@ -252,6 +263,31 @@ let private generateAndRead = testTask "live progress while generating, then the
             let! body = json.TextAsync()
             Expect.equal json.Status 200 "the JSON download is served"
             Expect.stringContains body "\"slug\"" "the JSON carries the timepoint"
+        })
+}
+
+let private wrightDunes = testTask "the Wright brothers' scene shows dunes, not towers, and no anachronism note" {
+    do!
+        withEnv (fun env -> task {
+            let! page = newPage env true 1100
+            do! generateLive page "wright brothers first flight 1903"
+            let! setting = text page "#setting"
+            Expect.stringContains setting "sand dunes" "curated scenery"
+            Expect.isFalse (setting.Contains "skyscrapers") "no towers"
+            let! notes = count page "#anachronisms"
+            Expect.equal notes 0 "nothing out of its time"
+            let! src = page.Locator("#image img").GetAttributeAsync "src"
+            let! card = page.APIRequest.GetAsync src
+            let! svg = card.TextAsync()
+            Expect.stringContains svg "place-dunes" "the card draws dunes"
+            Expect.isFalse (svg.Contains "place-street") "not a city street"
+
+            let! _ =
+                page.ScreenshotAsync(
+                    PageScreenshotOptions(Path = Path.Combine(artifactDir (), "wright-brothers.png"), FullPage = false)
+                )
+
+            ()
         })
 }
 
@@ -403,7 +439,61 @@ let private phone = testTask "at phone width the home and scene pages fit withou
         })
 }
 
+let private signInAndGenerate = testTask "with API_KEYS the browser signs in, generates and signs out" {
+    let keys = [ "API_KEYS", "browser-key-1" ]
+
+    do!
+        withEnvVars keys (fun env -> task {
+            let! page = newPage env true 1100
+            let violations = ResizeArray<string>()
+
+            page.Console.Add(fun m ->
+                if m.Text.Contains "Content Security Policy" then
+                    violations.Add m.Text)
+
+            let! _ = page.GotoAsync "/"
+            let! openBanner = count page "#open-banner"
+            Expect.equal openBanner 0 "no open-server banner with keys"
+            do! page.Locator("#query").FillAsync "assassination of Julius Caesar"
+            do! page.Locator("#query").PressAsync "Enter"
+            do! page.Locator("#progress li.failed").First.WaitForAsync()
+            let! refused = text page "#progress"
+            Expect.stringContains refused "/signin" "without a session the API refuses and the page says why"
+            do! page.Locator("#signin-link").ClickAsync()
+            let! _ = page.WaitForURLAsync(Regex "/signin")
+            do! page.Locator("#key").FillAsync "wrong-key"
+            do! page.Locator("#signin-form button").ClickAsync()
+            let! wrong = text page "#form-error"
+            Expect.stringContains wrong "not accepted" "a wrong key is refused"
+            do! page.Locator("#key").FillAsync "browser-key-1"
+            do! page.Locator("#signin-form button").ClickAsync()
+            let! _ = page.WaitForURLAsync(Regex "/$")
+            let! cookies = page.Context.CookiesAsync()
+            let session = cookies |> Seq.find (fun c -> c.Name = Session.cookieName)
+            Expect.isTrue session.HttpOnly "HttpOnly"
+            Expect.equal session.SameSite SameSiteAttribute.Strict "SameSite=Strict"
+            Expect.isFalse (session.Value.Contains "browser-key-1") "the cookie is not the key"
+            do! generateLive page "assassination of Julius Caesar"
+            let! title = text page "h1"
+            Expect.equal title "assassination of Julius Caesar" "generated while signed in"
+            Expect.isEmpty violations "no Content-Security-Policy violations"
+            do! page.Locator("#signout-form button").ClickAsync()
+            let! _ = page.WaitForURLAsync(Regex "/$")
+            let! signInAgain = count page "#signin-link"
+            Expect.equal signInAgain 1 "signed out"
+        })
+}
+
 /// The browser suite runs one test at a time (each with its own server and browser).
 let tests =
-    testList "UiBrowser" [ generateAndRead; travel; delete; noJavaScript; escaping; phone ]
+    testList "UiBrowser" [
+        generateAndRead
+        signInAndGenerate
+        wrightDunes
+        travel
+        delete
+        noJavaScript
+        escaping
+        phone
+    ]
     |> testSequenced

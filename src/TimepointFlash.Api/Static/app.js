@@ -1,11 +1,5 @@
-namespace TimepointFlash.Api
-
-/// The page script: live progress for generation and time travel over the SSE endpoints (pages work without it).
-[<RequireQualifiedAccess>]
-module PageScript =
-    /// Plain JavaScript, no build step; every string from the server is inserted as text, never as HTML.
-    let source =
-        """
+// TimepointFlash page script: live progress for generation and time travel over the SSE endpoints; the pages work
+// without it. Every string from the server is inserted as text, never as HTML. Served from /static (no inline script).
 (function () {
   function item(list, text, cls) {
     var li = document.createElement('li');
@@ -50,6 +44,13 @@ module PageScript =
     item(list, 'Done: opening the scene…', 'done');
     window.setTimeout(function () { window.location = '/t/' + encodeURIComponent(slug); }, 700);
   }
+  // The page's anti-forgery token: a signed-in browser's API calls carry it (the session cookie alone is refused).
+  var tokenMeta = document.querySelector('meta[name=request-token]');
+  function headers() {
+    var h = { 'Content-Type': 'application/json' };
+    if (tokenMeta) h[tokenMeta.getAttribute('data-header')] = tokenMeta.content;
+    return h;
+  }
   function busy(form, on) {
     Array.prototype.forEach.call(form.querySelectorAll('button'), function (b) { b.disabled = on; });
     form.setAttribute('aria-busy', on ? 'true' : 'false');
@@ -69,7 +70,7 @@ module PageScript =
       busy(gen, true);
       item(list, 'Generating “' + q + '”…');
       fetch('/api/v1/timepoints/generate/stream', {
-        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        method: 'POST', headers: headers(),
         body: JSON.stringify({ query: q, generate_image: img })
       }).then(function (r) {
         if (!r.ok) return problem(r);
@@ -98,7 +99,7 @@ module PageScript =
       var unit = travel.querySelector('[name=unit]').value;
       item(list, 'Travelling ' + units + ' ' + unit + '(s) ' + (b.value === 'next' ? 'forward' : 'back') + '…');
       fetch('/api/v1/temporal/' + travel.dataset.id + '/' + b.value, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        method: 'POST', headers: headers(),
         body: JSON.stringify({ units: units, unit: unit, background: true })
       }).then(function (r) {
         if (!r.ok) return problem(r);
@@ -118,4 +119,3 @@ module PageScript =
     del.addEventListener('submit', function (ev) { if (!window.confirm('Delete this scene?')) ev.preventDefault(); });
   }
 })();
-"""
