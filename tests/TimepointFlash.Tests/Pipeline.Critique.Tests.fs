@@ -231,6 +231,8 @@ let private wireTests =
             ]
 
             let! (fake: FakeServer) = FakeServer.start replies
+            // The fake validates every request the way OpenAI's API would.
+            fake.Imitate SpecRules.Api.OpenAi
 
             try
                 let! api =
@@ -280,6 +282,8 @@ let private wireTests =
                             "dialog_revision"
                         ]
                         "one request per step, the dialog re-run once after the critique"
+
+                    Expect.isEmpty fake.Violations "every request is one the real API accepts"
 
                     let revision = chats |> List.last
 
