@@ -17,7 +17,7 @@ module CritiqueFindings =
         Category = IssueCategory.Anachronism
         Field = f.Field
         Quote = Some f.Matched
-        Description = $"\"{f.Matched}\" names {f.Term}, which belongs {Finding.years f}: out of its time in this scene."
+        Description = $"\"{f.Matched}\" names {f.Term} ({Finding.years f}), out of its time in this scene."
     }
 
     /// The revision instruction for a finding in dialog; it names the term.

@@ -212,7 +212,8 @@ module Steps =
 
     let private critiqueOn (plan: StepPlan) = not (plan.Off.Contains Step.Critique)
 
-    /// Reviews the dialog, cast and scene with the checker's findings over everything so far; non-fatal (a failure is recorded in the step log and the scene completes).
+    /// Reviews the dialog, cast and scene with the checker's findings over everything so far; non-fatal (a failure
+    /// is recorded in the step log and the scene completes).
     let private critique =
         let spec =
             agent
