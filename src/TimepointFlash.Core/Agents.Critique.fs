@@ -3,7 +3,8 @@ namespace TimepointFlash.Agents
 open TimepointFlash
 
 /// After the dialog: a historical review of the dialog, the characters and the scene against the scene's date and
-/// place. A critical issue sends the dialog back once with the reviewer's instructions (step dialog_revision).
+/// place, with the anachronism checker's findings added as issues (CritiqueFindings). A critical issue sends the
+/// dialog back once with the reviewer's instructions (step dialog_revision).
 [<RequireQualifiedAccess>]
 module Critique =
     let private str = Schema.String None
@@ -64,6 +65,8 @@ When any issue is critical, give revision instructions a dialog writer can follo
                 + AgentKit.bullets "none" cast
                 + "\n\nDialog:\n"
                 + AgentKit.bullets "none" lines
+                + "\n\nThe anachronism checker found (already recorded as issues; add only what it missed):\n"
+                + AgentKit.bullets "none" (input.Findings |> List.map Finding.describe)
         }
 
     /// The critique agent.
@@ -75,5 +78,8 @@ When any issue is critical, give revision instructions a dialog writer can follo
         Schema = schema
         Context = AgentContext.Critique
         BuildPrompt = buildPrompt
-        Parse = fun _ text -> AgentKit.parseWith CritiqueData.decoder text
+        Parse =
+            fun input text ->
+                AgentKit.parseWith CritiqueData.decoder text
+                |> Result.map (CritiqueFindings.apply input.Findings)
     }

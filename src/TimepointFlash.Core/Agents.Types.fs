@@ -91,6 +91,8 @@ type CritiqueInput = {
     Scene: SceneData
     Characters: CharacterData
     Dialog: DialogData
+    /// The anachronism checker's findings over the scene so far (see PipelineResult.findings).
+    Findings: Finding list
 }
 
 type ImagePromptInput = {

@@ -130,14 +130,15 @@ module Finding =
     /// True for a finding in spoken dialog (a critical issue; elsewhere it is major).
     let isDialog (f: Finding) = f.Field.StartsWith "dialog.lines"
 
+    /// The years a term belongs to: "from 1910", or "1500–1792" for a withdrawn thing.
+    let years (f: Finding) =
+        match f.Until with
+        | Some last -> $"{TimelineData.displayYear f.Earliest}–{TimelineData.displayYear last}"
+        | None -> $"from {TimelineData.displayYear f.Earliest}"
+
     /// "teletype (from 1910) in scene.sounds: \"Teletype machines\"".
     let describe (f: Finding) =
-        let years =
-            match f.Until with
-            | Some last -> $"{TimelineData.displayYear f.Earliest}–{TimelineData.displayYear last}"
-            | None -> $"from {TimelineData.displayYear f.Earliest}"
-
-        $"{f.Term} ({years}) in {f.Field}: \"{f.Matched}\""
+        $"{f.Term} ({years f}) in {f.Field}: \"{f.Matched}\""
 
     /// Wire form: term, matched, earliest, until, field.
     let encode (f: Finding) =

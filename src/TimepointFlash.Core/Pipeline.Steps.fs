@@ -212,13 +212,22 @@ module Steps =
 
     let private critiqueOn (plan: StepPlan) = not (plan.Off.Contains Step.Critique)
 
-    /// Reviews the dialog, cast and scene; non-fatal (a failure is recorded in the step log and the scene completes).
+    /// Reviews the dialog, cast and scene with the checker's findings over everything so far; non-fatal (a failure
+    /// is recorded in the step log and the scene completes).
     let private critique =
         let spec =
             agent
                 Critique.agent
                 CritiqueData.encode
-                [ Step.Timeline; Step.Scene; Step.Characters; Step.Dialog ]
+                [
+                    Step.Timeline
+                    Step.Scene
+                    Step.Characters
+                    Step.Moment
+                    Step.Camera
+                    Step.Graph
+                    Step.Dialog
+                ]
                 "metadata.critique"
                 (fun request r -> {
                     Query = query request r
@@ -226,6 +235,7 @@ module Steps =
                     Scene = r.Scene.Value
                     Characters = r.Characters.Value
                     Dialog = r.Dialog.Value
+                    Findings = PipelineResult.findings request.Continuity r
                 })
                 (fun _ c r -> { r with Critique = Some c })
 

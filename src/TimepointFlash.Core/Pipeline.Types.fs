@@ -201,3 +201,11 @@ module PipelineResult =
             ParentId = continuity |> Option.map (fun c -> c.SourceId) |> Option.orElse t.ParentId
             UpdatedAt = now
     }
+
+    /// The anachronism checker's findings over every text the result has so far, for the point it describes.
+    let findings (continuity: Continuity option) (r: PipelineResult) =
+        let at = System.DateTimeOffset.UnixEpoch
+
+        Timepoint.pending System.Guid.Empty "" "" false at
+        |> applyTo continuity at r
+        |> Anachronisms.scanScene

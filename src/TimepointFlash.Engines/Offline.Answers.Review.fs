@@ -4,7 +4,8 @@ open TimepointFlash
 
 /// The offline critique: checks a scene against what the engine knows, deterministically. It flags dialog spoken
 /// by someone not in the cast, curated figures placed before their birth or long after it, and objects from a
-/// later era's profile mentioned in the dialog. Its own curated moments pass without critical issues.
+/// later era's profile mentioned in the dialog; the anachronism checker's findings are added as every critique adds
+/// them (CritiqueFindings). Its own curated moments pass without critical issues.
 [<RequireQualifiedAccess>]
 module ReviewAnswer =
     /// Oldest plausible age of a figure at a scene.
@@ -128,3 +129,4 @@ module ReviewAnswer =
                     |> Some
             Revised = false
         }
+        |> CritiqueFindings.apply input.Findings

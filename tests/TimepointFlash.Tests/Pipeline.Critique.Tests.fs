@@ -5,6 +5,8 @@ open System
 open System.Net
 open System.Threading
 open Expecto
+open FsCheck
+open FsCheck.FSharp
 open TimepointFlash
 open TimepointFlash.Engines
 open TimepointFlash.Engines.Offline
@@ -101,6 +103,93 @@ let private pipelineTests =
             Expect.isFalse (started events |> List.contains Step.DialogRevision) "no revision"
         }
 
+        testTask "a checker finding in the dialog is a critical anachronism, and the revision prompt names the term" {
+            let revisionPrompts = ResizeArray<string>()
+
+            let telephoned = {
+                Fixtures.dialog with
+                    Lines = [
+                        {
+                            Fixtures.dialog.Lines.Head with
+                                Text = "Send word to New York by telephone tonight."
+                        }
+                    ]
+            }
+
+            let llm =
+                ScriptedLlm.create (fun c ->
+                    if isStep Step.Dialog c then
+                        Some(ScriptedLlm.respond (Encode.toString (DialogData.encode telephoned)))
+                    elif isStep Step.DialogRevision c then
+                        revisionPrompts.Add c.Chat.User
+                        Some(ScriptedLlm.respond (Encode.toString (DialogData.encode revisedDialog)))
+                    else
+                        None)
+
+            let! (r: PipelineResult) =
+                Pipeline.run
+                    (ScriptedLlm.deps llm (ResizeArray()))
+                    (request "signing of the declaration")
+                    CancellationToken.None
+
+            let critique = r.Critique.Value
+
+            Expect.equal
+                (critique.Issues
+                 |> List.filter (fun i -> i.Category = IssueCategory.Anachronism)
+                 |> List.map (fun i -> i.Severity, i.Field, i.Quote))
+                [ Severity.Critical, "dialog.lines[0].text", Some "telephone" ]
+                "the checker's finding, critical in dialog"
+
+            Expect.isTrue critique.HasCritical "critical"
+            Expect.isTrue critique.Revised "the dialog was revised"
+            Expect.equal revisionPrompts.Count 1 "one revision"
+            Expect.stringContains revisionPrompts[0] "replace \"telephone\" (telephone, from 1876 CE)" "names the term"
+            Expect.equal r.Dialog (Some revisedDialog) "the revision replaces the dialog"
+        }
+
+        testTask "a checker finding in the setting is a major anachronism listed in the prompt, and nothing is revised" {
+            let critiquePrompts = ResizeArray<string>()
+            let events = ResizeArray()
+
+            let llm =
+                ScriptedLlm.create (fun c ->
+                    if isStep Step.Scene c then
+                        let scene = {
+                            Fixtures.scene with
+                                Setting = "The Assembly Room, a telephone on the clerk's desk"
+                        }
+
+                        Some(ScriptedLlm.respond (Encode.toString (SceneData.encode scene)))
+                    elif isStep Step.Critique c then
+                        critiquePrompts.Add c.Chat.User
+                        None
+                    else
+                        None)
+
+            let! (r: PipelineResult) =
+                Pipeline.run (ScriptedLlm.deps llm events) (request "signing of the declaration") CancellationToken.None
+
+            let critique = r.Critique.Value
+
+            Expect.equal
+                (critique.Issues
+                 |> List.filter (fun i -> i.Category = IssueCategory.Anachronism)
+                 |> List.map (fun i -> i.Severity, i.Field, i.Quote))
+                [ Severity.Major, "scene.setting", Some "telephone" ]
+                "the checker's finding, major outside dialog"
+
+            Expect.stringContains
+                critiquePrompts[0]
+                "telephone (from 1876 CE) in scene.setting: \"telephone\""
+                "the prompt lists the finding"
+
+            Expect.isFalse critique.HasCritical "not critical"
+            Expect.isNone critique.RevisionInstructions "no instructions"
+            Expect.isFalse (started events |> List.contains Step.DialogRevision) "no revision"
+            Expect.equal r.Dialog (Some Fixtures.dialog) "dialog unchanged"
+        }
+
         testTask "a failed critique is recorded and the scene still completes" {
             let llm =
                 ScriptedLlm.create (fun c ->
@@ -150,6 +239,7 @@ let private input (dialog: DialogData) (extra: Character list) = {
             Characters = Fixtures.cast.Characters @ extra
     }
     Dialog = dialog
+    Findings = []
 }
 
 let private line speaker text = {
@@ -195,6 +285,33 @@ let private offlineTests =
             Expect.isFalse c.HasCritical "not critical"
         }
 
+        test
+            "the checker's findings are issues: critical in dialog with an instruction naming the term, major elsewhere" {
+            let findings =
+                Anachronisms.scanField "dialog.lines[0].text" 1776 "Fetch the telephone."
+                @ Anachronisms.scanField "scene.setting" 1776 "Gaslight and a typewriter on the desk."
+
+            let c =
+                ReviewAnswer.answer {
+                    input Fixtures.dialog [] with
+                        Findings = findings
+                }
+
+            Expect.equal
+                (c.Issues |> List.map (fun i -> i.Severity, i.Category, i.Field, i.Quote))
+                [
+                    Severity.Critical, IssueCategory.Anachronism, "dialog.lines[0].text", Some "telephone"
+                    Severity.Major, IssueCategory.Anachronism, "scene.setting", Some "Gaslight"
+                    Severity.Major, IssueCategory.Anachronism, "scene.setting", Some "typewriter"
+                ]
+                "one issue per finding"
+
+            Expect.isTrue c.HasCritical "critical"
+            let instructions = c.RevisionInstructions |> Option.defaultValue ""
+            Expect.stringContains instructions "\"telephone\"" "names the dialog's term"
+            Expect.isFalse (instructions.Contains "typewriter") "the setting is not the dialog writer's to fix"
+        }
+
         testTask "the engine's own curated moments pass without critical issues" {
             for m in Knowledge.embedded().Moments do
                 let deps = {
@@ -206,6 +323,78 @@ let private offlineTests =
                 Expect.equal (PipelineResult.status r) TimepointStatus.Completed $"{m.Key} completed"
                 let c = r.Critique.Value
                 Expect.isFalse c.HasCritical $"{m.Key}: {c.Issues}"
+        }
+    ]
+
+/// Findings drawn from lexicon spellings placed in dialog or elsewhere, in years before them.
+type Placed = Placed of Finding list
+
+type FindingGenerators =
+    static member Placed() =
+        let fields = [
+            "dialog.lines[0].text"
+            "dialog.lines[3].action"
+            "scene.setting"
+            "camera.focal_point"
+        ]
+
+        let spellings = [ "telephone", 1876; "typewriter", 1870; "radio", 1895; "Gaslight", 1792 ]
+
+        gen {
+            let! picks = Gen.listOf (Gen.zip (Gen.elements fields) (Gen.elements spellings))
+
+            return
+                picks
+                |> List.collect (fun (field, (word, year)) -> Anachronisms.scanField field (year - 1) word)
+                |> Placed
+        }
+        |> Arb.fromGen
+
+let private findingsConfig = {
+    FsCheckConfig.defaultConfig with
+        arbitrary = [ typeof<FindingGenerators> ]
+}
+
+/// Property: adding the same findings twice changes nothing.
+let addingFindingsIsIdempotent (Placed findings) =
+    let once = CritiqueFindings.apply findings Fixtures.critique
+    CritiqueFindings.apply findings once = once
+
+/// Property: every finding is an issue, critical exactly when in dialog lines, and has_critical follows the issues.
+let findingsAreIssuesBySeverity (Placed findings) =
+    let c = CritiqueFindings.apply findings Fixtures.critique
+
+    findings
+    |> List.forall (fun f ->
+        c.Issues
+        |> List.exists (fun i ->
+            i.Quote = Some f.Matched
+            && i.Field = f.Field
+            && (i.Severity = Severity.Critical) = f.Field.StartsWith "dialog.lines"))
+    && c.HasCritical = (c.Issues |> List.exists (fun i -> i.Severity = Severity.Critical))
+
+let private findingsTests =
+    testList "findings" [
+        testPropertyWithConfig
+            findingsConfig
+            "adding the same findings twice changes nothing"
+            addingFindingsIsIdempotent
+        testPropertyWithConfig
+            findingsConfig
+            "every finding is an issue, critical exactly in dialog lines"
+            findingsAreIssuesBySeverity
+        test "a dialog finding's instruction joins the model's own instructions" {
+            let c =
+                CritiqueFindings.apply (Anachronisms.scanField "dialog.lines[1].text" 1776 "By telephone.") {
+                    Fixtures.critique with
+                        RevisionInstructions = Some "Shorten the second line."
+                }
+
+            Expect.equal
+                c.RevisionInstructions
+                (Some
+                    "Shorten the second line. In dialog.lines[1].text, replace \"telephone\" (telephone, from 1876 CE) with something of the scene's own time.")
+                "both"
         }
     ]
 
@@ -308,4 +497,5 @@ let private wireTests =
         }
     ]
 
-let tests = testList "Critique" [ pipelineTests; offlineTests; wireTests ]
+let tests =
+    testList "Critique" [ pipelineTests; offlineTests; findingsTests; wireTests ]
