@@ -26,6 +26,7 @@ let private expectProblem (resp: HttpResponseMessage) (status: int) = task {
     Expect.equal ct.MediaType "application/problem+json" "problem json"
     let! b = body resp
     Expect.isFalse (String.IsNullOrWhiteSpace(str b "detail")) "has a detail"
+    Expect.equal (str b "error") (str b "detail") "error repeats the detail"
     return b
 }
 
@@ -379,6 +380,19 @@ let temporal =
 
 let errors =
     testList "errors" [
+        testTask "a problem body is the golden problem details with error repeating detail" {
+            do!
+                withApi (fun api -> task {
+                    let! resp = api.Client.GetAsync $"/api/v1/timepoints/{Guid.Empty}"
+                    let! text = resp.Content.ReadAsStringAsync()
+
+                    Expect.equal
+                        text
+                        """{"type":"https://httpstatuses.io/404","title":"Not Found","status":404,"detail":"Timepoint not found","error":"Timepoint not found"}"""
+                        "golden 404"
+                })
+        }
+
         testTask "bad generate bodies are refused with a detail" {
             do!
                 withApi (fun api -> task {
