@@ -103,6 +103,45 @@ let health =
                         Expect.stringContains text $"\"{tag}\"" $"tag {tag}"
                 })
         }
+
+        testTask "the documentation routes answer 200 with their content types, pages with the docs policy" {
+            do!
+                withApi (fun api -> task {
+                    for path, media, page in
+                        [
+                            "/openapi/v1.json", "application/json", false
+                            "/openapi.json", "application/json", false
+                            "/docs/index.html", "text/html", true
+                            "/docs/index.js", "application/javascript", true
+                            "/redoc/index.html", "text/html", true
+                            "/scalar/", "text/html", true
+                        ] do
+                        let! resp = api.Client.GetAsync path
+                        Expect.equal resp.StatusCode HttpStatusCode.OK $"{path} 200"
+                        Expect.equal resp.Content.Headers.ContentType.MediaType media $"{path} {media}"
+                        let csp = String.Join(";", resp.Headers.GetValues "Content-Security-Policy")
+                        Expect.equal (csp.Contains "'unsafe-inline'") page $"{path} docs policy only on pages"
+
+                    for path in [ "/docs"; "/redoc"; "/scalar" ] do
+                        let! resp = api.Client.GetAsync path
+                        Expect.isTrue (int resp.StatusCode / 100 = 3) $"{path} redirects to its page"
+                        let target = Uri(Uri(api.Client.BaseAddress, path), resp.Headers.Location)
+                        Expect.stringStarts target.AbsolutePath $"{path}/" $"{path} stays under its prefix"
+                        let! page = api.Client.GetAsync target
+                        Expect.equal page.StatusCode HttpStatusCode.OK $"{path} page 200"
+
+                    let! swagger = api.Client.GetStringAsync "/docs/index.js"
+                    Expect.stringContains swagger "openapi/v1.json" "Swagger UI reads our document"
+                    let! redoc = api.Client.GetStringAsync "/redoc/index.js"
+                    Expect.stringContains redoc "openapi/v1.json" "ReDoc reads our document"
+                    let! doc = api.Client.GetStringAsync "/openapi.json"
+                    let! v1 = api.Client.GetStringAsync "/openapi/v1.json"
+                    Expect.equal doc v1 "one document at both paths"
+                    let! home = api.Client.GetAsync "/"
+                    let homeCsp = String.Join(";", home.Headers.GetValues "Content-Security-Policy")
+                    Expect.isFalse (homeCsp.Contains "'unsafe-inline'") "pages keep the strict policy"
+                })
+        }
     ]
 
 let generation =

@@ -227,6 +227,14 @@ let all (id: Guid) (slug: string) : Case list = [
     case "unknown static file" "GET" "/static/nope.js" Body.None
     case "static traversal" "GET" "/static/..%2F..%2Fetc%2Fpasswd" Body.None
     case "POST static" "POST" "/static/app.js" Body.None
+
+    for path in [ "/openapi.json"; "/openapi/v1.json"; "/docs"; "/redoc"; "/scalar" ] do
+        case $"POST {path}" "POST" path (Body.Json "{}")
+        case $"DELETE {path}" "DELETE" path Body.None
+
+    for path in [ "/docs"; "/redoc" ] do
+        case $"unknown file under {path}" "GET" $"{path}/nope.js" Body.None
+        case $"traversal under {path}" "GET" (path + "/..%2F..%2Fetc%2Fpasswd") Body.None
 ]
 
 /// Queries that are legitimate generations although they look like attacks: stored verbatim, never executed.
