@@ -93,6 +93,7 @@ let health =
                             "Sequence"
                             "ListModels"
                             "ListProviders"
+                            "ListFreeModels"
                             "GetModel"
                             "Health"
                             "Readiness"
@@ -613,7 +614,123 @@ let models =
                     Expect.equal providers.StatusCode HttpStatusCode.OK "providers"
                 })
         }
+
+        testTask "the providers are a list with the reference's fields beside the engine's settings" {
+            do!
+                withApi (fun api -> task {
+                    let! text = api.Client.GetStringAsync "/api/v1/models/providers"
+                    let b = Text.Json.Nodes.JsonNode.Parse text
+                    Expect.equal (str b "engine") "offline" "engine beside the list"
+                    let items = b["providers"].AsArray() |> List.ofSeq
+                    Expect.isNonEmpty items "providers listed"
+
+                    for p in items do
+                        for key in
+                            [
+                                "provider"
+                                "available"
+                                "models_count"
+                                "default_text_model"
+                                "default_image_model"
+                            ] do
+                            let name = str p "provider"
+                            Expect.isTrue (p.AsObject().ContainsKey key) $"{name} has {key}"
+
+                        if not (p["available"].GetValue<bool>()) then
+                            Expect.equal (p["models_count"].GetValue<int>()) 0 "unavailable: no models"
+                            Expect.isNull p["default_text_model"] "unavailable: no text model"
+                            Expect.isNull p["default_image_model"] "unavailable: no image model"
+                })
+        }
+    ]
+
+/// A catalogue entry as the engine lists it.
+let private catalogueModel (id: string) (context: int option) (prices: (float * float) option) =
+    let ctx =
+        match context with
+        | Some c -> string c
+        | None -> "null"
+
+    let pricing =
+        match prices with
+        | Some(p, c) -> $"{{\"prompt\":{p},\"completion\":{c}}}"
+        | None -> "null"
+
+    Text.Json.Nodes.JsonNode.Parse
+        $"{{\"id\":\"{id}\",\"provider\":\"openrouter\",\"context_length\":{ctx},\"pricing\":{pricing}}}"
+
+let freeModels =
+    testList "free models" [
+        test "only models with both prices 0 are free, largest context first, best being the largest" {
+            let b =
+                TimepointFlash.Api.SystemHandlers.freeModels [
+                    catalogueModel "paid/model" (Some 1_000_000) (Some(0.000003, 0.000015))
+                    catalogueModel "meta/llama:free" (Some 131072) (Some(0.0, 0.0))
+                    catalogueModel "half/free" (Some 64000) (Some(0.0, 0.00001))
+                    catalogueModel "unpriced/model" (Some 64000) None
+                    catalogueModel "google/gemini-2.0-flash:free" (Some 1_048_576) (Some(0.0, 0.0))
+                ]
+
+            let ids = b["all_free"].AsArray() |> Seq.map (fun n -> str n "id") |> List.ofSeq
+            Expect.equal ids [ "google/gemini-2.0-flash:free"; "meta/llama:free" ] "free, by context"
+            Expect.equal (b["total"].GetValue<int>()) 2 "total"
+            Expect.equal (str b["best"] "id") "google/gemini-2.0-flash:free" "largest context"
+            Expect.isNonEmpty (str b "note") "a note"
+        }
+
+        test "the fast pick prefers Gemini Flash, then other Gemini, then Claude, among models with 32k of context" {
+            let pick models =
+                let b = TimepointFlash.Api.SystemHandlers.freeModels models
+                str b["fastest"] "id"
+
+            let free id context =
+                catalogueModel id context (Some(0.0, 0.0))
+
+            Expect.equal
+                (pick [
+                    free "a/claude-x" (Some 200000)
+                    free "g/gemini-pro" (Some 100000)
+                    free "x/tiny" (Some 8000)
+                ])
+                "g/gemini-pro"
+                "Gemini before Claude"
+
+            Expect.equal
+                (pick [ free "g/gemini-pro" (Some 100000); free "g/gemini-flash" (Some 1_000_000) ])
+                "g/gemini-flash"
+                "Flash first"
+
+            Expect.equal
+                (pick [ free "x/tiny" (Some 8000); free "y/small" (Some 16000) ])
+                "y/small"
+                "none roomy: the largest"
+
+            Expect.equal
+                (pick [ free "m/a:free" (Some 64000); free "m/b:free" (Some 40000) ])
+                "m/b:free"
+                "ties: smaller"
+        }
+
+        test "no free model gives nulls, an empty list and a note" {
+            let b = TimepointFlash.Api.SystemHandlers.freeModels []
+            Expect.isNull b["best"] "no best"
+            Expect.isNull b["fastest"] "no fastest"
+            Expect.equal (b["all_free"].AsArray().Count) 0 "empty"
+            Expect.equal (b["total"].GetValue<int>()) 0 "zero"
+        }
+
+        testTask "GET /api/v1/models/free answers the shape with the offline engine" {
+            do!
+                withApi (fun api -> task {
+                    let! resp = api.Client.GetAsync "/api/v1/models/free"
+                    Expect.equal resp.StatusCode HttpStatusCode.OK "200"
+                    let! b = body resp
+
+                    for key in [ "best"; "fastest"; "all_free"; "total"; "note" ] do
+                        Expect.isTrue (b.AsObject().ContainsKey key) $"has {key}"
+                })
+        }
     ]
 
 let tests =
-    testList "Api" [ health; generation; reading; temporal; errors; limits; models ]
+    testList "Api" [ health; generation; reading; temporal; errors; limits; models; freeModels ]

@@ -191,6 +191,8 @@ let all (id: Guid) (slug: string) : Case list = [
     case "POST health" "POST" "/health" Body.None
     case "PUT readiness" "PUT" "/api/v1/health" Body.None
     case "DELETE models" "DELETE" "/api/v1/models" Body.None
+    case "POST free models" "POST" "/api/v1/models/free" (Body.Json "{}")
+    case "DELETE providers" "DELETE" "/api/v1/models/providers" Body.None
     case "PUT home" "PUT" "/" Body.None
     case "GET ui generate" "GET" "/ui/generate" Body.None
 
