@@ -65,11 +65,12 @@ module Guard =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
         + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-    /// The API reference page (/docs, served by Scalar) starts its bundle with one inline module script: the only
-    /// page allowed an inline script.
+    /// The API reference pages (Swagger UI at /docs, ReDoc at /redoc, Scalar at /scalar) start their bundles with
+    /// inline scripts and styles, and ReDoc renders in a worker: the only pages allowed them.
     let docsContentSecurityPolicy =
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-        + "font-src 'self' data: https:; img-src 'self' data: https:; connect-src 'self'; object-src 'none'; "
+        + "font-src 'self' data: https:; img-src 'self' data: https:; connect-src 'self'; worker-src 'self' blob:; "
+        + "object-src 'none'; "
         + "base-uri 'none'; frame-ancestors 'none'"
 
     /// HSTS sent over https in production.
@@ -80,7 +81,7 @@ module Guard =
         let h = ctx.Response.Headers
 
         h.ContentSecurityPolicy <-
-            if ctx.Request.Path.StartsWithSegments(PathString "/docs") then
+            if DocRoutes.isPage ctx.Request.Path then
                 docsContentSecurityPolicy
             else
                 contentSecurityPolicy

@@ -76,9 +76,67 @@ module SystemHandlers =
                 )
     }
 
-    /// GET /api/v1/models/providers
+    /// GET /api/v1/models/providers — `providers` is the list the reference's clients read; the engine's settings
+    /// sit beside it.
     let providers (deps: ApiDeps) (_: HttpContext) : Task<IResult> =
-        Task.FromResult(Http.ok (Encode.obj [ "providers", deps.Engine.Describe() ]))
+        Task.FromResult(Http.ok (deps.Engine.Describe()))
+
+    /// The free models (both prices zero) of a catalogue, largest context first, as `{best, fastest, all_free, total,
+    /// note}`: `best` has the largest context; `fastest` is picked among those with at least 32k of context (else
+    /// the largest) preferring Gemini Flash, other Gemini, Claude, then `:free` ids, smaller context first.
+    let freeModels (catalogue: Text.Json.Nodes.JsonNode list) : Text.Json.Nodes.JsonNode =
+        let price (n: Text.Json.Nodes.JsonNode) (key: string) =
+            match n["pricing"] with
+            | :? Text.Json.Nodes.JsonObject as p when not (isNull p[key]) -> Some(p[key].GetValue<float>())
+            | _ -> None
+
+        let context (n: Text.Json.Nodes.JsonNode) =
+            match n["context_length"] with
+            | null -> None
+            | v -> Some(v.GetValue<int>())
+
+        let id (n: Text.Json.Nodes.JsonNode) = n["id"].ToString().ToLowerInvariant()
+
+        let all =
+            catalogue
+            |> List.filter (fun n -> price n "prompt" = Some 0.0 && price n "completion" = Some 0.0)
+            |> List.sortByDescending (fun n -> context n |> Option.defaultValue 0)
+
+        let preference (n: Text.Json.Nodes.JsonNode) =
+            let i = id n
+
+            if i.Contains "gemini" && i.Contains "flash" then 0
+            elif i.Contains "gemini" then 1
+            elif i.Contains "claude" || i.Contains "anthropic" then 2
+            elif i.Contains ":free" then 3
+            else 4
+
+        let fastest =
+            match all |> List.filter (fun n -> context n |> Option.exists (fun c -> c >= 32000)) with
+            | [] -> List.tryHead all
+            | roomy ->
+                roomy
+                |> List.sortBy (fun n -> preference n, context n |> Option.defaultValue 100000)
+                |> List.tryHead
+
+        let node (n: Text.Json.Nodes.JsonNode option) =
+            n |> Option.map _.DeepClone() |> Option.toObj
+
+        Encode.obj [
+            "best", node (List.tryHead all)
+            "fastest", node fastest
+            "all_free", Encode.list (fun (n: Text.Json.Nodes.JsonNode) -> n.DeepClone()) all
+            "total", Encode.int all.Length
+            "note",
+            Encode.string
+                "Free models are those of the catalogue whose prompt and completion prices are both 0; their availability and rate limits vary."
+        ]
+
+    /// GET /api/v1/models/free — the free models of the configured list and the remote catalogue.
+    let free (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
+        let! all, _ = deps.Engine.ListModels true ctx.RequestAborted
+        return Http.ok (freeModels all)
+    }
 
     /// GET /api/v1/models/{**model_id}
     let model (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {

@@ -10,7 +10,6 @@ open Microsoft.AspNetCore.DataProtection
 open Microsoft.AspNetCore.RateLimiting
 open Microsoft.Extensions.DependencyInjection
 open Microsoft.Extensions.Logging
-open Scalar.AspNetCore
 
 /// Host-level settings read once from the environment.
 type ApiOptions = {
@@ -186,12 +185,5 @@ module Host =
 
         use' (Guard.check options.Access page)
         Routes.map app (Routes.table deps logger)
-
-        let docs = {
-            Access = Access.Read
-            Surface = Surface.Api
-        }
-
-        app.MapOpenApi().WithMetadata(docs) |> ignore
-        app.MapScalarApiReference("/docs").WithMetadata(docs) |> ignore
+        DocRoutes.map app
         app

@@ -50,7 +50,8 @@ module Http =
         else
             Results.Bytes(body.Bytes, "application/json; charset=utf-8")
 
-    /// An application/problem+json result with a human detail and optional field errors.
+    /// An application/problem+json result with a human detail (repeated as `error` for the reference's clients)
+    /// and optional field errors.
     let problem (status: int) (title: string) (detail: string) (errors: DecodeError list) : IResult =
         let body =
             Encode.obj [
@@ -58,6 +59,7 @@ module Http =
                 "title", Encode.string title
                 "status", Encode.int status
                 "detail", Encode.string detail
+                "error", Encode.string detail
                 if not (List.isEmpty errors) then
                     "errors",
                     Encode.list

@@ -173,6 +173,13 @@ module Routes =
                 (SystemHandlers.providers deps)
             read
                 "GET"
+                "/api/v1/models/free"
+                "ListFreeModels"
+                "Models"
+                "Free models of the catalogue: the best, a fast pick and all"
+                (SystemHandlers.free deps)
+            read
+                "GET"
                 "/api/v1/models/{**model_id}"
                 "GetModel"
                 "Models"

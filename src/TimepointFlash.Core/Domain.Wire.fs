@@ -29,6 +29,8 @@ module TimepointWire =
             "graph", Encode.opt GraphData.encode t.Graph
             "critique", Encode.opt CritiqueData.encode t.Critique
             "image_prompt", Encode.opt ImagePromptData.encode t.ImagePrompt
+            // The reference's name for the same object.
+            "image_prompt_data", Encode.opt ImagePromptData.encode t.ImagePrompt
             "anachronisms", Encode.list Finding.encode (Anachronisms.scanScene t)
         ]
 
@@ -55,6 +57,7 @@ module TimepointWire =
              Encode.string (imageUrl s.Id)
          else
              Encode.nil)
+        "has_image", Encode.bool s.HasImage
         "image_error", Encode.opt Encode.string s.ImageError
         "error", Encode.opt (GenerationError.describe >> Encode.string) s.Error
         "error_kind", Encode.opt (fun (f: GenerationError) -> Encode.string (FailureKind.name f.Kind)) s.Error
@@ -73,6 +76,7 @@ module TimepointWire =
                 "scene", Encode.nil
                 "characters", Encode.nil
                 "dialog", Encode.nil
+                "moment", Encode.nil
                 "calendars", Encode.nil
                 "metadata", Encode.nil
             ]
@@ -87,6 +91,8 @@ module TimepointWire =
                     "scene", Encode.opt SceneData.encode t.Scene
                     "characters", Encode.opt CharacterData.encode t.Characters
                     "dialog", Encode.opt (fun (d: DialogData) -> Encode.list DialogLine.encode d.Lines) t.Dialog
+                    // Also under metadata; top level is where the reference's clients read it.
+                    "moment", Encode.opt MomentData.encode t.Moment
                     "calendars", PlaceCalendar.wireCalendars t.Location t.Point
                     "metadata", metadata t
                 ]

@@ -117,6 +117,12 @@ module EngineBuilder =
 
     let private describe (settings: Settings) () =
         let d = Settings.describe settings
+        let configured = configuredModels settings
+
+        let modelsOf (name: string) =
+            configured
+            |> List.filter (fun n -> n["provider"].ToString() = name)
+            |> List.length
 
         Encode.obj [
             "engine", Encode.string d.Engine
@@ -133,6 +139,11 @@ module EngineBuilder =
                     "judge_model", Encode.string p.JudgeModel
                     "creative_model", Encode.string p.CreativeModel
                     "image_model", Encode.string p.ImageModel
+                    // The reference's fields: counts and defaults only for an available provider.
+                    "models_count", Encode.int (if p.Configured then modelsOf p.Name else 0)
+                    "default_text_model",
+                    Encode.opt Encode.string (if p.Configured then Some p.CreativeModel else None)
+                    "default_image_model", Encode.opt Encode.string (if p.Configured then Some p.ImageModel else None)
                 ])
             "timeout_seconds", Encode.float d.TimeoutSeconds
             "max_retries", Encode.int d.MaxRetries

@@ -26,6 +26,7 @@ let private expectProblem (resp: HttpResponseMessage) (status: int) = task {
     Expect.equal ct.MediaType "application/problem+json" "problem json"
     let! b = body resp
     Expect.isFalse (String.IsNullOrWhiteSpace(str b "detail")) "has a detail"
+    Expect.equal (str b "error") (str b "detail") "error repeats the detail"
     return b
 }
 
@@ -92,6 +93,7 @@ let health =
                             "Sequence"
                             "ListModels"
                             "ListProviders"
+                            "ListFreeModels"
                             "GetModel"
                             "Health"
                             "Readiness"
@@ -100,6 +102,45 @@ let health =
 
                     for tag in [ "Timepoints"; "Temporal"; "Models"; "System" ] do
                         Expect.stringContains text $"\"{tag}\"" $"tag {tag}"
+                })
+        }
+
+        testTask "the documentation routes answer 200 with their content types, pages with the docs policy" {
+            do!
+                withApi (fun api -> task {
+                    for path, media, page in
+                        [
+                            "/openapi/v1.json", "application/json", false
+                            "/openapi.json", "application/json", false
+                            "/docs/index.html", "text/html", true
+                            "/docs/index.js", "application/javascript", true
+                            "/redoc/index.html", "text/html", true
+                            "/scalar/", "text/html", true
+                        ] do
+                        let! resp = api.Client.GetAsync path
+                        Expect.equal resp.StatusCode HttpStatusCode.OK $"{path} 200"
+                        Expect.equal resp.Content.Headers.ContentType.MediaType media $"{path} {media}"
+                        let csp = String.Join(";", resp.Headers.GetValues "Content-Security-Policy")
+                        Expect.equal (csp.Contains "'unsafe-inline'") page $"{path} docs policy only on pages"
+
+                    for path in [ "/docs"; "/redoc"; "/scalar" ] do
+                        let! resp = api.Client.GetAsync path
+                        Expect.isTrue (int resp.StatusCode / 100 = 3) $"{path} redirects to its page"
+                        let target = Uri(Uri(api.Client.BaseAddress, path), resp.Headers.Location)
+                        Expect.stringStarts target.AbsolutePath $"{path}/" $"{path} stays under its prefix"
+                        let! page = api.Client.GetAsync target
+                        Expect.equal page.StatusCode HttpStatusCode.OK $"{path} page 200"
+
+                    let! swagger = api.Client.GetStringAsync "/docs/index.js"
+                    Expect.stringContains swagger "openapi/v1.json" "Swagger UI reads our document"
+                    let! redoc = api.Client.GetStringAsync "/redoc/index.js"
+                    Expect.stringContains redoc "openapi/v1.json" "ReDoc reads our document"
+                    let! doc = api.Client.GetStringAsync "/openapi.json"
+                    let! v1 = api.Client.GetStringAsync "/openapi/v1.json"
+                    Expect.equal doc v1 "one document at both paths"
+                    let! home = api.Client.GetAsync "/"
+                    let homeCsp = String.Join(";", home.Headers.GetValues "Content-Security-Policy")
+                    Expect.isFalse (homeCsp.Contains "'unsafe-inline'") "pages keep the strict policy"
                 })
         }
     ]
@@ -379,6 +420,19 @@ let temporal =
 
 let errors =
     testList "errors" [
+        testTask "a problem body is the golden problem details with error repeating detail" {
+            do!
+                withApi (fun api -> task {
+                    let! resp = api.Client.GetAsync $"/api/v1/timepoints/{Guid.Empty}"
+                    let! text = resp.Content.ReadAsStringAsync()
+
+                    Expect.equal
+                        text
+                        """{"type":"https://httpstatuses.io/404","title":"Not Found","status":404,"detail":"Timepoint not found","error":"Timepoint not found"}"""
+                        "golden 404"
+                })
+        }
+
         testTask "bad generate bodies are refused with a detail" {
             do!
                 withApi (fun api -> task {
@@ -560,7 +614,123 @@ let models =
                     Expect.equal providers.StatusCode HttpStatusCode.OK "providers"
                 })
         }
+
+        testTask "the providers are a list with the reference's fields beside the engine's settings" {
+            do!
+                withApi (fun api -> task {
+                    let! text = api.Client.GetStringAsync "/api/v1/models/providers"
+                    let b = Text.Json.Nodes.JsonNode.Parse text
+                    Expect.equal (str b "engine") "offline" "engine beside the list"
+                    let items = b["providers"].AsArray() |> List.ofSeq
+                    Expect.isNonEmpty items "providers listed"
+
+                    for p in items do
+                        for key in
+                            [
+                                "provider"
+                                "available"
+                                "models_count"
+                                "default_text_model"
+                                "default_image_model"
+                            ] do
+                            let name = str p "provider"
+                            Expect.isTrue (p.AsObject().ContainsKey key) $"{name} has {key}"
+
+                        if not (p["available"].GetValue<bool>()) then
+                            Expect.equal (p["models_count"].GetValue<int>()) 0 "unavailable: no models"
+                            Expect.isNull p["default_text_model"] "unavailable: no text model"
+                            Expect.isNull p["default_image_model"] "unavailable: no image model"
+                })
+        }
+    ]
+
+/// A catalogue entry as the engine lists it.
+let private catalogueModel (id: string) (context: int option) (prices: (float * float) option) =
+    let ctx =
+        match context with
+        | Some c -> string c
+        | None -> "null"
+
+    let pricing =
+        match prices with
+        | Some(p, c) -> $"{{\"prompt\":{p},\"completion\":{c}}}"
+        | None -> "null"
+
+    Text.Json.Nodes.JsonNode.Parse
+        $"{{\"id\":\"{id}\",\"provider\":\"openrouter\",\"context_length\":{ctx},\"pricing\":{pricing}}}"
+
+let freeModels =
+    testList "free models" [
+        test "only models with both prices 0 are free, largest context first, best being the largest" {
+            let b =
+                TimepointFlash.Api.SystemHandlers.freeModels [
+                    catalogueModel "paid/model" (Some 1_000_000) (Some(0.000003, 0.000015))
+                    catalogueModel "meta/llama:free" (Some 131072) (Some(0.0, 0.0))
+                    catalogueModel "half/free" (Some 64000) (Some(0.0, 0.00001))
+                    catalogueModel "unpriced/model" (Some 64000) None
+                    catalogueModel "google/gemini-2.0-flash:free" (Some 1_048_576) (Some(0.0, 0.0))
+                ]
+
+            let ids = b["all_free"].AsArray() |> Seq.map (fun n -> str n "id") |> List.ofSeq
+            Expect.equal ids [ "google/gemini-2.0-flash:free"; "meta/llama:free" ] "free, by context"
+            Expect.equal (b["total"].GetValue<int>()) 2 "total"
+            Expect.equal (str b["best"] "id") "google/gemini-2.0-flash:free" "largest context"
+            Expect.isNonEmpty (str b "note") "a note"
+        }
+
+        test "the fast pick prefers Gemini Flash, then other Gemini, then Claude, among models with 32k of context" {
+            let pick models =
+                let b = TimepointFlash.Api.SystemHandlers.freeModels models
+                str b["fastest"] "id"
+
+            let free id context =
+                catalogueModel id context (Some(0.0, 0.0))
+
+            Expect.equal
+                (pick [
+                    free "a/claude-x" (Some 200000)
+                    free "g/gemini-pro" (Some 100000)
+                    free "x/tiny" (Some 8000)
+                ])
+                "g/gemini-pro"
+                "Gemini before Claude"
+
+            Expect.equal
+                (pick [ free "g/gemini-pro" (Some 100000); free "g/gemini-flash" (Some 1_000_000) ])
+                "g/gemini-flash"
+                "Flash first"
+
+            Expect.equal
+                (pick [ free "x/tiny" (Some 8000); free "y/small" (Some 16000) ])
+                "y/small"
+                "none roomy: the largest"
+
+            Expect.equal
+                (pick [ free "m/a:free" (Some 64000); free "m/b:free" (Some 40000) ])
+                "m/b:free"
+                "ties: smaller"
+        }
+
+        test "no free model gives nulls, an empty list and a note" {
+            let b = TimepointFlash.Api.SystemHandlers.freeModels []
+            Expect.isNull b["best"] "no best"
+            Expect.isNull b["fastest"] "no fastest"
+            Expect.equal (b["all_free"].AsArray().Count) 0 "empty"
+            Expect.equal (b["total"].GetValue<int>()) 0 "zero"
+        }
+
+        testTask "GET /api/v1/models/free answers the shape with the offline engine" {
+            do!
+                withApi (fun api -> task {
+                    let! resp = api.Client.GetAsync "/api/v1/models/free"
+                    Expect.equal resp.StatusCode HttpStatusCode.OK "200"
+                    let! b = body resp
+
+                    for key in [ "best"; "fastest"; "all_free"; "total"; "note" ] do
+                        Expect.isTrue (b.AsObject().ContainsKey key) $"has {key}"
+                })
+        }
     ]
 
 let tests =
-    testList "Api" [ health; generation; reading; temporal; errors; limits; models ]
+    testList "Api" [ health; generation; reading; temporal; errors; limits; models; freeModels ]

@@ -219,8 +219,29 @@ let golden =
 
             Expect.equal
                 (Encode.toString (TimepointWire.encode false t))
-                """{"id":"11111111-2222-3333-4444-555555555555","query":"rome 50 BCE","slug":"rome-50-bce","status":"pending","year":null,"month":null,"day":null,"hour":null,"minute":null,"season":null,"time_of_day":null,"era":null,"location":null,"calendar":null,"region":null,"dual_year":null,"generate_image":false,"image_prompt":null,"image_url":null,"image_error":null,"error":null,"error_kind":null,"error_step":null,"suggested_query":null,"parent_id":null,"created_at":"2026-01-02T03:04:05.000Z","updated_at":"2026-01-02T03:04:05.000Z","scene":null,"characters":null,"dialog":null,"calendars":null,"metadata":null}"""
+                """{"id":"11111111-2222-3333-4444-555555555555","query":"rome 50 BCE","slug":"rome-50-bce","status":"pending","year":null,"month":null,"day":null,"hour":null,"minute":null,"season":null,"time_of_day":null,"era":null,"location":null,"calendar":null,"region":null,"dual_year":null,"generate_image":false,"image_prompt":null,"image_url":null,"has_image":false,"image_error":null,"error":null,"error_kind":null,"error_step":null,"suggested_query":null,"parent_id":null,"created_at":"2026-01-02T03:04:05.000Z","updated_at":"2026-01-02T03:04:05.000Z","scene":null,"characters":null,"dialog":null,"moment":null,"calendars":null,"metadata":null}"""
                 "golden"
+        }
+
+        test
+            "a full timepoint carries has_image, the moment at top level and image_prompt_data for the reference's clients" {
+            let t = {
+                Timepoint.pending Fixtures.fixedId "rome 50 BCE" "rome-50-bce" false Fixtures.createdAt with
+                    Moment = Some Fixtures.moment
+                    HasImage = true
+            }
+
+            let wire = TimepointWire.encode true t
+            let meta = wire["metadata"]
+            let expected = Encode.toString (MomentData.encode Fixtures.moment)
+            let top = Encode.toString wire["moment"]
+            let kept = Encode.toString meta["moment"]
+            Expect.equal top expected "top-level moment"
+            Expect.equal kept expected "metadata moment kept"
+            Expect.isTrue (wire["has_image"].GetValue<bool>()) "has_image"
+            Expect.isTrue (meta.AsObject().ContainsKey "image_prompt_data") "image_prompt_data present"
+            let promptData = meta["image_prompt_data"]
+            Expect.isNull promptData "null without an image prompt"
         }
 
         test "HTML-sensitive characters in generated text are escaped on the wire" {

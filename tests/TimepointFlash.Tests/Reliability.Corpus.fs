@@ -191,6 +191,8 @@ let all (id: Guid) (slug: string) : Case list = [
     case "POST health" "POST" "/health" Body.None
     case "PUT readiness" "PUT" "/api/v1/health" Body.None
     case "DELETE models" "DELETE" "/api/v1/models" Body.None
+    case "POST free models" "POST" "/api/v1/models/free" (Body.Json "{}")
+    case "DELETE providers" "DELETE" "/api/v1/models/providers" Body.None
     case "PUT home" "PUT" "/" Body.None
     case "GET ui generate" "GET" "/ui/generate" Body.None
 
@@ -227,6 +229,14 @@ let all (id: Guid) (slug: string) : Case list = [
     case "unknown static file" "GET" "/static/nope.js" Body.None
     case "static traversal" "GET" "/static/..%2F..%2Fetc%2Fpasswd" Body.None
     case "POST static" "POST" "/static/app.js" Body.None
+
+    for path in [ "/openapi.json"; "/openapi/v1.json"; "/docs"; "/redoc"; "/scalar" ] do
+        case $"POST {path}" "POST" path (Body.Json "{}")
+        case $"DELETE {path}" "DELETE" path Body.None
+
+    for path in [ "/docs"; "/redoc" ] do
+        case $"unknown file under {path}" "GET" $"{path}/nope.js" Body.None
+        case $"traversal under {path}" "GET" (path + "/..%2F..%2Fetc%2Fpasswd") Body.None
 ]
 
 /// Queries that are legitimate generations although they look like attacks: stored verbatim, never executed.

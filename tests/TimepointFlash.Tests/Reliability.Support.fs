@@ -79,10 +79,14 @@ let rejectionProblem (c: Case) (resp: HttpResponseMessage) : Task<string option>
         return Some $"{c.Name}: {status} without problem+json (got {media})"
     else
         try
-            let detail = (Text.Json.Nodes.JsonNode.Parse text)["detail"]
+            let node = Text.Json.Nodes.JsonNode.Parse text
+            let detail = node["detail"]
+            let error = node["error"]
 
             if isNull detail || String.IsNullOrWhiteSpace(string detail) then
                 return Some $"{c.Name}: {status} problem without a detail"
+            elif isNull error || string error <> string detail then
+                return Some $"{c.Name}: {status} problem whose error does not repeat the detail"
             else
                 return None
         with e ->
