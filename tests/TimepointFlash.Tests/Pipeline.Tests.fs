@@ -417,7 +417,7 @@ let prompts =
             Expect.stringContains p.User "John Hancock (primary): John Hancock, a delegate" "description"
         }
 
-        test "the assembled image prompt uses camera, moment and graph" {
+        test "the assembled image prompt uses camera and moment, not the graph's relationships" {
             let input = {
                 Query = "q"
                 Timeline = Fixtures.timeline
@@ -432,7 +432,7 @@ let prompts =
             let p = ImagePrompt.assemble input
             Expect.stringContains p.FullPrompt "medium wide shot at eye level, focused on Hancock at the table" "camera"
             Expect.stringContains p.FullPrompt "The delegates put their names to treason." "moment"
-            Expect.stringContains p.FullPrompt "John Hancock and Thomas Jefferson: ally" "graph"
+            Expect.isFalse (p.FullPrompt.Contains "John Hancock and Thomas Jefferson: ally") "no relationship prose"
             Expect.isLessThanOrEqual p.FullPrompt.Length ImagePromptData.maxLength "within limit"
         }
 
