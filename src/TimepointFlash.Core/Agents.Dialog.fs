@@ -62,14 +62,15 @@ Each line may carry a tone, whether it is whispered, an action, a stage directio
 
     /// How a speaker is presented to the dialog writer: who they are and how they talk, not how they look.
     let voice (c: Character) =
-        [
-            Some(CharacterRole.name c.Role)
-            c.AgeDescription
-        ]
+        [ Some(CharacterRole.name c.Role); c.AgeDescription ]
         |> List.choose id
         |> String.concat ", "
         |> fun who ->
-            let speech = c.HistoricalNote |> Option.orElse c.Action |> Option.defaultValue "no further note"
+            let speech =
+                c.HistoricalNote
+                |> Option.orElse c.Action
+                |> Option.defaultValue "no further note"
+
             $"{c.Name} ({who}): {speech}"
 
     /// Builds the dialog prompt.

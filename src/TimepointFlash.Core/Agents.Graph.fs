@@ -79,7 +79,8 @@ Keep the graph small: only pairs with a real bond or conflict; no neutral or str
             |> List.map (fun c -> c.Name.ToLowerInvariant())
             |> Set.ofList
 
-        let isBackground (n: string) = background.Contains(n.ToLowerInvariant())
+        let isBackground (n: string) =
+            background.Contains(n.ToLowerInvariant())
 
         let weak (r: Relationship) =
             match r.RelationshipType.ToLowerInvariant() with
@@ -130,5 +131,8 @@ Keep the graph small: only pairs with a real bond or conflict; no neutral or str
         Schema = schema
         Context = AgentContext.Graph
         BuildPrompt = buildPrompt
-        Parse = fun input text -> AgentKit.parseWith GraphData.decoder text |> Result.map (onlyPresent input >> prune input.Characters)
+        Parse =
+            fun input text ->
+                AgentKit.parseWith GraphData.decoder text
+                |> Result.map (onlyPresent input >> prune input.Characters)
     }

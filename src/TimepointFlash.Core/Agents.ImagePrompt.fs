@@ -54,7 +54,12 @@ module ImagePrompt =
     let private figure (ch: Character) =
         [
             ch.Clothing |> Option.map (sprintf "%s wearing %s" ch.Name)
-            Some(if ch.Clothing.IsNone then $"{ch.Name}, {ch.Description}" else ch.Description)
+            Some(
+                if ch.Clothing.IsNone then
+                    $"{ch.Name}, {ch.Description}"
+                else
+                    ch.Description
+            )
             ch.Expression |> Option.map (sprintf "face and body showing %s")
             ch.Pose
             ch.Action
@@ -67,7 +72,8 @@ module ImagePrompt =
     /// Builds the prompt text: era, date and place first, then people by their clothing, setting, camera, light and
     /// style; no quoted dialog and no relationship or stakes prose (an image model cannot paint them).
     let assembleText (input: ImagePromptInput) =
-        let t, s, c, m, cam = input.Timeline, input.Scene, input.Characters, input.Moment, input.Camera
+        let t, s, c, m, cam =
+            input.Timeline, input.Scene, input.Characters, input.Moment, input.Camera
 
         let era = t.Era |> Option.map (fun e -> $"{e}, ") |> Option.defaultValue ""
 

@@ -66,41 +66,41 @@ let judgeRules = [
     "the supported years", "The service can stage years from 10000 BCE to 3000"
 ]
 
-let private judgePrompt q = Judge.buildPrompt { Query = q; Today = today }
+let private judgePrompt q =
+    Judge.buildPrompt { Query = q; Today = today }
 
-let private policy (q, expected) =
-    test $"the offline policy answers \"{q}\" as a rule-following model would" {
-        let j = Answers.judge q
+let private policy (q, expected) = test $"the offline policy answers \"{q}\" as a rule-following model would" {
+    let j = Answers.judge q
 
-        match expected with
-        | Concrete(year, place) ->
-            Expect.isTrue j.IsValid $"valid: {j.Reason}"
+    match expected with
+    | Concrete(year, place) ->
+        Expect.isTrue j.IsValid $"valid: {j.Reason}"
+        let t = Answers.timeline q j None
+        Expect.equal t.Year year "one concrete year"
+        Expect.stringContains t.Location place "one concrete place"
+        Expect.isFalse (t.Location.Contains ",," || String.IsNullOrWhiteSpace t.Location) "a named place"
+    | Fiction ->
+        Expect.isTrue j.IsValid $"valid: {j.Reason}"
+        Expect.equal j.QueryType QueryType.Fictional "marked fictional"
+    | AcceptedAnyway ->
+        Expect.isTrue j.IsValid $"accepted when in doubt: {j.Reason}"
+        Expect.notEqual j.QueryType QueryType.Invalid "a kind that can be staged"
+    | OneOf years ->
+        if j.IsValid then
             let t = Answers.timeline q j None
-            Expect.equal t.Year year "one concrete year"
-            Expect.stringContains t.Location place "one concrete place"
-            Expect.isFalse (t.Location.Contains ",," || String.IsNullOrWhiteSpace t.Location) "a named place"
-        | Fiction ->
-            Expect.isTrue j.IsValid $"valid: {j.Reason}"
-            Expect.equal j.QueryType QueryType.Fictional "marked fictional"
-        | AcceptedAnyway ->
-            Expect.isTrue j.IsValid $"accepted when in doubt: {j.Reason}"
-            Expect.notEqual j.QueryType QueryType.Invalid "a kind that can be staged"
-        | OneOf years ->
-            if j.IsValid then
-                let t = Answers.timeline q j None
-                Expect.contains years t.Year "one of the events"
-                let other = years |> List.filter ((<>) t.Year)
-                Expect.isFalse (other |> List.exists (fun y -> j.DetectedYear = Some y)) "not the other event"
-            else
-                Expect.isSome j.Reason "a reason"
-                Expect.isSome j.SuggestedQuery "a suggestion"
-        | RejectedWithSuggestion ->
-            Expect.isFalse j.IsValid "rejected"
-            Expect.equal j.QueryType QueryType.Invalid "of kind invalid"
+            Expect.contains years t.Year "one of the events"
+            let other = years |> List.filter ((<>) t.Year)
+            Expect.isFalse (other |> List.exists (fun y -> j.DetectedYear = Some y)) "not the other event"
+        else
             Expect.isSome j.Reason "a reason"
             Expect.isSome j.SuggestedQuery "a suggestion"
-            Expect.isTrue (j.SuggestedQuery.Value.Trim().Length > 3) "a suggestion one can send"
-    }
+    | RejectedWithSuggestion ->
+        Expect.isFalse j.IsValid "rejected"
+        Expect.equal j.QueryType QueryType.Invalid "of kind invalid"
+        Expect.isSome j.Reason "a reason"
+        Expect.isSome j.SuggestedQuery "a suggestion"
+        Expect.isTrue (j.SuggestedQuery.Value.Trim().Length > 3) "a suggestion one can send"
+}
 
 let private imageInput (year: int) = {
     Query = "q"
@@ -156,7 +156,12 @@ let private config = {
 let private pruneLaw =
     Prop.forAll relationships (fun rs ->
         let cast = Fixtures.cast
-        let g = Graph.prune cast { Fixtures.graph with Relationships = rs }
+
+        let g =
+            Graph.prune cast {
+                Fixtures.graph with
+                    Relationships = rs
+            }
 
         let background =
             cast.Characters
@@ -170,7 +175,10 @@ let private pruneLaw =
 
                t <> "neutral"
                && t <> "stranger"
-               && not (List.contains r.FromCharacter background && List.contains r.ToCharacter background)))
+               && not (
+                   List.contains r.FromCharacter background
+                   && List.contains r.ToCharacter background
+               )))
 
 let private compactLaw =
     Prop.forAll (Gen.choose (-10000, 3000) |> Gen.filter ((<>) 0) |> Arb.fromGen) (fun year ->

@@ -177,10 +177,12 @@ let flow =
         testTask "answers in code fences with prose around them are accepted" {
             let fenced =
                 "Here you go:\n```json\n"
-                + ScriptedLlm.answer (AgentContext.Judge {
-                    Query = ""
-                    Today = System.DateOnly(2026, 12, 1)
-                })
+                + ScriptedLlm.answer (
+                    AgentContext.Judge {
+                        Query = ""
+                        Today = System.DateOnly(2026, 12, 1)
+                    }
+                )
                 + "\n```\nHope it helps."
 
             let llm =
