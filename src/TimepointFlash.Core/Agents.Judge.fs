@@ -66,5 +66,5 @@ Confidence is how sure you are about the classification, from 0 to 1."""
         Schema = schema
         Context = AgentContext.Judge
         BuildPrompt = buildPrompt
-        Parse = fun _ text -> AgentKit.parseWith JudgeResult.decoder text
+        Parse = fun _ text -> AgentKit.parseWith JudgeResult.verdictDecoder text
     }

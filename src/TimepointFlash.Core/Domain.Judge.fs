@@ -74,8 +74,8 @@ module JudgeResult =
         DetectedFigures = []
     }
 
-    /// Reads a judge answer, field by field.
-    let private fields: Decoder<JudgeResult> =
+    /// Reads a judge answer, field by field (also stored verdicts, which stay readable as they were written).
+    let decoder: Decoder<JudgeResult> =
         fun path el -> validation {
             let! isValid = Decode.field "is_valid" Decode.bool path el
             and! queryType = Decode.withDefault "query_type" QueryType.Historical QueryType.decoder path el
@@ -114,11 +114,11 @@ module JudgeResult =
             "detected_figures", Encode.list Encode.string j.DetectedFigures
         ]
 
-    /// Reads and validates a judge answer; an inconsistent verdict (invalid without a reason, valid but of kind
-    /// invalid) is rejected so that the step retries rather than reporting a rejection nobody can explain.
-    let decoder: Decoder<JudgeResult> =
+    /// Reads a model's verdict; an inconsistent one (invalid without a reason, valid but of kind invalid) is
+    /// rejected so that the step retries rather than reporting a rejection nobody can explain.
+    let verdictDecoder: Decoder<JudgeResult> =
         fun path el ->
-            fields path el
+            decoder path el
             |> Result.bind (fun j ->
                 if not j.IsValid && j.Reason.IsNone then
                     Decode.fail $"{path}.reason" "an invalid verdict must give its reason"

@@ -343,25 +343,25 @@ let tests =
                 }
         ]
 
-        test "the judge decoder rejects an invalid verdict without a reason" {
+        test "the judge verdict decoder rejects an invalid verdict without a reason" {
             let text =
                 """{"is_valid": false, "query_type": "invalid", "cleaned_query": "x", "confidence": 0.9}"""
 
-            Expect.isError (AgentKit.parseWith JudgeResult.decoder text) "inconsistent verdict"
+            Expect.isError (AgentKit.parseWith JudgeResult.verdictDecoder text) "inconsistent verdict"
         }
 
-        test "the judge decoder rejects a valid verdict of kind invalid" {
+        test "the judge verdict decoder rejects a valid verdict of kind invalid" {
             let text =
                 """{"is_valid": true, "query_type": "invalid", "cleaned_query": "x", "confidence": 0.9}"""
 
-            Expect.isError (AgentKit.parseWith JudgeResult.decoder text) "inconsistent verdict"
+            Expect.isError (AgentKit.parseWith JudgeResult.verdictDecoder text) "inconsistent verdict"
         }
 
-        test "the judge decoder keeps an invalid verdict with its reason" {
+        test "the judge verdict decoder keeps an invalid verdict with its reason" {
             let text =
                 """{"is_valid": false, "query_type": "invalid", "cleaned_query": "x", "confidence": 0.9, "reason": "no moment"}"""
 
-            Expect.isOk (AgentKit.parseWith JudgeResult.decoder text) "consistent verdict"
+            Expect.isOk (AgentKit.parseWith JudgeResult.verdictDecoder text) "consistent verdict"
         }
 
         testList "offline policy" [ for row in queries -> policy row ]
