@@ -42,6 +42,7 @@ let deps =
                        | StepEvent.Completed(s, r) -> eprintfn "  ✓ %-14s %5d ms  %s" (Step.name s) r.LatencyMs r.Model
                        | StepEvent.Failed(s, f) -> eprintfn "  ✗ %-14s %s" (Step.name s) (GenerationFailure.describe f)
                        | StepEvent.Started _ -> ()); Task.CompletedTask
+      Today = fun () -> DateOnly.FromDateTime DateTime.UtcNow
       Mode = config.PipelineMode
       ImagePromptMode = config.ImagePromptMode
       Off = config.Off

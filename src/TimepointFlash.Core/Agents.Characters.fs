@@ -43,7 +43,9 @@ module Characters =
         """You are a casting director for historically accurate scenes.
 Name the people present at the moment: one or two primary figures, two or three secondary, and up to four background figures, eight at most.
 Use real historical people where the record places them there; otherwise invent plausible people of the right origin, rank and trade, with period-appropriate names.
-For each give role, a physical description, period clothing, expression, pose, what they are doing, where they stand, an age description, a short historical note, and whether they speak in the scene (two to four should)."""
+For each give role, a physical description, period clothing, expression, pose, what they are doing, where they stand, an age description, a short historical note, and whether they speak in the scene (two to four should).
+Give each speaker a social register of their own, distinct from the other speakers (court, clergy, soldiery, trade, household, street or their period's equivalents), and begin their historical note with it ("Register: ...").
+Never infer an accent, ethnicity or religion from a name alone; take them from the record or the place and period."""
 
     /// Builds the characters prompt.
     let buildPrompt (input: CharactersInput) =

@@ -53,11 +53,30 @@ module Dialog =
     let private system =
         """You write period dialog for a single historical moment.
 Write up to seven short lines, spoken only by the speakers listed, in voices that fit their rank, origin and temperament, in language a modern reader follows but that avoids modern idiom and anachronism.
+Give every speaker their own social register, as their voice describes it, so that no two sound alike.
+Before the modern era, use a period register through word choice, forms of address and what people would know, never fake dialect, phonetic spelling or sprinkled archaisms ("thee", "forsooth"); in modern scenes, plain present-day speech.
+Never give a speaker an accent or ethnicity inferred from their name.
+Oaths, prayers and blessings invoke the deities and saints of the speaker's own culture and faith, never another's.
+Everyone present who is not a listed speaker stays silent: no lines for them, though others may speak to them.
 Each line may carry a tone, whether it is whispered, an action, a stage direction and whom it answers. Let the lines carry the tension of the moment."""
+
+    /// How a speaker is presented to the dialog writer: who they are and how they talk, not how they look.
+    let voice (c: Character) =
+        [ Some(CharacterRole.name c.Role); c.AgeDescription ]
+        |> List.choose id
+        |> String.concat ", "
+        |> fun who ->
+            let speech =
+                c.HistoricalNote
+                |> Option.orElse c.Action
+                |> Option.defaultValue "no further note"
+
+            $"{c.Name} ({who}): {speech}"
 
     /// Builds the dialog prompt.
     let buildPrompt (input: DialogInput) =
-        let speakers = input.Speakers |> List.map (fun c -> $"{c.Name}: {c.Description}")
+        let speakers = input.Speakers |> List.map voice
+
 
         let relations =
             input.Graph.Relationships

@@ -46,7 +46,8 @@ module Graph =
     let private system =
         """You map the relationships between the people in a historical scene.
 For pairs that matter, give the relationship (ally, rival, enemy, subordinate, leader, mentor, family, friend, stranger, neutral), its tension (friendly, neutral, tense, hostile) and a one-line description. Group people into factions with a goal, and describe the power dynamics, the central conflict, alliances and rivalries.
-Use only the names given, spelled exactly as given."""
+Use only the names given, spelled exactly as given.
+Keep the graph small: only pairs with a real bond or conflict; no neutral or stranger pairs, no pairs between two background figures, and at most twice as many relationships as people. Factions are optional: leave them out when nobody is organised."""
 
     /// Builds the graph prompt.
     let buildPrompt (input: GraphInput) =
@@ -68,6 +69,32 @@ Use only the names given, spelled exactly as given."""
                 ]
                 + "\n\nPeople:\n"
                 + AgentKit.bullets "various people" people
+        }
+
+    /// Prunes the graph: no neutral or stranger pairs, no pair of two background figures, at most twice the cast.
+    let prune (cast: CharacterData) (g: GraphData) =
+        let background =
+            cast.Characters
+            |> List.filter (fun c -> c.Role = CharacterRole.Background)
+            |> List.map (fun c -> c.Name.ToLowerInvariant())
+            |> Set.ofList
+
+        let isBackground (n: string) =
+            background.Contains(n.ToLowerInvariant())
+
+        let weak (r: Relationship) =
+            match r.RelationshipType.ToLowerInvariant() with
+            | "neutral"
+            | "stranger" -> true
+            | _ -> false
+
+        {
+            g with
+                Relationships =
+                    g.Relationships
+                    |> List.filter (fun r ->
+                        not (weak r) && not (isBackground r.FromCharacter && isBackground r.ToCharacter))
+                    |> List.truncate (2 * List.length cast.Characters)
         }
 
     /// Keeps relationships and faction members that name people present.
@@ -104,5 +131,8 @@ Use only the names given, spelled exactly as given."""
         Schema = schema
         Context = AgentContext.Graph
         BuildPrompt = buildPrompt
-        Parse = fun input text -> AgentKit.parseWith GraphData.decoder text |> Result.map (onlyPresent input)
+        Parse =
+            fun input text ->
+                AgentKit.parseWith GraphData.decoder text
+                |> Result.map (onlyPresent input >> prune input.Characters)
     }

@@ -22,16 +22,65 @@ module ImagePrompt =
 
     let private opt f = Option.map f >> Option.defaultValue ""
 
-    /// Builds the prompt text from timeline, scene, cast, moment, dialog, camera and graph.
-    let assembleText (input: ImagePromptInput) =
-        let t, s, c, m, cam, g =
-            input.Timeline, input.Scene, input.Characters, input.Moment, input.Camera, input.Graph
+    /// The one style every image prompt uses, in the text and in the style field.
+    let style = "photorealistic historical painting"
 
-        let era = t.Era |> Option.map (fun e -> $" ({e})") |> Option.defaultValue ""
+    /// Said early, before any detail an image model might letter into the picture.
+    let noText = "No text, captions, lettering or signs with words."
+
+    // Things an image may show only from the year they became common (a 1969 scene may show cars, 1789 may not).
+    let private inventions = [
+        1825, "railways and trains"
+        1839, "photographs"
+        1870, "asphalt roads"
+        1880, "electric lights"
+        1886, "cars"
+        1903, "aircraft"
+        1907, "plastic objects"
+        1928, "television sets"
+        1946, "computers"
+        1997, "flat screens"
+        2007, "smartphones"
+    ]
+
+    /// The negative prompt for a year: always text and watermarks and later periods' dress, plus every invention
+    /// that came after the year.
+    let negativeFor (year: int) =
+        [ "text"; "captions"; "watermark"; "clothing or buildings from later periods" ]
+        @ (inventions |> List.filter (fun (from, _) -> year < from) |> List.map snd)
+        |> String.concat ", "
+
+    // A figure as the camera sees it: clothing first, emotion as a visible cue, no names' backstory.
+    let private figure (ch: Character) =
+        [
+            ch.Clothing |> Option.map (sprintf "%s wearing %s" ch.Name)
+            Some(
+                if ch.Clothing.IsNone then
+                    $"{ch.Name}, {ch.Description}"
+                else
+                    ch.Description
+            )
+            ch.Expression |> Option.map (sprintf "face and body showing %s")
+            ch.Pose
+            ch.Action
+            ch.PositionInScene
+        ]
+        |> List.choose id
+        |> String.concat ", "
+        |> sentence
+
+    /// Builds the prompt text: era, date and place first, then people by their clothing, setting, camera, light and
+    /// style; no quoted dialog and no relationship or stakes prose (an image model cannot paint them).
+    let assembleText (input: ImagePromptInput) =
+        let t, s, c, m, cam =
+            input.Timeline, input.Scene, input.Characters, input.Moment, input.Camera
+
+        let era = t.Era |> Option.map (fun e -> $"{e}, ") |> Option.defaultValue ""
 
         let overview =
             section "Overview" [
-                sentence $"A photorealistic historical scene at {t.Location}, {AgentKit.dateLine t}{era}"
+                sentence $"{era}{AgentKit.dateLine t}, {t.Location}: a {style}"
+                noText
                 sentence m.PlotSummary
             ]
 
@@ -49,22 +98,7 @@ module ImagePrompt =
                 s.CrowdDescription |> opt sentence
             ]
 
-        let people =
-            c.Characters
-            |> List.map (fun ch ->
-                let place = ch.PositionInScene |> opt (fun p -> $" ({p})")
-                sentence (Character.describe ch + place))
-
-        let relations =
-            g.Relationships
-            |> List.truncate 6
-            |> List.map (fun r ->
-                sentence $"{r.FromCharacter} and {r.ToCharacter}: {r.RelationshipType}, {r.TensionLevel}")
-
-        let spoken =
-            input.Dialog.Lines
-            |> List.truncate 2
-            |> List.map (fun l -> sentence $"{l.Speaker} is speaking: \"{l.Text}\"")
+        let people = c.Characters |> List.map figure
 
         let composition =
             section "Composition" [
@@ -95,30 +129,53 @@ module ImagePrompt =
                 s.Mood |> opt (fun x -> sentence $"Mood: {x}")
             ]
 
-        let drama =
-            section "Drama" [
-                (if m.Stakes = "" then "" else sentence $"Stakes: {m.Stakes}")
-                sentence $"Tension: {m.TensionArc}"
-                g.CentralConflict |> opt sentence
-            ]
-
-        let style =
-            "Style: photorealistic historical painting, period-accurate costume and architecture, natural skin texture, no modern objects, no text or captions."
+        // The era's negatives go to the negative prompt only: named in the text, a model would paint them.
+        let styleLine =
+            $"Style: {style}, period-accurate costume and architecture, natural skin texture."
 
         [
             overview
-            environment
             section "People" people
-            section "Relationships" relations
-            section "Dialog" spoken
-            drama
+            environment
             composition
             light
-            style
+            styleLine
         ]
         |> List.filter (fun x -> x <> "")
         |> String.concat "\n\n"
         |> String.truncate ImagePromptData.maxLength
+
+    /// Most words in the compact prompt for image models with short text windows.
+    let compactWords = 150
+
+    /// The compact prompt (at most 150 words): era, date, place, no text, clothing of the principal figures, setting,
+    /// shot and style.
+    let compact (input: ImagePromptInput) =
+        let t = input.Timeline
+        let era = t.Era |> Option.map (fun e -> $"{e}, ") |> Option.defaultValue ""
+
+        let principals =
+            input.Characters.Characters
+            |> List.filter (fun ch -> ch.Role <> CharacterRole.Background)
+            |> List.truncate 3
+            |> List.map (fun ch ->
+                match ch.Clothing with
+                | Some cl -> $"{ch.Name} in {cl}"
+                | None -> ch.Name)
+
+        [
+            sentence $"{era}{AgentKit.dateLine t}, {t.Location}"
+            noText
+            sentence (String.concat "; " principals)
+            sentence input.Scene.Setting
+            sentence (CameraData.describe input.Camera)
+            sentence $"{style}, period-accurate"
+        ]
+        |> List.filter (fun x -> x <> "")
+        |> String.concat " "
+        |> fun text -> text.Split(' ', System.StringSplitOptions.RemoveEmptyEntries)
+        |> Array.truncate compactWords
+        |> String.concat " "
 
     /// The pure image prompt: no model call.
     let assemble (input: ImagePromptInput) : ImagePromptData =
@@ -126,7 +183,7 @@ module ImagePrompt =
 
         {
             FullPrompt = assembleText input
-            Style = "photorealistic historical painting"
+            Style = style
             Medium = Some "digital painting"
             AspectRatio = "16:9"
             CompositionNotes = Some cam.CompositionRule
@@ -150,8 +207,7 @@ module ImagePrompt =
                     Some(String.concat ", " input.Scene.ColorPalette)
             QualityTags = ImagePromptData.defaultTags
             HistoricalAccuracy = input.Timeline.HistoricalContext
-            NegativePrompt =
-                Some "modern clothing, modern buildings, cars, electric lights, text, watermark, anachronisms"
+            NegativePrompt = Some(negativeFor input.Timeline.Year)
         }
 
     let private str = Schema.String None
@@ -180,7 +236,11 @@ module ImagePrompt =
 
     let private system =
         """You write prompts for an image model that paints historical scenes photorealistically.
-Rewrite the draft into one rich prompt ordered as overview, environment, people, composition, light and style, keeping every factual detail (names, clothing, positions, camera) and adding nothing anachronistic. Keep it under 11,000 characters."""
+Rewrite the draft into one rich prompt that opens with the era, date and place, then says "no text, captions or lettering", then the people by their period clothing, then environment, composition, light and style, keeping every factual detail (names, clothing, positions, camera) and adding nothing anachronistic.
+Show emotions only as visible cues (faces, hands, posture, distance), never as feelings to be inferred.
+Never quote dialog and never describe relationships, motives or stakes: the picture shows only what a camera sees.
+Keep one consistent style, the draft's, from first line to last; style is "photorealistic historical painting".
+Put in negative_prompt what the era could not contain (later inventions, later dress and buildings, text), never in the prompt itself. Keep it under 11,000 characters."""
 
     /// Builds the refinement prompt around the assembled draft.
     let buildPrompt (input: ImagePromptInput) = {

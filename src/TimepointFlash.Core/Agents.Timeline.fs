@@ -47,7 +47,9 @@ module Timeline =
 Give the exact date when the record knows it; otherwise choose the most dramatically fitting plausible date and set is_approximate true.
 Years use historical numbering: negative for BCE (44 BCE is -44); there is no year 0; stay within -10000 and 3000.
 Give dates as the place wrote them, in the calendar in use there: Julian before 15 October 1582, and after it wherever the place had not yet changed (England until 2 September 1752, Russia until 31 January 1918); years begin on 1 January.
-Name a specific place (a building, street or site and its city), the season (northern hemisphere unless the place is southern), the part of the day, the era, and two or three sentences of historical context."""
+Name a specific place (a building, street or site and its city), the season (northern hemisphere unless the place is southern), the part of the day, the era, and two or three sentences of historical context.
+A vague request (a war, revolution, reign or period) becomes its single best-known concrete moment: one event, one date, one place; beware eras and places with confusable names and say in historical_context which one you mean.
+A fictional request keeps its story's own chronology and places: the story's year when it has a calendar (else one that fits its world), the place as the story names it, the story named in era ("fictional: ..."), and is_approximate true; never a real-world date for an invented world."""
 
     /// Builds the timeline prompt.
     let buildPrompt (input: TimelineInput) =

@@ -32,7 +32,11 @@ type GenerationRequest = {
     Continuity: Continuity option
 }
 
-type JudgeInput = { Query: string }
+type JudgeInput = {
+    Query: string
+    /// Today's date, passed in from the composition root (Core reads no clock).
+    Today: System.DateOnly
+}
 
 type TimelineInput = {
     Query: string

@@ -74,7 +74,7 @@ module JudgeResult =
         DetectedFigures = []
     }
 
-    /// Reads and validates a judge answer.
+    /// Reads a judge answer, field by field (also stored verdicts, which stay readable as they were written).
     let decoder: Decoder<JudgeResult> =
         fun path el -> validation {
             let! isValid = Decode.field "is_valid" Decode.bool path el
@@ -113,3 +113,16 @@ module JudgeResult =
             "detected_location", Encode.opt Encode.string j.DetectedLocation
             "detected_figures", Encode.list Encode.string j.DetectedFigures
         ]
+
+    /// Reads a model's verdict; an inconsistent one (invalid without a reason, valid but of kind invalid) is
+    /// rejected so that the step retries rather than reporting a rejection nobody can explain.
+    let verdictDecoder: Decoder<JudgeResult> =
+        fun path el ->
+            decoder path el
+            |> Result.bind (fun j ->
+                if not j.IsValid && j.Reason.IsNone then
+                    Decode.fail $"{path}.reason" "an invalid verdict must give its reason"
+                elif j.IsValid && j.QueryType = QueryType.Invalid then
+                    Decode.fail $"{path}.query_type" "a valid verdict cannot be of kind invalid"
+                else
+                    Ok j)

@@ -50,13 +50,13 @@ module Steps =
         | Some j when j.CleanedQuery <> "" -> j.CleanedQuery
         | _ -> request.Query
 
-    /// A step that runs an agent on an input read from the results so far and lands its output.
-    let private agent
+    /// A step that runs an agent on an input read from the dependencies and results so far and lands its output.
+    let private agentWith
         (a: Agent<'I, 'O>)
         (encode: 'O -> JsonNode)
         (reads: Step list)
         (lands: string)
-        (input: GenerationRequest -> PipelineResult -> 'I)
+        (input: PipelineDeps -> GenerationRequest -> PipelineResult -> 'I)
         (add: GenerationRequest -> 'O -> PipelineResult -> PipelineResult)
         : StepSpec =
         {
@@ -70,7 +70,7 @@ module Steps =
             OnFailure = OnFailure.Stops
             Run =
                 fun deps request r ct -> task {
-                    match! AgentKit.run deps.Llm a (input request r) ct with
+                    match! AgentKit.run deps.Llm a (input deps request r) ct with
                     | Ok o ->
                         let report = {
                             Model = o.Model
@@ -86,16 +86,23 @@ module Steps =
                 }
         }
 
+    /// A step that runs an agent on an input read from the results so far and lands its output.
+    let private agent a encode reads lands (input: GenerationRequest -> PipelineResult -> 'I) add =
+        agentWith a encode reads lands (fun _ request r -> input request r) add
+
     let private rejection (j: JudgeResult) =
         GenerationFailure.Rejected(j.Reason |> Option.defaultValue GenerationFailure.defaultRejection, j.SuggestedQuery)
 
     let private judge =
-        agent
+        agentWith
             Judge.agent
             JudgeResult.encode
             []
             "metadata.judge"
-            (fun request _ -> { Query = request.Query })
+            (fun deps request _ -> {
+                Query = request.Query
+                Today = deps.Today()
+            })
             (fun _ j r -> {
                 r with
                     Judge = Some j

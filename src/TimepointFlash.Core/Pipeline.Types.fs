@@ -108,6 +108,8 @@ type PipelineDeps = {
     Off: Set<Step>
     /// Milliseconds from a monotonic clock, for timing steps that call no model.
     Elapsed: unit -> int64
+    /// Today's date (UTC) for prompts that must know what is past and what is future.
+    Today: unit -> System.DateOnly
 }
 
 /// Everything a generation produced, and why it stopped if it did.

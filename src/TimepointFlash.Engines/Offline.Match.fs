@@ -26,6 +26,14 @@ module Match =
         |> (*) 3
         |> min 12
 
+    // A vague query that is nothing but a moment's multi-word keyword ("french revolution") is expanded into that
+    // concrete moment: the keyword then counts as much as an alias.
+    let private vagueScore (q: string) (m: KnownMoment) =
+        if List.length (Text.words q) >= 2 && List.contains q m.Keywords then
+            threshold - 3
+        else
+            0
+
     let private yearScore (date: YearGuess option) (m: KnownMoment) =
         match date with
         | None -> 0
@@ -39,7 +47,10 @@ module Match =
 
     /// How strongly a normalised query points at a known moment (higher is stronger; can be negative).
     let score (normalisedQuery: string) (date: YearGuess option) (m: KnownMoment) =
-        aliasScore normalisedQuery m + keywordScore normalisedQuery m + yearScore date m
+        aliasScore normalisedQuery m
+        + keywordScore normalisedQuery m
+        + vagueScore normalisedQuery m
+        + yearScore date m
 
     /// The best known moment at or above the threshold, ties broken by data order.
     let best (k: Knowledge) (normalisedQuery: string) (date: YearGuess option) =

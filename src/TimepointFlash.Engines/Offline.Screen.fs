@@ -87,17 +87,22 @@ module Screen =
         "guide to"
     ]
 
+    // Questions to the service or for advice: no moment to stage.
     let private personal = [
-        "my"
         "i feel"
-        "i am"
-        "i m"
         "should i"
         "am i"
         "do you"
         "are you"
         "who are you"
         "your name"
+    ]
+
+    // A moment of one's own life: personal is no reason to reject, it is staged as a present-day scene.
+    let private personalMoment = [
+        "my"
+        "i am"
+        "i m"
         "me"
         "mine"
         "my life"
@@ -169,6 +174,17 @@ module Screen =
         "robin hood"
         "odysseus"
         "dracula"
+        "game of thrones"
+        "red wedding"
+        "lord of the rings"
+        "star wars"
+        "harry potter"
+        "from the novel"
+        "from the book"
+        "from the film"
+        "from the movie"
+        "from the series"
+        "from the show"
     ]
 
     /// True when the query reads as alternate history or a hypothetical.
@@ -237,6 +253,8 @@ module Screen =
                 RejectKind.Personal
                 "This is a personal question; a timepoint needs a historical, fictional or speculative moment."
                 (suggestion ())
+        elif any q personalMoment then
+            Verdict.Accepted QueryType.Contemporary
         else
             reject
                 RejectKind.TooVague

@@ -109,6 +109,7 @@ module Runtime =
                             ImagePromptMode = config.ImagePromptMode
                             Off = config.Off
                             Elapsed = fun () -> clock.ElapsedMilliseconds
+                            Today = fun () -> DateOnly.FromDateTime DateTime.UtcNow
                         }
                         Now = fun () -> DateTimeOffset.UtcNow
                         NewId = Guid.NewGuid

@@ -36,6 +36,7 @@ let all =
         OfflineAnswers.tests
         OfflineSceneCard.tests
         OfflineHistory.tests
+        HardQueries.tests
         Api.tests
         PipelineCritique.tests
         CalendarsEverywhere.tests

@@ -57,6 +57,7 @@ let deps (llm: Llm) (events: ResizeArray<StepEvent>) = {
         fun () ->
             System.Diagnostics.Stopwatch.GetTimestamp()
             / System.TimeSpan.TicksPerMillisecond
+    Today = fun () -> System.DateOnly(2026, 12, 1)
 }
 
 /// The step of an event.
