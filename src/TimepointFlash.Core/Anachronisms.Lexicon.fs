@@ -28,34 +28,6 @@ type Word = { Folded: string; Start: int; End: int }
 /// The curated anachronism lexicon: its line format, word folding and the embedded data file.
 [<RequireQualifiedAccess>]
 module Lexicon =
-    // Accented Latin letters and their plain forms. A table, not Unicode normalisation: the build runs with
-    // invariant globalization, where String.Normalize leaves precomposed letters alone.
-    let private folds =
-        [
-            "àáâãäåāăą", "a"
-            "çćĉċč", "c"
-            "ďđð", "d"
-            "èéêëēĕėęě", "e"
-            "ĝğġģ", "g"
-            "ìíîïĩīĭįı", "i"
-            "ķ", "k"
-            "ĺļľŀł", "l"
-            "ñńņňŉ", "n"
-            "òóôõöøōŏő", "o"
-            "ŕŗř", "r"
-            "śŝşšș", "s"
-            "ţťŧț", "t"
-            "ùúûüũūŭůűų", "u"
-            "ýÿŷ", "y"
-            "źżž", "z"
-            "ß", "ss"
-            "æ", "ae"
-            "œ", "oe"
-            "þ", "th"
-        ]
-        |> List.collect (fun (chars, plain) -> chars |> Seq.map (fun c -> c, plain) |> List.ofSeq)
-        |> dict
-
     /// Lower-case, accent-free form of a word ("Fédora" → "fedora"); combining marks are dropped.
     let fold (word: string) =
         let b = StringBuilder(word.Length)
@@ -63,7 +35,7 @@ module Lexicon =
         for c in word do
             let lower = Char.ToLowerInvariant c
 
-            match folds.TryGetValue lower with
+            match LatinFold.table.TryGetValue lower with
             | true, plain -> b.Append plain |> ignore
             | _ ->
                 if CharUnicodeInfo.GetUnicodeCategory lower <> UnicodeCategory.NonSpacingMark then

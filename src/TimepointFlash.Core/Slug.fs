@@ -14,43 +14,13 @@ module Slug =
     /// The slug of a text with no usable letters or digits.
     let fallback = "timepoint"
 
-    // Latin letters with diacritics and a few ligatures, folded by table (string normalisation is unavailable
-    // under invariant globalization).
-    let private folds =
-        [
-            "ÀÁÂÃÄÅàáâãäåĀāĂăĄąǍǎ", "a"
-            "ÇçĆćĈĉĊċČč", "c"
-            "ĎďĐđÐð", "d"
-            "ÈÉÊËèéêëĒēĔĕĖėĘęĚě", "e"
-            "ĜĝĞğĠġĢģ", "g"
-            "ĤĥĦħ", "h"
-            "ÌÍÎÏìíîïĨĩĪīĬĭĮįİıǏǐ", "i"
-            "Ĵĵ", "j"
-            "Ķķĸ", "k"
-            "ĹĺĻļĽľĿŀŁł", "l"
-            "ÑñŃńŅņŇňŉŊŋ", "n"
-            "ÒÓÔÕÖØòóôõöøŌōŎŏŐőƠơǑǒ", "o"
-            "ŔŕŖŗŘř", "r"
-            "ŚśŜŝŞşŠšſȘș", "s"
-            "ŢţŤťŦŧȚț", "t"
-            "ÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲųƯưǓǔ", "u"
-            "Ŵŵ", "w"
-            "ÝýÿŶŷŸ", "y"
-            "ŹźŻżŽž", "z"
-            "ß", "ss"
-            "Ææ", "ae"
-            "Œœ", "oe"
-            "Þþ", "th"
-        ]
-        |> List.collect (fun (chars: string, ascii) -> [ for c in chars -> c, ascii ])
-        |> dict
 
     /// Folds diacritics and a few special letters to ASCII; other characters become spaces.
     let private fold (text: string) =
         let sb = StringBuilder()
 
         for c in (if isNull text then "" else text).Normalize NormalizationForm.FormD do
-            match folds.TryGetValue c with
+            match LatinFold.table.TryGetValue c with
             | true, s -> sb.Append s |> ignore
             | _ ->
                 match CharUnicodeInfo.GetUnicodeCategory c with

@@ -199,45 +199,19 @@ turkey|turkey,istanbul,constantinople,ankara,ottoman empire,anatolia,smyrna,izmi
             | _ -> [])
         |> List.sortByDescending (fun (name, _) -> name.Length)
 
-    /// Latin letters with diacritics and their plain forms (the service runs with invariant globalization, where
-    /// Unicode normalisation does not decompose).
-    let private plainLetters =
-        [
-            "àáâãäåāă", 'a'
-            "çćč", 'c'
-            "èéêëēěę", 'e'
-            "ìíîïī", 'i'
-            "ñńň", 'n'
-            "òóôõöøō", 'o'
-            "ùúûüūů", 'u'
-            "ýÿ", 'y'
-            "łľ", 'l'
-            "śšș", 's'
-            "źżž", 'z'
-            "řŕ", 'r'
-            "țť", 't'
-            "ğ", 'g'
-            "ı", 'i'
-        ]
-        |> List.collect (fun (accented, plain) -> accented |> Seq.map (fun c -> c, plain) |> List.ofSeq)
-        |> dict
-
     /// The words of a text: lower case, diacritics dropped, anything but letters, digits and apostrophes a space.
     let private words (text: string) =
         let source = if isNull text then "" else text
-        let chars = Array.zeroCreate<char> source.Length
+        let b = Text.StringBuilder(source.Length)
 
-        for i in 0 .. source.Length - 1 do
-            let c = Char.ToLowerInvariant source[i]
+        for c in source do
+            let c = Char.ToLowerInvariant c
 
-            let c =
-                match plainLetters.TryGetValue c with
-                | true, plain -> plain
-                | _ -> c
+            match LatinFold.table.TryGetValue c with
+            | true, plain -> b.Append plain |> ignore
+            | _ -> b.Append(if Char.IsLetterOrDigit c || c = '\'' then c else ' ') |> ignore
 
-            chars[i] <- if Char.IsLetterOrDigit c || c = '\'' then c else ' '
-
-        String(chars).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+        b.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries)
 
     /// Place names as words, indexed by their first word.
     let private index =

@@ -1,39 +1,12 @@
 namespace TimepointFlash.Engines.Offline
 
 open System
-open System.Collections.Frozen
 open System.Collections.Generic
 open System.Text
 
 /// Text normalisation and stable hashing for the offline engine (no culture, no randomness).
 [<RequireQualifiedAccess>]
 module Text =
-    let private folds =
-        [
-            "àáâãäåāăą", "a"
-            "çćĉċč", "c"
-            "ďđð", "d"
-            "èéêëēĕėęě", "e"
-            "ĝğġģ", "g"
-            "ìíîïĩīĭįı", "i"
-            "ķ", "k"
-            "ĺļľŀł", "l"
-            "ñńņňŉ", "n"
-            "òóôõöøōŏő", "o"
-            "ŕŗř", "r"
-            "śŝşšș", "s"
-            "ţťŧț", "t"
-            "ùúûüũūŭůűų", "u"
-            "ýÿŷ", "y"
-            "źżž", "z"
-            "ß", "ss"
-            "æ", "ae"
-            "œ", "oe"
-            "þ", "th"
-        ]
-        |> List.collect (fun (chars, ascii) -> chars |> Seq.map (fun c -> KeyValuePair(c, ascii)) |> List.ofSeq)
-        |> fun pairs -> FrozenDictionary.ToFrozenDictionary(pairs)
-
     /// Lower-cases and replaces accented Latin letters by their plain forms.
     let fold (s: string) =
         if isNull s then
@@ -48,7 +21,7 @@ module Text =
                 let sb = StringBuilder(lower.Length)
 
                 for c in lower do
-                    match folds.TryGetValue c with
+                    match TimepointFlash.LatinFold.table.TryGetValue c with
                     | true, ascii -> sb.Append ascii |> ignore
                     | _ -> sb.Append c |> ignore
 
