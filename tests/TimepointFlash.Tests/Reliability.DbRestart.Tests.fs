@@ -43,14 +43,25 @@ let pgCtl (port: int) (action: string) = task {
         return ()
 }
 
+/// The repository's scripts folder, found from the built server.
+let private scriptsDir () =
+    Path.Combine(Path.GetDirectoryName(ServerKill.serverDll ()), "../../../../../scripts")
+
+/// Starts a throwaway PostgreSQL of a test's own (scripts/start-postgres.sh): its connection string and port.
+let ownPostgres () = task {
+    let! (cs: string) = runText "bash" (Path.Combine(scriptsDir (), "start-postgres.sh"))
+    return cs, NpgsqlConnectionStringBuilder(cs).Port
+}
+
+/// Stops and removes a server made by ownPostgres.
+let stopOwnPostgres (port: int) =
+    let stop = Path.Combine(scriptsDir (), "stop-postgres.sh")
+    (runText "bash" $"{stop} {port}").Wait()
+
 let tests =
     testList "DbRestart" [
         testTask "readiness is 503 while PostgreSQL is down and every background job completes once after it returns" {
-            let scripts =
-                Path.Combine(Path.GetDirectoryName(ServerKill.serverDll ()), "../../../../../scripts")
-
-            let! (cs: string) = runText "bash" (Path.Combine(scripts, "start-postgres.sh"))
-            let port = NpgsqlConnectionStringBuilder(cs).Port
+            let! (cs: string), port = ownPostgres ()
 
             let! provider =
                 LatencyProvider.start {
@@ -115,7 +126,6 @@ let tests =
                     (api :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
             finally
                 (provider :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
-                let stop = Path.Combine(scripts, "stop-postgres.sh")
-                (runText "bash" $"{stop} {port}").Wait()
+                stopOwnPostgres port
         }
     ]

@@ -156,11 +156,7 @@ let tests =
     testList "Outage" [
         testTask
             "with PostgreSQL stopped every edge fails typed (API, UI, SSE 503, CLI exit 1, facade), bad input stays 4xx, and all recover without a restart" {
-            let scripts =
-                Path.Combine(Path.GetDirectoryName(ServerKill.serverDll ()), "../../../../../scripts")
-
-            let! (cs: string) = runText "bash" (Path.Combine(scripts, "start-postgres.sh"))
-            let port = NpgsqlConnectionStringBuilder(cs).Port
+            let! (cs: string), port = ownPostgres ()
 
             let! provider =
                 LatencyProvider.start {
@@ -375,8 +371,7 @@ let tests =
                     (api :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
             finally
                 (provider :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
-                let stop = Path.Combine(scripts, "stop-postgres.sh")
-                (runText "bash" $"{stop} {port}").Wait()
+                stopOwnPostgres port
         }
 
         testTask "a database that does not answer in time is 503 with Retry-After, then answers again without a restart" {
