@@ -38,10 +38,13 @@ if engine.Info.IsOffline then
 let deps =
     { Llm = engine.Llm
       DrawImage = Some engine.DrawImage
-      Emit = fun e -> (match e with
-                       | StepEvent.Completed(s, r) -> eprintfn "  ✓ %-14s %5d ms  %s" (Step.name s) r.LatencyMs r.Model
-                       | StepEvent.Failed(s, f) -> eprintfn "  ✗ %-14s %s" (Step.name s) (GenerationFailure.describe f)
-                       | StepEvent.Started _ -> ()); Task.CompletedTask
+      Emit = fun r -> (match r.Status with
+                       | StepStatus.Completed ->
+                           eprintfn "  ✓ %-14s %5d ms  %s" (Step.name r.Step) (defaultArg r.LatencyMs 0L) (defaultArg r.Model "")
+                       | StepStatus.Failed ->
+                           eprintfn "  ✗ %-14s %s" (Step.name r.Step) (r.Error |> Option.map (fun e -> e.Message) |> Option.defaultValue "")
+                       | StepStatus.Started -> ()); Task.CompletedTask
+      Now = fun () -> DateTimeOffset.UtcNow
       Today = fun () -> DateOnly.FromDateTime DateTime.UtcNow
       Mode = config.PipelineMode
       ImagePromptMode = config.ImagePromptMode

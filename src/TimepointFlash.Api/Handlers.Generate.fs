@@ -12,7 +12,7 @@ open TimepointFlash.Runtime
 /// Generation three ways: background job, synchronous, and live SSE; plus following a job's events.
 [<RequireQualifiedAccess>]
 module GenerateHandlers =
-    let private noObserver (_: StepEvent) = Task.CompletedTask
+    let private noObserver (_: StepRecord) = Task.CompletedTask
 
     /// Steps a run reports, from the step table.
     let private expectedSteps (deps: ApiDeps) generateImage =
@@ -46,7 +46,7 @@ module GenerateHandlers =
         })
 
     /// Forwards events of a running generation to an SSE client until the run ends, with heartbeats.
-    let private relay (ctx: HttpContext) (reader: ChannelReader<StepEvent>) (progress: Sse.Progress) = task {
+    let private relay (ctx: HttpContext) (reader: ChannelReader<StepRecord>) (progress: Sse.Progress) = task {
         let mutable alive = true
         let mutable more = true
 
@@ -56,10 +56,10 @@ module GenerateHandlers =
             alive <- ok
 
             if waiting.Result then
-                let mutable e = Unchecked.defaultof<StepEvent>
+                let mutable e = Unchecked.defaultof<StepRecord>
 
                 while alive && reader.TryRead(&e) do
-                    match Sse.ofEvent progress e with
+                    match Sse.ofRecord progress e with
                     | Some m ->
                         let! sent = Sse.send ctx m
                         alive <- sent
@@ -78,7 +78,7 @@ module GenerateHandlers =
             let! stored = deps.App.Store.Insert(Generation.create deps.App body.Query body.GenerateImage None)
 
             let channel =
-                Channel.CreateUnbounded<StepEvent>(UnboundedChannelOptions(SingleReader = true))
+                Channel.CreateUnbounded<StepRecord>(UnboundedChannelOptions(SingleReader = true))
 
             let observe e =
                 channel.Writer.TryWrite e |> ignore

@@ -112,10 +112,6 @@ module Sse =
                 Error = r.Error |> Option.map (fun e -> e.Message)
             }
 
-    /// The message for a live pipeline event: the message of its step record.
-    let ofEvent (progress: Progress) (e: StepEvent) =
-        ofRecord progress (StepRecord.ofEvent DateTimeOffset.MinValue e)
-
     /// The closing message for a saved timepoint.
     let done' (t: Timepoint) (totalMs: int64) = {
         Event = "done"

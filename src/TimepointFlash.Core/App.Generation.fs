@@ -18,17 +18,17 @@ module Generation =
     /// The untraced body of `runFor`.
     let private run
         (env: AppEnv)
-        (observe: StepEvent -> Task)
+        (observe: StepRecord -> Task)
         (t: Timepoint)
         (continuity: Continuity option)
         (ct: CancellationToken)
         : Task<Timepoint> =
         task {
-            let emit e =
+            let emit (r: StepRecord) =
                 task {
-                    do! env.Store.AppendLog t.Id (StepRecord.ofEvent (env.Now()) e)
-                    do! env.Pipeline.Emit e
-                    do! observe e
+                    do! env.Store.AppendLog t.Id r
+                    do! env.Pipeline.Emit r
+                    do! observe r
                 }
                 :> Task
 
@@ -58,7 +58,7 @@ module Generation =
     /// `observe` sees each event after it is stored.
     let runFor
         (env: AppEnv)
-        (observe: StepEvent -> Task)
+        (observe: StepRecord -> Task)
         (t: Timepoint)
         (continuity: Continuity option)
         (ct: CancellationToken)
@@ -94,7 +94,7 @@ module Generation =
         }
 
     /// Creates and runs a generation now; the saved timepoint is returned.
-    let runNow (env: AppEnv) (observe: StepEvent -> Task) (query: string) (generateImage: bool) ct = task {
+    let runNow (env: AppEnv) (observe: StepRecord -> Task) (query: string) (generateImage: bool) ct = task {
         let! stored = env.Store.Insert(create env query generateImage None)
         return! runFor env observe stored None ct
     }

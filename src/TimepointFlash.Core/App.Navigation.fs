@@ -93,7 +93,7 @@ module Navigation =
     }
 
     /// Navigates and generates the target scene now; the target is linked to the source by parent_id.
-    let run (env: AppEnv) (observe: StepEvent -> Task) (sourceId: Guid) direction units unit ct = task {
+    let run (env: AppEnv) (observe: StepRecord -> Task) (sourceId: Guid) direction units unit ct = task {
         match! prepare env sourceId direction units unit with
         | Error e -> return Error e
         | Ok(source, c) ->

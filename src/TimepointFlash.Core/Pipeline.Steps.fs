@@ -85,7 +85,6 @@ module Steps =
                             Usage = o.Usage
                             LatencyMs = o.LatencyMs
                             Attempts = o.Attempts
-                            Output = key.Encode o.Output
                         }
 
                         return Ok(report, landing request o.Output)
@@ -300,7 +299,6 @@ module Steps =
                                 Usage = { Input = 0; Output = 0 }
                                 LatencyMs = deps.Elapsed() - started
                                 Attempts = 1
-                                Output = ImagePromptData.encode data
                             }
 
                             return Ok(report, PipelineResult.add ImagePromptData.key data)
@@ -346,12 +344,6 @@ module Steps =
                         Usage = { Input = 0; Output = 0 }
                         LatencyMs = img.LatencyMs
                         Attempts = 1
-                        Output =
-                            Encode.obj [
-                                "image_generated", Encode.bool true
-                                "mime_type", Encode.string img.MimeType
-                                "bytes", Encode.int img.Bytes.Length
-                            ]
                     }
 
                     return Ok(report, (fun r -> { r with Image = Some img }))

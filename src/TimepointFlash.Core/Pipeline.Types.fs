@@ -1,6 +1,5 @@
 namespace TimepointFlash
 
-open System.Text.Json.Nodes
 open System.Threading
 open System.Threading.Tasks
 
@@ -11,15 +10,7 @@ type StepReport = {
     Usage: TokenUsage
     LatencyMs: int64
     Attempts: int
-    Output: JsonNode
 }
-
-/// Progress of a generation, as it happens.
-[<RequireQualifiedAccess>]
-type StepEvent =
-    | Started of Step
-    | Completed of Step * StepReport
-    | Failed of Step * GenerationFailure
 
 /// An image request with the scene behind it, so an engine can draw from context.
 type ImageCall = {
@@ -37,8 +28,8 @@ type StepStatus =
     | Completed
     | Failed
 
-/// One step's progress as it is stored, replayed and sent to clients (the agent's output is not part of it: it is
-/// stored once, in the timepoint).
+/// One step's progress as it happens, is stored, replayed and sent to clients: the one step type (the agent's output
+/// is not part of it: it is stored once, in the timepoint's outputs).
 type StepRecord = {
     /// 1, 2, 3 … per timepoint once stored; 0 before.
     Seq: int64
@@ -55,35 +46,37 @@ type StepRecord = {
 
 [<RequireQualifiedAccess>]
 module StepRecord =
-    /// The record of a pipeline event, unnumbered.
-    let ofEvent (at: System.DateTimeOffset) (e: StepEvent) =
-        let blank step status = {
-            Seq = 0L
-            Step = step
-            Status = status
-            Model = None
-            Provider = None
-            LatencyMs = None
-            Usage = None
-            Attempts = None
-            Error = None
-            At = at
-        }
+    let private blank (at: System.DateTimeOffset) step status = {
+        Seq = 0L
+        Step = step
+        Status = status
+        Model = None
+        Provider = None
+        LatencyMs = None
+        Usage = None
+        Attempts = None
+        Error = None
+        At = at
+    }
 
-        match e with
-        | StepEvent.Started s -> blank s StepStatus.Started
-        | StepEvent.Completed(s, r) -> {
-            blank s StepStatus.Completed with
-                Model = Some r.Model
-                Provider = Some r.Provider
-                LatencyMs = Some r.LatencyMs
-                Usage = Some r.Usage
-                Attempts = Some r.Attempts
-          }
-        | StepEvent.Failed(s, f) -> {
-            blank s StepStatus.Failed with
-                Error = Some(GenerationFailure.toError f)
-          }
+    /// A step has started (unnumbered until stored).
+    let started at step = blank at step StepStatus.Started
+
+    /// A step has finished with its report.
+    let completed at step (r: StepReport) = {
+        blank at step StepStatus.Completed with
+            Model = Some r.Model
+            Provider = Some r.Provider
+            LatencyMs = Some r.LatencyMs
+            Usage = Some r.Usage
+            Attempts = Some r.Attempts
+    }
+
+    /// A step has failed.
+    let failed at step (f: GenerationFailure) = {
+        blank at step StepStatus.Failed with
+            Error = Some(GenerationFailure.toError f)
+    }
 
 /// DAG (concurrent independent steps) or one step at a time, for comparison.
 [<RequireQualifiedAccess>]
@@ -101,13 +94,16 @@ type ImagePromptMode =
 type PipelineDeps = {
     Llm: Llm
     DrawImage: DrawImage option
-    Emit: StepEvent -> Task
+    /// Receives each step's record as it happens (started, then completed or failed).
+    Emit: StepRecord -> Task
     Mode: PipelineMode
     ImagePromptMode: ImagePromptMode
     /// Steps switched off by configuration (a step the table allows to be switched off).
     Off: Set<Step>
     /// Milliseconds from a monotonic clock, for timing steps that call no model.
     Elapsed: unit -> int64
+    /// The time a step record is stamped with.
+    Now: unit -> System.DateTimeOffset
     /// Today's date (UTC) for prompts that must know what is past and what is future.
     Today: unit -> System.DateOnly
 }

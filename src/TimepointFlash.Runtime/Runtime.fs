@@ -57,7 +57,7 @@ module Runtime =
         (config: Config)
         (llm: Llm option)
         (log: string -> unit)
-        (onEvent: StepEvent -> Task)
+        (onEvent: StepRecord -> Task)
         : Task<Result<Services, StartError>> =
         task {
             match! Database.connect config.Database with
@@ -89,12 +89,11 @@ module Runtime =
                         | None -> engine
 
                     // A failed step is logged inside the generation span, so the line carries its timepoint id.
-                    let emit e =
-                        match e with
-                        | StepEvent.Failed(step, message) -> log $"step {Step.name step} failed: {message}"
-                        | _ -> ()
+                    let emit (r: StepRecord) =
+                        r.Error
+                        |> Option.iter (fun e -> log $"step {Step.name r.Step} failed: {GenerationError.describe e}")
 
-                        onEvent e
+                        onEvent r
 
                     let signal = JobSignal()
                     let store = StoreAdapter.create db signal
@@ -107,6 +106,7 @@ module Runtime =
                             Emit = Instrumentation.traceSteps emit
                             Mode = config.PipelineMode
                             ImagePromptMode = config.ImagePromptMode
+                            Now = fun () -> DateTimeOffset.UtcNow
                             Off = config.Off
                             Elapsed = fun () -> clock.ElapsedMilliseconds
                             Today = fun () -> DateOnly.FromDateTime DateTime.UtcNow
@@ -147,7 +147,7 @@ module Runtime =
         }
 
     /// Reads the environment and builds the services.
-    let start (log: string -> unit) (onEvent: StepEvent -> Task) = task {
+    let start (log: string -> unit) (onEvent: StepRecord -> Task) = task {
         match Config.read (environment ()) with
         | Error e -> return Error(StartError.Config e)
         | Ok config -> return! startWith config None log onEvent

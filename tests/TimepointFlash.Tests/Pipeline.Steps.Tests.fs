@@ -133,9 +133,8 @@ let tests =
 
             let started =
                 events
-                |> Seq.choose (function
-                    | StepEvent.Started s -> Some s
-                    | _ -> None)
+                |> Seq.filter (fun e -> e.Status = StepStatus.Started)
+                |> Seq.map (fun e -> e.Step)
                 |> List.ofSeq
 
             Expect.equal

@@ -17,11 +17,10 @@ let private request q = {
 let private run deps q =
     Pipeline.run deps (request q) CancellationToken.None
 
-let private completed (events: ResizeArray<StepEvent>) =
+let private completed (events: ResizeArray<StepRecord>) =
     events
-    |> Seq.choose (function
-        | StepEvent.Completed(s, _) -> Some s
-        | _ -> None)
+    |> Seq.filter (fun e -> e.Status = StepStatus.Completed)
+    |> Seq.map (fun e -> e.Step)
     |> List.ofSeq
 
 let private isStep (step: Step) (call: AgentCall) = call.Chat.Step = Step.name step
@@ -115,11 +114,9 @@ let flow =
 
             let report =
                 events
-                |> Seq.pick (function
-                    | StepEvent.Completed(s, rep) when s = Step.Scene -> Some rep
-                    | _ -> None)
+                |> Seq.find (fun e -> e.Status = StepStatus.Completed && e.Step = Step.Scene)
 
-            Expect.equal report.Attempts 2 "two attempts"
+            Expect.equal report.Attempts (Some 2) "two attempts"
         }
 
         testTask "an answer that stays invalid after repair fails the run at that step" {
@@ -166,12 +163,7 @@ let flow =
                 FailureKind.Provider
                 "stored as a provider failure"
 
-            Expect.exists
-                events
-                (function
-                | StepEvent.Failed(s, _) -> s = Step.Camera
-                | _ -> false)
-                "failed event"
+            Expect.exists events (fun e -> e.Status = StepStatus.Failed && e.Step = Step.Camera) "failed event"
         }
 
         testTask "answers in code fences with prose around them are accepted" {

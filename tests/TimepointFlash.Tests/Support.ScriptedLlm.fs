@@ -44,7 +44,7 @@ let create (script: AgentCall -> Result<ChatResponse, ProviderError> option) : L
         | None -> Task.FromResult(respond (answer call.Context))
 
 /// Deps with the given model, collecting events into a list.
-let deps (llm: Llm) (events: ResizeArray<StepEvent>) = {
+let deps (llm: Llm) (events: ResizeArray<StepRecord>) = {
     Llm = llm
     DrawImage = None
     Emit =
@@ -58,12 +58,9 @@ let deps (llm: Llm) (events: ResizeArray<StepEvent>) = {
         fun () ->
             System.Diagnostics.Stopwatch.GetTimestamp()
             / System.TimeSpan.TicksPerMillisecond
+    Now = fun () -> System.DateTimeOffset.UnixEpoch
     Today = fun () -> System.DateOnly(2026, 12, 1)
 }
 
 /// The step of an event.
-let stepOf =
-    function
-    | StepEvent.Started s
-    | StepEvent.Completed(s, _)
-    | StepEvent.Failed(s, _) -> s
+let stepOf (e: StepRecord) = e.Step
