@@ -69,6 +69,7 @@ let ides =
             Error =
                 Some {
                     Kind = FailureKind.Rejected
+                    ProviderKind = None
                     Step = Some Step.Judge
                     Message = "The query names no moment: 'café' ünïcode and 'quotes' survive"
                     SuggestedQuery = Some "Assassination of Julius Caesar"

@@ -107,6 +107,10 @@ module Sse =
                     Encode.obj [
                         "error_kind",
                         Encode.opt (fun (e: GenerationError) -> Encode.string (FailureKind.name e.Kind)) r.Error
+                        "provider_kind",
+                        r.Error
+                        |> Option.bind (fun e -> e.ProviderKind)
+                        |> Encode.opt (ProviderErrorKind.name >> Encode.string)
                     ]
                 Progress = progress.Step()
                 Error = r.Error |> Option.map (fun e -> e.Message)
@@ -127,6 +131,11 @@ module Sse =
                 "has_image", Encode.bool t.HasImage
                 "image_error", Encode.opt Encode.string t.ImageError
                 "error", Encode.opt (GenerationError.describe >> Encode.string) t.Error
+                "error_kind", Encode.opt (fun (e: GenerationError) -> Encode.string (FailureKind.name e.Kind)) t.Error
+                "error_provider_kind",
+                t.Error
+                |> Option.bind (fun e -> e.ProviderKind)
+                |> Encode.opt (ProviderErrorKind.name >> Encode.string)
                 "suggested_query", t.Error |> Option.bind (fun e -> e.SuggestedQuery) |> Encode.opt Encode.string
                 "saved", Encode.bool true
             ]

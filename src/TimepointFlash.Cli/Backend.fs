@@ -71,7 +71,12 @@ module Embedded =
                 Ok = false
                 LatencyMs = None
                 Model = None
-                Error = r.Error |> Option.map (fun e -> e.Message)
+                Error =
+                    r.Error
+                    |> Option.map (fun e ->
+                        match GenerationError.providerNote e with
+                        | Some note -> $"{e.Message} ({note})"
+                        | None -> e.Message)
             }
 
     let private observer (report: StepLine -> unit) (e: StepRecord) =

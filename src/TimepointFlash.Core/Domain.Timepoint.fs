@@ -50,9 +50,34 @@ type FailureKind =
     /// The run stopped for a reason outside the pipeline (a navigation source gone, an unexpected exception).
     | Interrupted
 
+/// What a model provider reported when a provider failure stopped a generation (the case of `ProviderError`), kept
+/// beside `FailureKind.Provider`.
+[<RequireQualifiedAccess>]
+type ProviderErrorKind =
+    | MissingKey
+    | AuthFailed
+    | RateLimited
+    | Unavailable
+    | Timeout
+    | BadRequest
+    | BadResponse
+    | CircuitOpen
+    /// Safety, recitation, prohibited content, a prompt block, a refusal or a content filter.
+    | Blocked
+    /// The answer stopped at the output-token limit.
+    | Truncated
+    /// Billing quota or credit exhausted.
+    | QuotaExhausted
+    /// The provider's moderation flagged the input.
+    | Moderated
+    /// The upstream model failed inside a 200 answer.
+    | UpstreamError
+
 /// Why a timepoint failed, as stored: its kind, the step, a human message and, for a rejected query, a better one.
 type GenerationError = {
     Kind: FailureKind
+    /// For a provider failure, what the provider reported (stored as `error_provider_kind`).
+    ProviderKind: ProviderErrorKind option
     Step: Step option
     Message: string
     SuggestedQuery: string option
@@ -155,7 +180,72 @@ module FailureKind =
         all |> List.tryFind (fun k -> name k = s)
 
 [<RequireQualifiedAccess>]
+module ProviderErrorKind =
+    /// Every kind.
+    let all = [
+        ProviderErrorKind.MissingKey
+        ProviderErrorKind.AuthFailed
+        ProviderErrorKind.RateLimited
+        ProviderErrorKind.Unavailable
+        ProviderErrorKind.Timeout
+        ProviderErrorKind.BadRequest
+        ProviderErrorKind.BadResponse
+        ProviderErrorKind.CircuitOpen
+        ProviderErrorKind.Blocked
+        ProviderErrorKind.Truncated
+        ProviderErrorKind.QuotaExhausted
+        ProviderErrorKind.Moderated
+        ProviderErrorKind.UpstreamError
+    ]
+
+    /// Wire, database and metric value (snake_case).
+    let name =
+        function
+        | ProviderErrorKind.MissingKey -> "missing_key"
+        | ProviderErrorKind.AuthFailed -> "auth_failed"
+        | ProviderErrorKind.RateLimited -> "rate_limited"
+        | ProviderErrorKind.Unavailable -> "unavailable"
+        | ProviderErrorKind.Timeout -> "timeout"
+        | ProviderErrorKind.BadRequest -> "bad_request"
+        | ProviderErrorKind.BadResponse -> "bad_response"
+        | ProviderErrorKind.CircuitOpen -> "circuit_open"
+        | ProviderErrorKind.Blocked -> "blocked"
+        | ProviderErrorKind.Truncated -> "truncated"
+        | ProviderErrorKind.QuotaExhausted -> "quota_exhausted"
+        | ProviderErrorKind.Moderated -> "moderated"
+        | ProviderErrorKind.UpstreamError -> "upstream_error"
+
+    /// Parses a wire or database value.
+    let tryParse (s: string) =
+        all |> List.tryFind (fun k -> name k = s)
+
+    /// A few words for people ("the provider blocked the answer").
+    let label =
+        function
+        | ProviderErrorKind.MissingKey -> "no API key is configured"
+        | ProviderErrorKind.AuthFailed -> "the API key was refused"
+        | ProviderErrorKind.RateLimited -> "rate-limited"
+        | ProviderErrorKind.Unavailable -> "the provider is unavailable"
+        | ProviderErrorKind.Timeout -> "the provider timed out"
+        | ProviderErrorKind.BadRequest -> "the provider refused the request"
+        | ProviderErrorKind.BadResponse -> "the provider's answer was malformed"
+        | ProviderErrorKind.CircuitOpen -> "the provider is paused after repeated failures"
+        | ProviderErrorKind.Blocked -> "the provider blocked the answer"
+        | ProviderErrorKind.Truncated -> "the answer was cut off at the output limit"
+        | ProviderErrorKind.QuotaExhausted -> "the provider's quota is exhausted"
+        | ProviderErrorKind.Moderated -> "the provider's moderation flagged the input"
+        | ProviderErrorKind.UpstreamError -> "the upstream model failed"
+
+    /// How the edges show a provider failure's kind: "provider failure (blocked): the provider blocked the answer".
+    let note k =
+        $"provider failure ({name k}): {label k}"
+
+[<RequireQualifiedAccess>]
 module GenerationError =
+    /// The provider kind as shown to people: "provider failure (blocked): the provider blocked the answer".
+    let providerNote (f: GenerationError) =
+        f.ProviderKind |> Option.map ProviderErrorKind.note
+
     /// One line: "step: message (try: suggestion)".
     let describe (f: GenerationError) =
         let step =

@@ -54,6 +54,10 @@ module TimepointWire =
         "image_error", Encode.opt Encode.string s.ImageError
         "error", Encode.opt (GenerationError.describe >> Encode.string) s.Error
         "error_kind", Encode.opt (fun (f: GenerationError) -> Encode.string (FailureKind.name f.Kind)) s.Error
+        "error_provider_kind",
+        s.Error
+        |> Option.bind (fun f -> f.ProviderKind)
+        |> Encode.opt (ProviderErrorKind.name >> Encode.string)
         "error_step", Encode.opt (fun (f: GenerationError) -> Encode.opt (Step.name >> Encode.string) f.Step) s.Error
         "suggested_query", s.Error |> Option.bind (fun f -> f.SuggestedQuery) |> Encode.opt Encode.string
         "parent_id", Encode.opt (string >> Encode.string) s.ParentId

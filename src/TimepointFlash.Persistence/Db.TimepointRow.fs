@@ -13,7 +13,7 @@ module TimepointRow =
         t.id, t.query, t.slug, t.status, t.generate_image,
         t.year, t.month, t.day, t.hour, t.minute, t.second,
         t.season, t.time_of_day, t.era, t.hemisphere, t.calendar, t.location,
-        t.image_prompt, t.image_error, t.error_kind, t.error_message, t.error_step, t.suggested_query,
+        t.image_prompt, t.image_error, t.error_kind, t.error_provider_kind, t.error_message, t.error_step, t.suggested_query,
         t.parent_id, t.created_at, t.updated_at,
         EXISTS (SELECT 1 FROM timepoint_images i WHERE i.timepoint_id = t.id) AS has_image
         """
@@ -75,6 +75,12 @@ module TimepointRow =
             "image_prompt", Sql.textOrNone (t.ImagePrompt |> Option.map (fun p -> p.FullPrompt))
             "image_error", Sql.textOrNone t.ImageError
             "error_kind", Sql.textOrNone (t.Error |> Option.map (fun e -> FailureKind.name e.Kind))
+            "error_provider_kind",
+            Sql.textOrNone (
+                t.Error
+                |> Option.bind (fun e -> e.ProviderKind)
+                |> Option.map ProviderErrorKind.name
+            )
             "error_message", Sql.textOrNone (t.Error |> Option.map (fun e -> e.Message))
             "error_step", Sql.textOrNone (t.Error |> Option.bind (fun e -> e.Step) |> Option.map Step.name)
             "suggested_query", Sql.textOrNone (t.Error |> Option.bind (fun e -> e.SuggestedQuery))
@@ -142,6 +148,7 @@ module TimepointRow =
                     row.textOrNone "error_kind"
                     |> Option.bind FailureKind.tryParse
                     |> Option.defaultValue FailureKind.Interrupted
+                ProviderKind = row.textOrNone "error_provider_kind" |> Option.bind ProviderErrorKind.tryParse
                 Step = row.textOrNone "error_step" |> Option.bind Steps.tryParse
                 Message = message
                 SuggestedQuery = row.textOrNone "suggested_query"

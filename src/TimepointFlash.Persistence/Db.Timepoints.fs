@@ -51,13 +51,13 @@ module Timepoints =
             id, query, slug, status, generate_image, year, month, day, hour, minute, second,
             season, time_of_day, era, hemisphere, calendar, location,
             outputs_json,
-            image_prompt, image_error, error_kind, error_message, error_step, suggested_query,
+            image_prompt, image_error, error_kind, error_provider_kind, error_message, error_step, suggested_query,
             parent_id, created_at, updated_at)
         VALUES (
             @id, @query, @slug, @status, @generate_image, @year, @month, @day, @hour, @minute, @second,
             @season, @time_of_day, @era, @hemisphere, @calendar, @location,
             @outputs_json,
-            @image_prompt, @image_error, @error_kind, @error_message, @error_step, @suggested_query,
+            @image_prompt, @image_error, @error_kind, @error_provider_kind, @error_message, @error_step, @suggested_query,
             @parent_id, @created_at, @updated_at)
         ON CONFLICT (slug) DO NOTHING
         """
@@ -71,6 +71,7 @@ module Timepoints =
             calendar = @calendar, location = @location,
             outputs_json = @outputs_json,
             image_prompt = @image_prompt, image_error = @image_error, error_kind = @error_kind,
+            error_provider_kind = @error_provider_kind,
             error_message = @error_message,
             error_step = @error_step, suggested_query = @suggested_query,
             updated_at = @updated_at

@@ -46,6 +46,7 @@ let timepoint = gen {
         opt (
             gen {
                 let! kind = Gen.elements FailureKind.all
+                let! providerKind = opt (Gen.elements ProviderErrorKind.all)
                 let! step = opt (Gen.elements Steps.all)
                 let! message = text
                 let! suggested = opt text
@@ -53,6 +54,7 @@ let timepoint = gen {
                 return
                     ({
                         Kind = kind
+                        ProviderKind = providerKind
                         Step = step
                         Message = message
                         SuggestedQuery = suggested

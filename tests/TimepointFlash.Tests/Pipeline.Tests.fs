@@ -166,6 +166,35 @@ let flow =
             Expect.exists events (fun e -> e.Status = StepStatus.Failed && e.Step = Step.Camera) "failed event"
         }
 
+        testTask
+            "a blocked answer is stored as a provider failure that keeps the provider's kind, to the wire and the step record" {
+            let llm =
+                ScriptedLlm.create (fun c ->
+                    if isStep Step.Scene c then
+                        Some(Error(ProviderError.Blocked("gemini", BlockReason.Safety, "SAFETY")))
+                    else
+                        None)
+
+            let events = ResizeArray()
+            let! (r: PipelineResult) = run (ScriptedLlm.deps llm events) "signing of the declaration"
+            let e = GenerationFailure.toError r.Error.Value
+            Expect.equal (e.Kind, e.ProviderKind) (FailureKind.Provider, Some ProviderErrorKind.Blocked) "kinds"
+
+            let failed =
+                events
+                |> Seq.find (fun x -> x.Status = StepStatus.Failed && x.Step = Step.Scene)
+
+            Expect.equal failed.Error (Some e) "the step record carries the same stored error"
+
+            let t =
+                Timepoint.pending System.Guid.Empty "q" "q" false System.DateTimeOffset.UnixEpoch
+                |> PipelineResult.applyTo None System.DateTimeOffset.UnixEpoch r
+
+            let wire = TimepointWire.encode false t
+            Expect.equal (wire["error_kind"].GetValue<string>()) "provider" "error_kind stays provider"
+            Expect.equal (wire["error_provider_kind"].GetValue<string>()) "blocked" "the provider's kind beside it"
+        }
+
         testTask "answers in code fences with prose around them are accepted" {
             let fenced =
                 "Here you go:\n```json\n"

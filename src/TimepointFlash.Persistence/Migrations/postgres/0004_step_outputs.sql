@@ -1,5 +1,7 @@
 -- 0004: every step's output in one JSON object keyed by its output name (the name under metadata), instead of a
 -- column per step, so a new step needs no column. Existing rows are backfilled; the per-step columns go.
+-- A provider failure also keeps what the provider reported (error_provider_kind: blocked, truncated,
+-- quota_exhausted, moderated, upstream_error, ...) beside error_kind = 'provider', on the timepoint and its step log.
 
 ALTER TABLE timepoints ADD COLUMN outputs_json jsonb NOT NULL DEFAULT '{}'::jsonb;
 
@@ -30,3 +32,7 @@ ALTER TABLE timepoints
     DROP COLUMN graph_json,
     DROP COLUMN critique_json,
     DROP COLUMN image_prompt_json;
+
+ALTER TABLE timepoints ADD COLUMN error_provider_kind text;
+
+ALTER TABLE generation_logs ADD COLUMN error_provider_kind text;

@@ -1,5 +1,7 @@
 -- 0004: every step's output in one JSON object keyed by its output name (the name under metadata), instead of a
 -- column per step, so a new step needs no column. Existing rows are backfilled; the per-step columns go.
+-- A provider failure also keeps what the provider reported (error_provider_kind: blocked, truncated,
+-- quota_exhausted, moderated, upstream_error, ...) beside error_kind = 'provider', on the timepoint and its step log.
 
 ALTER TABLE timepoints ADD COLUMN outputs_json text NOT NULL DEFAULT '{}';
 
@@ -29,3 +31,7 @@ ALTER TABLE timepoints DROP COLUMN camera_json;
 ALTER TABLE timepoints DROP COLUMN graph_json;
 ALTER TABLE timepoints DROP COLUMN critique_json;
 ALTER TABLE timepoints DROP COLUMN image_prompt_json;
+
+ALTER TABLE timepoints ADD COLUMN error_provider_kind text;
+
+ALTER TABLE generation_logs ADD COLUMN error_provider_kind text;
