@@ -118,7 +118,7 @@ module Chat =
         Temperature = 0.8
         MaxTokens = 1024
         Schema = fun i -> if i.Structured then Some schema else None
-        Context = AgentContext.Chat
+        Context = AgentContext.ofInput Step.Chat
         BuildPrompt = buildPrompt
         Parse = parse
     }

@@ -105,7 +105,7 @@ Only the listed speakers talk; everyone else stays silent. Continue from the las
         Temperature = 0.85
         MaxTokens = 2048
         Schema = fun _ -> Some schema
-        Context = AgentContext.Extend
+        Context = AgentContext.ofInput Step.DialogExtension
         BuildPrompt = buildPrompt
         Parse = parse
     }

@@ -110,7 +110,7 @@ module Survey =
         Temperature = 0.7
         MaxTokens = 1024
         Schema = fun i -> if i.Structured then Some schema else None
-        Context = AgentContext.Survey
+        Context = AgentContext.ofInput Step.Survey
         BuildPrompt = buildPrompt
         Parse = parse
     }
@@ -133,7 +133,7 @@ module Survey =
         Temperature = 0.5
         MaxTokens = 1024
         Schema = fun _ -> None
-        Context = AgentContext.SurveySummary
+        Context = AgentContext.ofInput Step.SurveySummary
         BuildPrompt = summaryPrompt
         Parse =
             fun _ text ->

@@ -214,16 +214,15 @@ module DialogService =
                                             HistoricalAccuracyNote = None
                                         }
 
+                                    let extended = {
+                                        dialog with
+                                            Lines = dialog.Lines @ o.Output |> List.truncate DialogData.maxStoredLines
+                                    }
+
                                     do!
                                         env.Store.Update {
                                             current with
-                                                Dialog =
-                                                    Some {
-                                                        dialog with
-                                                            Lines =
-                                                                dialog.Lines @ o.Output
-                                                                |> List.truncate DialogData.maxStoredLines
-                                                    }
+                                                Outputs = Outputs.add DialogData.key extended current.Outputs
                                                 UpdatedAt = env.Now()
                                         }
                                 | None -> ()

@@ -7,28 +7,24 @@ open TimepointFlash.Tests.Support
 
 /// The fixture answer for an agent's context.
 let answer (ctx: AgentContext) =
-    match ctx with
-    | AgentContext.Judge _ -> JudgeResult.encode Fixtures.judge |> Encode.toString
-    | AgentContext.Timeline _ -> TimelineData.encode Fixtures.timeline |> Encode.toString
-    | AgentContext.Scene _ -> SceneData.encode Fixtures.scene |> Encode.toString
-    | AgentContext.Characters _ -> CharacterData.encode Fixtures.cast |> Encode.toString
-    | AgentContext.Moment _ -> MomentData.encode Fixtures.moment |> Encode.toString
-    | AgentContext.Camera _ -> CameraData.encode Fixtures.camera |> Encode.toString
-    | AgentContext.Graph _ -> GraphData.encode Fixtures.graph |> Encode.toString
-    | AgentContext.Dialog _ -> DialogData.encode Fixtures.dialog |> Encode.toString
-    | AgentContext.Critique _ -> CritiqueData.encode Fixtures.critique |> Encode.toString
-    | AgentContext.ImagePrompt _ ->
+    match ctx.Input with
+    | :? JudgeInput -> JudgeResult.encode Fixtures.judge
+    | :? TimelineInput -> TimelineData.encode Fixtures.timeline
+    | :? SceneInput -> SceneData.encode Fixtures.scene
+    | :? CharactersInput -> CharacterData.encode Fixtures.cast
+    | :? MomentInput -> MomentData.encode Fixtures.moment
+    | :? CameraInput -> CameraData.encode Fixtures.camera
+    | :? GraphInput -> GraphData.encode Fixtures.graph
+    | :? DialogInput -> DialogData.encode Fixtures.dialog
+    | :? CritiqueInput -> CritiqueData.encode Fixtures.critique
+    | :? ImagePromptInput ->
         Encode.obj [
             "full_prompt", Encode.string "A refined prompt"
             "style", Encode.string "oil painting"
             "aspect_ratio", Encode.string "16:9"
         ]
-        |> Encode.toString
-    // The interactions answer as the offline engine does (speech, or JSON when structure is asked for).
-    | AgentContext.Chat _
-    | AgentContext.Extend _
-    | AgentContext.Survey _
-    | AgentContext.SurveySummary _ -> TimepointFlash.Engines.OfflineEngine.answerText ctx
+    | _ -> failwith $"no fixture answer for step {Step.name ctx.Step}"
+    |> Encode.toString
 
 /// A response carrying text.
 let respond text =
