@@ -77,6 +77,8 @@ module Server =
             Version = TimepointFlash.Engines.Version.current
             Environment = services.Config.Environment
             Access = options.Access
+            Webhooks = services.Config.Webhooks
+            Deliveries = services.Deliveries
         }
 
         let logger =

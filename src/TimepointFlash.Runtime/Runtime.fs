@@ -21,6 +21,8 @@ type Services = {
     App: AppEnv
     Engine: EngineParts
     Database: Database
+    /// Webhook deliveries of background runs.
+    Deliveries: DeliveryStore
     /// Starts the background job workers; the task ends after the token is cancelled.
     RunWorkers: CancellationToken -> Task
     Dispose: unit -> unit
@@ -124,13 +126,19 @@ module Runtime =
                                 WorkerId = $"{Environment.MachineName}/{Environment.ProcessId}"
                         }
 
-                        Worker.run
-                            (Jobs.store db signal)
-                            signal
-                            options
-                            (JobRunner.create env)
-                            (fun e -> log (sprintf "%A" e))
-                            ct
+                        let jobs =
+                            Worker.run
+                                (Jobs.store db signal)
+                                signal
+                                options
+                                (JobRunner.create env)
+                                (fun e -> log (sprintf "%A" e))
+                                ct
+
+                        let webhooks =
+                            WebhookWorker.run (Deliveries.store db) store.Get config.Webhooks log ct
+
+                        Task.WhenAll(jobs, webhooks)
 
                     return
                         Ok {
@@ -138,6 +146,7 @@ module Runtime =
                             App = env
                             Engine = engine
                             Database = db
+                            Deliveries = Deliveries.store db
                             RunWorkers = runWorkers
                             Dispose =
                                 fun () ->
