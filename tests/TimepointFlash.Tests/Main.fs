@@ -54,6 +54,8 @@ let all =
         Reliability.ServerKill.tests
         Reliability.DbRestart.tests
         Reliability.Outage.tests
+        WebhookTests.tests
+        WebhooksRestart.tests
     ]
 
 [<EntryPoint>]
