@@ -56,6 +56,7 @@ let all =
         Reliability.Outage.tests
         WebhookTests.tests
         WebhooksRestart.tests
+        McpTests.tests
     ]
 
 [<EntryPoint>]
