@@ -30,9 +30,15 @@ let private tpflash =
     Path.Combine(ServerProcess.repoRoot.Value, "src/TimepointFlash.Cli/bin/Release/net10.0/tpflash.dll")
 
 let private args (pairs: (string * obj) list) =
-    dict pairs |> fun d -> Dictionary<string, obj>(d) :> IReadOnlyDictionary<string, obj>
+    dict pairs
+    |> fun d -> Dictionary<string, obj>(d) :> IReadOnlyDictionary<string, obj>
 
-let private call (client: McpClient) (name: string) (pairs: (string * obj) list) (progress: IProgress<ProgressNotificationValue>) =
+let private call
+    (client: McpClient)
+    (name: string)
+    (pairs: (string * obj) list)
+    (progress: IProgress<ProgressNotificationValue>)
+    =
     client.CallToolAsync(name, args pairs, progress, null, CancellationToken.None).AsTask()
 
 let private textOf (r: CallToolResult) =
@@ -78,14 +84,26 @@ let private exercise (client: McpClient) = task {
     let progress = Collect()
 
     let! (generated: CallToolResult) =
-        call client "generate_timepoint" [ "query", box "the signing of the magna carta at runnymede 1215"; "wait", box true ] progress
+        call
+            client
+            "generate_timepoint"
+            [
+                "query", box "the signing of the magna carta at runnymede 1215"
+                "wait", box true
+            ]
+            progress
 
     Expect.equal generated.IsError (Nullable false) (textOf generated)
     let scene = structured generated
     Expect.equal (string scene["status"]) "completed" "the scene is completed"
     let steps = progress.Seen
     Expect.isGreaterThanOrEqual steps.Length 3 "progress notifications for the steps"
-    Expect.equal (steps |> List.map (fun p -> p.Progress)) (steps |> List.map (fun p -> p.Progress) |> List.sort) "progress grows"
+
+    Expect.equal
+        (steps |> List.map (fun p -> p.Progress))
+        (steps |> List.map (fun p -> p.Progress) |> List.sort)
+        "progress grows"
+
     Expect.isTrue (steps |> List.forall (fun p -> p.Total.HasValue && p.Progress <= p.Total.Value)) "within the total"
     let id = string scene["id"]
 
@@ -111,7 +129,9 @@ let private exercise (client: McpClient) = task {
     let! found = call client "search_timepoints" [ "text", box "magna carta" ] null
     Expect.isGreaterThanOrEqual (int (structured found).["total"]) 1 "found by text"
 
-    let! later = call client "navigate_time" [ "id", box id; "direction", box "next"; "units", box 2; "unit", box "hour" ] null
+    let! later =
+        call client "navigate_time" [ "id", box id; "direction", box "next"; "units", box 2; "unit", box "hour" ] null
+
     Expect.equal later.IsError (Nullable false) (textOf later)
     Expect.equal (string (structured later).["source_id"]) id "navigated from the scene"
 
@@ -130,7 +150,12 @@ let private exercise (client: McpClient) = task {
     Expect.contains (prompts |> Seq.map (fun p -> p.Name)) "stage_a_moment" "the prompt is listed"
 
     let! prompt =
-        client.GetPromptAsync("stage_a_moment", args [ "moment", box "apollo 11 landing 1969" ], null, CancellationToken.None)
+        client.GetPromptAsync(
+            "stage_a_moment",
+            args [ "moment", box "apollo 11 landing 1969" ],
+            null,
+            CancellationToken.None
+        )
 
     match (Seq.head prompt.Messages).Content with
     | :? TextContentBlock as t -> Expect.stringContains t.Text "generate_timepoint" "the prompt guides to the tools"
@@ -178,6 +203,7 @@ let tests =
             let! tools = ok.ListToolsAsync(cancellationToken = CancellationToken.None)
             Expect.equal tools.Count 4 "tools with the key"
             do! ok.DisposeAsync()
+
             let! refused = task {
                 try
                     let! c = httpClient api None
@@ -192,7 +218,11 @@ let tests =
             let! (raw: HttpResponseMessage) =
                 api.Client.PostAsync(
                     "/mcp",
-                    new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", Text.Encoding.UTF8, "application/json")
+                    new StringContent(
+                        """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""",
+                        Text.Encoding.UTF8,
+                        "application/json"
+                    )
                 )
 
             Expect.equal (int raw.StatusCode) 401 "no key: 401"

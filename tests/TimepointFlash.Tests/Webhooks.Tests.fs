@@ -35,28 +35,36 @@ let private none = { Entries = [] }
 let rules =
     testList "rules" [
         test "forbidden ranges cover loopback, private, link-local, metadata, multicast and their IPv6 forms" {
-            for address in [
-                "127.0.0.1"
-                "10.1.2.3"
-                "172.16.0.1"
-                "172.31.255.255"
-                "192.168.1.1"
-                "169.254.169.254"
-                "100.64.0.1"
-                "0.0.0.0"
-                "224.0.0.1"
-                "255.255.255.255"
-                "::1"
-                "fe80::1"
-                "fd00:ec2::254"
-                "ff02::1"
-                "::ffff:127.0.0.1"
-                "::ffff:10.0.0.1"
-                "64:ff9b::a9fe:a9fe"
-            ] do
+            for address in
+                [
+                    "127.0.0.1"
+                    "10.1.2.3"
+                    "172.16.0.1"
+                    "172.31.255.255"
+                    "192.168.1.1"
+                    "169.254.169.254"
+                    "100.64.0.1"
+                    "0.0.0.0"
+                    "224.0.0.1"
+                    "255.255.255.255"
+                    "::1"
+                    "fe80::1"
+                    "fd00:ec2::254"
+                    "ff02::1"
+                    "::ffff:127.0.0.1"
+                    "::ffff:10.0.0.1"
+                    "64:ff9b::a9fe:a9fe"
+                ] do
                 Expect.isSome (CallbackRules.forbiddenRange (IPAddress.Parse address)) $"{address} is refused"
 
-            for address in [ "93.184.216.34"; "172.32.0.1"; "8.8.8.8"; "2606:4700::1111"; "::ffff:8.8.8.8" ] do
+            for address in
+                [
+                    "93.184.216.34"
+                    "172.32.0.1"
+                    "8.8.8.8"
+                    "2606:4700::1111"
+                    "::ffff:8.8.8.8"
+                ] do
                 Expect.isNone (CallbackRules.forbiddenRange (IPAddress.Parse address)) $"{address} is allowed"
         }
 
@@ -148,7 +156,10 @@ let private waitDelivery (api: TestApi) (id: string) = task {
         let! node = body resp
         let ds = node["deliveries"].AsArray()
 
-        if ds.Count > 0 && (str ds[0] "status" = "delivered" || str ds[0] "status" = "failed") then
+        if
+            ds.Count > 0
+            && (str ds[0] "status" = "delivered" || str ds[0] "status" = "failed")
+        then
             result <- Some ds[0]
         else
             do! Task.Delay 100
@@ -188,16 +199,28 @@ let deliveries =
             let attempts: JsonNode list = delivery["attempts"].AsArray() |> Seq.toList
 
             Expect.equal
-                (attempts |> List.map (fun (a: JsonNode) -> int (a.["number"]), int (a.["status_code"]), str a "verdict"))
+                (attempts
+                 |> List.map (fun (a: JsonNode) -> int (a.["number"]), int (a.["status_code"]), str a "verdict"))
                 [ 1, 503, "retry"; 2, 503, "retry"; 3, 200, "delivered" ]
                 "three attempts in order"
 
-            let times = attempts |> List.map (fun (a: JsonNode) -> DateTimeOffset.Parse(str a "attempted_at"))
+            let times =
+                attempts
+                |> List.map (fun (a: JsonNode) -> DateTimeOffset.Parse(str a "attempted_at"))
+
             Expect.equal times (List.sort times) "attempt times increase"
             let got = receiver.Received
             Expect.equal (got |> List.map (fun r -> r.Answered)) [ 503; 503; 200 ] "the receiver saw three posts"
             Expect.equal (got |> List.filter (fun r -> r.Answered = 200) |> List.length) 1 "exactly one success"
-            Expect.equal (got |> List.map (fun r -> r.Headers["idempotency-key"]) |> List.distinct |> List.length) 1 "one key"
+
+            Expect.equal
+                (got
+                 |> List.map (fun r -> r.Headers["idempotency-key"])
+                 |> List.distinct
+                 |> List.length)
+                1
+                "one key"
+
             Expect.equal (got |> List.map (fun r -> r.Body) |> List.distinct |> List.length) 1 "one body"
 
             for r in got do
@@ -259,7 +282,13 @@ let deliveries =
             use! (receiver: Receiver.Receiver) = Receiver.start 0 []
             use! api = startWith (vars receiver) None
 
-            for url in [ "https://127.0.0.1/hook"; "https://10.0.0.8/hook"; "http://example.com/hook"; "https://localhost/x" ] do
+            for url in
+                [
+                    "https://127.0.0.1/hook"
+                    "https://10.0.0.8/hook"
+                    "http://example.com/hook"
+                    "https://localhost/x"
+                ] do
                 let! (status: int), (node: JsonNode) =
                     generate api $"""{{"query": "the fall of the berlin wall", "callback_url": "{url}"}}"""
 
