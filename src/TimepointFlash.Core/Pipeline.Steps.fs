@@ -145,12 +145,13 @@ module Steps =
         agent
             Characters.agent
             CharacterData.encode
-            [ Step.Judge; Step.Timeline ]
+            [ Step.Judge; Step.Timeline; Step.Scene ]
             "metadata.characters"
             (fun request r -> {
                 Query = query request r
                 Judge = r.Judge.Value
                 Timeline = r.Timeline.Value
+                Scene = r.Scene.Value
                 Continuity = request.Continuity
             })
             (fun _ c r -> { r with Characters = Some c })

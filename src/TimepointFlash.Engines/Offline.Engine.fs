@@ -33,16 +33,15 @@ module OfflineEngine =
                          $"{c.Units} {plural} earlier")
             })
 
-    /// The answer for an agent's context, as JSON.
-    let answer (context: AgentContext) =
+    /// The answer for an agent's context, as JSON (the interactions answer as text: see `answerText`).
+    let rec answer (context: AgentContext) =
         match context with
         | AgentContext.Judge i -> Answers.judge i.Query |> JudgeResult.encode
         | AgentContext.Timeline i -> Answers.timeline i.Query i.Judge (anchor i.Continuity) |> TimelineData.encode
         | AgentContext.Scene i -> Answers.scene i.Query i.Timeline (anchor i.Continuity) |> SceneData.encode
         | AgentContext.Characters i ->
-            let a = anchor i.Continuity
-            let scene = Answers.scene i.Query i.Timeline a
-            Answers.characters i.Query i.Judge i.Timeline scene a |> CharacterData.encode
+            Answers.characters i.Query i.Judge i.Timeline i.Scene (anchor i.Continuity)
+            |> CharacterData.encode
         | AgentContext.Moment i ->
             Answers.moment i.Query i.Timeline i.Scene i.Characters (anchor i.Continuity)
             |> MomentData.encode
@@ -61,6 +60,20 @@ module OfflineEngine =
                     Timeline = { i.Timeline with Location = place }
             }
             |> ImagePromptData.encode
+        | AgentContext.Chat _
+        | AgentContext.Extend _
+        | AgentContext.Survey _
+        | AgentContext.SurveySummary _ -> System.Text.Json.Nodes.JsonValue.Create(answerText context)
+
+    /// The answer for an agent's context as the model's text: JSON for the pipeline's steps, speech in character
+    /// for chat and survey (JSON when structure is asked for).
+    and answerText (context: AgentContext) : string =
+        match context with
+        | AgentContext.Chat i -> TalkAnswer.chat i
+        | AgentContext.Extend i -> TalkAnswer.extend i
+        | AgentContext.Survey i -> TalkAnswer.survey i
+        | AgentContext.SurveySummary i -> TalkAnswer.summary i
+        | other -> Encode.toString (answer other)
 
     /// Rough token count of a text (four characters a token).
     let private tokens (s: string) = (s.Length + 3) / 4
@@ -69,7 +82,7 @@ module OfflineEngine =
     let llm: Llm =
         fun call _ ->
             let clock = Stopwatch.StartNew()
-            let text = Encode.toString (answer call.Context)
+            let text = answerText call.Context
 
             Task.FromResult(
                 Ok {
@@ -83,6 +96,23 @@ module OfflineEngine =
                     LatencyMs = clock.ElapsedMilliseconds
                 }
             )
+
+    /// The offline text model streaming its answer word by word (each chunk a word with the space before it).
+    let stream: StreamLlm =
+        fun call onText ct -> task {
+            match! llm call ct with
+            | Error e -> return Error e
+            | Ok r ->
+                let parts = System.Text.RegularExpressions.Regex.Split(r.Text, @"(?<=\S)(?=\s)")
+
+                for part in parts do
+                    ct.ThrowIfCancellationRequested()
+
+                    if part <> "" then
+                        do! onText part
+
+                return Ok r
+        }
 
     let private card title (point: TemporalPoint option) (location: string) era tod (cast: Character list) =
         let year = point |> Option.map (fun p -> p.Year) |> Option.defaultValue 1

@@ -40,6 +40,7 @@ let all =
         Api.tests
         PipelineCritique.tests
         CalendarsEverywhere.tests
+        InteractionsVoices.tests
         ApiKestrel.tests
         ApiReadCache.tests
         ApiStorageErrors.tests

@@ -8,22 +8,27 @@ open TimepointFlash.Tests.Support
 /// The fixture answer for an agent's context.
 let answer (ctx: AgentContext) =
     match ctx with
-    | AgentContext.Judge _ -> JudgeResult.encode Fixtures.judge
-    | AgentContext.Timeline _ -> TimelineData.encode Fixtures.timeline
-    | AgentContext.Scene _ -> SceneData.encode Fixtures.scene
-    | AgentContext.Characters _ -> CharacterData.encode Fixtures.cast
-    | AgentContext.Moment _ -> MomentData.encode Fixtures.moment
-    | AgentContext.Camera _ -> CameraData.encode Fixtures.camera
-    | AgentContext.Graph _ -> GraphData.encode Fixtures.graph
-    | AgentContext.Dialog _ -> DialogData.encode Fixtures.dialog
-    | AgentContext.Critique _ -> CritiqueData.encode Fixtures.critique
+    | AgentContext.Judge _ -> JudgeResult.encode Fixtures.judge |> Encode.toString
+    | AgentContext.Timeline _ -> TimelineData.encode Fixtures.timeline |> Encode.toString
+    | AgentContext.Scene _ -> SceneData.encode Fixtures.scene |> Encode.toString
+    | AgentContext.Characters _ -> CharacterData.encode Fixtures.cast |> Encode.toString
+    | AgentContext.Moment _ -> MomentData.encode Fixtures.moment |> Encode.toString
+    | AgentContext.Camera _ -> CameraData.encode Fixtures.camera |> Encode.toString
+    | AgentContext.Graph _ -> GraphData.encode Fixtures.graph |> Encode.toString
+    | AgentContext.Dialog _ -> DialogData.encode Fixtures.dialog |> Encode.toString
+    | AgentContext.Critique _ -> CritiqueData.encode Fixtures.critique |> Encode.toString
     | AgentContext.ImagePrompt _ ->
         Encode.obj [
             "full_prompt", Encode.string "A refined prompt"
             "style", Encode.string "oil painting"
             "aspect_ratio", Encode.string "16:9"
         ]
-    |> Encode.toString
+        |> Encode.toString
+    // The interactions answer as the offline engine does (speech, or JSON when structure is asked for).
+    | AgentContext.Chat _
+    | AgentContext.Extend _
+    | AgentContext.Survey _
+    | AgentContext.SurveySummary _ -> TimepointFlash.Engines.OfflineEngine.answerText ctx
 
 /// A response carrying text.
 let respond text =
