@@ -23,17 +23,28 @@ module InteractDto =
                 | "text" -> Ok ResponseFormat.Text
                 | "structured" -> Ok ResponseFormat.Structured
                 | "auto" -> Ok ResponseFormat.Auto
-                | other -> Decode.fail path $"must be one of text, structured, auto, got \"{String.truncate 40 other}\"")
+                | other ->
+                    Decode.fail path $"must be one of text, structured, auto, got \"{String.truncate 40 other}\"")
 
     let private model: Decoder<string option> =
-        Decode.optional "model" (Decode.string |> Decode.check (fun s -> if s.Length > 200 then Some "must be at most 200 characters" else None))
+        Decode.optional
+            "model"
+            (Decode.string
+             |> Decode.check (fun s ->
+                 if s.Length > 200 then
+                     Some "must be at most 200 characters"
+                 else
+                     None))
 
     let private bounded (max: int) : Decoder<string> =
         Decode.string
         |> Decode.check (fun s ->
-            if String.IsNullOrWhiteSpace s then Some "must not be empty"
-            elif s.Length > max then Some $"must be at most {max} characters"
-            else None)
+            if String.IsNullOrWhiteSpace s then
+                Some "must not be empty"
+            elif s.Length > max then
+                Some $"must be at most {max} characters"
+            else
+                None)
 
     /// `"all"` or a list of names (1–8).
     let private characters: Decoder<string list option> =
@@ -43,9 +54,12 @@ module InteractDto =
             | JsonValueKind.Array ->
                 Decode.list (bounded 200) path el
                 |> Result.bind (fun names ->
-                    if names.IsEmpty then Decode.fail path "must name at least one character, or be \"all\""
-                    elif names.Length > Character.maxCount then Decode.fail path $"must name at most {Character.maxCount} characters"
-                    else Ok(Some names))
+                    if names.IsEmpty then
+                        Decode.fail path "must name at least one character, or be \"all\""
+                    elif names.Length > Character.maxCount then
+                        Decode.fail path $"must name at most {Character.maxCount} characters"
+                    else
+                        Ok(Some names))
             | _ -> Decode.fail path "must be \"all\" or a list of character names"
 
     /// POST …/chat
@@ -101,16 +115,21 @@ module InteractDto =
     let survey: Decoder<SurveyAsk> =
         fun path el -> validation {
             let! chars = Decode.withDefault "characters" None characters path el
+
             and! questions =
                 Decode.field
                     "questions"
                     (Decode.list (bounded Survey.maxQuestionLength)
                      |> Decode.check (fun qs ->
-                         if List.isEmpty qs then Some "must ask at least one question"
-                         elif qs.Length > Survey.maxQuestions then Some $"must ask at most {Survey.maxQuestions} questions"
-                         else None))
+                         if List.isEmpty qs then
+                             Some "must ask at least one question"
+                         elif qs.Length > Survey.maxQuestions then
+                             Some $"must ask at most {Survey.maxQuestions} questions"
+                         else
+                             None))
                     path
                     el
+
             and! mode = Decode.withDefault "mode" SurveyMode.Parallel mode path el
             and! chain = Decode.withDefault "chain_prompts" false Decode.bool path el
             and! summary = Decode.withDefault "include_summary" true Decode.bool path el

@@ -41,8 +41,14 @@ module InteractionHandlers =
         | other -> $"%A{other}"
 
     /// An interaction SSE frame (the reference's envelope: event, data and the event's own keys).
-    let private frame (event: string) (data: Text.Json.Nodes.JsonNode) (extra: (string * Text.Json.Nodes.JsonNode) list) =
-        "data: " + Encode.toString (Encode.obj ([ "event", Encode.string event; "data", data ] @ extra)) + "\n\n"
+    let private frame
+        (event: string)
+        (data: Text.Json.Nodes.JsonNode)
+        (extra: (string * Text.Json.Nodes.JsonNode) list)
+        =
+        "data: "
+        + Encode.toString (Encode.obj ([ "event", Encode.string event; "data", data ] @ extra))
+        + "\n\n"
 
     let private withTimepoint (ctx: HttpContext) (f: Guid -> Task<IResult>) =
         match Dto.id (Http.route "timepoint_id" ctx) with
@@ -65,11 +71,18 @@ module InteractionHandlers =
             }))
 
     /// Runs a prepared interaction to its JSON result.
-    let private plain (deps: ApiDeps) (encode: 'R -> Text.Json.Nodes.JsonNode) (_: HttpContext) id (p: Prepared<'E, 'R>) = task {
-        match! InteractionServices.run p deps.Stopping with
-        | Ok r -> return Http.ok (encode r)
-        | Error e -> return ofError id e
-    }
+    let private plain
+        (deps: ApiDeps)
+        (encode: 'R -> Text.Json.Nodes.JsonNode)
+        (_: HttpContext)
+        id
+        (p: Prepared<'E, 'R>)
+        =
+        task {
+            match! InteractionServices.run p deps.Stopping with
+            | Ok r -> return Http.ok (encode r)
+            | Error e -> return ofError id e
+        }
 
     /// Streams a prepared interaction: each event as a frame, then `done` or `error`.
     let private streamed
@@ -82,15 +95,16 @@ module InteractionHandlers =
         =
         task {
             Sse.start ctx
-            use cts = CancellationTokenSource.CreateLinkedTokenSource(deps.Stopping, ctx.RequestAborted)
 
-            let! outcome =
-                task {
-                    try
-                        return! p.Run (fun e -> Sse.write ctx (event e) :> Task) cts.Token
-                    with :? OperationCanceledException ->
-                        return Error(InteractError.Agent(AgentError.Provider(ProviderError.Cancelled)))
-                }
+            use cts =
+                CancellationTokenSource.CreateLinkedTokenSource(deps.Stopping, ctx.RequestAborted)
+
+            let! outcome = task {
+                try
+                    return! p.Run (fun e -> Sse.write ctx (event e) :> Task) cts.Token
+                with :? OperationCanceledException ->
+                    return Error(InteractError.Agent(AgentError.Provider(ProviderError.Cancelled)))
+            }
 
             let! _ =
                 match outcome with
@@ -235,8 +249,5 @@ module InteractionHandlers =
             match! deps.Interact.DeleteSession id with
             | false -> return Http.notFound "Session not found"
             | true ->
-                return
-                    Http.ok (
-                        Encode.obj [ "deleted", Encode.bool true; "session_id", Encode.string (string id) ]
-                    )
+                return Http.ok (Encode.obj [ "deleted", Encode.bool true; "session_id", Encode.string (string id) ])
     }

@@ -30,6 +30,15 @@ module McpHost =
         + "timepoint://{id} resources to read one, search_timepoints to find stored scenes, and navigate_time to move "
         + "earlier or later from a completed scene."
 
+    /// Every tool: the scene tools, then the interaction tools.
+    let allTools = McpTools.all @ McpInteractTools.all
+
+    /// Runs a tool by name.
+    let runTool (deps: McpDeps) (name: string) args report ct =
+        match allTools |> List.tryFind (fun t -> t.Name = name) with
+        | None -> Task.FromResult(Error(ToolError.UnknownTool name))
+        | Some t -> t.Run deps args report ct
+
     /// The prompt's name.
     let promptName = "stage_a_moment"
 
@@ -53,7 +62,7 @@ module McpHost =
         | Error e -> CallToolResult(Content = ResizeArray [ textBlock (McpTools.describe e) ], IsError = Nullable true)
 
     let private tools () =
-        McpTools.all
+        allTools
         |> List.map (fun t ->
             Tool(
                 Name = t.Name,
@@ -248,7 +257,7 @@ module McpHost =
         h.CallToolHandler <-
             handler (fun ctx ct -> task {
                 let deps = resolve ctx.Services
-                let! outcome = McpTools.run deps ctx.Params.Name ctx.Params.Arguments (progressTo ctx ct) ct
+                let! outcome = runTool deps ctx.Params.Name ctx.Params.Arguments (progressTo ctx ct) ct
                 return toolResult outcome
             })
 

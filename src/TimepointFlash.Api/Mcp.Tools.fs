@@ -12,6 +12,8 @@ open TimepointFlash
 /// are tied to the host, not to the client's request).
 type McpDeps = {
     App: AppEnv
+    /// Chat, dialog extension and survey with the people of a scene.
+    Interact: Interactions
     Stopping: CancellationToken
 }
 
@@ -22,6 +24,9 @@ type ToolError =
     | Invalid of argument: string * problem: string
     | NotFound of what: string
     | App of AppError
+    | Interact of InteractError
+    /// Arguments refused by the API's own request decoders.
+    | Arguments of DecodeError list
     | UnknownTool of name: string
 
 /// A progress report of a running tool: finished steps of a total, with a message.
@@ -64,6 +69,18 @@ module McpTools =
         | ToolError.App(AppError.Temporal e) -> $"cannot reach the target date: {TemporalError.describe e}"
         | ToolError.App(AppError.NoDate id) -> $"timepoint {id} has no date to navigate from"
         | ToolError.UnknownTool n -> $"unknown tool '{n}'"
+        | ToolError.Arguments errors -> DecodeError.describeAll errors
+        | ToolError.Interact InteractError.TimepointNotFound -> "timepoint not found"
+        | ToolError.Interact(InteractError.NotCompleted status) ->
+            $"the timepoint is {TimepointStatus.name status}; its characters can be talked to once it has completed"
+        | ToolError.Interact(InteractError.CharacterNotFound(name, cast)) ->
+            let names = cast |> List.map (fun n -> $"'{n}'") |> String.concat ", "
+            $"character '{String.truncate 200 name}' not found; available: {names}"
+        | ToolError.Interact InteractError.SessionNotFound -> "session not found"
+        | ToolError.Interact(InteractError.SessionOfAnotherTimepoint _) -> "the session belongs to another timepoint"
+        | ToolError.Interact(InteractError.SessionOfAnotherCharacter name) ->
+            $"the session is a conversation with {name}"
+        | ToolError.Interact(InteractError.Agent e) -> $"the model failed: {AgentError.describe e}"
 
     let private arg (args: IDictionary<string, JsonElement>) (name: string) =
         match args with
@@ -79,7 +96,8 @@ module McpTools =
         | Some v when v.ValueKind = JsonValueKind.String -> Ok(Some(v.GetString()))
         | Some _ -> Error(ToolError.Invalid(name, "must be a string"))
 
-    let private required args name =
+    /// A required non-blank string argument.
+    let required args name =
         text args name
         |> Result.bind (function
             | Some s when not (String.IsNullOrWhiteSpace s) -> Ok s
@@ -345,11 +363,5 @@ module McpTools =
             }
     }
 
-    /// Every tool, in the order clients list them.
+    /// The scene tools, in the order clients list them.
     let all = [ generate; get; search; navigate ]
-
-    /// Runs a tool by name.
-    let run (deps: McpDeps) (name: string) args report ct =
-        match all |> List.tryFind (fun t -> t.Name = name) with
-        | None -> Task.FromResult(Error(ToolError.UnknownTool name))
-        | Some t -> t.Run deps args report ct

@@ -95,7 +95,12 @@ module Server =
             Deliveries = services.Deliveries
         }
 
-        mcp.Value <- Some { App = deps.App; Stopping = stopping }
+        mcp.Value <-
+            Some {
+                App = deps.App
+                Interact = deps.Interact
+                Stopping = stopping
+            }
 
         let logger =
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger "TimepointFlash"

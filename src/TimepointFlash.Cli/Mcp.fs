@@ -40,6 +40,7 @@ module McpCommand =
                     serve
                         (McpHost.options {
                             App = services.App
+                            Interact = InteractionServices.create services.Interact
                             Stopping = cts.Token
                         })
                         cts.Token

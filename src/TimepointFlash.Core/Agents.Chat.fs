@@ -33,7 +33,11 @@ module Chat =
         |> List.rev
         |> List.truncate maxHistory
         |> List.rev
-        |> List.map (fun t -> if t.FromUser then $"Visitor: {t.Text}" else $"{name}: {t.Text}")
+        |> List.map (fun t ->
+            if t.FromUser then
+                $"Visitor: {t.Text}"
+            else
+                $"{name}: {t.Text}")
         |> String.concat "\n"
 
     /// Builds the chat prompt: the persona's role-play prompt, the conversation so far and the new message.
@@ -97,7 +101,11 @@ module Chat =
 
         if input.Structured then
             match AgentKit.parseWith structured text with
-            | Ok r -> Ok { r with Text = Interaction.clean name r.Text }
+            | Ok r ->
+                Ok {
+                    r with
+                        Text = Interaction.clean name r.Text
+                }
             | Error _ when (AgentKit.extractJson text).IsNone -> ofText name text
             | Error e -> Error e
         else

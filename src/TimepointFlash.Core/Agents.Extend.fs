@@ -34,7 +34,12 @@ Only the listed speakers talk; everyone else stays silent. Continue from the las
         let c = p.Character
         let v = c.Voice
 
-        [ Some $"{c.Name} ({CharacterRole.name c.Role})"; v.SpeakingStyle; v.EmotionalState; c.HistoricalNote ]
+        [
+            Some $"{c.Name} ({CharacterRole.name c.Role})"
+            v.SpeakingStyle
+            v.EmotionalState
+            c.HistoricalNote
+        ]
         |> List.choose id
         |> String.concat "; "
 

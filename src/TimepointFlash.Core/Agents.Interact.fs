@@ -17,7 +17,9 @@ type Reply = {
 [<RequireQualifiedAccess>]
 module Interaction =
     let private words (text: string) =
-        text.ToLowerInvariant().Split([| ' '; ','; '.'; '!'; '?'; ';'; ':'; '"'; '\n' |], StringSplitOptions.RemoveEmptyEntries)
+        text
+            .ToLowerInvariant()
+            .Split([| ' '; ','; '.'; '!'; '?'; ';'; ':'; '"'; '\n' |], StringSplitOptions.RemoveEmptyEntries)
         |> Set.ofArray
 
     let private any (cues: string list) (ws: Set<string>) = cues |> List.exists ws.Contains
@@ -26,23 +28,56 @@ module Interaction =
     let chatTone (text: string) =
         let ws = words text
 
-        if any [ "grief"; "mourn"; "sorrow"; "sad"; "lost"; "alas"; "weep" ] ws then "melancholic"
-        elif any [ "joy"; "glad"; "delight"; "happy"; "rejoice"; "wonderful" ] ws then "joyful"
-        elif any [ "anger"; "angry"; "outrage"; "furious"; "damn"; "traitor"; "betrayal" ] ws then "angry"
-        elif any [ "fear"; "afraid"; "worry"; "danger"; "uneasy"; "dread" ] ws then "anxious"
-        elif text.Contains '?' then "curious"
-        elif text.Contains '!' then "emphatic"
-        else "neutral"
+        if any [ "grief"; "mourn"; "sorrow"; "sad"; "lost"; "alas"; "weep" ] ws then
+            "melancholic"
+        elif any [ "joy"; "glad"; "delight"; "happy"; "rejoice"; "wonderful" ] ws then
+            "joyful"
+        elif any [ "anger"; "angry"; "outrage"; "furious"; "damn"; "traitor"; "betrayal" ] ws then
+            "angry"
+        elif any [ "fear"; "afraid"; "worry"; "danger"; "uneasy"; "dread" ] ws then
+            "anxious"
+        elif text.Contains '?' then
+            "curious"
+        elif text.Contains '!' then
+            "emphatic"
+        else
+            "neutral"
 
     /// The sentiment of a survey answer: positive, negative, mixed or neutral.
     let sentiment (text: string) =
         let ws = words text
 
         let positive =
-            any [ "good"; "hope"; "glad"; "proud"; "right"; "honour"; "better"; "trust"; "faith"; "joy" ] ws
+            any
+                [
+                    "good"
+                    "hope"
+                    "glad"
+                    "proud"
+                    "right"
+                    "honour"
+                    "better"
+                    "trust"
+                    "faith"
+                    "joy"
+                ]
+                ws
 
         let negative =
-            any [ "bad"; "fear"; "wrong"; "shame"; "worse"; "doubt"; "grief"; "danger"; "anger"; "cruel" ] ws
+            any
+                [
+                    "bad"
+                    "fear"
+                    "wrong"
+                    "shame"
+                    "worse"
+                    "doubt"
+                    "grief"
+                    "danger"
+                    "anger"
+                    "cruel"
+                ]
+                ws
 
         match positive, negative with
         | true, true -> "mixed"

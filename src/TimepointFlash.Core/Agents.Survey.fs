@@ -93,7 +93,11 @@ module Survey =
 
         if input.Structured then
             match AgentKit.parseWith structured text with
-            | Ok r -> Ok { r with Response = Interaction.clean name r.Response }
+            | Ok r ->
+                Ok {
+                    r with
+                        Response = Interaction.clean name r.Response
+                }
             | Error _ when (AgentKit.extractJson text).IsNone -> ofText name text
             | Error e -> Error e
         else

@@ -19,7 +19,8 @@ module Interact =
             | ps -> return Ok(t, ps)
     }
 
-    let private names (ps: Persona list) = ps |> List.map (fun p -> p.Character.Name)
+    let private names (ps: Persona list) =
+        ps |> List.map (fun p -> p.Character.Name)
 
     let private key (s: string) = s.Trim().ToLowerInvariant()
 
@@ -34,7 +35,10 @@ module Interact =
     let choose (ps: Persona list) (wanted: string list option) =
         match wanted with
         | Some ws ->
-            match ws |> List.tryFind (fun w -> ps |> List.forall (fun p -> key p.Character.Name <> key w)) with
+            match
+                ws
+                |> List.tryFind (fun w -> ps |> List.forall (fun p -> key p.Character.Name <> key w))
+            with
             | Some unknown -> Error(InteractError.CharacterNotFound(unknown, names ps))
             | None ->
                 let set = ws |> List.map key |> Set.ofList
@@ -53,8 +57,7 @@ module Interact =
             Ok(List.truncate 4 pool)
 
     /// Whether structure is asked for (auto means structured when the answer is not streamed as speech).
-    let structured (format: ResponseFormat) =
-        format <> ResponseFormat.Text
+    let structured (format: ResponseFormat) = format <> ResponseFormat.Text
 
     /// The first 50 characters of a message, for listings.
     let preview (text: string) = String.truncate 50 text
@@ -87,144 +90,155 @@ module ChatService =
     }
 
     /// Checks a chat request, then runs it (streaming chunks to the callback).
-    let prepare (env: InteractEnv) (id: Guid) (ask: ChatAsk) : Task<Result<Prepared<string, ChatAnswer>, InteractError>> = task {
-      match! Interact.scene env.Store id with
-      | Error e -> return Error e
-      | Ok(_, personas) ->
-      match Interact.find personas ask.Character with
-      | Error e -> return Error e
-      | Ok persona ->
-      match! session env id persona ask with
-      | Error e -> return Error e
-      | Ok(sessionId, stored) ->
+    let prepare
+        (env: InteractEnv)
+        (id: Guid)
+        (ask: ChatAsk)
+        : Task<Result<Prepared<string, ChatAnswer>, InteractError>> =
+        task {
+            match! Interact.scene env.Store id with
+            | Error e -> return Error e
+            | Ok(_, personas) ->
+                match Interact.find personas ask.Character with
+                | Error e -> return Error e
+                | Ok persona ->
+                    match! session env id persona ask with
+                    | Error e -> return Error e
+                    | Ok(sessionId, stored) ->
 
-        let input = {
-            Persona = persona
-            History = history stored
-            Message = ask.Message.Trim()
-            Structured = Interact.structured ask.Format
-        }
-
-        let run (onText: string -> Task) ct = task {
-            let started = env.Elapsed()
-            let asked = env.Now()
-
-            // A structured answer is JSON: it is shown once parsed, not chunk by chunk.
-            let! outcome =
-                if input.Structured then
-                    Interaction.run env.Llm Chat.agent input ct
-                else
-                    Interaction.stream env.Stream Chat.agent input onText ct
-
-            match outcome with
-            | Error e -> return Error(InteractError.Agent e)
-            | Ok o ->
-                if input.Structured then
-                    do! onText o.Output.Text
-
-                match sessionId with
-                | Some sid ->
-                    do!
-                        env.Sessions.Append {
-                            SessionId = sid
-                            TimepointId = id
-                            CharacterName = persona.Character.Name
-                            Messages = [
-                                {
-                                    Role = MessageRole.User
-                                    Content = input.Message
-                                    CharacterName = None
-                                    At = asked
-                                }
-                                {
-                                    Role = MessageRole.Character
-                                    Content = o.Output.Text
-                                    CharacterName = Some persona.Character.Name
-                                    At = env.Now()
-                                }
-                            ]
-                            At = env.Now()
+                        let input = {
+                            Persona = persona
+                            History = history stored
+                            Message = ask.Message.Trim()
+                            Structured = Interact.structured ask.Format
                         }
-                | None -> ()
 
-                return
-                    Ok {
-                        CharacterName = persona.Character.Name
-                        Reply = o.Output
-                        SessionId = sessionId
-                        Model = o.Model
-                        LatencyMs = env.Elapsed() - started
-                    }
+                        let run (onText: string -> Task) ct = task {
+                            let started = env.Elapsed()
+                            let asked = env.Now()
+
+                            // A structured answer is JSON: it is shown once parsed, not chunk by chunk.
+                            let! outcome =
+                                if input.Structured then
+                                    Interaction.run env.Llm Chat.agent input ct
+                                else
+                                    Interaction.stream env.Stream Chat.agent input onText ct
+
+                            match outcome with
+                            | Error e -> return Error(InteractError.Agent e)
+                            | Ok o ->
+                                if input.Structured then
+                                    do! onText o.Output.Text
+
+                                match sessionId with
+                                | Some sid ->
+                                    do!
+                                        env.Sessions.Append {
+                                            SessionId = sid
+                                            TimepointId = id
+                                            CharacterName = persona.Character.Name
+                                            Messages = [
+                                                {
+                                                    Role = MessageRole.User
+                                                    Content = input.Message
+                                                    CharacterName = None
+                                                    At = asked
+                                                }
+                                                {
+                                                    Role = MessageRole.Character
+                                                    Content = o.Output.Text
+                                                    CharacterName = Some persona.Character.Name
+                                                    At = env.Now()
+                                                }
+                                            ]
+                                            At = env.Now()
+                                        }
+                                | None -> ()
+
+                                return
+                                    Ok {
+                                        CharacterName = persona.Character.Name
+                                        Reply = o.Output
+                                        SessionId = sessionId
+                                        Model = o.Model
+                                        LatencyMs = env.Elapsed() - started
+                                    }
+                        }
+
+                        return Ok { Run = run }
         }
-
-        return Ok { Run = run }
-    }
 
 /// More lines of a scene's dialog, optionally saved to it.
 [<RequireQualifiedAccess>]
 module DialogService =
     /// Checks a dialog request, then runs it (each added line to the callback).
-    let prepare (env: InteractEnv) (id: Guid) (ask: DialogAsk) : Task<Result<Prepared<DialogLine, DialogAnswer>, InteractError>> = task {
-      match! Interact.scene env.Store id with
-      | Error e -> return Error e
-      | Ok(t, personas) ->
-      match Interact.choose personas ask.Characters with
-      | Error e -> return Error e
-      | Ok speakers ->
+    let prepare
+        (env: InteractEnv)
+        (id: Guid)
+        (ask: DialogAsk)
+        : Task<Result<Prepared<DialogLine, DialogAnswer>, InteractError>> =
+        task {
+            match! Interact.scene env.Store id with
+            | Error e -> return Error e
+            | Ok(t, personas) ->
+                match Interact.choose personas ask.Characters with
+                | Error e -> return Error e
+                | Ok speakers ->
 
-        let input = {
-            Speakers = speakers
-            SoFar = t.Dialog |> Option.map (fun d -> d.Lines) |> Option.defaultValue []
-            Lines = ask.Lines
-            Direction = ask.Prompt
-        }
-
-        let run (onLine: DialogLine -> Task) ct = task {
-            let started = env.Elapsed()
-
-            match! Interaction.run env.Llm Extend.agent input ct with
-            | Error e -> return Error(InteractError.Agent e)
-            | Ok o ->
-                for line in o.Output do
-                    do! onLine line
-
-                if ask.Save then
-                    // Read again just before writing, so lines saved meanwhile are kept.
-                    match! env.Store.Get id with
-                    | Some current ->
-                        let dialog =
-                            current.Dialog
-                            |> Option.defaultValue {
-                                Lines = []
-                                SceneContext = None
-                                LanguageStyle = None
-                                HistoricalAccuracyNote = None
-                            }
-
-                        do!
-                            env.Store.Update {
-                                current with
-                                    Dialog =
-                                        Some {
-                                            dialog with
-                                                Lines =
-                                                    dialog.Lines @ o.Output |> List.truncate DialogData.maxStoredLines
-                                        }
-                                    UpdatedAt = env.Now()
-                            }
-                    | None -> ()
-
-                let setting = speakers.Head.Setting |> Option.defaultValue speakers.Head.Place
-
-                return
-                    Ok {
-                        Lines = o.Output
-                        Context = $"Continued dialog in {setting}"
-                        CharactersInvolved = o.Output |> List.map (fun l -> l.Speaker) |> List.distinct
-                        Saved = ask.Save
-                        LatencyMs = env.Elapsed() - started
+                    let input = {
+                        Speakers = speakers
+                        SoFar = t.Dialog |> Option.map (fun d -> d.Lines) |> Option.defaultValue []
+                        Lines = ask.Lines
+                        Direction = ask.Prompt
                     }
-        }
 
-        return Ok { Run = run }
-    }
+                    let run (onLine: DialogLine -> Task) ct = task {
+                        let started = env.Elapsed()
+
+                        match! Interaction.run env.Llm Extend.agent input ct with
+                        | Error e -> return Error(InteractError.Agent e)
+                        | Ok o ->
+                            for line in o.Output do
+                                do! onLine line
+
+                            if ask.Save then
+                                // Read again just before writing, so lines saved meanwhile are kept.
+                                match! env.Store.Get id with
+                                | Some current ->
+                                    let dialog =
+                                        current.Dialog
+                                        |> Option.defaultValue {
+                                            Lines = []
+                                            SceneContext = None
+                                            LanguageStyle = None
+                                            HistoricalAccuracyNote = None
+                                        }
+
+                                    do!
+                                        env.Store.Update {
+                                            current with
+                                                Dialog =
+                                                    Some {
+                                                        dialog with
+                                                            Lines =
+                                                                dialog.Lines @ o.Output
+                                                                |> List.truncate DialogData.maxStoredLines
+                                                    }
+                                                UpdatedAt = env.Now()
+                                        }
+                                | None -> ()
+
+                            let setting = speakers.Head.Setting |> Option.defaultValue speakers.Head.Place
+
+                            return
+                                Ok {
+                                    Lines = o.Output
+                                    Context = $"Continued dialog in {setting}"
+                                    CharactersInvolved = o.Output |> List.map (fun l -> l.Speaker) |> List.distinct
+                                    Saved = ask.Save
+                                    LatencyMs = env.Elapsed() - started
+                                }
+                    }
+
+                    return Ok { Run = run }
+        }

@@ -139,8 +139,7 @@ module DialogData =
     let decoder: Decoder<DialogData> = decodeWith trim
 
     /// Reads a stored dialog: the scene's lines and any saved extension, untrimmed (up to `maxStoredLines`).
-    let storedDecoder: Decoder<DialogData> =
-        decodeWith (List.truncate maxStoredLines)
+    let storedDecoder: Decoder<DialogData> = decodeWith (List.truncate maxStoredLines)
 
     /// Wire form.
     let encode (d: DialogData) =

@@ -188,12 +188,13 @@ module CastAnswer =
 
     let private data (f: Frame) tension curated characters focal dynamics note =
         let cast = CharacterData.trim characters
-        let voiced = VoiceAnswer.give f.Year f.Era tension (yearsOf f.Year curated cast) cast
+
+        let voiced =
+            VoiceAnswer.give f.Year f.Era tension (yearsOf f.Year curated cast) cast
 
         {
             // A carried-over character keeps the voice it already had.
-            Characters =
-                List.map2 (fun (c: Character) v -> if c.Voice = Voice.empty then v else c) cast voiced
+            Characters = List.map2 (fun (c: Character) v -> if c.Voice = Voice.empty then v else c) cast voiced
             FocalCharacter = focal
             GroupDynamics = Some dynamics
             HistoricalAccuracyNote = Some note

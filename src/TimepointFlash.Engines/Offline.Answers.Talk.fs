@@ -15,9 +15,12 @@ module TalkAnswer =
     let private sentence (s: string) =
         let s = s.Trim()
 
-        if s = "" then s
-        elif s.EndsWith "." || s.EndsWith "!" || s.EndsWith "?" then s
-        else s + "."
+        if s = "" then
+            s
+        elif s.EndsWith "." || s.EndsWith "!" || s.EndsWith "?" then
+            s
+        else
+            s + "."
 
     let private lower (s: string) =
         if s.Length > 1 && Char.IsUpper s[0] && not (Char.IsUpper s[1]) then
@@ -35,7 +38,9 @@ module TalkAnswer =
 
     /// Something of the question that does not exist yet in the persona's year, when there is one.
     let private outOfTime (p: Persona) (question: string) =
-        Anachronisms.scan p.Year question |> List.tryHead |> Option.map (fun f -> f.Matched)
+        Anachronisms.scan p.Year question
+        |> List.tryHead
+        |> Option.map (fun f -> f.Matched)
 
     let private mentioned (p: Persona) (question: string) =
         p.Others
@@ -51,31 +56,29 @@ module TalkAnswer =
 
         let body =
             match outOfTime p question with
-            | Some thing ->
-                [
-                    $"\"{thing}\"? I do not know the word, and no one here in {p.Place} would"
-                    $"It is {p.DateLine}, and we have enough before us: {lower (happening p)}"
-                ]
+            | Some thing -> [
+                $"\"{thing}\"? I do not know the word, and no one here in {p.Place} would"
+                $"It is {p.DateLine}, and we have enough before us: {lower (happening p)}"
+              ]
             | None ->
                 match mentioned p question with
-                | Some other ->
-                    [
-                        $"{other} is here with us in {p.Place}"
-                        $"What I make of them is coloured by this hour: {lower (happening p)}"
-                    ]
-                | None when has [ "who"; "yourself"; "name"; "you are" ] question ->
-                    [
-                        $"I am {c.Name}, {c.Description}"
-                        yield! c.HistoricalNote |> Option.toList
-                    ]
-                | None when has [ "where"; "place"; "city"; "here" ] question ->
-                    [ $"We are in {p.Place}"; yield! p.Setting |> Option.toList ]
+                | Some other -> [
+                    $"{other} is here with us in {p.Place}"
+                    $"What I make of them is coloured by this hour: {lower (happening p)}"
+                  ]
+                | None when has [ "who"; "yourself"; "name"; "you are" ] question -> [
+                    $"I am {c.Name}, {c.Description}"
+                    yield! c.HistoricalNote |> Option.toList
+                  ]
+                | None when has [ "where"; "place"; "city"; "here" ] question -> [
+                    $"We are in {p.Place}"
+                    yield! p.Setting |> Option.toList
+                  ]
                 | None when has [ "when"; "year"; "date"; "day"; "time" ] question -> [ $"It is {p.DateLine}" ]
-                | None when has [ "feel"; "afraid"; "fear"; "think"; "believe"; "hope" ] question ->
-                    [
-                        $"If you ask how I stand, I am {lower (feeling p)}"
-                        $"How could I be otherwise, with {lower (happening p)}"
-                    ]
+                | None when has [ "feel"; "afraid"; "fear"; "think"; "believe"; "hope" ] question -> [
+                    $"If you ask how I stand, I am {lower (feeling p)}"
+                    $"How could I be otherwise, with {lower (happening p)}"
+                  ]
                 | None ->
                     let doing = lower (defaultArg c.Action "I wait and watch")
 
@@ -131,7 +134,8 @@ module TalkAnswer =
 
         $"Asked on {i.DateLine} in {i.Place}, {names} each answered from where they stand: "
         + (i.Answers
-           |> List.map (fun (n, a) -> $"{n} said \"{(Interaction.keyPoints a |> List.tryHead |> Option.defaultValue a)}\"")
+           |> List.map (fun (n, a) ->
+               $"{n} said \"{(Interaction.keyPoints a |> List.tryHead |> Option.defaultValue a)}\"")
            |> String.concat "; ")
         + "."
 

@@ -16,17 +16,46 @@ module VoiceAnswer =
     let private registers = [
         {
             Name = "office"
-            Cues = [ "king"; "queen"; "emperor"; "president"; "minister"; "delegate"; "senator"; "governor"; "consul" ]
+            Cues = [
+                "king"
+                "queen"
+                "emperor"
+                "president"
+                "minister"
+                "delegate"
+                "senator"
+                "governor"
+                "consul"
+            ]
             Style = "formal and measured, the register of office: complete sentences, titles used, few contractions"
         }
         {
             Name = "soldiery"
-            Cues = [ "soldier"; "officer"; "general"; "captain"; "sergeant"; "guard"; "commander"; "sailor" ]
+            Cues = [
+                "soldier"
+                "officer"
+                "general"
+                "captain"
+                "sergeant"
+                "guard"
+                "commander"
+                "sailor"
+            ]
             Style = "clipped and practical, the talk of soldiers and sailors: short orders, plain nouns"
         }
         {
             Name = "learning"
-            Cues = [ "priest"; "monk"; "nun"; "bishop"; "scholar"; "scribe"; "astronomer"; "physician"; "scientist" ]
+            Cues = [
+                "priest"
+                "monk"
+                "nun"
+                "bishop"
+                "scholar"
+                "scribe"
+                "astronomer"
+                "physician"
+                "scientist"
+            ]
             Style = "careful and searching, the voice of faith or learning: qualifies, cites, asks questions back"
         }
         {
@@ -36,7 +65,16 @@ module VoiceAnswer =
         }
         {
             Name = "street"
-            Cues = [ "worker"; "labourer"; "farmer"; "porter"; "fisher"; "peasant"; "servant"; "apprentice" ]
+            Cues = [
+                "worker"
+                "labourer"
+                "farmer"
+                "porter"
+                "fisher"
+                "peasant"
+                "servant"
+                "apprentice"
+            ]
             Style = "plain and direct, the speech of working people: short words, concrete things, dry humour"
         }
         {
@@ -134,6 +172,7 @@ module VoiceAnswer =
         |> List.map (fun c ->
             let born, died = years c.Name
 
-            { c with
-                Voice = voice year era tension regs born died c
+            {
+                c with
+                    Voice = voice year era tension regs born died c
             })

@@ -42,7 +42,8 @@ let tests =
             | Error e -> failtest (DecodeError.describeAll e)
         }
 
-        testTask "the offline cast of a curated moment has voices, curated life years and a distinct register per speaker" {
+        testTask
+            "the offline cast of a curated moment has voices, curated life years and a distinct register per speaker" {
             do!
                 withApi (fun api -> task {
                     let! t = generate api "assassination of julius caesar"

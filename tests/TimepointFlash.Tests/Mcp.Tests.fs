@@ -74,7 +74,15 @@ let private exercise (client: McpClient) = task {
 
     Expect.equal
         names
-        (set [ "generate_timepoint"; "get_timepoint"; "search_timepoints"; "navigate_time" ])
+        (set [
+            "generate_timepoint"
+            "get_timepoint"
+            "search_timepoints"
+            "navigate_time"
+            "chat_with_character"
+            "extend_dialog"
+            "survey_characters"
+        ])
         "the tools are listed"
 
     for t in tools do
@@ -146,6 +154,53 @@ let private exercise (client: McpClient) = task {
     let! wrong = call client "navigate_time" [ "id", box id; "direction", box "sideways" ] null
     Expect.equal wrong.IsError (Nullable true) "a bad enum is a tool error"
 
+    let name =
+        let cast = scene["characters"].["characters"].AsArray()
+        string cast.[0].["name"]
+
+    let! (chat: CallToolResult) =
+        call
+            client
+            "chat_with_character"
+            [
+                "timepoint_id", box id
+                "character", box name
+                "message", box "What do you see?"
+            ]
+            null
+
+    Expect.equal chat.IsError (Nullable false) (textOf chat)
+    Expect.isNonEmpty (string (structured chat).["response"]) "the character answers"
+
+    let! (stranger: CallToolResult) =
+        call
+            client
+            "chat_with_character"
+            [
+                "timepoint_id", box id
+                "character", box "Nobody Atall"
+                "message", box "Hello?"
+            ]
+            null
+
+    Expect.equal stranger.IsError (Nullable true) "an unknown character is a tool error"
+    Expect.stringContains (textOf stranger) "not found" "names the refusal"
+
+    let! (more: CallToolResult) = call client "extend_dialog" [ "timepoint_id", box id; "num_lines", box 2 ] null
+
+    Expect.equal more.IsError (Nullable false) (textOf more)
+    Expect.isGreaterThanOrEqual ((structured more).["dialog"].AsArray().Count) 1 "new lines"
+
+    let! (survey: CallToolResult) =
+        call
+            client
+            "survey_characters"
+            [ "timepoint_id", box id; "questions", box [| "How do you feel right now?" |] ]
+            null
+
+    Expect.equal survey.IsError (Nullable false) (textOf survey)
+    Expect.isGreaterThanOrEqual ((structured survey).["responses"].AsArray().Count) 1 "answers"
+
     let! prompts = client.ListPromptsAsync(cancellationToken = CancellationToken.None)
     Expect.contains (prompts |> Seq.map (fun p -> p.Name)) "stage_a_moment" "the prompt is listed"
 
@@ -201,7 +256,7 @@ let tests =
             use! api = startWith [ "API_KEYS", "mcp-key-1" ] None
             let! (ok: McpClient) = httpClient api (Some "mcp-key-1")
             let! tools = ok.ListToolsAsync(cancellationToken = CancellationToken.None)
-            Expect.equal tools.Count 4 "tools with the key"
+            Expect.equal tools.Count 7 "tools with the key"
             do! ok.DisposeAsync()
 
             let! refused = task {
