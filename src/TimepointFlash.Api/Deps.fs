@@ -22,4 +22,8 @@ type ApiDeps = {
     Environment: string
     /// Keys and what they guard (one access model for API and UI).
     Access: AccessSettings
+    /// Webhook secret presence, allowed hosts and retry base (callbacks are checked against these at request time).
+    Webhooks: WebhookSettings
+    /// Webhook deliveries and their attempts.
+    Deliveries: TimepointFlash.Persistence.DeliveryStore
 }

@@ -4,14 +4,25 @@ open System
 open FsToolkit.ErrorHandling
 open TimepointFlash
 
+/// A requested callback (`callback_url`, `request_context`), checked against the SSRF rules by the handler.
+type CallbackBody = {
+    Url: string
+    Context: Text.Json.Nodes.JsonNode option
+}
+
 /// A generation request body.
-type GenerateBody = { Query: string; GenerateImage: bool }
+type GenerateBody = {
+    Query: string
+    GenerateImage: bool
+    Callback: CallbackBody option
+}
 
 /// A navigation request body.
 type NavigateBody = {
     Units: int
     Unit: TimeUnit
     Background: bool
+    Callback: CallbackBody option
 }
 
 /// Request bodies and query parameters, decoded and validated at the edge.
@@ -68,12 +79,36 @@ module Dto =
                     Decode.fail path $"must be a whole number within range, got {String.truncate 40 (el.GetRawText())}"
             | _ -> Decode.fail path "must be a whole number"
 
+    /// `callback_url` (a string) and `request_context` (an object, echoed back); the context needs a URL.
+    let callback: Decoder<CallbackBody option> =
+        fun path el -> validation {
+            let! url = Decode.optional "callback_url" strictString path el
+
+            and! context =
+                Decode.optional
+                    "request_context"
+                    (fun p (c: Text.Json.JsonElement) ->
+                        match c.ValueKind with
+                        | Text.Json.JsonValueKind.Object -> Ok(Text.Json.Nodes.JsonNode.Parse(c.GetRawText()))
+                        | _ -> Decode.fail p "must be an object")
+                    path
+                    el
+
+            return url |> Option.map (fun u -> { Url = u; Context = context })
+        }
+
     /// The body of the generate endpoints.
     let generate: Decoder<GenerateBody> =
         fun path el -> validation {
             let! q = Decode.field "query" query path el
             and! image = Decode.withDefault "generate_image" false strictBool path el
-            return { Query = q; GenerateImage = image }
+            and! cb = callback path el
+
+            return {
+                Query = q
+                GenerateImage = image
+                Callback = cb
+            }
         }
 
     /// A time unit name.
@@ -104,11 +139,13 @@ module Dto =
 
             and! u = Decode.withDefault "unit" TimeUnit.Day unit path el
             and! background = Decode.withDefault "background" false strictBool path el
+            and! cb = callback path el
 
             return {
                 Units = units
                 Unit = u
                 Background = background
+                Callback = cb
             }
         }
 

@@ -22,27 +22,38 @@ module GenerateHandlers =
     let background (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
         ctx
         |> Http.bindJson Dto.generate (fun body -> task {
-            let! t = Generation.enqueue deps.App body.Query body.GenerateImage
+            match WebhookHandlers.resolve deps body.Callback with
+            | Error refused -> return refused
+            | Ok callback ->
+                let! t = Generation.enqueueWith deps.App callback body.Query body.GenerateImage
 
-            return
-                Http.ok (
-                    Encode.obj [
-                        "id", Encode.string (string t.Id)
-                        "slug", Encode.string t.Slug
-                        "status", Encode.string "processing"
-                        "message", Encode.string $"Generation started for '{t.Query}'"
-                        "events_url", Encode.string $"/api/v1/timepoints/{t.Id}/events"
-                    ]
-                )
+                return
+                    Http.ok (
+                        Encode.obj [
+                            "id", Encode.string (string t.Id)
+                            "slug", Encode.string t.Slug
+                            "status", Encode.string "processing"
+                            "message", Encode.string $"Generation started for '{t.Query}'"
+                            "events_url", Encode.string $"/api/v1/timepoints/{t.Id}/events"
+                            "deliveries_url",
+                            (if callback.IsSome then
+                                 Encode.string $"/api/v1/timepoints/{t.Id}/deliveries"
+                             else
+                                 Encode.nil)
+                        ]
+                    )
         })
 
     /// POST /api/v1/timepoints/generate/sync — runs now and returns the saved timepoint.
     let sync (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
         ctx
         |> Http.bindJson Dto.generate (fun body -> task {
-            // The run is tied to the host, not the request: a client that leaves does not lose it.
-            let! t = Generation.runNow deps.App noObserver body.Query body.GenerateImage deps.Stopping
-            return Http.ok (TimepointWire.encode true t)
+            if body.Callback.IsSome then
+                return WebhookHandlers.notBackground
+            else
+                // The run is tied to the host, not the request: a client that leaves does not lose it.
+                let! t = Generation.runNow deps.App noObserver body.Query body.GenerateImage deps.Stopping
+                return Http.ok (TimepointWire.encode true t)
         })
 
     /// Forwards events of a running generation to an SSE client until the run ends, with heartbeats.
@@ -74,55 +85,58 @@ module GenerateHandlers =
     let stream (deps: ApiDeps) (logger: ILogger) (ctx: HttpContext) : Task<IResult> =
         ctx
         |> Http.bindJson Dto.generate (fun body -> task {
-            let clock = Stopwatch.StartNew()
-            let! stored = deps.App.Store.Insert(Generation.create deps.App body.Query body.GenerateImage None)
+            if body.Callback.IsSome then
+                return WebhookHandlers.notBackground
+            else
+                let clock = Stopwatch.StartNew()
+                let! stored = deps.App.Store.Insert(Generation.create deps.App body.Query body.GenerateImage None)
 
-            let channel =
-                Channel.CreateUnbounded<StepRecord>(UnboundedChannelOptions(SingleReader = true))
+                let channel =
+                    Channel.CreateUnbounded<StepRecord>(UnboundedChannelOptions(SingleReader = true))
 
-            let observe e =
-                channel.Writer.TryWrite e |> ignore
-                Task.CompletedTask
+                let observe e =
+                    channel.Writer.TryWrite e |> ignore
+                    Task.CompletedTask
 
-            let work = task {
-                try
-                    return! Generation.runFor deps.App observe stored None deps.Stopping
-                finally
-                    channel.Writer.TryComplete() |> ignore
-            }
+                let work = task {
+                    try
+                        return! Generation.runFor deps.App observe stored None deps.Stopping
+                    finally
+                        channel.Writer.TryComplete() |> ignore
+                }
 
-            work.ContinueWith(
-                (fun (t: Task<Timepoint>) ->
-                    if t.IsFaulted then
-                        logger.LogError(t.Exception, "Streamed generation {TimepointId} failed", stored.Id)),
-                TaskContinuationOptions.OnlyOnFaulted
-            )
-            |> ignore
+                work.ContinueWith(
+                    (fun (t: Task<Timepoint>) ->
+                        if t.IsFaulted then
+                            logger.LogError(t.Exception, "Streamed generation {TimepointId} failed", stored.Id)),
+                    TaskContinuationOptions.OnlyOnFaulted
+                )
+                |> ignore
 
-            Sse.start ctx
-            let progress = Sse.Progress(expectedSteps deps body.GenerateImage)
-            let! opened = Sse.send ctx (Sse.start' stored.Query stored.Id)
+                Sse.start ctx
+                let progress = Sse.Progress(expectedSteps deps body.GenerateImage)
+                let! opened = Sse.send ctx (Sse.start' stored.Query stored.Id)
 
-            let! alive =
-                if opened then
-                    relay ctx channel.Reader progress
-                else
-                    Task.FromResult false
+                let! alive =
+                    if opened then
+                        relay ctx channel.Reader progress
+                    else
+                        Task.FromResult false
 
-            if alive then
-                try
-                    let! t = work
-                    let! _ = Sse.send ctx (Sse.done' t clock.ElapsedMilliseconds)
-                    ()
-                with
-                | StoreFailure e ->
-                    let! _ = Sse.send ctx (Sse.storageError progress.Current (Errors.ofStorage e))
-                    ()
-                | e ->
-                    let! _ = Sse.send ctx (Sse.error progress.Current $"Generation could not finish: {e.Message}")
-                    ()
+                if alive then
+                    try
+                        let! t = work
+                        let! _ = Sse.send ctx (Sse.done' t clock.ElapsedMilliseconds)
+                        ()
+                    with
+                    | StoreFailure e ->
+                        let! _ = Sse.send ctx (Sse.storageError progress.Current (Errors.ofStorage e))
+                        ()
+                    | e ->
+                        let! _ = Sse.send ctx (Sse.error progress.Current $"Generation could not finish: {e.Message}")
+                        ()
 
-            return Results.Empty
+                return Results.Empty
         })
 
     /// Most time a follower waits for a job before giving up.

@@ -18,8 +18,13 @@ module TemporalHandlers =
                 let response (source: Timepoint) (target: Timepoint) =
                     AppWire.navigation source target direction body.Units body.Unit
 
-                if body.Background then
-                    match! Navigation.enqueue deps.App id direction body.Units body.Unit with
+                let callback = WebhookHandlers.resolve deps body.Callback
+
+                match callback with
+                | Error refused -> return refused
+                | Ok(Some _) when not body.Background -> return WebhookHandlers.notBackground
+                | Ok callback when body.Background ->
+                    match! Navigation.enqueueWith deps.App callback id direction body.Units body.Unit with
                     | Error e -> return Errors.ofApp e
                     | Ok target ->
                         let! source = deps.App.Store.Get id
@@ -27,7 +32,7 @@ module TemporalHandlers =
                         match source with
                         | Some s -> return Http.ok (response s { target with Point = None })
                         | None -> return Http.notFound "Source timepoint not found"
-                else
+                | Ok _ ->
                     let! outcome =
                         Navigation.run
                             deps.App

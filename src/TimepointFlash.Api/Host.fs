@@ -186,4 +186,5 @@ module Host =
         use' (Guard.check options.Access page)
         Routes.map app (Routes.table deps logger)
         DocRoutes.map app
+        McpHost.map app
         app

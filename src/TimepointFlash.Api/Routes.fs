@@ -143,6 +143,13 @@ module Routes =
                 "Timepoints"
                 "Follow a background generation (SSE)"
                 (GenerateHandlers.follow deps)
+            read
+                "GET"
+                $"{tp}/{{id}}/deliveries"
+                "ListDeliveries"
+                "Timepoints"
+                "Webhook deliveries of a background run, with every attempt"
+                (WebhookHandlers.deliveries deps)
             write
                 "DELETE"
                 $"{tp}/{{id}}"

@@ -55,6 +55,15 @@ module Server =
         |> ignore
 
         Host.configureServices options builder.Services |> ignore
+        // The MCP handlers resolve their dependencies when called, after the application is built.
+        let mcp = ref None
+
+        McpHost.addServices
+            (fun () ->
+                mcp.Value
+                |> Option.defaultWith (fun () -> invalidOp "the MCP server is not ready"))
+            builder.Services
+
         Observability.configureServices services.Config builder.Services |> ignore
         hook builder
         let app = builder.Build()
@@ -82,7 +91,16 @@ module Server =
             Version = TimepointFlash.Engines.Version.current
             Environment = services.Config.Environment
             Access = options.Access
+            Webhooks = services.Config.Webhooks
+            Deliveries = services.Deliveries
         }
+
+        mcp.Value <-
+            Some {
+                App = deps.App
+                Interact = deps.Interact
+                Stopping = stopping
+            }
 
         let logger =
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger "TimepointFlash"

@@ -125,6 +125,14 @@ type ServeArgs =
             match a with
             | Port _ -> "port on 127.0.0.1 (default PORT or 8000)"
 
+type McpArgs =
+    | Server of url: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Server _ -> "relay to a running server's /mcp (key from TPFLASH_API_KEY) instead of the embedded engine"
+
 type HealthArgs =
     | Url of string
 
@@ -161,6 +169,7 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Calendar of ParseResults<CalendarArgs>
     | [<CliPrefix(CliPrefix.None)>] Check of ParseResults<CheckArgs>
     | [<CliPrefix(CliPrefix.None)>] Serve of ParseResults<ServeArgs>
+    | [<CliPrefix(CliPrefix.None)>] Mcp of ParseResults<McpArgs>
     | [<SubCommand; CliPrefix(CliPrefix.None)>] Migrate
     | [<CliPrefix(CliPrefix.None)>] Healthcheck of ParseResults<HealthArgs>
     | Version
@@ -180,6 +189,7 @@ type Command =
             | Calendar _ -> "a date in the calendars of its place and of the world (no server needed)"
             | Check _ -> "check text for anachronisms against a year (exit 1 when something is found)"
             | Serve _ -> "run the HTTP server"
+            | Mcp _ -> "run the MCP server over stdio (for desktop MCP clients)"
             | Migrate -> "apply database migrations"
             | Healthcheck _ -> "exit 0 when the server's /health answers (for container health checks)"
             | Version -> "print the version"

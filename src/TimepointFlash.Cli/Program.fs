@@ -19,6 +19,20 @@ module Exit =
 let private out (node: JsonNode) =
     Console.Out.WriteLine(Encode.toIndentedString node)
 
+let private mcp (args: ParseResults<McpArgs>) : Task<int> =
+    match args.TryGetResult McpArgs.Server with
+    | None -> McpCommand.embedded ()
+    | Some url ->
+        match Uri.TryCreate(url, UriKind.Absolute) with
+        | true, u when u.Scheme = "http" || u.Scheme = "https" ->
+            McpCommand.remote
+                u
+                (Runtime.environment () "TPFLASH_API_KEY"
+                 |> Option.bind TimepointFlash.String.nonBlank)
+        | _ ->
+            Console.Error.WriteLine $"tpflash: --server must be an http(s) URL, got '{url}'"
+            Task.FromResult Exit.usage
+
 let private fail (e: CliError) =
     Console.Error.WriteLine("tpflash: " + CliError.describe e)
 
@@ -358,6 +372,7 @@ let dispatch (results: ParseResults<Command>) : Task<int> =
             )
         | Check a -> check a
         | Serve a -> Task.FromResult(TimepointFlash.Api.Program.run [] (a.TryGetResult ServeArgs.Port))
+        | Mcp a -> mcp a
         | Migrate -> migrate ()
         | Healthcheck a -> healthcheck a
         | Version ->

@@ -99,8 +99,8 @@ module Generation =
         return! runFor env observe stored None ct
     }
 
-    /// Stores a processing timepoint with its job; a worker will run it.
-    let enqueue (env: AppEnv) (query: string) (generateImage: bool) = task {
+    /// Stores a processing timepoint with its job (and its callback's delivery); a worker will run it.
+    let enqueueWith (env: AppEnv) (callback: Callback option) (query: string) (generateImage: bool) = task {
         let t = create env query generateImage None
 
         let! stored =
@@ -109,8 +109,13 @@ module Generation =
                 Query = t.Query
                 GenerateImage = generateImage
                 Navigation = None
+                Callback = callback
             }
 
         env.Wake()
         return stored
     }
+
+    /// Stores a processing timepoint with its job; a worker will run it.
+    let enqueue (env: AppEnv) (query: string) (generateImage: bool) =
+        enqueueWith env None query generateImage

@@ -111,8 +111,8 @@ module Navigation =
                 }
     }
 
-    /// Queues a navigation as a background job; the target (processing) is returned.
-    let enqueue (env: AppEnv) (sourceId: Guid) direction units unit = task {
+    /// Queues a navigation as a background job with an optional callback; the target (processing) is returned.
+    let enqueueWith (env: AppEnv) (callback: Callback option) (sourceId: Guid) direction units unit = task {
         match! prepare env sourceId direction units unit with
         | Error e -> return Error e
         | Ok(source, c) ->
@@ -130,8 +130,13 @@ module Navigation =
                             Units = units
                             Unit = unit
                         }
+                    Callback = callback
                 }
 
             env.Wake()
             return Ok stored
     }
+
+    /// Queues a navigation as a background job; the target (processing) is returned.
+    let enqueue (env: AppEnv) (sourceId: Guid) direction units unit =
+        enqueueWith env None sourceId direction units unit

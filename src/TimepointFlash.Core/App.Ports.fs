@@ -30,6 +30,8 @@ type JobPayload = {
     Query: string
     GenerateImage: bool
     Navigation: NavigationRef option
+    /// Where to deliver the signed result when the run ends (a durable delivery stored with the job).
+    Callback: Callback option
 }
 
 /// A navigation to redo from its source when a job runs.

@@ -194,13 +194,14 @@ module Jobs =
         Db.run db (fun s -> Db.query s $"SELECT {JobRow.columns} FROM generation_jobs WHERE {where}" ps JobRow.read)
         |> mapTask (Result.bind List.sequenceResultM)
 
-    let private enqueueGeneration (db: Database) (signal: JobSignal) (t: Timepoint) (j: NewJob) = task {
+    let private enqueueGeneration (db: Database) (signal: JobSignal) (t: Timepoint) (j: NewJob) also = task {
         let! outcome =
             Db.transact db (fun s -> task {
                 match! Timepoints.insertIn s t with
                 | Error e -> return Error e
                 | Ok stored ->
                     let! job = JobRow.insertIn s (db.Now()) stored.Id j
+                    do! also s stored
                     return Ok(stored, job)
             })
 
@@ -221,7 +222,8 @@ module Jobs =
 
     /// The job store over a database; enqueues notify the signal so this process's idle workers wake at once.
     let store (db: Database) (signal: JobSignal) : JobStore = {
-        EnqueueGeneration = enqueueGeneration db signal
+        EnqueueGeneration = fun t j -> enqueueGeneration db signal t j (fun _ _ -> Task.FromResult())
+        EnqueueGenerationWith = enqueueGeneration db signal
         Enqueue = enqueue db signal
         Claim = claim db
         Heartbeat = heartbeat db

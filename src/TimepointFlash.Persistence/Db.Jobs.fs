@@ -70,6 +70,9 @@ type JobSignal() =
 type JobStore = {
     /// Inserts a pending timepoint (slug made unique) and its job in one transaction.
     EnqueueGeneration: Timepoint -> NewJob -> Task<Result<Timepoint * Job, DbError>>
+    /// As EnqueueGeneration, running a further write for the stored timepoint in the same transaction.
+    EnqueueGenerationWith:
+        Timepoint -> NewJob -> (Session -> Timepoint -> Task<unit>) -> Task<Result<Timepoint * Job, DbError>>
     /// Enqueues a job for an existing timepoint.
     Enqueue: Guid -> NewJob -> Task<Result<Job, DbError>>
     /// Takes the oldest queued job (or one whose lease expired with attempts left) for a worker and lease length.

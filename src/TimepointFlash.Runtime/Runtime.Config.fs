@@ -19,6 +19,16 @@ type RequestLog =
     /// None; metrics and traces still see every request.
     | Off
 
+/// Webhook delivery settings (WEBHOOK_SECRET, WEBHOOK_ALLOW_HOSTS, WEBHOOK_RETRY_BASE_MS).
+type WebhookSettings = {
+    /// The HMAC key; without it callback_url is refused (a delivery is never sent unsigned).
+    Secret: string option
+    /// Hosts exempt from the SSRF rules (and allowed plain http).
+    AllowHosts: CallbackAllowList
+    /// Wait after the first failed attempt; doubles per attempt up to an hour.
+    RetryBase: TimeSpan
+}
+
 /// Everything read from the environment at start-up.
 type Config = {
     Database: DbConfig
@@ -48,6 +58,7 @@ type Config = {
     RequestLog: RequestLog
     /// Seconds a finished timepoint's rendered JSON is served from memory (0 = off).
     ReadCacheSeconds: int
+    Webhooks: WebhookSettings
 }
 
 [<RequireQualifiedAccess>]
@@ -194,6 +205,17 @@ module Config =
         let! metricsRequireKey = flag lookup "METRICS_REQUIRE_KEY"
         let! forwarded = flag lookup "FORWARDED_HEADERS"
         let! otlp = otlpEndpoint lookup
+        let! retryBase = intVar lookup "WEBHOOK_RETRY_BASE_MS" 10_000 10 3_600_000
+
+        let! allowHosts =
+            list lookup "WEBHOOK_ALLOW_HOSTS"
+            |> List.map (fun e ->
+                CallbackRules.parseAllowEntry e
+                |> Result.requireSome {
+                    Variable = "WEBHOOK_ALLOW_HOSTS"
+                    Problem = $"'{String.truncate 64 e}' is not a host or host:port"
+                })
+            |> List.sequenceResultM
 
         return {
             Database = db
@@ -215,5 +237,10 @@ module Config =
             OtlpEndpoint = otlp
             RequestLog = requestLog
             ReadCacheSeconds = readCache
+            Webhooks = {
+                Secret = lookup "WEBHOOK_SECRET" |> Option.bind String.nonBlank
+                AllowHosts = { Entries = allowHosts }
+                RetryBase = TimeSpan.FromMilliseconds(float retryBase)
+            }
         }
     }

@@ -38,6 +38,13 @@ module StoreAdapter =
                     "units", Encode.int n.Units
                     "unit", Encode.string (TimeUnit.name n.Unit)
                 ])
+            "callback",
+            p.Callback
+            |> Encode.opt (fun c ->
+                Encode.obj [
+                    "url", Encode.string c.Url.OriginalString
+                    "request_context", c.Context |> Option.map (fun n -> n.DeepClone()) |> Option.toObj
+                ])
         ]
         |> Encode.toString
 
@@ -63,15 +70,32 @@ module StoreAdapter =
                     | _ -> Decode.fail path "invalid navigation"
                 | _ -> Decode.fail path "invalid navigation"
 
+        let callback: Decoder<Callback> =
+            fun path el ->
+                match Decode.field "url" Decode.string path el with
+                | Ok url ->
+                    match Uri.TryCreate(url, UriKind.Absolute) with
+                    | true, uri ->
+                        let context =
+                            match el.TryGetProperty "request_context" with
+                            | true, c when c.ValueKind <> Text.Json.JsonValueKind.Null ->
+                                Some(Text.Json.Nodes.JsonNode.Parse(c.GetRawText()))
+                            | _ -> None
+
+                        Ok { Url = uri; Context = context }
+                    | _ -> Decode.fail path "invalid callback url"
+                | Error e -> Error e
+
         let payload: Decoder<JobPayload> =
             fun path el ->
                 match
                     Decode.field "timepoint_id" Decode.string path el,
                     Decode.field "query" Decode.string path el,
                     Decode.withDefault "generate_image" false Decode.bool path el,
-                    Decode.optional "navigation" nav path el
+                    Decode.optional "navigation" nav path el,
+                    Decode.optional "callback" callback path el
                 with
-                | Ok id, Ok q, Ok img, Ok n ->
+                | Ok id, Ok q, Ok img, Ok n, Ok cb ->
                     match Guid.TryParse id with
                     | true, g ->
                         Ok {
@@ -79,6 +103,7 @@ module StoreAdapter =
                             Query = q
                             GenerateImage = img
                             Navigation = n
+                            Callback = cb
                         }
                     | _ -> Decode.fail path "invalid timepoint id"
                 | _ -> Decode.fail path "invalid job payload"
@@ -96,17 +121,28 @@ module StoreAdapter =
             Insert = fun t -> unwrap (timepoints.Insert t)
             Enqueue =
                 fun t payload -> task {
+                    let withDelivery (s: Session) (stored: Timepoint) = task {
+                        match payload.Callback with
+                        | Some c ->
+                            let! _ = Deliveries.insertIn s (db.Now()) stored.Id c
+                            ()
+                        | None -> ()
+                    }
+
                     let! stored, _ =
                         unwrap (
-                            jobs.EnqueueGeneration t {
-                                Kind =
-                                    if payload.Navigation.IsSome then
-                                        JobKind.Navigate
-                                    else
-                                        JobKind.Generate
-                                Payload = encodePayload payload
-                                MaxAttempts = maxAttempts
-                            }
+                            jobs.EnqueueGenerationWith
+                                t
+                                {
+                                    Kind =
+                                        if payload.Navigation.IsSome then
+                                            JobKind.Navigate
+                                        else
+                                            JobKind.Generate
+                                    Payload = encodePayload payload
+                                    MaxAttempts = maxAttempts
+                                }
+                                withDelivery
                         )
 
                     return stored

@@ -23,6 +23,8 @@ type Services = {
     Interact: InteractEnv
     Engine: EngineParts
     Database: Database
+    /// Webhook deliveries of background runs.
+    Deliveries: DeliveryStore
     /// Starts the background job workers; the task ends after the token is cancelled.
     RunWorkers: CancellationToken -> Task
     Dispose: unit -> unit
@@ -140,13 +142,19 @@ module Runtime =
                                 WorkerId = $"{Environment.MachineName}/{Environment.ProcessId}"
                         }
 
-                        Worker.run
-                            (Jobs.store db signal)
-                            signal
-                            options
-                            (JobRunner.create env)
-                            (fun e -> log (sprintf "%A" e))
-                            ct
+                        let jobs =
+                            Worker.run
+                                (Jobs.store db signal)
+                                signal
+                                options
+                                (JobRunner.create env)
+                                (fun e -> log (sprintf "%A" e))
+                                ct
+
+                        let webhooks =
+                            WebhookWorker.run (Deliveries.store db) store.Get config.Webhooks log ct
+
+                        Task.WhenAll(jobs, webhooks)
 
                     return
                         Ok {
@@ -155,6 +163,7 @@ module Runtime =
                             Interact = interact
                             Engine = engine
                             Database = db
+                            Deliveries = Deliveries.store db
                             RunWorkers = runWorkers
                             Dispose =
                                 fun () ->

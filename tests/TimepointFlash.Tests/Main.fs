@@ -57,6 +57,9 @@ let all =
         Reliability.ServerKill.tests
         Reliability.DbRestart.tests
         Reliability.Outage.tests
+        WebhookTests.tests
+        WebhooksRestart.tests
+        McpTests.tests
     ]
 
 [<EntryPoint>]

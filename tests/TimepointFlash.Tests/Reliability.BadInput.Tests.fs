@@ -141,7 +141,7 @@ let private config = {
 let private shared =
     lazy
         (task {
-            let! api = start ()
+            let! api = startWith [ "WEBHOOK_SECRET", "corpus-secret" ] None
             AppDomain.CurrentDomain.ProcessExit.Add(fun _ -> (api :> IAsyncDisposable).DisposeAsync().AsTask().Wait())
             let! resp = postJson api.Client "/api/v1/timepoints/generate/sync" """{"query": "rome 50 BCE"}"""
             let! b = body resp

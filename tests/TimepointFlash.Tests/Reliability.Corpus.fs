@@ -131,6 +131,27 @@ let badSurveyBodies: (string * Body) list = [
     "characters unknown", Body.Json "{\"questions\": [\"why?\"], \"characters\": [\"Nobody At All\"]}"
 ]
 
+/// Callbacks every callback-taking endpoint must refuse (wrong types, SSRF targets, hostile schemes); the
+/// navigation cases carry `background: true`.
+let badCallbacks: (string * string) list = [
+    "callback_url number", "\"callback_url\": 42"
+    "callback_url null object", "\"callback_url\": {}"
+    "callback_url relative", "\"callback_url\": \"/hook\""
+    "callback_url loopback", "\"callback_url\": \"https://127.0.0.1/hook\""
+    "callback_url IPv6 loopback", "\"callback_url\": \"https://[::1]/hook\""
+    "callback_url metadata", "\"callback_url\": \"https://169.254.169.254/latest/meta-data\""
+    "callback_url private", "\"callback_url\": \"https://192.168.0.10/hook\""
+    "callback_url mapped loopback", "\"callback_url\": \"https://[::ffff:127.0.0.1]/hook\""
+    "callback_url localhost", "\"callback_url\": \"https://localhost:8443/hook\""
+    "callback_url http", "\"callback_url\": \"http://example.com/hook\""
+    "callback_url file", "\"callback_url\": \"file:///etc/passwd\""
+    "callback_url javascript", "\"callback_url\": \"javascript:alert(1)\""
+    "callback_url gopher", "\"callback_url\": \"gopher://example.com:70/_x\""
+    "callback_url huge", "\"callback_url\": \"https://example.com/" + String('a', 5000) + "\""
+    "request_context string", "\"callback_url\": \"https://example.com/h\", \"request_context\": \"x\""
+    "request_context array", "\"callback_url\": \"https://example.com/h\", \"request_context\": [1]"
+]
+
 /// Ids that are not timepoint ids (some encoded) and ids that are well formed but unknown.
 let badIds: string list = [
     "not-a-guid"
@@ -214,11 +235,23 @@ let all (id: Guid) (slug: string) : Case list = [
     for path in surveys do
         for name, body in badSurveyBodies do
             case name "POST" path body
+    for name, fields in badCallbacks do
+        case name "POST" $"{tp}/generate" (Body.Json $"{{\"query\": \"rome 50 BCE\", {fields}}}")
+
+        for path in navWrites do
+            case name "POST" path (Body.Json $"{{\"units\": 1, \"background\": true, {fields}}}")
+
+    case
+        "callback on a synchronous navigation"
+        "POST"
+        $"/api/v1/temporal/{id}/next"
+        (Body.Json "{\"units\": 1, \"callback_url\": \"https://example.com/h\"}")
 
     for bad in badIds do
         case $"get id {bad}" "GET" $"{tp}/{bad}" Body.None
         case $"image id {bad}" "GET" $"{tp}/{bad}/image" Body.None
         case $"events id {bad}" "GET" $"{tp}/{bad}/events" Body.None
+        case $"deliveries id {bad}" "GET" $"{tp}/{bad}/deliveries" Body.None
         case $"delete id {bad}" "DELETE" $"{tp}/{bad}" Body.None
         case $"next id {bad}" "POST" $"/api/v1/temporal/{bad}/next" (Body.Json "{\"units\": 1}")
         case $"prior id {bad}" "POST" $"/api/v1/temporal/{bad}/prior" (Body.Json "{\"units\": 1}")
