@@ -143,6 +143,13 @@ module Config =
                 Problem = Worker.describeConcurrencyError e
             })
 
+        let! off =
+            Steps.off lookup
+            |> Result.mapError (fun (variable, problem) -> {
+                Variable = variable
+                Problem = problem
+            })
+
         let! mode =
             choice
                 lookup
@@ -211,7 +218,7 @@ module Config =
             Concurrency = concurrency
             PipelineMode = mode
             ImagePromptMode = promptMode
-            Off = Steps.off lookup
+            Off = off
             OtlpEndpoint = otlp
             RequestLog = requestLog
             ReadCacheSeconds = readCache
