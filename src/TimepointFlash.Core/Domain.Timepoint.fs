@@ -25,6 +25,11 @@ type Step =
     static member DialogRevision = Named "dialog_revision"
     static member ImagePrompt = Named "image_prompt"
     static member Image = Named "image_generation"
+    /// The character interactions: agents outside the step table.
+    static member Chat = Named "chat"
+    static member DialogExtension = Named "dialog_extension"
+    static member Survey = Named "survey"
+    static member SurveySummary = Named "survey_summary"
 
 /// Life cycle of a timepoint.
 [<RequireQualifiedAccess>]

@@ -143,10 +143,11 @@ module Steps =
         })
 
     let private characters =
-        agent Characters.agent CharacterData.key [ Step.Judge; Step.Timeline ] (fun request r -> {
+        agent Characters.agent CharacterData.key [ Step.Judge; Step.Timeline; Step.Scene ] (fun request r -> {
             Query = query request r
             Judge = get JudgeResult.key r
             Timeline = get TimelineData.key r
+            Scene = get SceneData.key r
             Continuity = request.Continuity
         })
 

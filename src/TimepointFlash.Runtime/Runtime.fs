@@ -19,6 +19,8 @@ type StartError =
 type Services = {
     Config: Config
     App: AppEnv
+    /// What the character interactions run on (`InteractionServices.create` makes the functions).
+    Interact: InteractEnv
     Engine: EngineParts
     Database: Database
     /// Starts the background job workers; the task ends after the token is cancelled.
@@ -116,6 +118,20 @@ module Runtime =
                         Wake = fun () -> signal.Notify()
                     }
 
+                    let interact = {
+                        Store = store
+                        Sessions = SessionAdapter.create db
+                        Llm = env.Pipeline.Llm
+                        Stream =
+                            if engine.Info.IsOffline then
+                                OfflineEngine.stream
+                            else
+                                Agents.StreamLlm.ofLlm env.Pipeline.Llm
+                        Now = env.Now
+                        NewId = env.NewId
+                        Elapsed = env.Pipeline.Elapsed
+                    }
+
                     let watch = Instrumentation.watchQueue db
 
                     let runWorkers (ct: CancellationToken) =
@@ -136,6 +152,7 @@ module Runtime =
                         Ok {
                             Config = config
                             App = env
+                            Interact = interact
                             Engine = engine
                             Database = db
                             RunWorkers = runWorkers

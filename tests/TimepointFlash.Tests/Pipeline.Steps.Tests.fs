@@ -46,7 +46,8 @@ let tests =
                 [
                     [ "judge" ]
                     [ "timeline" ]
-                    [ "scene"; "characters" ]
+                    [ "scene" ]
+                    [ "characters" ]
                     [ "moment"; "camera"; "graph" ]
                     [ "dialog" ]
                     [ "critique" ]
