@@ -411,15 +411,24 @@ module Steps =
         |> List.sortBy fst
         |> List.map snd
 
-    /// The steps switched off by a lookup of environment variables (`NAME=off` for a step's switch).
-    let off (lookup: string -> string option) =
+    /// The steps switched off by a lookup of environment variables (`NAME=on|off` for a step's switch, any case; unset
+    /// or empty is on); any other value is an error naming the variable: (variable, problem).
+    let off (lookup: string -> string option) : Result<Set<Step>, string * string> =
         table
-        |> List.choose (fun s ->
-            s.Switch
-            |> Option.bind lookup
-            |> Option.filter (fun v -> v.Trim().ToLowerInvariant() = "off")
-            |> Option.map (fun _ -> s.Step))
-        |> Set.ofList
+        |> List.choose (fun s -> s.Switch |> Option.map (fun name -> s.Step, name))
+        |> List.fold
+            (fun acc (step, name) ->
+                acc
+                |> Result.bind (fun (off: Set<Step>) ->
+                    match lookup name |> Option.map (fun v -> v.Trim().ToLowerInvariant()) with
+                    | None
+                    | Some ""
+                    | Some "on" -> Ok off
+                    | Some "off" -> Ok(off.Add step)
+                    | Some v ->
+                        let shown = if v.Length > 40 then v.Substring(0, 40) else v
+                        Error(name, $"must be on or off, got '{shown}'")))
+            (Ok Set.empty)
 
     /// How many steps a plan reports (progress is finished steps over this).
     let expected (plan: StepPlan) =

@@ -154,6 +154,13 @@ module Config =
                 Problem = Worker.describeConcurrencyError e
             })
 
+        let! off =
+            Steps.off lookup
+            |> Result.mapError (fun (variable, problem) -> {
+                Variable = variable
+                Problem = problem
+            })
+
         let! mode =
             choice
                 lookup
@@ -233,7 +240,7 @@ module Config =
             Concurrency = concurrency
             PipelineMode = mode
             ImagePromptMode = promptMode
-            Off = Steps.off lookup
+            Off = off
             OtlpEndpoint = otlp
             RequestLog = requestLog
             ReadCacheSeconds = readCache

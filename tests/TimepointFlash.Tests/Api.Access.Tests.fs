@@ -230,6 +230,11 @@ let settingsFromEnvironment =
             with
             | Error e -> Expect.equal e.Variable "READS_REQUIRE_KEY" "a bad flag names its variable"
             | Ok _ -> failtest "a bad flag is refused"
+
+            match TimepointFlash.Runtime.Config.read (fun k -> if k = "CRITIQUE" then Some "maybe" else None) with
+            | Error e ->
+                Expect.equal (e.Variable, e.Problem) ("CRITIQUE", "must be on or off, got 'maybe'") "a bad step switch"
+            | Ok _ -> failtest "a bad step switch is refused at start-up"
         }
     ]
 

@@ -90,14 +90,21 @@ let tests =
                 "without the critique"
         }
 
-        test "CRITIQUE=off switches the critique off; anything else leaves it on" {
+        test "CRITIQUE=off switches the critique off, on or unset leaves it on, anything else is an error naming it" {
             let lookup value name =
                 if name = "CRITIQUE" then Some value else None
 
-            Expect.equal (Steps.off (lookup "off")) (Set.ofList [ Step.Critique ]) "off"
-            Expect.equal (Steps.off (lookup " OFF ")) (Set.ofList [ Step.Critique ]) "case and spaces"
-            Expect.equal (Steps.off (lookup "on")) Set.empty "on"
-            Expect.equal (Steps.off (fun _ -> None)) Set.empty "on by default"
+            Expect.equal (Steps.off (lookup "off")) (Ok(Set.ofList [ Step.Critique ])) "off"
+            Expect.equal (Steps.off (lookup " OFF ")) (Ok(Set.ofList [ Step.Critique ])) "case and spaces"
+            Expect.equal (Steps.off (lookup "on")) (Ok Set.empty) "on"
+            Expect.equal (Steps.off (lookup "")) (Ok Set.empty) "empty is on"
+            Expect.equal (Steps.off (fun _ -> None)) (Ok Set.empty) "on by default"
+
+            for bad in [ "of"; "false"; "0"; "disabled" ] do
+                Expect.equal
+                    (Steps.off (lookup bad))
+                    (Error("CRITIQUE", $"must be on or off, got '{bad}'"))
+                    $"'{bad}' is refused"
         }
 
         test "every step's output lands at a path of the timepoint's wire form" {
