@@ -235,6 +235,7 @@ let all (id: Guid) (slug: string) : Case list = [
     for path in surveys do
         for name, body in badSurveyBodies do
             case name "POST" path body
+
     for name, fields in badCallbacks do
         case name "POST" $"{tp}/generate" (Body.Json $"{{\"query\": \"rome 50 BCE\", {fields}}}")
 
