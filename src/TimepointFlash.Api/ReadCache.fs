@@ -2,11 +2,7 @@ namespace TimepointFlash.Api
 
 open System
 open System.Collections.Concurrent
-open System.Security.Cryptography
 open TimepointFlash
-
-/// A rendered JSON body with its entity tag.
-type RenderedBody = { Bytes: byte[]; ETag: string }
 
 /// Rendered timepoints kept in memory for a few seconds, keyed by id and `full`; only finished timepoints.
 type ReadCache = {
@@ -31,8 +27,7 @@ module ReadCache =
     let cacheable = TimepointStatus.isFinal
 
     /// A strong entity tag of a body: the first 16 bytes of its SHA-256, in hex, quoted.
-    let etagOf (bytes: byte[]) =
-        "\"" + Convert.ToHexStringLower(SHA256.HashData(bytes), 0, 16) + "\""
+    let etagOf = StoredWire.etagOf
 
     /// A cache keeping entries for `ttl` by the given clock (Stopwatch ticks); ttl of zero turns it off.
     let create (ttl: TimeSpan) (now: unit -> int64) : ReadCache =

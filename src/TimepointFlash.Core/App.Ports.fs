@@ -53,6 +53,12 @@ type Store = {
     List: ListQuery -> Task<Page<Timepoint>>
     /// As List, without the agent outputs (nothing is decoded but the row's plain columns).
     ListSummaries: ListQuery -> Task<Page<TimepointSummary>>
+    /// The wire JSON of a timepoint by id, full (true) or summary, as stored bytes with their entity tag, and its status.
+    GetWire: Guid -> bool -> Task<(RenderedBody * TimepointStatus) option>
+    /// As GetWire, by slug.
+    GetWireBySlug: string -> bool -> Task<(RenderedBody * TimepointStatus) option>
+    /// As ListSummaries, each item the summary's wire JSON bytes (see AppWire.pageBytes).
+    ListWire: ListQuery -> Task<Page<byte[]>>
     /// Deletes a timepoint with its logs, image and jobs; children keep existing with no parent.
     Delete: Guid -> Task<bool>
     Children: Guid -> Task<Timepoint list>

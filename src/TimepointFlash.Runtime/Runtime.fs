@@ -118,7 +118,21 @@ module Runtime =
 
                     let watch = Instrumentation.watchQueue db
 
+                    /// Renders in the background the finished timepoints whose stored wire JSON is missing or
+                    /// another renderer's (rows from before migration 0008, or after an upgrade); reads render
+                    /// such rows themselves meanwhile.
+                    let renderStale () =
+                        Task.Run<unit>(fun () -> task {
+                            match! WireRows.refreshStale db 200 with
+                            | Ok 0 -> ()
+                            | Ok n -> log $"stored wire JSON rendered for {n} timepoint(s)"
+                            | Error e -> log $"stored wire JSON not rendered: {DbError.describe e}"
+                        })
+                        |> ignore
+
                     let runWorkers (ct: CancellationToken) =
+                        renderStale ()
+
                         let options = {
                             Worker.defaults config.Concurrency with
                                 WorkerId = $"{Environment.MachineName}/{Environment.ProcessId}"

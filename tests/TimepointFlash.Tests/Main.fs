@@ -25,6 +25,7 @@ let all =
         Persistence.Url.tests
         Persistence.Slug.tests
         Persistence.Store.tests
+        Persistence.Wire.tests
         Persistence.Links.tests
         Persistence.Logs.tests
         Persistence.Durability.tests

@@ -87,7 +87,11 @@ let private dialectTests (dialect: Dialect) =
                     Expect.equal (ok "first" first) (List.length (Migrations.scripts dialect)) "every script ran once"
                     Expect.equal (ok "second" second) 0 "nothing left to apply"
                     let! versions = Migrations.appliedVersions db
-                    Expect.equal (ok "versions" versions) [ 1; 2; 3 ] "0001 to 0003 recorded"
+
+                    Expect.equal
+                        (ok "versions" versions)
+                        (Migrations.scripts dialect |> List.map (fun m -> m.Version))
+                        "every script recorded"
                 })
         }
 
