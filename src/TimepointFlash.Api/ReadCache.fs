@@ -66,6 +66,17 @@ module ReadCache =
                     entries.Clear()
         }
 
+    /// What a change heard from the database does to the cache: a finished timepoint changed or was deleted →
+    /// forget it (a delete forgets everything: children lose their parent); a reconnection → forget everything.
+    let onChange (cache: ReadCache) (change: TimepointFlash.Persistence.Change) =
+        match change with
+        | TimepointFlash.Persistence.Change.Finished id -> cache.Forget id
+        | TimepointFlash.Persistence.Change.Deleted _
+        | TimepointFlash.Persistence.Change.Reset -> cache.Clear()
+        | TimepointFlash.Persistence.Change.Progressed _
+        | TimepointFlash.Persistence.Change.Logged _
+        | TimepointFlash.Persistence.Change.Queued -> ()
+
     /// The store seen through the cache: updates forget the timepoint, deletes forget everything (children's
     /// parent_id changes with their parent's delete).
     let invalidating (cache: ReadCache) (store: Store) : Store = {

@@ -23,6 +23,9 @@ type Services = {
     Database: Database
     /// Starts the background job workers; the task ends after the token is cancelled.
     RunWorkers: CancellationToken -> Task
+    /// Changes made by every process on the database (PostgreSQL LISTEN/NOTIFY; on SQLite a feed that hears
+    /// nothing, so callers poll).
+    Changes: ChangeFeed
     Dispose: unit -> unit
 }
 
@@ -98,6 +101,18 @@ module Runtime =
 
                     let signal = JobSignal()
                     let store = StoreAdapter.create db signal
+                    let listening = new CancellationTokenSource()
+
+                    let changes =
+                        match db.Config with
+                        | DbConfig.Postgres cs -> ChangeFeed.listen cs log listening.Token
+                        | DbConfig.Sqlite _ -> ChangeFeed.none ()
+
+                    // A job queued by another replica wakes this one's idle workers at once.
+                    let queued =
+                        changes.Subscribe(fun c ->
+                            if c = Change.Queued then
+                                signal.Notify())
 
                     let env = {
                         Store = store
@@ -153,8 +168,12 @@ module Runtime =
                             Engine = engine
                             Database = db
                             RunWorkers = runWorkers
+                            Changes = changes
                             Dispose =
                                 fun () ->
+                                    queued.Dispose()
+                                    listening.Cancel()
+                                    listening.Dispose()
                                     watch.Dispose()
                                     (db :> IDisposable).Dispose()
                         }

@@ -43,6 +43,7 @@ let all =
         CalendarsEverywhere.tests
         ApiKestrel.tests
         ApiReadCache.tests
+        ApiReplicas.tests
         ApiStorageErrors.tests
         Observability.tests
         Reliability.BadInput.tests

@@ -24,3 +24,34 @@ $$;
 
 CREATE TRIGGER timepoints_wire_stale BEFORE UPDATE ON timepoints
 FOR EACH ROW EXECUTE FUNCTION timepoints_wire_stale();
+
+-- Change notices for the other processes on this database (Persistence/Db.Changes.fs reads them): a one-letter
+-- kind, a colon, the timepoint id. f = a finished timepoint changed (or one became or stopped being finished),
+-- p = a running one progressed, d = deleted, l = a step record appended, j = a job queued. Delivered at commit.
+CREATE FUNCTION tpflash_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'timepoints' THEN
+        IF TG_OP = 'DELETE' THEN
+            PERFORM pg_notify('tpflash_changes', 'd:' || OLD.id);
+        ELSIF OLD.status IN ('completed', 'failed') OR NEW.status IN ('completed', 'failed') THEN
+            PERFORM pg_notify('tpflash_changes', 'f:' || NEW.id);
+        ELSE
+            PERFORM pg_notify('tpflash_changes', 'p:' || NEW.id);
+        END IF;
+    ELSIF TG_TABLE_NAME = 'generation_logs' THEN
+        PERFORM pg_notify('tpflash_changes', 'l:' || NEW.timepoint_id);
+    ELSE
+        PERFORM pg_notify('tpflash_changes', 'j:' || NEW.timepoint_id);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER timepoints_notify_change AFTER UPDATE OR DELETE ON timepoints
+FOR EACH ROW EXECUTE FUNCTION tpflash_notify_change();
+
+CREATE TRIGGER generation_logs_notify_change AFTER INSERT ON generation_logs
+FOR EACH ROW EXECUTE FUNCTION tpflash_notify_change();
+
+CREATE TRIGGER generation_jobs_notify_change AFTER INSERT ON generation_jobs
+FOR EACH ROW EXECUTE FUNCTION tpflash_notify_change();
