@@ -79,6 +79,7 @@ module TimepointRow =
             "hemisphere", Sql.textOrNone (point (fun p -> p.Hemisphere |> Option.map hemisphereName))
             "calendar", Sql.textOrNone (point (fun p -> Some(calendarName p.Calendar)))
             "location", Sql.textOrNone t.Location
+            "search_text", Sql.text (SearchText.ofTimepoint t.Query t.Location)
             "judge_json", json JudgeResult.encode t.Judge
             "timeline_json", json TimelineData.encode t.Timeline
             "scene_json", json SceneData.encode t.Scene

@@ -7,31 +7,25 @@ open TimepointFlash
 [<RequireQualifiedAccess>]
 module TimepointPages =
     let private escapeLike (s: string) =
-        s.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")
+        s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")
 
-    /// WHERE conditions and their parameters for a listing's status and search (case-insensitive beyond ASCII).
-    let private filters (dialect: Dialect) (q: ListQuery) =
-        let lower =
-            match dialect with
-            | Dialect.Sqlite -> "tp_lower"
-            | Dialect.Postgres -> "lower"
-
-        [
-            match q.Status with
-            | Some st -> "t.status = @status", [ "status", Sql.text (TimepointStatus.name st) ]
-            | None -> ()
-            match q.Search |> Option.bind String.nonBlank with
-            | Some text ->
-                $"({lower}(t.query) LIKE @search ESCAPE '\\' OR {lower}(COALESCE(t.location, '')) LIKE @search ESCAPE '\\')",
-                [ "search", Sql.text $"%%{escapeLike text}%%" ]
-            | None -> ()
-        ]
+    /// WHERE conditions and their parameters for a listing's status and search: the folded search inside the
+    /// folded query or location (`search_text`, SearchText), which a trigram index answers on PostgreSQL.
+    let private filters (q: ListQuery) = [
+        match q.Status with
+        | Some st -> "t.status = @status", [ "status", Sql.text (TimepointStatus.name st) ]
+        | None -> ()
+        match q.Search |> Option.bind String.nonBlank with
+        | Some text ->
+            "t.search_text LIKE @search ESCAPE '\\'", [ "search", Sql.text $"%%{escapeLike (SearchText.fold text)}%%" ]
+        | None -> ()
+    ]
 
     /// Selects a page of rows with the given columns and maps each with `read`.
     let load (columns: string) (read: Row -> Result<'T, DbError>) (s: Session) (q: ListQuery) = task {
         let page = max 1 q.Page
         let size = q.PageSize |> max 1 |> min 1000
-        let conditions = filters s.Dialect q
+        let conditions = filters q
 
         let where =
             match conditions with

@@ -133,11 +133,16 @@ module Runtime =
 
                     let watch = Instrumentation.watchQueue db
 
-                    /// Renders in the background the finished timepoints whose stored wire JSON is missing or
-                    /// another renderer's (rows from before migration 0008, or after an upgrade); reads render
-                    /// such rows themselves meanwhile.
+                    /// Folds the search text of rows from before migration 0008, then renders in the background the
+                    /// finished timepoints whose stored wire JSON is missing or another renderer's (rows from before
+                    /// 0008, or after an upgrade); reads render such rows themselves meanwhile.
                     let renderStale () =
                         Task.Run<unit>(fun () -> task {
+                            match! SearchRows.backfill db 500 with
+                            | Ok 0 -> ()
+                            | Ok n -> log $"search text folded for {n} timepoint(s)"
+                            | Error e -> log $"search text not folded: {DbError.describe e}"
+
                             match! WireRows.refreshStale db 200 with
                             | Ok 0 -> ()
                             | Ok n -> log $"stored wire JSON rendered for {n} timepoint(s)"

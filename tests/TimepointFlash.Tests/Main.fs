@@ -26,6 +26,7 @@ let all =
         Persistence.Slug.tests
         Persistence.Store.tests
         Persistence.Wire.tests
+        Persistence.Search.tests
         Persistence.Links.tests
         Persistence.Logs.tests
         Persistence.Durability.tests

@@ -55,3 +55,18 @@ FOR EACH ROW EXECUTE FUNCTION tpflash_notify_change();
 
 CREATE TRIGGER generation_jobs_notify_change AFTER INSERT ON generation_jobs
 FOR EACH ROW EXECUTE FUNCTION tpflash_notify_change();
+
+-- The folded text a listing's q matches (SearchText.ofTimepoint: folded query, a newline, folded location),
+-- written with every insert and update. Existing rows are filled by the server at start-up (SearchRows.backfill).
+ALTER TABLE timepoints ADD COLUMN search_text text;
+
+-- A trigram index answers LIKE '%…%' on it. pg_trgm ships with PostgreSQL (contrib) and is a trusted extension;
+-- where it is not installed the search still works, scanning.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
+        EXECUTE 'CREATE EXTENSION IF NOT EXISTS pg_trgm';
+        EXECUTE 'CREATE INDEX ix_timepoints_search ON timepoints USING gin (search_text gin_trgm_ops)';
+    END IF;
+END
+$$;

@@ -17,3 +17,7 @@ WHEN NEW.wire_stamp IS OLD.wire_stamp AND NEW.wire_rev = OLD.wire_rev
 BEGIN
     UPDATE timepoints SET wire_stamp = NULL, wire_rev = OLD.wire_rev + 1 WHERE id = NEW.id;
 END;
+
+-- The folded text a listing's q matches (SearchText.ofTimepoint: folded query, a newline, folded location),
+-- written with every insert and update. Existing rows are filled by the server at start-up (SearchRows.backfill).
+ALTER TABLE timepoints ADD COLUMN search_text text;
