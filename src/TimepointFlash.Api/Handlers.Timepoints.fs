@@ -54,19 +54,21 @@ module TimepointHandlers =
             | None -> return Http.notFound "Image not found: this timepoint has no image"
     }
 
-    /// GET /api/v1/timepoints?page&page_size&status&q
+    /// GET /api/v1/timepoints?page&page_size&status&q&cursor
     let list (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
         let parsed = validation {
             let! page = Dto.intParam "page" 1 1 1_000_000 (Http.query "page" ctx)
             and! size = Dto.intParam "page_size" 20 1 100 (Http.query "page_size" ctx)
             and! status = Dto.statusParam (Http.query "status" ctx)
             and! search = Dto.searchParam (Http.query "q" ctx)
+            and! after = Dto.cursorParam (Http.query "cursor" ctx)
 
             return {
                 Page = page
                 PageSize = size
                 Status = status
                 Search = search
+                After = after
             }
         }
 

@@ -10,6 +10,7 @@ module AppWire =
             "total", Encode.int64 p.Total
             "page", Encode.int p.Page
             "page_size", Encode.int p.PageSize
+            "next_cursor", Encode.opt (PageCursor.encode >> Encode.string) p.Next
         ]
 
     /// The bytes of `page` over items already rendered as summary wire JSON: the same text, without a JSON tree.
@@ -35,6 +36,11 @@ module AppWire =
         w.WriteNumber("total", p.Total)
         w.WriteNumber("page", p.Page)
         w.WriteNumber("page_size", p.PageSize)
+
+        match p.Next with
+        | Some c -> w.WriteString("next_cursor", PageCursor.encode c)
+        | None -> w.WriteNull "next_cursor"
+
         w.WriteEndObject()
         w.Flush()
         buffer.WrittenSpan.ToArray()

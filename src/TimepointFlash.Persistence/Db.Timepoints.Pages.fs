@@ -35,21 +35,48 @@ module TimepointPages =
         let ps = conditions |> List.collect snd
         let! total = Db.scalarInt64 s $"SELECT COUNT(*) FROM timepoints t {where}" ps
 
+        // After a cursor: the rows past it in the same order, so inserts of newer rows do not shift the page.
+        let keyset, keysetParams, offset =
+            match q.After with
+            | Some c ->
+                [
+                    "(t.created_at < @after_at OR (t.created_at = @after_at AND t.id < @after_id))"
+                ],
+                [ "after_at", Sql.timestamp c.CreatedAt; "after_id", Sql.uuid c.Id ],
+                0L
+            | None -> [], [], int64 (page - 1) * int64 size
+
+        let pageWhere =
+            match (conditions |> List.map fst) @ keyset with
+            | [] -> ""
+            | cs -> "WHERE " + String.concat " AND " cs
+
         let! rows =
             Db.query
                 s
-                $"SELECT {columns} FROM timepoints t {where} ORDER BY t.created_at DESC, t.id DESC LIMIT @limit OFFSET @offset"
-                (ps
-                 @ [ "limit", Sql.int size; "offset", Sql.int64 (int64 (page - 1) * int64 size) ])
-                read
+                $"SELECT {columns} FROM timepoints t {pageWhere} ORDER BY t.created_at DESC, t.id DESC LIMIT @limit OFFSET @offset"
+                (ps @ keysetParams @ [ "limit", Sql.int size; "offset", Sql.int64 offset ])
+                (fun r ->
+                    read r
+                    |> Result.map (fun item ->
+                        item,
+                        {
+                            CreatedAt = r.timestamp "created_at"
+                            Id = r.uuid "id"
+                        }))
 
         return
             rows
             |> List.sequenceResultM
             |> Result.map (fun items -> {
-                Items = items
+                Items = items |> List.map fst
                 Total = total
                 Page = page
                 PageSize = size
+                Next =
+                    if List.length items = size then
+                        items |> List.tryLast |> Option.map snd
+                    else
+                        None
             })
     }

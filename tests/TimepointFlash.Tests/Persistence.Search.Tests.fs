@@ -102,6 +102,7 @@ let private dialectTests (dialect: Dialect) =
                 PageSize = 1000
                 Status = None
                 Search = Some text
+                After = None
             }
 
         return (ok "list" page).Items |> List.map _.Query |> List.sort
@@ -156,6 +157,89 @@ let private dialectTests (dialect: Dialect) =
             Expect.equal plain [ "Débarquement en ÉGYPTE"; "debarquement en egypte" ] "both spellings"
             let! lodz = search db "lodz"
             Expect.equal lodz [ "Łódź uprising" ] "Ł and ó and ź fold"
+        }
+
+        testTask "cursor pages walk every row once in order, and inserts of newer rows do not shift them" {
+            let! config, cleanup = freshConfig dialect
+            let db = openDb config
+
+            try
+                let! applied = Migrations.apply db
+                ok "migrations" applied |> ignore
+                let store = Timepoints.store db
+                let start = DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)
+
+                let insert (i: int) (at: DateTimeOffset) = task {
+                    let t = pending $"row {i}"
+
+                    let! inserted =
+                        store.Insert {
+                            t with
+                                CreatedAt = at
+                                UpdatedAt = at
+                        }
+
+                    return (ok "insert" inserted).Query
+                }
+
+                // Rows 1..10, with two sharing a timestamp (the id breaks the tie).
+                let! older = task {
+                    let mutable names = []
+
+                    for i in 1..10 do
+                        let! name = insert i (start.AddSeconds(float (min i 9)))
+                        names <- name :: names
+
+                    return names
+                }
+
+                let query after = {
+                    Page = 1
+                    PageSize = 3
+                    Status = None
+                    Search = None
+                    After = after
+                }
+
+                let queries (page: Result<Page<TimepointSummary>, DbError>) =
+                    let p = ok "page" page
+                    p.Items |> List.map (fun (s: TimepointSummary) -> s.Query), p.Next
+
+                let! whole = store.ListSummaries { query None with PageSize = 100 }
+                let order, _ = queries whole
+                let! firstPage = store.ListSummaries(query None)
+                let firstItems, firstNext = queries firstPage
+
+                for i in 11..15 do
+                    let! _ = insert i (start.AddSeconds(float (100 + i)))
+                    ()
+
+                let mutable seen = firstItems
+                let mutable next = firstNext
+
+                while next.IsSome do
+                    let! page = store.ListSummaries(query next)
+                    let items, after = queries page
+                    seen <- seen @ items
+                    next <- after
+
+                Expect.equal (List.sort order) (List.sort older) "the ten rows"
+                Expect.equal seen order "every older row once, in the listing's order, none of the newer ones"
+            finally
+                (db :> IDisposable).Dispose()
+                (cleanup (): Task<unit>).Wait()
+        }
+
+        test "a cursor reads back as written, and text that is not one is refused" {
+            let c = {
+                CreatedAt = DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks 7L
+                Id = Guid.NewGuid()
+            }
+
+            Expect.equal (PageCursor.tryParse (PageCursor.encode c)) (Some c) "round trip"
+
+            for bad in [ ""; "abc"; "MTIzLnh5eg"; String('A', 500); "%%%" ] do
+                Expect.isNone (PageCursor.tryParse bad) $"{bad} refused"
         }
 
         testTask "rows written before the folded column are filled by the start-up pass" {

@@ -255,6 +255,7 @@ let private dialectTests (dialect: Dialect) =
                     PageSize = 4
                     Status = None
                     Search = q
+                    After = None
                 }
 
                 let! summaries = store.ListSummaries query
