@@ -24,15 +24,17 @@ let fixtureScene () =
         t with
             Status = TimepointStatus.Completed
             Location = Some Fixtures.timeline.Location
-            Judge = Some Fixtures.judge
-            Timeline = Some Fixtures.timeline
-            Scene = Some Fixtures.scene
-            Characters = Some Fixtures.cast
-            Moment = Some Fixtures.moment
-            Dialog = Some Fixtures.dialog
-            Camera = Some Fixtures.camera
-            Graph = Some Fixtures.graph
-            Critique = Some Fixtures.critique
+            Outputs =
+                Outputs.empty
+                |> Outputs.add JudgeResult.key Fixtures.judge
+                |> Outputs.add TimelineData.key Fixtures.timeline
+                |> Outputs.add SceneData.key Fixtures.scene
+                |> Outputs.add CharacterData.key Fixtures.cast
+                |> Outputs.add MomentData.key Fixtures.moment
+                |> Outputs.add DialogData.key Fixtures.dialog
+                |> Outputs.add CameraData.key Fixtures.camera
+                |> Outputs.add GraphData.key Fixtures.graph
+                |> Outputs.add CritiqueData.key Fixtures.critique
     }
 
 let private served (store: TimepointStore) (key: WireRows.Key) (full: bool) = task {
@@ -155,7 +157,7 @@ let private dialectTests (dialect: Dialect) =
             let! saved =
                 store.Save {
                     t with
-                        Dialog = None
+                        Outputs = Outputs.set DialogData.key None t.Outputs
                         Location = Some "Carpenters' Hall"
                 }
 
