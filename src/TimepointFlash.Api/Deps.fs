@@ -18,6 +18,8 @@ type ApiDeps = {
     SceneCard: Timepoint -> byte[] * string
     /// Rendered finished timepoints for GET by id (the store in App already invalidates it).
     ReadCache: ReadCache
+    /// Changes made by every process on the database; SSE followers wait on it instead of a fixed pause.
+    Changes: TimepointFlash.Persistence.ChangeFeed
     Version: string
     Environment: string
     /// Keys and what they guard (one access model for API and UI).

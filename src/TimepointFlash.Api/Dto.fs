@@ -200,6 +200,21 @@ module Dto =
                     }
                 ]
 
+    /// A listing position: a `next_cursor` the service gave out.
+    let cursorParam (value: string option) =
+        match value with
+        | None -> Ok None
+        | Some text ->
+            match PageCursor.tryParse text with
+            | Some c -> Ok(Some c)
+            | None ->
+                Error [
+                    {
+                        Path = "cursor"
+                        Message = "must be a next_cursor from a previous page"
+                    }
+                ]
+
     /// A free-text search filter (at most 200 characters, no control characters).
     let searchParam (value: string option) =
         match value with

@@ -160,6 +160,9 @@ module GenerateHandlers =
                 let mutable lastBeat = clock.Elapsed
 
                 while alive && not finished && clock.Elapsed < followLimit do
+                    // Watch before reading, so a change committed between the read and the wait is not missed.
+                    let changed = deps.Changes.Watch id
+
                     let! polled = task {
                         try
                             let! current = deps.App.Store.Get id
@@ -197,7 +200,14 @@ module GenerateHandlers =
                                 alive <- ok
                                 lastBeat <- clock.Elapsed
 
-                            do! Task.Delay(200)
+                            // Notices wake the loop at once; polling is the fallback (SQLite, or notices down).
+                            let pause =
+                                if deps.Changes.IsLive() then
+                                    TimeSpan.FromSeconds 2.0
+                                else
+                                    TimeSpan.FromMilliseconds 200.0
+
+                            do! changed pause ctx.RequestAborted
 
                 if alive && not finished then
                     let! _ = Sse.send ctx (Sse.error progress.Current "Timed out waiting for the generation")

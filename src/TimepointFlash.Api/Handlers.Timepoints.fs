@@ -1,6 +1,5 @@
 namespace TimepointFlash.Api
 
-open System.Text
 open System.Threading.Tasks
 open Microsoft.AspNetCore.Http
 open FsToolkit.ErrorHandling
@@ -12,22 +11,7 @@ module TimepointHandlers =
     let private fullParam (ctx: HttpContext) =
         Dto.boolParam "full" true (Http.query "full" ctx)
 
-    /// The wire JSON of a timepoint as bytes with its entity tag.
-    let render (full: bool) (t: Timepoint) =
-        let bytes = Encoding.UTF8.GetBytes(Encode.toString (TimepointWire.encode full t))
-
-        {
-            Bytes = bytes
-            ETag = ReadCache.etagOf bytes
-        }
-
-    let private respond (ctx: HttpContext) (found: Timepoint option) =
-        match found, fullParam ctx with
-        | _, Error errors -> Http.unprocessable "Invalid query parameter" errors
-        | None, _ -> Errors.timepointNotFound
-        | Some t, Ok full -> Http.rendered ctx (render full t)
-
-    /// GET /api/v1/timepoints/{id} — finished timepoints are served from the read cache when there.
+    /// GET /api/v1/timepoints/{id} — the stored bytes; finished timepoints are kept in the read cache a while.
     let get (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
         match Dto.id (Http.route "id" ctx), fullParam ctx with
         | None, _ -> return Errors.timepointNotFound
@@ -38,12 +22,10 @@ module TimepointHandlers =
             | None ->
                 let epoch = deps.ReadCache.Epoch()
 
-                match! deps.App.Store.Get id with
+                match! deps.App.Store.GetWire id full with
                 | None -> return Errors.timepointNotFound
-                | Some t ->
-                    let body = render full t
-
-                    if ReadCache.cacheable t.Status then
+                | Some(body, status) ->
+                    if ReadCache.cacheable status then
                         deps.ReadCache.Put id full epoch body
 
                     return Http.rendered ctx body
@@ -53,11 +35,13 @@ module TimepointHandlers =
     let getBySlug (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
         let slug = Http.route "slug" ctx
 
-        if slug.Length > 200 then
-            return Errors.timepointNotFound
-        else
-            let! t = deps.App.Store.GetBySlug slug
-            return respond ctx t
+        match fullParam ctx with
+        | _ when slug.Length > 200 -> return Errors.timepointNotFound
+        | Error errors -> return Http.unprocessable "Invalid query parameter" errors
+        | Ok full ->
+            match! deps.App.Store.GetWireBySlug slug full with
+            | None -> return Errors.timepointNotFound
+            | Some(body, _) -> return Http.rendered ctx body
     }
 
     /// GET /api/v1/timepoints/{id}/image
@@ -70,28 +54,30 @@ module TimepointHandlers =
             | None -> return Http.notFound "Image not found: this timepoint has no image"
     }
 
-    /// GET /api/v1/timepoints?page&page_size&status&q
+    /// GET /api/v1/timepoints?page&page_size&status&q&cursor
     let list (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
         let parsed = validation {
             let! page = Dto.intParam "page" 1 1 1_000_000 (Http.query "page" ctx)
             and! size = Dto.intParam "page_size" 20 1 100 (Http.query "page_size" ctx)
             and! status = Dto.statusParam (Http.query "status" ctx)
             and! search = Dto.searchParam (Http.query "q" ctx)
+            and! after = Dto.cursorParam (Http.query "cursor" ctx)
 
             return {
                 Page = page
                 PageSize = size
                 Status = status
                 Search = search
+                After = after
             }
         }
 
         match parsed with
         | Error errors -> return Http.unprocessable "Invalid query parameters" errors
         | Ok q ->
-            let! page = deps.App.Store.ListSummaries q
+            let! page = deps.App.Store.ListWire q
 
-            return Http.ok (AppWire.page page)
+            return Http.rendered ctx (StoredWire.body (AppWire.pageBytes page))
     }
 
     /// DELETE /api/v1/timepoints/{id}

@@ -44,6 +44,7 @@ module UiHandlers =
                 PageSize = 12
                 Status = None
                 Search = search
+                After = None
             }
 
         return html status (HomeView.page (Pages.chrome deps ctx) search result error)

@@ -153,6 +153,7 @@ module McpHost =
                 PageSize = 20
                 Status = Some TimepointStatus.Completed
                 Search = None
+                After = None
             }
 
         return

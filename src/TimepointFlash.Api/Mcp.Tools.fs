@@ -273,6 +273,7 @@ module McpTools =
                             PageSize = size
                             Status = status |> Option.bind TimepointStatus.tryParse
                             Search = search |> Option.bind String.nonBlank
+                            After = None
                         }
 
                 match parsed with

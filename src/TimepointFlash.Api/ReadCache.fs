@@ -2,11 +2,7 @@ namespace TimepointFlash.Api
 
 open System
 open System.Collections.Concurrent
-open System.Security.Cryptography
 open TimepointFlash
-
-/// A rendered JSON body with its entity tag.
-type RenderedBody = { Bytes: byte[]; ETag: string }
 
 /// Rendered timepoints kept in memory for a few seconds, keyed by id and `full`; only finished timepoints.
 type ReadCache = {
@@ -31,8 +27,7 @@ module ReadCache =
     let cacheable = TimepointStatus.isFinal
 
     /// A strong entity tag of a body: the first 16 bytes of its SHA-256, in hex, quoted.
-    let etagOf (bytes: byte[]) =
-        "\"" + Convert.ToHexStringLower(SHA256.HashData(bytes), 0, 16) + "\""
+    let etagOf = StoredWire.etagOf
 
     /// A cache keeping entries for `ttl` by the given clock (Stopwatch ticks); ttl of zero turns it off.
     let create (ttl: TimeSpan) (now: unit -> int64) : ReadCache =
@@ -70,6 +65,17 @@ module ReadCache =
                     Threading.Interlocked.Increment &epoch.contents |> ignore
                     entries.Clear()
         }
+
+    /// What a change heard from the database does to the cache: a finished timepoint changed or was deleted →
+    /// forget it (a delete forgets everything: children lose their parent); a reconnection → forget everything.
+    let onChange (cache: ReadCache) (change: TimepointFlash.Persistence.Change) =
+        match change with
+        | TimepointFlash.Persistence.Change.Finished id -> cache.Forget id
+        | TimepointFlash.Persistence.Change.Deleted _
+        | TimepointFlash.Persistence.Change.Reset -> cache.Clear()
+        | TimepointFlash.Persistence.Change.Progressed _
+        | TimepointFlash.Persistence.Change.Logged _
+        | TimepointFlash.Persistence.Change.Queued -> ()
 
     /// The store seen through the cache: updates forget the timepoint, deletes forget everything (children's
     /// parent_id changes with their parent's delete).

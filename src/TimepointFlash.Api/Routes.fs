@@ -113,7 +113,13 @@ module Routes =
                 "Timepoints"
                 "Generate with live server-sent events"
                 (GenerateHandlers.stream deps logger)
-            read "GET" tp "ListTimepoints" "Timepoints" "List timepoints, newest first" (TimepointHandlers.list deps)
+            read
+                "GET"
+                tp
+                "ListTimepoints"
+                "Timepoints"
+                "List timepoints, newest first, by page or by cursor"
+                (TimepointHandlers.list deps)
             read
                 "GET"
                 $"{tp}/slug/{{slug}}"

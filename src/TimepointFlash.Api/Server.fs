@@ -74,6 +74,10 @@ module Server =
                 (TimeSpan.FromSeconds(float services.Config.ReadCacheSeconds))
                 Diagnostics.Stopwatch.GetTimestamp
 
+        // Another replica's change or delete reaches this cache by notice; after a reconnection (notices may
+        // have been missed) everything is dropped.
+        let _cacheInvalidation = services.Changes.Subscribe(ReadCache.onChange cache)
+
         let deps = {
             App = {
                 services.App with
@@ -85,6 +89,7 @@ module Server =
                         Store = ReadCache.invalidating cache services.Interact.Store
                 }
             ReadCache = cache
+            Changes = services.Changes
             Engine = services.Engine.Info
             Stopping = stopping
             SceneCard = services.Engine.SceneCard

@@ -160,6 +160,7 @@ let private listing (args: ParseResults<ListArgs>) =
                 PageSize = args.GetResult(ListArgs.Page_Size, 20) |> max 1 |> min 100
                 Status = parsed |> Option.flatten
                 Search = args.TryGetResult ListArgs.Search
+                After = None
             }
 
             match! b.List q with

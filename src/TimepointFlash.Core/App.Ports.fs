@@ -5,12 +5,51 @@ open System.Text.Json.Nodes
 open System.Threading
 open System.Threading.Tasks
 
+/// A position in the newest-first listing: the last row of a page (keyset pagination).
+type PageCursor = { CreatedAt: DateTimeOffset; Id: Guid }
+
+/// The opaque text form of a cursor.
+[<RequireQualifiedAccess>]
+module PageCursor =
+    /// Base64url of "<UTC ticks>.<id without hyphens>".
+    let encode (c: PageCursor) =
+        let text = $"{c.CreatedAt.UtcTicks}.{c.Id:N}"
+
+        Convert.ToBase64String(Text.Encoding.ASCII.GetBytes text).TrimEnd('=').Replace('+', '-').Replace('/', '_')
+
+    /// Reads a cursor made by `encode`; None for anything else.
+    let tryParse (text: string) : PageCursor option =
+        try
+            if text.Length = 0 || text.Length > 100 then
+                None
+            else
+                let b64 = text.Replace('-', '+').Replace('_', '/')
+                let padded = b64 + String('=', (4 - b64.Length % 4) % 4)
+                let decoded = Text.Encoding.ASCII.GetString(Convert.FromBase64String padded)
+
+                match decoded.Split '.' with
+                | [| ticks; id |] ->
+                    match Int64.TryParse ticks, Guid.TryParseExact(id, "N") with
+                    | (true, t), (true, g) when
+                        t >= DateTimeOffset.MinValue.UtcTicks && t <= DateTimeOffset.MaxValue.UtcTicks
+                        ->
+                        Some {
+                            CreatedAt = DateTimeOffset(t, TimeSpan.Zero)
+                            Id = g
+                        }
+                    | _ -> None
+                | _ -> None
+        with :? FormatException ->
+            None
+
 /// A page of a listing.
 type ListQuery = {
     Page: int
     PageSize: int
     Status: TimepointStatus option
     Search: string option
+    /// Rows after this position (keyset pagination, stable under inserts); Page is then not used.
+    After: PageCursor option
 }
 
 /// One page of results and the total count of matching rows.
@@ -19,6 +58,8 @@ type Page<'T> = {
     Total: int64
     Page: int
     PageSize: int
+    /// The cursor of the next page when this page is full.
+    Next: PageCursor option
 }
 
 /// A stored image.
@@ -55,6 +96,12 @@ type Store = {
     List: ListQuery -> Task<Page<Timepoint>>
     /// As List, without the agent outputs (nothing is decoded but the row's plain columns).
     ListSummaries: ListQuery -> Task<Page<TimepointSummary>>
+    /// The wire JSON of a timepoint by id, full (true) or summary, as stored bytes with their entity tag, and its status.
+    GetWire: Guid -> bool -> Task<(RenderedBody * TimepointStatus) option>
+    /// As GetWire, by slug.
+    GetWireBySlug: string -> bool -> Task<(RenderedBody * TimepointStatus) option>
+    /// As ListSummaries, each item the summary's wire JSON bytes (see AppWire.pageBytes).
+    ListWire: ListQuery -> Task<Page<byte[]>>
     /// Deletes a timepoint with its logs, image and jobs; children keep existing with no parent.
     Delete: Guid -> Task<bool>
     Children: Guid -> Task<Timepoint list>

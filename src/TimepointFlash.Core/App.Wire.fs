@@ -10,7 +10,40 @@ module AppWire =
             "total", Encode.int64 p.Total
             "page", Encode.int p.Page
             "page_size", Encode.int p.PageSize
+            "next_cursor", Encode.opt (PageCursor.encode >> Encode.string) p.Next
         ]
+
+    /// The bytes of `page` over items already rendered as summary wire JSON: the same text, without a JSON tree.
+    let pageBytes (p: Page<byte[]>) : byte[] =
+        let buffer =
+            System.Buffers.ArrayBufferWriter<byte>(256 + (p.Items |> List.sumBy (fun b -> b.Length + 1)))
+
+        let options =
+            System.Text.Json.JsonWriterOptions(
+                Encoder = Encode.options.Encoder,
+                Indented = false,
+                SkipValidation = true
+            )
+
+        use w = new System.Text.Json.Utf8JsonWriter(buffer, options)
+        w.WriteStartObject()
+        w.WriteStartArray "items"
+
+        for item in p.Items do
+            w.WriteRawValue(System.ReadOnlySpan item, true)
+
+        w.WriteEndArray()
+        w.WriteNumber("total", p.Total)
+        w.WriteNumber("page", p.Page)
+        w.WriteNumber("page_size", p.PageSize)
+
+        match p.Next with
+        | Some c -> w.WriteString("next_cursor", PageCursor.encode c)
+        | None -> w.WriteNull "next_cursor"
+
+        w.WriteEndObject()
+        w.Flush()
+        buffer.WrittenSpan.ToArray()
 
     /// A short reference to a timepoint for sequences.
     let link (t: Timepoint) =

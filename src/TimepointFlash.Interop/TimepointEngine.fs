@@ -289,6 +289,7 @@ type TimepointEngine private (services: Services) =
                     PageSize = pageSize
                     Status = None
                     Search = None
+                    After = None
                 }
 
             return TimepointPage(ResizeArray(p.Items |> List.map Convert.timepoint), p.Total, p.Page, p.PageSize)

@@ -33,18 +33,24 @@ module Images =
         }
 
         let! n =
-            Db.run db (fun s ->
-                Db.execute s """
+            Db.run db (fun s -> task {
+                let! n =
+                    Db.execute s """
                     INSERT INTO timepoint_images (timepoint_id, bytes, mime_type, created_at)
                     VALUES (@id, @bytes, @mime, @created_at)
                     ON CONFLICT (timepoint_id) DO UPDATE
                     SET bytes = excluded.bytes, mime_type = excluded.mime_type, created_at = excluded.created_at
                     """ [
-                    "id", Sql.uuid id
-                    "bytes", Sql.bytes bytes
-                    "mime", Sql.text mime
-                    "created_at", Sql.timestamp image.CreatedAt
-                ])
+                        "id", Sql.uuid id
+                        "bytes", Sql.bytes bytes
+                        "mime", Sql.text mime
+                        "created_at", Sql.timestamp image.CreatedAt
+                    ]
+
+                // The wire names the image (has_image, image_url).
+                let! _ = WireRows.markStaleIn s id
+                return n
+            })
 
         return n |> Result.map (fun _ -> image)
     }
@@ -65,6 +71,7 @@ module Images =
     let private delete (db: Database) (id: Guid) =
         Db.run db (fun s -> task {
             let! n = Db.execute s "DELETE FROM timepoint_images WHERE timepoint_id = @id" [ "id", Sql.uuid id ]
+            let! _ = WireRows.markStaleIn s id
             return n > 0
         })
 

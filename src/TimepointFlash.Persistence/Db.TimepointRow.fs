@@ -71,6 +71,7 @@ module TimepointRow =
             "hemisphere", Sql.textOrNone (point (fun p -> p.Hemisphere |> Option.map hemisphereName))
             "calendar", Sql.textOrNone (point (fun p -> Some(calendarName p.Calendar)))
             "location", Sql.textOrNone t.Location
+            "search_text", Sql.text (SearchText.ofTimepoint t.Query t.Location)
             "outputs_json", Sql.json (Encode.toString (Outputs.encode t.Outputs))
             "image_prompt", Sql.textOrNone (t.ImagePrompt |> Option.map (fun p -> p.FullPrompt))
             "image_error", Sql.textOrNone t.ImageError

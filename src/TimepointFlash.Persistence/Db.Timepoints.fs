@@ -36,6 +36,11 @@ type TimepointStore = {
     LinkParent: Guid -> Guid -> Task<Result<LinkOutcome, DbError>>
     /// Every child of a timepoint, ordered by time (year, month, day, hour, minute, second, then creation).
     Children: Guid -> Task<Result<Timepoint list, DbError>>
+    /// The wire JSON of one form (full when true) as stored bytes with their entity tag, rendered from the row
+    /// only when stale; nothing else is decoded. With the status.
+    TryGetWire: WireRows.Key -> bool -> Task<Result<(RenderedBody * TimepointStatus) option, DbError>>
+    /// As ListSummaries, each item the summary's wire JSON bytes.
+    ListWire: ListQuery -> Task<Result<Page<byte[]>, DbError>>
 }
 
 /// SQL for the timepoints table.
@@ -49,13 +54,13 @@ module Timepoints =
         """
         INSERT INTO timepoints (
             id, query, slug, status, generate_image, year, month, day, hour, minute, second,
-            season, time_of_day, era, hemisphere, calendar, location,
+            season, time_of_day, era, hemisphere, calendar, location, search_text,
             outputs_json,
             image_prompt, image_error, error_kind, error_provider_kind, error_message, error_step, suggested_query,
             parent_id, created_at, updated_at)
         VALUES (
             @id, @query, @slug, @status, @generate_image, @year, @month, @day, @hour, @minute, @second,
-            @season, @time_of_day, @era, @hemisphere, @calendar, @location,
+            @season, @time_of_day, @era, @hemisphere, @calendar, @location, @search_text,
             @outputs_json,
             @image_prompt, @image_error, @error_kind, @error_provider_kind, @error_message, @error_step, @suggested_query,
             @parent_id, @created_at, @updated_at)
@@ -68,7 +73,7 @@ module Timepoints =
             query = @query, slug = @slug, status = @status, generate_image = @generate_image,
             year = @year, month = @month, day = @day, hour = @hour, minute = @minute, second = @second,
             season = @season, time_of_day = @time_of_day, era = @era, hemisphere = @hemisphere,
-            calendar = @calendar, location = @location,
+            calendar = @calendar, location = @location, search_text = @search_text,
             outputs_json = @outputs_json,
             image_prompt = @image_prompt, image_error = @image_error, error_kind = @error_kind,
             error_provider_kind = @error_provider_kind,
@@ -176,8 +181,34 @@ module Timepoints =
             |> Result.map ignore
     }
 
+    /// Renders and stores the wire bytes of a finished timepoint just written; a failure here leaves the bytes
+    /// stale for the read path to render, so it does not fail the write.
+    let private storeWire (db: Database) (t: Timepoint) = task {
+        if TimepointStatus.isFinal t.Status then
+            let! _ = Db.run db (fun s -> WireRows.refreshIn s (WireRows.Key.Id t.Id))
+            ()
+    }
+
+    let private saveAndRender (db: Database) (t: Timepoint) = task {
+        let! saved = save db t
+
+        if Result.isOk saved then
+            do! storeWire db t
+
+        return saved
+    }
+
+    let private insert (db: Database) (t: Timepoint) = task {
+        let! inserted = writeRun db t (fun s -> insertIn s t) |> flatten
+
+        if Result.isOk inserted then
+            do! storeWire db t
+
+        return inserted
+    }
+
     let private update (db: Database) (t: Timepoint) = task {
-        match! save db t with
+        match! saveAndRender db t with
         | Ok() ->
             let! loaded = Db.run db (fun s -> tryGetIn s t.Id) |> flatten
 
@@ -235,9 +266,9 @@ module Timepoints =
 
     /// The timepoint store over a database.
     let store (db: Database) : TimepointStore = {
-        Insert = fun t -> writeRun db t (fun s -> insertIn s t) |> flatten
+        Insert = insert db
         Update = update db
-        Save = save db
+        Save = saveAndRender db
         TryGet = fun id -> Db.run db (fun s -> tryGetIn s id) |> flatten
         TryGetBySlug =
             fun slug ->
@@ -259,9 +290,21 @@ module Timepoints =
         Delete =
             fun id ->
                 Db.run db (fun s -> task {
+                    // The children lose their parent_id: their stored bytes name it.
+                    let! _ =
+                        Db.execute
+                            s
+                            "UPDATE timepoints SET wire_stamp = NULL, wire_rev = wire_rev + 1 WHERE parent_id = @id"
+                            [ "id", Sql.uuid id ]
+
                     let! n = Db.execute s "DELETE FROM timepoints WHERE id = @id" [ "id", Sql.uuid id ]
                     return n > 0
                 })
         LinkParent = linkParent db
         Children = fun id -> Db.run db (fun s -> children s id) |> flatten
+        TryGetWire = fun key full -> Db.run db (fun s -> WireRows.readIn s key full) |> flatten
+        ListWire =
+            fun q ->
+                Db.run db (fun s -> TimepointPages.load WireRows.listColumns WireRows.readListed s q)
+                |> flatten
     }

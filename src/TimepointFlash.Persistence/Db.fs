@@ -148,6 +148,10 @@ type Row(reader: DbDataReader, dialect: Dialect) =
     member r.bytes name =
         reader.GetFieldValue<byte[]>(r.Ordinal name)
 
+    /// A nullable bytes column.
+    member r.bytesOrNone name =
+        if r.IsNull name then None else Some(r.bytes name)
+
 /// Thin ADO.NET helpers: named parameters, named row mappers, transactions, one place where exceptions become DbError.
 [<RequireQualifiedAccess>]
 module Db =

@@ -27,6 +27,9 @@ type Services = {
     Deliveries: DeliveryStore
     /// Starts the background job workers; the task ends after the token is cancelled.
     RunWorkers: CancellationToken -> Task
+    /// Changes made by every process on the database (PostgreSQL LISTEN/NOTIFY; on SQLite a feed that hears
+    /// nothing, so callers poll).
+    Changes: ChangeFeed
     Dispose: unit -> unit
 }
 
@@ -101,6 +104,18 @@ module Runtime =
 
                     let signal = JobSignal()
                     let store = StoreAdapter.create db signal
+                    let listening = new CancellationTokenSource()
+
+                    let changes =
+                        match db.Config with
+                        | DbConfig.Postgres cs -> ChangeFeed.listen cs log listening.Token
+                        | DbConfig.Sqlite _ -> ChangeFeed.none ()
+
+                    // A job queued by another replica wakes this one's idle workers at once.
+                    let queued =
+                        changes.Subscribe(fun c ->
+                            if c = Change.Queued then
+                                signal.Notify())
 
                     let env = {
                         Store = store
@@ -136,7 +151,26 @@ module Runtime =
 
                     let watch = Instrumentation.watchQueue db
 
+                    /// Folds the search text of rows from before migration 0008, then renders in the background the
+                    /// finished timepoints whose stored wire JSON is missing or another renderer's (rows from before
+                    /// 0008, or after an upgrade); reads render such rows themselves meanwhile.
+                    let renderStale () =
+                        Task.Run<unit>(fun () -> task {
+                            match! SearchRows.backfill db 500 with
+                            | Ok 0 -> ()
+                            | Ok n -> log $"search text folded for {n} timepoint(s)"
+                            | Error e -> log $"search text not folded: {DbError.describe e}"
+
+                            match! WireRows.refreshStale db 200 with
+                            | Ok 0 -> ()
+                            | Ok n -> log $"stored wire JSON rendered for {n} timepoint(s)"
+                            | Error e -> log $"stored wire JSON not rendered: {DbError.describe e}"
+                        })
+                        |> ignore
+
                     let runWorkers (ct: CancellationToken) =
+                        renderStale ()
+
                         let options = {
                             Worker.defaults config.Concurrency with
                                 WorkerId = $"{Environment.MachineName}/{Environment.ProcessId}"
@@ -165,8 +199,12 @@ module Runtime =
                             Database = db
                             Deliveries = Deliveries.store db
                             RunWorkers = runWorkers
+                            Changes = changes
                             Dispose =
                                 fun () ->
+                                    queued.Dispose()
+                                    listening.Cancel()
+                                    listening.Dispose()
                                     watch.Dispose()
                                     (db :> IDisposable).Dispose()
                         }

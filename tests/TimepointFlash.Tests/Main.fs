@@ -25,6 +25,8 @@ let all =
         Persistence.Url.tests
         Persistence.Slug.tests
         Persistence.Store.tests
+        Persistence.Wire.tests
+        Persistence.Search.tests
         Persistence.Links.tests
         Persistence.Logs.tests
         Persistence.Sessions.tests
@@ -45,6 +47,7 @@ let all =
         Interactions.tests
         ApiKestrel.tests
         ApiReadCache.tests
+        ApiReplicas.tests
         ApiStorageErrors.tests
         Observability.tests
         Reliability.BadInput.tests

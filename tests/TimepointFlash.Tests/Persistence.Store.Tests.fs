@@ -48,6 +48,7 @@ let private roundTrip (db: Database) (t: Timepoint) (withParent: bool) (withImag
             PageSize = 1000
             Status = None
             Search = Some t.Query
+            After = None
         }
 
     Expect.equal
@@ -276,6 +277,7 @@ let private dialectTests (dialect: Dialect) =
                         PageSize = 10
                         Status = None
                         Search = Some text
+                        After = None
                     }
 
                 return (ok "list" r).Items |> List.map (fun s -> s.Query)
@@ -324,6 +326,7 @@ let private dialectTests (dialect: Dialect) =
                 PageSize = 10
                 Status = None
                 Search = None
+                After = None
             }
 
             let! p1 = list all
@@ -337,6 +340,7 @@ let private dialectTests (dialect: Dialect) =
                     Total = p1.Total
                     Page = p1.Page
                     PageSize = p1.PageSize
+                    Next = p1.Next
                 }
                 "the summary page is the full page's summaries"
 

@@ -192,6 +192,11 @@ let badQueries: (string * string) list = [
     "/api/v1/timepoints", "status=completed'%20OR%20'1'%3D'1"
     "/api/v1/timepoints", "q=" + String('x', 5000)
     "/api/v1/timepoints", "q=%00%01%02"
+    "/api/v1/timepoints", "cursor=abc"
+    "/api/v1/timepoints", "cursor=MTIzLnh5eg"
+    "/api/v1/timepoints", "cursor=%00"
+    "/api/v1/timepoints", "cursor=" + String('A', 500)
+    "/api/v1/timepoints", "cursor=OTk5OTk5OTk5OTk5OTk5OTk5OTkuMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA"
 ]
 
 /// Every request that must be rejected, given one completed timepoint's id and slug.

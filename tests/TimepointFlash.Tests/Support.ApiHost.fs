@@ -45,8 +45,9 @@ type TestApi = {
 let tempDb () =
     Path.Combine(Path.GetTempPath(), $"tpflash-test-{Guid.NewGuid():N}.db")
 
-/// Starts an API with the given environment variables (DATABASE_URL defaults to a fresh SQLite file, RATE_LIMIT and READ_RATE_LIMIT to 0).
-let startWith (vars: (string * string) list) (llm: Llm option) : Task<TestApi> = task {
+/// Starts an API with the given environment variables (DATABASE_URL defaults to a fresh SQLite file, RATE_LIMIT and
+/// READ_RATE_LIMIT to 0), running job workers or not.
+let startServing (vars: (string * string) list) (llm: Llm option) (workers: bool) : Task<TestApi> = task {
     let file = tempDb ()
 
     let map =
@@ -66,7 +67,7 @@ let startWith (vars: (string * string) list) (llm: Llm option) : Task<TestApi> =
         | Error e -> return failwith (Runtime.describe e)
         | Ok services ->
             let app =
-                Server.build services (Server.options config) true (fun b ->
+                Server.build services (Server.options config) workers (fun b ->
                     b.WebHost.UseTestServer() |> ignore
                     b.Logging.ClearProviders() |> ignore)
 
@@ -84,6 +85,9 @@ let startWith (vars: (string * string) list) (llm: Llm option) : Task<TestApi> =
                          None)
             }
 }
+
+/// Starts an API with the given environment variables and job workers.
+let startWith (vars: (string * string) list) (llm: Llm option) = startServing vars llm true
 
 /// Starts an API on SQLite with the offline engine.
 let start () = startWith [] None
