@@ -117,6 +117,24 @@ type CheckArgs =
             | Year _ -> "the scene's year: 1903, -44 or \"44 BCE\""
             | Json -> "print JSON only"
 
+type ChatArgs =
+    | [<MainCommand; ExactlyOnce>] Id of idOrSlug: string
+    | [<Mandatory>] Character of name: string
+    | Message of text: string
+    | Save
+    | [<AltCommandLine("-j")>] Json
+    | Server of url: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Id _ -> "timepoint id or slug"
+            | Character _ -> "who to talk to, e.g. \"Julius Caesar\""
+            | Message _ -> "say one thing and print the answer (without it: a conversation, Ctrl-D to leave)"
+            | Save -> "keep the one-shot exchange as a stored session (a conversation always is)"
+            | Json -> "print the answer as JSON only"
+            | Server _ -> "use a running server"
+
 type ServeArgs =
     | Port of int
 
@@ -168,6 +186,7 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Export of ParseResults<ExportArgs>
     | [<CliPrefix(CliPrefix.None)>] Calendar of ParseResults<CalendarArgs>
     | [<CliPrefix(CliPrefix.None)>] Check of ParseResults<CheckArgs>
+    | [<CliPrefix(CliPrefix.None)>] Chat of ParseResults<ChatArgs>
     | [<CliPrefix(CliPrefix.None)>] Serve of ParseResults<ServeArgs>
     | [<CliPrefix(CliPrefix.None)>] Mcp of ParseResults<McpArgs>
     | [<SubCommand; CliPrefix(CliPrefix.None)>] Migrate
@@ -188,6 +207,7 @@ type Command =
             | Export _ -> "export a scene as JSON or Markdown"
             | Calendar _ -> "a date in the calendars of its place and of the world (no server needed)"
             | Check _ -> "check text for anachronisms against a year (exit 1 when something is found)"
+            | Chat _ -> "talk to a person of a scene, in character (one message or a conversation)"
             | Serve _ -> "run the HTTP server"
             | Mcp _ -> "run the MCP server over stdio (for desktop MCP clients)"
             | Migrate -> "apply database migrations"

@@ -34,6 +34,8 @@ type Backend = {
         string -> Direction -> int -> TimeUnit -> (StepLine -> unit) -> Task<Result<JsonNode * JsonNode, CliError>>
     Sequence: string -> string -> int -> Task<Result<JsonNode, CliError>>
     Delete: string -> Task<Result<JsonNode, CliError>>
+    /// Says something to a character of a scene: key, character, message, session to continue, whether to keep one.
+    Chat: string -> string -> string -> Guid option -> bool -> Task<Result<JsonNode, CliError>>
     Models: unit -> Task<Result<JsonNode, CliError>>
     Image: Guid -> Task<StoredImage option>
     Describe: string
@@ -96,8 +98,23 @@ module Embedded =
         | None -> return Error(CliError.NotFound $"Timepoint '{key}'")
     }
 
-    /// The backend over an application environment.
-    let create (env: AppEnv) (models: unit -> JsonNode) (describe: string) : Backend = {
+    /// A refused or failed interaction as a command-line error.
+    let ofInteract (key: string) =
+        function
+        | InteractError.TimepointNotFound -> CliError.NotFound $"Timepoint '{key}'"
+        | InteractError.NotCompleted status ->
+            CliError.Invalid
+                $"the scene is {TimepointStatus.name status}; its people can be talked to once it has completed"
+        | InteractError.CharacterNotFound(name, cast) ->
+            let listed = String.concat ", " cast
+            CliError.NotFound $"Character '{name}' (the cast: {listed})"
+        | InteractError.SessionNotFound -> CliError.NotFound "Session"
+        | InteractError.SessionOfAnotherTimepoint _ -> CliError.Invalid "the session belongs to another scene"
+        | InteractError.SessionOfAnotherCharacter name -> CliError.Invalid $"the session is a conversation with {name}"
+        | InteractError.Agent e -> CliError.Failed(AgentError.describe e)
+
+    /// The backend over an application environment and its character interactions.
+    let create (env: AppEnv) (interact: Interactions) (models: unit -> JsonNode) (describe: string) : Backend = {
         Generate =
             fun query image report -> task {
                 let! t = Generation.runNow env (observer report) query image CancellationToken.None
@@ -154,5 +171,25 @@ module Embedded =
             }
         Models = fun () -> Task.FromResult(Ok(models ()))
         Image = fun id -> env.Store.GetImage id
+        Chat =
+            fun key character message session save -> task {
+                match! require env key with
+                | Error e -> return Error e
+                | Ok t ->
+                    let ask = {
+                        Character = character
+                        Message = message
+                        SessionId = session
+                        SaveSession = save
+                        Format = ResponseFormat.Text
+                    }
+
+                    match! interact.Chat t.Id ask with
+                    | Error e -> return Error(ofInteract key e)
+                    | Ok prepared ->
+                        match! InteractionServices.run prepared CancellationToken.None with
+                        | Ok a -> return Ok(InteractWire.chat a)
+                        | Error e -> return Error(ofInteract key e)
+            }
         Describe = describe
     }

@@ -71,7 +71,7 @@ let private backend (server: string option) : Task<Result<Backend, CliError>> = 
             if info.IsOffline then
                 Console.Error.WriteLine "tpflash: no provider key is configured; using the offline engine."
 
-            return Ok(Embedded.create services.App models info.Name)
+            return Ok(Embedded.create services.App (InteractionServices.create services.Interact) models info.Name)
 }
 
 /// Shows each step as it completes, on stderr (so --json keeps stdout machine-readable).
@@ -225,6 +225,70 @@ let private sequence (args: ParseResults<SequenceArgs>) =
                 return Exit.ok
     })
 
+/// Talks to a character: one message with --message, else a conversation read line by line until Ctrl-D.
+let private chat (args: ParseResults<ChatArgs>) =
+    let json = args.Contains ChatArgs.Json
+
+    withBackend (args.TryGetResult ChatArgs.Server) (fun b -> task {
+        let key = args.GetResult ChatArgs.Id
+        let character = args.GetResult ChatArgs.Character
+
+        let valid (m: string) =
+            if String.IsNullOrWhiteSpace m then
+                Error(CliError.Invalid "say something: the message is empty")
+            elif m.Length > TimepointFlash.Agents.Chat.maxMessageLength then
+                Error(
+                    CliError.Invalid
+                        $"the message is longer than {TimepointFlash.Agents.Chat.maxMessageLength} characters"
+                )
+            else
+                Ok(m.Trim())
+
+        let print (r: JsonNode) =
+            if json then
+                out r
+            else
+                let name = r["character_name"].ToString()
+                let answer = r["response"].ToString()
+                Console.Out.WriteLine($"{name}: {answer}")
+
+        match args.TryGetResult ChatArgs.Message with
+        | Some m ->
+            match valid m with
+            | Error e -> return fail e
+            | Ok m ->
+                match! b.Chat key character m None (args.Contains ChatArgs.Save) with
+                | Error e -> return fail e
+                | Ok r ->
+                    print r
+                    return Exit.ok
+        | None ->
+            let mutable session = None
+            let mutable code = Exit.ok
+            let mutable line = Console.In.ReadLine()
+
+            while not (isNull line) && code = Exit.ok do
+                match valid line with
+                | Error _ -> ()
+                | Ok m ->
+                    match! b.Chat key character m session true with
+                    | Error e -> code <- fail e
+                    | Ok r ->
+                        session <-
+                            r["session_id"]
+                            |> Option.ofObj
+                            |> Option.bind (fun s ->
+                                match Guid.TryParse(s.ToString()) with
+                                | true, g -> Some g
+                                | _ -> None)
+
+                        print r
+
+                line <- Console.In.ReadLine()
+
+            return code
+    })
+
 let private delete (args: ParseResults<ShowArgs>) =
     withBackend (args.TryGetResult ShowArgs.Server) (fun b -> task {
         match! b.Delete(args.GetResult ShowArgs.Id) with
@@ -361,6 +425,7 @@ let dispatch (results: ParseResults<Command>) : Task<int> =
         | Prior a -> navigate Direction.Prior a
         | Sequence a -> sequence a
         | Delete a -> delete a
+        | Chat a -> chat a
         | Models a -> models a
         | Export a -> export a
         | Command.Calendar a ->

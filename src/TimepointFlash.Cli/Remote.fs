@@ -212,6 +212,22 @@ module Remote =
                     | Ok id -> return! send http (new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/timepoints/{id}"))
                     | Error e -> return Error e
                 }
+            Chat =
+                fun key character message session save -> task {
+                    match! resolve http key with
+                    | Error e -> return Error e
+                    | Ok id ->
+                        let body =
+                            Encode.obj [
+                                "character", Encode.string character
+                                "message", Encode.string message
+                                "session_id", Encode.opt (string >> Encode.string) session
+                                "save_session", Encode.bool save
+                                "response_format", Encode.string "text"
+                            ]
+
+                        return! post http $"/api/v1/interactions/{id}/chat" body
+                }
             Models = fun () -> get http "/api/v1/models"
             Image =
                 fun id -> task {

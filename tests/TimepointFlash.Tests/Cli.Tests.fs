@@ -34,8 +34,82 @@ let private run (dir: string) (args: string list) =
     p.WaitForExit()
     p.ExitCode, out.Result, err.Result
 
+/// Runs tpflash with lines on its standard input (closed after them, as Ctrl-D).
+let private runWithInput (dir: string) (args: string list) (lines: string list) =
+    let psi =
+        ProcessStartInfo(
+            "dotnet",
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = dir
+        )
+
+    psi.ArgumentList.Add tpflash
+
+    for a in args do
+        psi.ArgumentList.Add a
+
+    psi.Environment["DATABASE_URL"] <- $"""sqlite:///{Path.Combine(dir, "cli.db")}"""
+
+    for key in [ "GOOGLE_API_KEY"; "OPENROUTER_API_KEY"; "OPENAI_API_KEY"; "OPENAI_BASE_URL" ] do
+        psi.Environment.Remove key |> ignore
+
+    use p = Process.Start psi
+    let out = p.StandardOutput.ReadToEndAsync()
+    let err = p.StandardError.ReadToEndAsync()
+
+    for l in lines do
+        p.StandardInput.WriteLine l
+
+    p.StandardInput.Close()
+    p.WaitForExit()
+    p.ExitCode, out.Result, err.Result
+
+let chat = test "chat answers in character, holds a conversation until the input ends and names the cast" {
+    let dir = Directory.CreateTempSubdirectory("tpflash-chat-").FullName
+
+    try
+        let code, _, _ = run dir [ "generate"; "assassination of julius caesar"; "--json" ]
+        Expect.equal code 0 "generated"
+        let slug = "assassination-of-julius-caesar"
+
+        let code, out, _ =
+            run dir [
+                "chat"
+                slug
+                "--character"
+                "Marcus Junius Brutus"
+                "--message"
+                "Where are we?"
+            ]
+
+        Expect.equal code 0 "one message"
+        Expect.stringContains out "Marcus Junius Brutus: We are in" "in character"
+        Expect.stringContains out "Rome" "names the place"
+
+        let code, out, _ =
+            runWithInput dir [ "chat"; slug; "--character"; "Julius Caesar" ] [ "Who are you?"; "What year is it?" ]
+
+        Expect.equal code 0 "a conversation ends with the input"
+        Expect.stringContains out "Julius Caesar: I am Julius Caesar" "first answer"
+        Expect.stringContains out "It is March 15, 44 BCE" "second answer"
+
+        let code, _, err =
+            run dir [ "chat"; slug; "--character"; "Napoleon"; "--message"; "hi" ]
+
+        Expect.notEqual code 0 "a stranger is an error"
+        Expect.stringContains err "Julius Caesar" "the cast is named"
+    finally
+        try
+            Directory.Delete(dir, true)
+        with _ ->
+            ()
+}
+
 let tests =
     testList "Cli" [
+        chat
         test "check reports anachronisms with their earliest years and exits 1, and exits 0 on clean text" {
             let dir = Directory.CreateTempSubdirectory("tpflash-check-").FullName
 
