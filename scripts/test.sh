@@ -114,4 +114,21 @@ else
   tail -40 "$logs/deploy.log" >&2; fail_step "check-deploy.sh produced no summary (exit $rc)"
 fi
 
+# ---- The wire contract (issue 17): the OpenAPI document linted by @redocly/cli, and the reference-compatible
+# shell client, both against the built server with the offline engine. Adds its own counts.
+echo "== contract checks (scripts/check-contract.sh)"
+bash scripts/check-contract.sh >"$logs/contract.log" 2>&1
+rc=$?
+line=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" "$logs/contract.log" | tail -1)
+if [ -n "$line" ]; then
+  p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")
+  f=$(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "(contract) $p passed, $f failed"
+  [ "$f" -ne 0 ] && grep -E "^(FAIL|     )" "$logs/contract.log" | head -60 >&2
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && fail_step "check-contract.sh exited with $rc"
+else
+  tail -40 "$logs/contract.log" >&2; fail_step "check-contract.sh produced no summary (exit $rc)"
+fi
+
 finish

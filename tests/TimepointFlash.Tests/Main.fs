@@ -38,6 +38,7 @@ let all =
         OfflineHistory.tests
         HardQueries.tests
         Api.tests
+        ApiContract.tests
         PipelineCritique.tests
         CalendarsEverywhere.tests
         ApiKestrel.tests

@@ -190,6 +190,10 @@ let all (id: Guid) (slug: string) : Case list = [
     case "DELETE list" "DELETE" tp Body.None
     case "POST health" "POST" "/health" Body.None
     case "PUT readiness" "PUT" "/api/v1/health" Body.None
+    case "POST deep health" "POST" "/health/deep" (Body.Json "{}")
+    case "deep health with a query" "GET" "/health/deep?database=false&x=%00" Body.None
+    case "DELETE status" "DELETE" "/api/v1/status" Body.None
+    case "status with a query" "GET" "/api/v1/status?verbose=%27%20OR%201=1" Body.None
     case "DELETE models" "DELETE" "/api/v1/models" Body.None
     case "POST free models" "POST" "/api/v1/models/free" (Body.Json "{}")
     case "DELETE providers" "DELETE" "/api/v1/models/providers" Body.None
