@@ -48,7 +48,13 @@ module Operations =
                     200
                     "The process is up."
                     "Health"
-                    (Encode.obj [ "status", Encode.string "healthy"; "version", Encode.string "2.1.0" ])
+                    (Encode.obj [
+                        "status", Encode.string "healthy"
+                        "version", Encode.string "2.1.0"
+                        "database", Encode.bool true
+                        "providers", Encode.obj [ "google", Encode.bool false; "openrouter", Encode.bool false ]
+                        "engine", Encode.string "offline"
+                    ])
             ]
     }
 
