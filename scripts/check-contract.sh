@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The wire contract against a real server: starts the built API (offline engine, throwaway SQLite, random loopback
-# port), lints its OpenAPI document with @redocly/cli (installed from the npm registry on first use), then runs the
-# reference-compatible shell client (scripts/lib/reference-client.sh) against it. Needs the Release build.
+# port), lints its OpenAPI document with @redocly/cli (installed from the npm registry on first use), checks that the
+# C# client's snapshot (tests/TimepointFlash.Client.Tests/openapi.v1.json) is that document (UPDATE_OPENAPI=1
+# rewrites it), then runs the reference-compatible shell client (scripts/lib/reference-client.sh) against it.
+# Needs the Release build.
 # Prints one line per check and "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +58,20 @@ if curl -fsS "$base/openapi.json" -o "$tmp/openapi.json"; then
   fi
 else
   fail "GET /openapi.json" "$tmp/server.log"
+fi
+
+# ---- the snapshot the C# client is generated from (tests/TimepointFlash.Client.Tests) is the served document
+snapshot="$root/tests/TimepointFlash.Client.Tests/openapi.v1.json"
+if [ -s "$tmp/openapi.json" ]; then
+  if [ "${UPDATE_OPENAPI:-}" = 1 ]; then
+    cp "$tmp/openapi.json" "$snapshot" && ok "openapi.v1.json snapshot updated"
+  elif cmp -s "$tmp/openapi.json" "$snapshot"; then
+    ok "the C# client's openapi.v1.json is the served document"
+  else
+    diff <(python3 -m json.tool "$snapshot") <(python3 -m json.tool "$tmp/openapi.json") | head -30 >"$tmp/snapshot.diff"
+    echo "(update it with: UPDATE_OPENAPI=1 bash scripts/check-contract.sh)" >>"$tmp/snapshot.diff"
+    fail "the C# client's openapi.v1.json differs from the served document" "$tmp/snapshot.diff"
+  fi
 fi
 
 # ---- the reference's client, written against REFERENCE-LATEST

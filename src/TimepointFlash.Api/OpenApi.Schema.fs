@@ -23,7 +23,7 @@ type ApiSchema =
     | Map of ApiSchema
     /// A named component schema.
     | Ref of name: string
-    /// The schema or JSON null.
+    /// The schema or JSON null (a type list with "null", or oneOf null and a reference).
     | Nullable of ApiSchema
     /// One of several schemas.
     | AnyOf of ApiSchema list
@@ -166,8 +166,9 @@ module ApiSchema =
 
                 r
             | _ ->
+                // null first: generators (NSwag) read oneOf [null, X] as "X or null", not as a new type.
                 let o = JsonObject()
-                set o "anyOf" (JsonArray(r, typed "null"))
+                set o "oneOf" (JsonArray(typed "null", r))
                 o
         | ApiSchema.AnyOf options ->
             let o = JsonObject()

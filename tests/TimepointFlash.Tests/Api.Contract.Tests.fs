@@ -56,7 +56,7 @@ let private operations (doc: SpecValidator.SpecDocument) = [
 
 let tests =
     testList "contract" [
-        testCase "a nullable schema admits null beside its type, and a nullable reference becomes anyOf"
+        testCase "a nullable schema admits null beside its type, and a nullable reference becomes oneOf null or it"
         <| fun () ->
             let render s = (ApiSchema.render s).ToJsonString()
 
@@ -67,7 +67,7 @@ let tests =
 
             Expect.equal
                 (render (ApiSchema.nullable (ApiSchema.ref "Timepoint")))
-                """{"anyOf":[{"$ref":"#/components/schemas/Timepoint"},{"type":"null"}]}"""
+                """{"oneOf":[{"type":"null"},{"$ref":"#/components/schemas/Timepoint"}]}"""
                 "nullable reference"
 
             Expect.equal

@@ -1,7 +1,7 @@
 /// A JSON-schema subset validator for the vendored provider schemas (Specs/*.json) and our OpenAPI document's
 /// component schemas: type (one or a list),
 /// properties, required, additionalProperties, items, enum, minimum/maximum, minItems/maxItems, minLength/maxLength,
-/// pattern, anyOf and local `$ref`s. Enough to reject what the real APIs reject; nothing more.
+/// pattern, anyOf, oneOf and local `$ref`s. Enough to reject what the real APIs reject; nothing more.
 module TimepointFlash.Tests.Support.SpecValidator
 
 open System
@@ -108,6 +108,21 @@ let rec violations (doc: SpecDocument) (path: string) (schema: JsonElement) (val
                     ->
                     yield! here $"{value.GetRawText()} is not one of {JsonSerializer.Serialize allowed}"
                 | _ -> ()
+
+                match prop "oneOf" schema with
+                | Some options ->
+                    let results =
+                        options.EnumerateArray()
+                        |> Seq.map (fun o -> violations doc path o value)
+                        |> Seq.toList
+
+                    match results |> List.filter List.isEmpty |> List.length with
+                    | 1 -> ()
+                    | 0 ->
+                        yield! here "matches none of oneOf; nearest:"
+                        yield! results |> List.minBy List.length
+                    | n -> yield! here $"matches {n} of oneOf, not exactly one"
+                | None -> ()
 
                 match prop "anyOf" schema with
                 | Some options ->
