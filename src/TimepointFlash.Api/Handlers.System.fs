@@ -9,18 +9,28 @@ open TimepointFlash
 /// Health, readiness and models.
 [<RequireQualifiedAccess>]
 module SystemHandlers =
-    /// Each provider's name and whether it is configured (the reference's `providers` object).
+    /// Each provider's name and whether it is configured (the reference's `providers` object; Gemini also under
+    /// the reference's name `google`).
     let private providerFlags (deps: ApiDeps) =
-        match deps.Engine.Describe()["providers"] with
-        | :? Text.Json.Nodes.JsonArray as list ->
-            list
-            |> Seq.choose (fun p ->
-                match p with
-                | null -> None
-                | p -> Some(string p["provider"], Encode.bool (string p["available"] = "true")))
-            |> List.ofSeq
-            |> Encode.obj
-        | _ -> Encode.obj []
+        let flags =
+            match deps.Engine.Describe()["providers"] with
+            | :? Text.Json.Nodes.JsonArray as list ->
+                list
+                |> Seq.choose (fun p ->
+                    match p with
+                    | null -> None
+                    | p -> Some(string p["provider"], string p["available"] = "true"))
+                |> List.ofSeq
+            | _ -> []
+
+        let google =
+            match List.tryFind (fst >> (=) "gemini") flags with
+            | Some(_, on) when not (List.exists (fst >> (=) "google") flags) -> [ "google", on ]
+            | _ -> []
+
+        flags @ google
+        |> List.map (fun (name, on) -> name, Encode.bool on)
+        |> Encode.obj
 
     let private healthBody (deps: ApiDeps) (database: bool) (status: string) =
         Encode.obj [
