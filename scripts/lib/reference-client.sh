@@ -119,6 +119,11 @@ req GET /api/v1/models/free;      check "GET /models/free" 200 '{"best", "fastes
 req GET /api/v1/models/providers; check "GET /models/providers (a list)" 200 'isinstance(d["providers"], list) and all({"provider", "available", "models_count", "default_text_model", "default_image_model"} <= p.keys() for p in d["providers"])'
 req GET /api/v1/models/no-such/model; check "an unknown model is 404" 404 "$problem"
 
+# ---- TDF record (§10.1)
+req GET "/api/v1/timepoints/$id/tdf"
+check "GET /timepoints/{id}/tdf" 200 "d['id'] == '$id' and d['source'] == 'flash' and d['provenance']['flash_id'] == '$id' and d['payload']['query'] and len(d['tdf_hash']) == 64 and 'entity_ids' in d"
+req GET "/api/v1/timepoints/00000000-0000-4000-8000-000000000000/tdf"; check "the TDF of an unknown id is 404" 404 "$problem"
+
 # ---- delete (§3.8)
 req DELETE "/api/v1/timepoints/$bg"; check "DELETE /timepoints/{id}" 200 "d['id'] == '$bg' and d['deleted'] is True and d['message']"
 req GET "/api/v1/timepoints/$bg";    check "a deleted timepoint is 404" 404 "$problem"

@@ -259,6 +259,25 @@ module ApiSchemas =
             "message", s
         ] [ "source_id"; "target_id"; "direction"; "units"; "unit"; "message" ]
         "SequenceLink", link
+        "TdfRecord",
+        ApiSchema.record [
+            "id", uuid
+            "version", s
+            "source", ApiSchema.enum [ "flash" ]
+            "timestamp", ns
+            "provenance",
+            ApiSchema.obj [
+                "generator", s
+                "run_id", ns
+                "confidence", ApiSchema.nullable ApiSchema.num
+                "flash_id", uuid
+            ] [ "generator"; "flash_id" ]
+            "payload", ApiSchema.obj [ "query", s; "slug", s ] [ "query"; "slug" ]
+            "tdf_hash",
+            ApiSchema.String(Some 64, Some 64, None)
+            |> ApiSchema.describe "SHA-256 (hex) of the payload's canonical JSON."
+            "entity_ids", ApiSchema.nullable strings
+        ]
         "Sequence",
         ApiSchema.record [
             "center", ApiSchema.ref "SequenceLink"

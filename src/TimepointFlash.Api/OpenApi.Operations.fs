@@ -273,3 +273,34 @@ module Operations =
             Responses = [ OperationDoc.json 200 "The model." "ModelInfo" ]
             Errors = [ 404, "No such model." ]
     }
+
+    /// GET /api/v1/timepoints/{id}/tdf
+    let tdf = {
+        d with
+            Description =
+                "The reference's canonical record: the scene as one payload, provenance, and tdf_hash, the SHA-256 of the payload's canonical JSON (sorted keys, \", \" and \": \" separators, non-ASCII escaped); the same scene always has the same hash."
+            Parameters = [ idParam ]
+            Responses = [ OperationDoc.json 200 "The record." "TdfRecord" ]
+            Errors = [ notFound ]
+    }
+
+    /// GET /api/v1/timepoints/{id}/export
+    let export = {
+        d with
+            Description =
+                "A download (Content-Disposition: attachment): the full timepoint as JSON, a Markdown document, or a self-contained HTML page with the image inlined."
+            Parameters = [
+                idParam
+                OperationDoc.query
+                    "format"
+                    (ApiSchema.enum [ "json"; "markdown"; "html" ]
+                     |> ApiSchema.withDefault "The file format." (Encode.string "json"))
+                    "The file format."
+            ]
+            Responses = [
+                OperationDoc.json 200 "The export." "Timepoint"
+                OperationDoc.bytes 200 "The export." "text/markdown"
+                OperationDoc.bytes 200 "The export." "text/html"
+            ]
+            Errors = [ notFound; badQuery ]
+    }

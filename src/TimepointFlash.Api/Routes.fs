@@ -164,6 +164,22 @@ module Routes =
             |> documented Operations.getTimepointImage
             read
                 "GET"
+                $"{tp}/{{id}}/tdf"
+                "GetTimepointTdf"
+                "Timepoints"
+                "The canonical record (TDF) with its hash"
+                (ExportHandlers.tdf deps)
+            |> documented Operations.tdf
+            read
+                "GET"
+                $"{tp}/{{id}}/export"
+                "ExportTimepoint"
+                "Timepoints"
+                "Download as JSON, Markdown or HTML"
+                (ExportHandlers.export deps)
+            |> documented Operations.export
+            read
+                "GET"
                 $"{tp}/{{id}}/events"
                 "FollowTimepoint"
                 "Timepoints"

@@ -39,6 +39,7 @@ let all =
         HardQueries.tests
         Api.tests
         ApiContract.tests
+        ApiExport.tests
         PipelineCritique.tests
         CalendarsEverywhere.tests
         ApiKestrel.tests
