@@ -133,6 +133,17 @@ let tests =
                         Expect.stringContains page "src=\"data:image/" "the image is inlined"
                         Expect.isFalse (page.Contains "/api/v1/timepoints/") "no link back to the server"
 
+                    let slug = str t "slug"
+                    let! scene = api.Client.GetStringAsync $"/t/{slug}"
+
+                    for format in [ "json"; "markdown"; "html" ] do
+                        Expect.stringContains
+                            scene
+                            $"/api/v1/timepoints/{id}/export?format={format}"
+                            $"the scene page links the {format} download"
+
+                    Expect.stringContains scene $"/api/v1/timepoints/{id}/tdf" "the scene page links the TDF record"
+
                     let! pdf = get "pdf"
                     Expect.equal (int pdf.StatusCode) 422 "unknown format"
                 })
