@@ -82,6 +82,22 @@ else
   tail -40 "$logs/xunit.log" >&2; fail_step "xunit produced no summary (exit $rc)"
 fi
 
+echo "== C# client generated from the OpenAPI document, against a live server (xunit)"
+dotnet test tests/TimepointFlash.Client.Tests -c Release --no-build >"$logs/client.log" 2>&1
+rc=$?
+line=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+" "$logs/client.log" | tail -1)
+if [ -n "$line" ]; then
+  echo "$line"
+  p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")
+  f=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$line")
+  s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && fail_step "client xunit exited with $rc"
+  [ "$f" -ne 0 ] && grep -E "Failed |Error Message|Assert" "$logs/client.log" | head -40 >&2
+else
+  tail -40 "$logs/client.log" >&2; fail_step "client xunit produced no summary (exit $rc)"
+fi
+
 echo "== FSI scripts"
 for script in scripts/temporal.fsx scripts/anachronisms.fsx scripts/generate.fsx scripts/time-travel.fsx; do
   if [ -f "$script" ] && timeout 300 bash scripts/lib/check-fsx.sh "$script" >"$logs/$(basename "$script").log" 2>&1; then
@@ -112,6 +128,23 @@ if [ -n "$line" ]; then
   [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && fail_step "check-deploy.sh exited with $rc"
 else
   tail -40 "$logs/deploy.log" >&2; fail_step "check-deploy.sh produced no summary (exit $rc)"
+fi
+
+# ---- The wire contract (issue 17): the OpenAPI document linted by @redocly/cli, and the reference-compatible
+# shell client, both against the built server with the offline engine. Adds its own counts.
+echo "== contract checks (scripts/check-contract.sh)"
+bash scripts/check-contract.sh >"$logs/contract.log" 2>&1
+rc=$?
+line=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" "$logs/contract.log" | tail -1)
+if [ -n "$line" ]; then
+  p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")
+  f=$(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "(contract) $p passed, $f failed"
+  [ "$f" -ne 0 ] && grep -E "^(FAIL|     )" "$logs/contract.log" | head -60 >&2
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && fail_step "check-contract.sh exited with $rc"
+else
+  tail -40 "$logs/contract.log" >&2; fail_step "check-contract.sh produced no summary (exit $rc)"
 fi
 
 finish

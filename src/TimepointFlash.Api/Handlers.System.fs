@@ -9,23 +9,100 @@ open TimepointFlash
 /// Health, readiness and models.
 [<RequireQualifiedAccess>]
 module SystemHandlers =
-    /// GET /health — liveness, no I/O.
+    /// Each provider's name and whether it is configured (the reference's `providers` object; Gemini also under
+    /// the reference's name `google`).
+    let private providerFlags (deps: ApiDeps) =
+        let flags =
+            match deps.Engine.Describe()["providers"] with
+            | :? Text.Json.Nodes.JsonArray as list ->
+                list
+                |> Seq.choose (fun p ->
+                    match p with
+                    | null -> None
+                    | p -> Some(string p["provider"], string p["available"] = "true"))
+                |> List.ofSeq
+            | _ -> []
+
+        let google =
+            match List.tryFind (fst >> (=) "gemini") flags with
+            | Some(_, on) when not (List.exists (fst >> (=) "google") flags) -> [ "google", on ]
+            | _ -> []
+
+        flags @ google
+        |> List.map (fun (name, on) -> name, Encode.bool on)
+        |> Encode.obj
+
+    let private healthBody (deps: ApiDeps) (database: bool) (status: string) =
+        Encode.obj [
+            "status", Encode.string status
+            "version", Encode.string deps.Version
+            "database", Encode.bool database
+            "providers", providerFlags deps
+            "engine", Encode.string deps.Engine.Name
+        ]
+
+    /// Whether the database answers within 5 s.
+    let private ping (deps: ApiDeps) (ctx: HttpContext) = task {
+        use cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted)
+        cts.CancelAfter(TimeSpan.FromSeconds 5.0)
+
+        try
+            return! deps.App.Store.Ping cts.Token
+        with _ ->
+            return false
+    }
+
+    /// GET /health — liveness, no I/O: `database` is true (not checked; see /health/deep) as in the reference.
     let health (deps: ApiDeps) (_: HttpContext) : Task<IResult> =
+        Task.FromResult(Http.ok (healthBody deps true "healthy"))
+
+    /// GET /health/deep — checks the database within 5 s; `degraded` (still 200) when it does not answer.
+    let deep (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
+        let! database = ping deps ctx
+        return Http.ok (healthBody deps database (if database then "healthy" else "degraded"))
+    }
+
+    /// GET /api/v1/status — versions, environment, the primary provider and its models.
+    let status (deps: ApiDeps) (_: HttpContext) : Task<IResult> =
+        let d = deps.Engine.Describe()
+
+        let primary =
+            match d["primary"] with
+            | null -> None
+            | p -> Some(string p)
+
+        let entry =
+            match d["providers"], primary with
+            | (:? Text.Json.Nodes.JsonArray as list), Some name ->
+                list |> Seq.tryFind (fun p -> not (isNull p) && string p["provider"] = name)
+            | _ -> None
+
+        let model (key: string) =
+            match entry with
+            | Some p when not (isNull p[key]) -> Encode.string (string p[key])
+            | _ when deps.Engine.IsOffline -> Encode.string TimepointFlash.Engines.OfflineEngine.modelId
+            | _ -> Encode.nil
+
         Task.FromResult(
-            Http.ok (Encode.obj [ "status", Encode.string "healthy"; "version", Encode.string deps.Version ])
+            Http.ok (
+                Encode.obj [
+                    "api_version", Encode.string "v1"
+                    "app_version", Encode.string deps.Version
+                    "environment", Encode.string deps.Environment
+                    "primary_provider", Encode.string (primary |> Option.defaultValue deps.Engine.Name)
+                    "models",
+                    Encode.obj [
+                        "judge", model "judge_model"
+                        "creative", model "creative_model"
+                        "image", model "image_model"
+                    ]
+                ]
+            )
         )
 
     /// GET /api/v1/health — readiness: 503 when the database does not answer within 5 s.
     let ready (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
-        use cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted)
-        cts.CancelAfter(TimeSpan.FromSeconds 5.0)
-
-        let! database = task {
-            try
-                return! deps.App.Store.Ping cts.Token
-            with _ ->
-                return false
-        }
+        let! database = ping deps ctx
 
         let body =
             Encode.obj [

@@ -76,9 +76,8 @@ module Host =
         Access.policy (Guard.classOf ctx).Access
         |> Option.filter (fun p -> limitOf options p > 0)
 
-    /// Registers services: OpenAPI, anti-forgery, rate limiting, CORS.
+    /// Registers services: problem details, anti-forgery, rate limiting, CORS.
     let configureServices (options: ApiOptions) (services: IServiceCollection) =
-        services.AddOpenApi() |> ignore
         services.AddProblemDetails() |> ignore
 
         // Form tokens are protected by ASP.NET Core data protection; replicas check each other's tokens only when
@@ -184,7 +183,8 @@ module Host =
             (Pages.message deps ctx status title detail).ExecuteAsync ctx
 
         use' (Guard.check options.Access page)
-        Routes.map app (Routes.table deps logger)
-        DocRoutes.map app
+        let routes = Routes.table deps logger
+        Routes.map app routes
+        DocRoutes.map app (OpenApiDocument.render deps.Version routes)
         McpHost.map app
         app

@@ -1,10 +1,14 @@
 namespace TimepointFlash.Api
 
+open System
 open System.Threading.Tasks
 open Microsoft.AspNetCore.Builder
 open Microsoft.AspNetCore.Http
 open Microsoft.AspNetCore.Routing
 open Scalar.AspNetCore
+
+/// The OpenAPI document's text, carried as metadata by the documentation endpoints (for in-process readers).
+type OpenApiText = OpenApiText of string
 
 /// The documentation routes: the OpenAPI document and the three reference pages, served by libraries but declared
 /// here, each with its access class, like every route in the table.
@@ -18,7 +22,8 @@ module DocRoutes =
         Access: Access
         /// Whether its pages load a browser bundle that needs the looser docs Content-Security-Policy.
         Page: bool
-        Map: IEndpointRouteBuilder -> IEndpointConventionBuilder
+        /// Maps the route, given the OpenAPI document's text.
+        Map: string -> IEndpointRouteBuilder -> IEndpointConventionBuilder
     }
 
     /// The OpenAPI document every page reads.
@@ -39,6 +44,10 @@ module DocRoutes =
 
         app.MapMethods(prefix + "/{**rest}", [ HttpMethods.Get; HttpMethods.Head ], pipeline.Build())
 
+    /// Serves the document's text as JSON at a path.
+    let private document (path: string) (text: string) (app: IEndpointRouteBuilder) : IEndpointConventionBuilder =
+        app.MapGet(path, Func<IResult>(fun () -> Results.Text(text, "application/json; charset=utf-8")))
+
     /// The documentation routes.
     let table: DocRoute list = [
         {
@@ -46,14 +55,14 @@ module DocRoutes =
             Summary = "The OpenAPI document"
             Access = Access.Read
             Page = false
-            Map = fun app -> app.MapOpenApi()
+            Map = document documentPath
         }
         {
             Path = "/openapi.json"
             Summary = "The OpenAPI document, where the reference's clients look"
             Access = Access.Read
             Page = false
-            Map = fun app -> app.MapOpenApi "/openapi.json"
+            Map = document "/openapi.json"
         }
         {
             Path = "/docs"
@@ -61,11 +70,12 @@ module DocRoutes =
             Access = Access.Read
             Page = true
             Map =
-                middleware "/docs" (fun b ->
-                    b.UseSwaggerUI(fun o ->
-                        o.RoutePrefix <- "docs"
-                        o.DocumentTitle <- "TimepointFlash API"
-                        o.SwaggerEndpoint(documentPath, "TimepointFlash v1")))
+                fun _ ->
+                    middleware "/docs" (fun b ->
+                        b.UseSwaggerUI(fun o ->
+                            o.RoutePrefix <- "docs"
+                            o.DocumentTitle <- "TimepointFlash API"
+                            o.SwaggerEndpoint(documentPath, "TimepointFlash v1")))
         }
         {
             Path = "/redoc"
@@ -73,18 +83,19 @@ module DocRoutes =
             Access = Access.Read
             Page = true
             Map =
-                middleware "/redoc" (fun b ->
-                    b.UseReDoc(fun o ->
-                        o.RoutePrefix <- "redoc"
-                        o.DocumentTitle <- "TimepointFlash API"
-                        o.SpecUrl <- documentPath))
+                fun _ ->
+                    middleware "/redoc" (fun b ->
+                        b.UseReDoc(fun o ->
+                            o.RoutePrefix <- "redoc"
+                            o.DocumentTitle <- "TimepointFlash API"
+                            o.SpecUrl <- documentPath))
         }
         {
             Path = "/scalar"
             Summary = "Scalar"
             Access = Access.Read
             Page = true
-            Map = fun app -> app.MapScalarApiReference "/scalar"
+            Map = fun _ app -> app.MapScalarApiReference "/scalar"
         }
     ]
 
@@ -94,14 +105,15 @@ module DocRoutes =
         |> List.exists (fun d -> d.Page && path.StartsWithSegments(PathString d.Path))
 
     /// Maps every documentation route with its class, outside the OpenAPI document.
-    let map (app: IEndpointRouteBuilder) =
+    let map (app: IEndpointRouteBuilder) (document: string) =
         for d in table do
-            (d.Map app)
+            (d.Map document app)
                 .WithMetadata(
                     {
                         Access = d.Access
                         Surface = Surface.Api
                     }
                 )
+                .WithMetadata(OpenApiText document)
                 .ExcludeFromDescription()
             |> ignore

@@ -23,6 +23,9 @@ module Routes =
         Access: Access
         /// API routes are in the OpenAPI document; UI routes answer HTML and carry form tokens.
         Surface: Surface
+        /// What the OpenAPI document says beyond the above; API routes must set it (`|> documented`), the contract
+        /// tests fail for one left pending.
+        Doc: OperationDoc
         Handler: HttpContext -> Task<IResult>
     }
 
@@ -34,8 +37,12 @@ module Routes =
         Summary = summary
         Access = access
         Surface = Surface.Api
+        Doc = OperationDoc.pending
         Handler = handler
     }
+
+    /// Attaches a route's OpenAPI description (Operations).
+    let documented (doc: OperationDoc) (r: Route) = { r with Doc = doc }
 
     let private read = api Access.Read
     let private write = api Access.Write
@@ -49,6 +56,7 @@ module Routes =
         Summary = summary
         Access = access
         Surface = Surface.Ui
+        Doc = OperationDoc.pending
         Handler = handler
     }
 
@@ -84,6 +92,7 @@ module Routes =
 
         [
             api Access.Public "GET" "/health" "Health" "System" "Liveness: no I/O" (SystemHandlers.health deps)
+            |> documented Operations.health
             api
                 Access.Public
                 "GET"
@@ -92,6 +101,24 @@ module Routes =
                 "System"
                 "Readiness: 503 when the database is down"
                 (SystemHandlers.ready deps)
+            |> documented Operations.readiness
+            api
+                Access.Public
+                "GET"
+                "/health/deep"
+                "DeepHealth"
+                "System"
+                "Health with a real database check"
+                (SystemHandlers.deep deps)
+            |> documented Operations.deepHealth
+            read
+                "GET"
+                "/api/v1/status"
+                "Status"
+                "System"
+                "Versions, environment and models"
+                (SystemHandlers.status deps)
+            |> documented Operations.status
             modelWrite
                 "POST"
                 $"{tp}/generate"
@@ -99,6 +126,7 @@ module Routes =
                 "Timepoints"
                 "Start a durable background generation"
                 (GenerateHandlers.background deps)
+            |> documented Operations.generateBackground
             modelWrite
                 "POST"
                 $"{tp}/generate/sync"
@@ -106,6 +134,7 @@ module Routes =
                 "Timepoints"
                 "Generate now and return the timepoint"
                 (GenerateHandlers.sync deps)
+            |> documented Operations.generateSync
             modelWrite
                 "POST"
                 $"{tp}/generate/stream"
@@ -113,6 +142,7 @@ module Routes =
                 "Timepoints"
                 "Generate with live server-sent events"
                 (GenerateHandlers.stream deps logger)
+            |> documented Operations.generateStream
             read
                 "GET"
                 tp
@@ -120,6 +150,7 @@ module Routes =
                 "Timepoints"
                 "List timepoints, newest first, by page or by cursor"
                 (TimepointHandlers.list deps)
+            |> documented Operations.listTimepoints
             read
                 "GET"
                 $"{tp}/slug/{{slug}}"
@@ -127,7 +158,9 @@ module Routes =
                 "Timepoints"
                 "Get a timepoint by slug"
                 (TimepointHandlers.getBySlug deps)
+            |> documented Operations.getTimepointBySlug
             read "GET" $"{tp}/{{id}}" "GetTimepoint" "Timepoints" "Get a timepoint by id" (TimepointHandlers.get deps)
+            |> documented Operations.getTimepoint
             read
                 "GET"
                 $"{tp}/{{id}}/image"
@@ -135,6 +168,23 @@ module Routes =
                 "Timepoints"
                 "The timepoint's image bytes"
                 (TimepointHandlers.image deps)
+            |> documented Operations.getTimepointImage
+            read
+                "GET"
+                $"{tp}/{{id}}/tdf"
+                "GetTimepointTdf"
+                "Timepoints"
+                "The canonical record (TDF) with its hash"
+                (ExportHandlers.tdf deps)
+            |> documented Operations.tdf
+            read
+                "GET"
+                $"{tp}/{{id}}/export"
+                "ExportTimepoint"
+                "Timepoints"
+                "Download as JSON, Markdown or HTML"
+                (ExportHandlers.export deps)
+            |> documented Operations.export
             read
                 "GET"
                 $"{tp}/{{id}}/characters"
@@ -149,6 +199,7 @@ module Routes =
                 "Timepoints"
                 "Follow a background generation (SSE)"
                 (GenerateHandlers.follow deps)
+            |> documented Operations.followTimepoint
             read
                 "GET"
                 $"{tp}/{{id}}/deliveries"
@@ -163,6 +214,7 @@ module Routes =
                 "Timepoints"
                 "Delete a timepoint, its logs and image"
                 (TimepointHandlers.delete deps)
+            |> documented Operations.deleteTimepoint
             modelWrite
                 "POST"
                 "/api/v1/temporal/{id}/next"
@@ -170,6 +222,7 @@ module Routes =
                 "Temporal"
                 "Generate a later moment"
                 (TemporalHandlers.navigate Direction.Next deps)
+            |> documented Operations.navigateNext
             modelWrite
                 "POST"
                 "/api/v1/temporal/{id}/prior"
@@ -177,6 +230,7 @@ module Routes =
                 "Temporal"
                 "Generate an earlier moment"
                 (TemporalHandlers.navigate Direction.Prior deps)
+            |> documented Operations.navigatePrior
             read
                 "GET"
                 "/api/v1/temporal/{id}/sequence"
@@ -184,6 +238,7 @@ module Routes =
                 "Temporal"
                 "Linked scenes ordered in time"
                 (TemporalHandlers.sequence deps)
+            |> documented Operations.sequence
             modelWrite
                 "POST"
                 $"{ix}/{{timepoint_id}}/chat"
@@ -248,6 +303,7 @@ module Routes =
                 "Delete a chat session"
                 (InteractionHandlers.deleteSession deps)
             read "GET" "/api/v1/models" "ListModels" "Models" "Models known to the service" (SystemHandlers.models deps)
+            |> documented Operations.listModels
             read
                 "GET"
                 "/api/v1/models/providers"
@@ -255,6 +311,7 @@ module Routes =
                 "Models"
                 "Configured providers"
                 (SystemHandlers.providers deps)
+            |> documented Operations.listProviders
             read
                 "GET"
                 "/api/v1/models/free"
@@ -262,6 +319,7 @@ module Routes =
                 "Models"
                 "Free models of the catalogue: the best, a fast pick and all"
                 (SystemHandlers.free deps)
+            |> documented Operations.listFreeModels
             read
                 "GET"
                 "/api/v1/models/{**model_id}"
@@ -269,6 +327,7 @@ module Routes =
                 "Models"
                 "One model by id (may contain slashes)"
                 (SystemHandlers.model deps)
+            |> documented Operations.getModel
         ]
         |> List.map (fun r -> {
             r with

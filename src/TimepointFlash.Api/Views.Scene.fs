@@ -300,6 +300,17 @@ module SceneView =
                     img [ _src imageSrc; _alt $"Scene: {t.Query}" ]
                     figcaption [ _class "meta" ] [ str (if t.HasImage then "Generated image" else "Scene card") ]
                 ]
+                p [ _class "meta"; _id "downloads" ] [
+                    str "Download: "
+                    for label, format in [ "JSON", "json"; "Markdown", "markdown"; "HTML", "html" ] do
+                        a [
+                            _href $"/api/v1/timepoints/{t.Id}/export?format={format}"
+                            attr "download" ""
+                        ] [ str label ]
+
+                        str " · "
+                    a [ _href $"/api/v1/timepoints/{t.Id}/tdf" ] [ str "TDF record" ]
+                ]
                 yield! t.Scene |> Option.map setting |> Option.toList
                 yield! t.Characters |> Option.map characters |> Option.toList
                 yield! t.Dialog |> Option.map dialog |> Option.toList

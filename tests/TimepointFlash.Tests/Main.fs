@@ -41,6 +41,8 @@ let all =
         OfflineHistory.tests
         HardQueries.tests
         Api.tests
+        ApiContract.tests
+        ApiExport.tests
         PipelineCritique.tests
         CalendarsEverywhere.tests
         InteractionsVoices.tests

@@ -311,6 +311,14 @@ let all (id: Guid) (slug: string) : Case list = [
     case "DELETE list" "DELETE" tp Body.None
     case "POST health" "POST" "/health" Body.None
     case "PUT readiness" "PUT" "/api/v1/health" Body.None
+    case "POST deep health" "POST" "/health/deep" (Body.Json "{}")
+    case "DELETE status" "DELETE" "/api/v1/status" Body.None
+    case "export format unknown" "GET" $"{tp}/{id}/export?format=pdf" Body.None
+    case "export format injection" "GET" (tp + $"/{id}/export?format=html" + "%00%3Cscript%3E") Body.None
+    case "export of a non-UUID" "GET" (tp + "/..%2F..%2Fetc/export?format=html") Body.None
+    case "POST export" "POST" $"{tp}/{id}/export" (Body.Json "{}")
+    case "tdf of a non-UUID" "GET" $"{tp}/not-a-uuid/tdf" Body.None
+    case "DELETE tdf" "DELETE" $"{tp}/{id}/tdf" Body.None
     case "DELETE models" "DELETE" "/api/v1/models" Body.None
     case "POST free models" "POST" "/api/v1/models/free" (Body.Json "{}")
     case "DELETE providers" "DELETE" "/api/v1/models/providers" Body.None

@@ -10,6 +10,8 @@ open System.Threading.Tasks
 open Microsoft.AspNetCore.Builder
 open Microsoft.AspNetCore.Hosting
 open Microsoft.AspNetCore.TestHost
+open Microsoft.AspNetCore.Routing
+open Microsoft.Extensions.DependencyInjection
 open Microsoft.Extensions.Logging
 open TimepointFlash
 open TimepointFlash.Api
@@ -72,7 +74,23 @@ let startServing (vars: (string * string) list) (llm: Llm option) (workers: bool
                     b.Logging.ClearProviders() |> ignore)
 
             do! app.StartAsync()
-            let client = app.GetTestClient()
+            let server = app.GetTestServer()
+            // Every answer is checked against the OpenAPI document as the tests read it.
+            let document =
+                app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+                |> Seq.pick (fun e ->
+                    let m = e.Metadata.GetMetadata<OpenApiText>()
+
+                    if isNull (box m) then
+                        None
+                    else
+                        let (OpenApiText text) = m
+                        Some text)
+
+            let client =
+                new HttpClient(new Contract.ContractHandler(server.CreateHandler(), Contract.ofText document))
+
+            client.BaseAddress <- server.BaseAddress
 
             return {
                 Client = client

@@ -1,6 +1,7 @@
-/// A JSON-schema subset validator for the vendored provider schemas (Specs/*.json): type (one or a list),
-/// properties, required, additionalProperties, items, enum, minimum/maximum, minItems/maxItems, minLength,
-/// pattern, anyOf and local `$ref`s. Enough to reject what the real APIs reject; nothing more.
+/// A JSON-schema subset validator for the vendored provider schemas (Specs/*.json) and our OpenAPI document's
+/// component schemas: type (one or a list),
+/// properties, required, additionalProperties, items, enum, minimum/maximum, minItems/maxItems, minLength/maxLength,
+/// pattern, anyOf, oneOf and local `$ref`s. Enough to reject what the real APIs reject; nothing more.
 module TimepointFlash.Tests.Support.SpecValidator
 
 open System
@@ -51,15 +52,25 @@ let private typeMatches (expected: string) (v: JsonElement) =
     let actual = typeName v
     expected = actual || (expected = "number" && actual = "integer")
 
-let private resolve (doc: SpecDocument) (reference: string) =
-    let prefix = "#/$defs/"
+/// The schema a local `$ref` names: `#/$defs/X` (JSON Schema) or `#/components/schemas/X` (OpenAPI).
+let resolve (doc: SpecDocument) (reference: string) =
+    let defs =
+        [
+            "#/$defs/", [ "$defs" ]
+            "#/components/schemas/", [ "components"; "schemas" ]
+        ]
+        |> List.tryFind (fun (prefix, _) -> reference.StartsWith prefix)
 
-    if not (reference.StartsWith prefix) then
-        failwith $"unsupported $ref {reference}"
+    match defs with
+    | None -> failwith $"unsupported $ref {reference}"
+    | Some(prefix, container) ->
+        let holder =
+            container
+            |> List.fold (fun node key -> node |> Option.bind (prop key)) (Some doc.Root)
 
-    match prop "$defs" doc.Root |> Option.bind (prop (reference.Substring prefix.Length)) with
-    | Some schema -> schema
-    | None -> failwith $"{doc.Name}: no definition {reference}"
+        match holder |> Option.bind (prop (reference.Substring prefix.Length)) with
+        | Some schema -> schema
+        | None -> failwith $"{doc.Name}: no definition {reference}"
 
 /// Every violation of `schema` by `value`, each as "path: problem".
 let rec violations (doc: SpecDocument) (path: string) (schema: JsonElement) (value: JsonElement) : string list =
@@ -98,6 +109,21 @@ let rec violations (doc: SpecDocument) (path: string) (schema: JsonElement) (val
                     yield! here $"{value.GetRawText()} is not one of {JsonSerializer.Serialize allowed}"
                 | _ -> ()
 
+                match prop "oneOf" schema with
+                | Some options ->
+                    let results =
+                        options.EnumerateArray()
+                        |> Seq.map (fun o -> violations doc path o value)
+                        |> Seq.toList
+
+                    match results |> List.filter List.isEmpty |> List.length with
+                    | 1 -> ()
+                    | 0 ->
+                        yield! here "matches none of oneOf; nearest:"
+                        yield! results |> List.minBy List.length
+                    | n -> yield! here $"matches {n} of oneOf, not exactly one"
+                | None -> ()
+
                 match prop "anyOf" schema with
                 | Some options ->
                     let results =
@@ -127,6 +153,10 @@ let rec violations (doc: SpecDocument) (path: string) (schema: JsonElement) (val
 
                     match prop "minLength" schema with
                     | Some m when s.Length < m.GetInt32() -> yield! here $"shorter than {m.GetInt32()}"
+                    | _ -> ()
+
+                    match prop "maxLength" schema with
+                    | Some m when s.Length > m.GetInt32() -> yield! here $"longer than {m.GetInt32()}"
                     | _ -> ()
 
                     match prop "pattern" schema with
