@@ -95,7 +95,7 @@ module Embedded =
     let create (env: AppEnv) (models: unit -> JsonNode) (describe: string) : Backend = {
         Generate =
             fun query image report -> task {
-                let! t = Generation.runNow env (observer report) query image CancellationToken.None
+                let! t = Generation.runNow env (observer report) query image (Interrupt.token ())
                 return Ok(TimepointWire.encode true t)
             }
         Get =
@@ -113,9 +113,7 @@ module Embedded =
                 match! require env key with
                 | Error e -> return Error e
                 | Ok source ->
-                    match!
-                        Navigation.run env (observer report) source.Id direction units unit CancellationToken.None
-                    with
+                    match! Navigation.run env (observer report) source.Id direction units unit (Interrupt.token ()) with
                     | Ok o ->
                         return
                             Ok(

@@ -10,11 +10,12 @@ open Spectre.Console
 open TimepointFlash
 open TimepointFlash.Runtime
 
-/// Exit codes: 0 success, 1 failed or rejected, 2 usage error.
+/// Exit codes: 0 success, 1 failed or rejected, 2 usage error, 130 interrupted by Ctrl-C.
 module Exit =
     let ok = 0
     let failed = 1
     let usage = 2
+    let interrupted = Interrupt.exitCode
 
 let private out (node: JsonNode) =
     Console.Out.WriteLine(Encode.toIndentedString node)
@@ -97,8 +98,11 @@ let private withBackend server (f: Backend -> Task<int>) = task {
     | Ok b ->
         try
             return! f b
-        with StoreFailure e ->
-            return fail (CliError.Storage e)
+        with
+        | StoreFailure e -> return fail (CliError.Storage e)
+        | :? OperationCanceledException when Interrupt.requested () ->
+            Console.Error.WriteLine "tpflash: interrupted (Ctrl-C); the generation is stored as failed."
+            return Interrupt.exitCode
 }
 
 let private generate (args: ParseResults<GenerateArgs>) =
@@ -367,6 +371,9 @@ let dispatch (results: ParseResults<Command>) : Task<int> =
 [<EntryPoint>]
 let main argv =
     let parser = ArgumentParser.Create<Command>(programName = "tpflash")
+    // `serve` keeps the host's own Ctrl-C handling (graceful shutdown).
+    if not (argv.Length > 0 && argv[0] = "serve") then
+        Interrupt.install ()
 
     try
         let results = parser.ParseCommandLine(argv, raiseOnUsage = true)

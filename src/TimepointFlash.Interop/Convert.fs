@@ -132,15 +132,6 @@ module internal Convert =
             Nullable t.Id
         )
 
-    /// The timepoint marked failed because its generation stopped early (cancelled, or the caller's chat
-    /// client threw).
-    let stopped (now: DateTimeOffset) (failure: GenerationFailure) (t: TimepointFlash.Timepoint) = {
-        t with
-            Status = TimepointFlash.TimepointStatus.Failed
-            Error = Some(GenerationFailure.toError failure)
-            UpdatedAt = now
-    }
-
     /// Tracks percent so it never decreases.
     type PercentTracker(expected: int) =
         let mutable finished = 0

@@ -61,18 +61,13 @@ type TimepointEngine private (services: Services) =
                 let steps = Steps.expected (Pipeline.plan app.Pipeline pending.GenerateImage)
                 let observe = observer (Convert.PercentTracker steps) report ct
 
-                try
-                    return! Generation.runFor app observe stored continuity ct
-                with e ->
-                    let failure =
-                        match e with
-                        | :? OperationCanceledException -> GenerationFailure.Cancelled
-                        | StoreFailure error -> GenerationFailure.Storage error
-                        | e -> GenerationFailure.Interrupted e.Message
+                let failure (e: exn) =
+                    match e with
+                    | :? OperationCanceledException -> GenerationFailure.Cancelled
+                    | StoreFailure error -> GenerationFailure.Storage error
+                    | e -> GenerationFailure.Interrupted e.Message
 
-                    do! app.Store.Update(Convert.stopped (app.Now()) failure stored)
-                    ExceptionDispatchInfo.Throw e
-                    return Unchecked.defaultof<_>
+                return! Generation.runGuarded failure app observe stored continuity ct
             finally
                 gate.Release() |> ignore
         }

@@ -97,7 +97,17 @@ module Runtime =
                         onEvent e
 
                     let signal = JobSignal()
-                    let store = StoreAdapter.create db signal
+                    let leases = RunLeases.create (Runs.store db) (fun () -> DateTimeOffset.UtcNow) log
+
+                    // Any host at start-up fails the rows a dead process left processing (jobs resume instead).
+                    match! leases.FailOrphans() with
+                    | Ok n when n > 0 -> log $"failed {n} generation(s) left processing by a stopped process"
+                    | Ok _ -> ()
+                    | Error e -> log $"could not check for interrupted generations: {DbError.describe e}"
+
+                    let heartbeat = new CancellationTokenSource()
+                    let beating = leases.Heartbeat heartbeat.Token
+                    let store = leases.Track(StoreAdapter.create db signal)
 
                     let env = {
                         Store = store
@@ -141,6 +151,9 @@ module Runtime =
                             RunWorkers = runWorkers
                             Dispose =
                                 fun () ->
+                                    heartbeat.Cancel()
+                                    beating.Wait(TimeSpan.FromSeconds 2.0) |> ignore
+                                    heartbeat.Dispose()
                                     watch.Dispose()
                                     (db :> IDisposable).Dispose()
                         }

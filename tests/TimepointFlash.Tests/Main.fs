@@ -52,6 +52,7 @@ let all =
         Reliability.Faults.tests
         Cli.tests
         Reliability.ServerKill.tests
+        Reliability.Interrupt.tests
         Reliability.DbRestart.tests
         Reliability.Outage.tests
     ]
