@@ -102,19 +102,31 @@ module internal Convert =
             Encode.toString (TimepointWire.encode true t)
         )
 
-    /// The exception for a failed timepoint; none when it completed.
-    let failure (t: TimepointFlash.Timepoint) : exn option =
+    /// The exception for a failed timepoint; none when it completed. A provider failure takes its kind,
+    /// provider and wait from the run's typed failure (unknown when read back without one) and the exception
+    /// the caller's chat client threw as its cause.
+    let failure (causes: RunCauses) (t: TimepointFlash.Timepoint) : exn option =
         match t.Status, t.Error with
         | TimepointFlash.TimepointStatus.Failed, Some e ->
             let step = e.Step |> Option.map Step.name |> Option.defaultValue "generation"
+            let cause = causes.ThrownFor step |> Option.toObj
 
             match e.Kind with
             | FailureKind.Rejected -> Some(TimepointRejectedException(e.Message, str e.SuggestedQuery, t.Id) :> exn)
-            | FailureKind.Provider -> Some(ProviderException(step, e.Message, t.Id) :> exn)
+            | FailureKind.Provider ->
+                let typed =
+                    e.Step |> Option.bind causes.FailureOf |> Option.bind Causes.providerError
+
+                let provider, kind, wait =
+                    match typed with
+                    | Some p -> withNull (ProviderError.provider p), Causes.kind p, Causes.retryAfter p
+                    | None -> null, ProviderFailureKind.Unknown, Nullable()
+
+                Some(ProviderException(step, e.Message, t.Id, provider, kind, wait, cause) :> exn)
             | FailureKind.InvalidOutput
             | FailureKind.Storage
             | FailureKind.Cancelled
-            | FailureKind.Interrupted -> Some(GenerationFailedException(step, e.Message, t.Id) :> exn)
+            | FailureKind.Interrupted -> Some(GenerationFailedException(step, e.Message, t.Id, cause) :> exn)
         | TimepointFlash.TimepointStatus.Failed, None ->
             Some(GenerationFailedException("generation", "unknown reason", t.Id) :> exn)
         | _ -> None

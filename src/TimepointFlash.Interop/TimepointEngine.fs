@@ -35,10 +35,11 @@ type TimepointEngine private (services: Services) =
         | _ -> TimepointNotFoundException(string id)
 
     /// Passes each pipeline event to the caller as progress, and stops at the next step once cancelled.
-    let observer (tracker: Convert.PercentTracker) (report: Report) (ct: CancellationToken) =
+    let observer (causes: RunCauses) (tracker: Convert.PercentTracker) (report: Report) (ct: CancellationToken) =
         fun (e: StepEvent) ->
             match e with
             | StepEvent.Started _ -> ct.ThrowIfCancellationRequested()
+            | StepEvent.Failed(step, failure) -> causes.Failed(step, failure)
             | _ -> ()
 
             report (tracker.Report e)
@@ -57,9 +58,12 @@ type TimepointEngine private (services: Services) =
             do! gate.WaitAsync ct
 
             try
+                // The run's causes follow its asynchronous flow into the caller's chat client.
+                let causes = RunCauses()
+                Causes.current.Value <- causes
                 let! stored = app.Store.Insert pending
                 let steps = Steps.expected (Pipeline.plan app.Pipeline pending.GenerateImage)
-                let observe = observer (Convert.PercentTracker steps) report ct
+                let observe = observer causes (Convert.PercentTracker steps) report ct
 
                 let failure (e: exn) =
                     match e with
@@ -67,7 +71,8 @@ type TimepointEngine private (services: Services) =
                     | StoreFailure error -> GenerationFailure.Storage error
                     | e -> GenerationFailure.Interrupted e.Message
 
-                return! Generation.runGuarded failure app observe stored continuity ct
+                let! finished = Generation.runGuarded failure app observe stored continuity ct
+                return finished, causes
             finally
                 gate.Release() |> ignore
         }
@@ -111,8 +116,8 @@ type TimepointEngine private (services: Services) =
         | null -> ignore
         | p -> p.Report
 
-    let finish (t: TimepointFlash.Timepoint) =
-        match Convert.failure t with
+    let finish (t: TimepointFlash.Timepoint, causes: RunCauses) =
+        match Convert.failure causes t with
         | None -> Convert.timepoint t
         | Some e -> raise e
 
@@ -198,8 +203,8 @@ type TimepointEngine private (services: Services) =
         alive this
 
         task {
-            let! t = generate query options (reportTo progress) cancellationToken
-            return finish t
+            let! run = generate query options (reportTo progress) cancellationToken
+            return finish run
         }
 
     /// Generates a scene, yielding progress as it happens. The last item has State = Done and the TimepointId;
@@ -213,7 +218,7 @@ type TimepointEngine private (services: Services) =
 
         ProgressStream(
             (fun report ct -> task {
-                let! t = generate query options report ct
+                let! t, _ = generate query options report ct
                 return Convert.finished t
             }),
             cancellationToken
@@ -316,8 +321,8 @@ type TimepointEngine private (services: Services) =
         alive this
 
         task {
-            let! t = travel Direction.Next id units unit (reportTo progress) cancellationToken
-            return finish t
+            let! run = travel Direction.Next id units unit (reportTo progress) cancellationToken
+            return finish run
         }
 
     /// Generates the moment a number of units (1 to 365) before a completed scene, with the source's place and
@@ -334,8 +339,8 @@ type TimepointEngine private (services: Services) =
         alive this
 
         task {
-            let! t = travel Direction.Prior id units unit (reportTo progress) cancellationToken
-            return finish t
+            let! run = travel Direction.Prior id units unit (reportTo progress) cancellationToken
+            return finish run
         }
 
     /// Releases the database. Calling it again does nothing.

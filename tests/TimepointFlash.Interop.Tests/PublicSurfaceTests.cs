@@ -27,6 +27,7 @@ public sealed class PublicSurfaceTests
             new[]
             {
                 "CharacterInfo", "DialogLineInfo", "GenerateOptions", "GenerationFailedException", "ProviderException",
+                "ProviderFailureKind",
                 "RelationshipInfo", "ReviewIssueInfo", "StepProgress", "StepState", "StorageUnavailableException",
                 "TimeTravelException", "Timepoint", "TimepointConfigurationException", "TimepointEngine",
                 "TimepointEngineOptions",
