@@ -262,7 +262,7 @@ type TimepointEngine private (services: Services) =
             | None -> return raise (TimepointNotFoundException(string id))
             | Some _ ->
                 match! app.Store.GetImage id with
-                | Some image -> return withNull (TimepointImage(image.Bytes, image.MimeType))
+                | Some image -> return withNull (TimepointImage(Bytes = image.Bytes, MimeType = image.MimeType))
                 | None -> return null
         }
 
@@ -292,7 +292,13 @@ type TimepointEngine private (services: Services) =
                     Search = None
                 }
 
-            return TimepointPage(ResizeArray(p.Items |> List.map Convert.timepoint), p.Total, p.Page, p.PageSize)
+            return
+                TimepointPage(
+                    Items = ValueList(p.Items |> List.map Convert.timepoint),
+                    Total = p.Total,
+                    Page = p.Page,
+                    PageSize = p.PageSize
+                )
         }
 
     /// Deletes a timepoint with its logs and image; throws TimepointNotFoundException.
