@@ -22,6 +22,41 @@ module internal Convert =
         | TimepointFlash.TimepointStatus.Completed -> TimepointStatus.Completed
         | TimepointFlash.TimepointStatus.Failed -> TimepointStatus.Failed
 
+    /// The F# status.
+    let statusOf =
+        function
+        | TimepointStatus.Pending -> TimepointFlash.TimepointStatus.Pending
+        | TimepointStatus.Processing -> TimepointFlash.TimepointStatus.Processing
+        | TimepointStatus.Completed -> TimepointFlash.TimepointStatus.Completed
+        | _ -> TimepointFlash.TimepointStatus.Failed
+
+    /// A model of the models listing (its wire JSON).
+    let model (n: System.Text.Json.Nodes.JsonNode) =
+        let text (key: string) =
+            match n[key] with
+            | null -> ""
+            | v -> v.ToString()
+
+        ModelInfo(
+            Id = text "id",
+            Name = text "name",
+            Provider = text "provider",
+            Capabilities =
+                ValueList(
+                    match n["capabilities"] with
+                    | :? System.Text.Json.Nodes.JsonArray as a -> a |> Seq.choose (Option.ofObj >> Option.map string)
+                    | _ -> Seq.empty
+                ),
+            ContextLength =
+                (match n["context_length"] with
+                 | null -> Nullable()
+                 | v -> Nullable(v.GetValue<int>())),
+            IsAvailable =
+                (match n["is_available"] with
+                 | null -> false
+                 | v -> v.GetValue<bool>())
+        )
+
     /// The F# time unit.
     let unit =
         function
@@ -75,8 +110,18 @@ module internal Convert =
             HistoricalSignificance = str m.HistoricalSignificance
         )
 
+    /// Storage keeps microseconds: a timepoint fresh from a run equals the same one read back.
+    let private micro (d: DateTimeOffset) =
+        DateTimeOffset(d.UtcTicks - d.UtcTicks % 10L, TimeSpan.Zero)
+
     /// The C# timepoint: every field of the JSON as a typed property.
     let timepoint (t: TimepointFlash.Timepoint) =
+        let t = {
+            t with
+                CreatedAt = micro t.CreatedAt
+                UpdatedAt = micro t.UpdatedAt
+        }
+
         let cast =
             t.Characters |> Option.map (fun c -> c.Characters) |> Option.defaultValue []
 

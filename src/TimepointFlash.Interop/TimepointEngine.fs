@@ -72,7 +72,9 @@ type TimepointEngine private (services: Services) =
                     | e -> GenerationFailure.Interrupted e.Message
 
                 let! finished = Generation.runGuarded failure app observe stored continuity ct
-                return finished, causes
+                // The caller gets the row as stored (the store stamps updated_at), so it equals a later read.
+                let! saved = app.Store.Get finished.Id
+                return Option.defaultValue finished saved, causes
             finally
                 gate.Release() |> ignore
         }
@@ -266,9 +268,20 @@ type TimepointEngine private (services: Services) =
                 | None -> return null
         }
 
-    /// Lists timepoints, newest first. The page starts at 1; the page size is 1 to 100.
+    /// <summary>Lists timepoints, newest first, optionally only those of a status or matching a search.</summary>
+    /// <param name="status">Only timepoints with this status, or null for all.</param>
+    /// <param name="search">Only timepoints whose query, location or slug contains this text (case-insensitive),
+    /// or null for all.</param>
+    /// <param name="page">The page, from 1.</param>
+    /// <param name="pageSize">Items per page, 1 to 100.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page and the total count of matching timepoints.</returns>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">The page is below 1 or the page size outside 1–100.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointStorageException">The database failed.</exception>
     member this.ListAsync
         (
+            [<Optional>] status: Nullable<TimepointStatus>,
+            [<Optional>] search: string | null,
             [<Optional; DefaultParameterValue(1)>] page: int,
             [<Optional; DefaultParameterValue(20)>] pageSize: int,
             [<Optional>] cancellationToken: CancellationToken
@@ -288,8 +301,15 @@ type TimepointEngine private (services: Services) =
                 app.Store.List {
                     Page = page
                     PageSize = pageSize
-                    Status = None
-                    Search = None
+                    Status =
+                        (if status.HasValue then
+                             Some(Convert.statusOf status.Value)
+                         else
+                             None)
+                    Search =
+                        match search with
+                        | null -> None
+                        | s -> TimepointFlash.String.nonBlank s
                 }
 
             return
@@ -299,6 +319,89 @@ type TimepointEngine private (services: Services) =
                     Page = p.Page,
                     PageSize = p.PageSize
                 )
+        }
+
+    /// <summary>A scene and the scenes linked to it by time travel (parents and children, transitively), in
+    /// historical order.</summary>
+    /// <param name="id">The centre scene.</param>
+    /// <param name="direction">Which side to take: both (default), prior or next.</param>
+    /// <param name="limit">At most this many scenes per side, 1 to 50.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The centre and its linked scenes before and after it.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">The limit is outside 1–50.</exception>
+    member this.SequenceAsync
+        (
+            id: Guid,
+            [<Optional; DefaultParameterValue(SequenceDirection.Both)>] direction: SequenceDirection,
+            [<Optional; DefaultParameterValue(10)>] limit: int,
+            [<Optional>] cancellationToken: CancellationToken
+        ) : Task<TimepointSequence> =
+        alive this
+
+        if limit < 1 || limit > 50 then
+            raise (ArgumentOutOfRangeException("limit", "The limit is 1 to 50."))
+
+        task {
+            cancellationToken.ThrowIfCancellationRequested()
+
+            match! app.Store.Get id with
+            | None -> return raise (TimepointNotFoundException(string id))
+            | Some center ->
+                let side =
+                    match direction with
+                    | SequenceDirection.Prior -> Sequence.Side.Prior
+                    | SequenceDirection.Next -> Sequence.Side.Next
+                    | _ -> Sequence.Side.Both
+
+                let! view = Sequence.load app.Store side limit center
+
+                return
+                    TimepointSequence(
+                        Center = Convert.timepoint view.Center,
+                        Prior = ValueList(view.Prior |> List.map Convert.timepoint),
+                        Next = ValueList(view.Next |> List.map Convert.timepoint)
+                    )
+        }
+
+    /// <summary>Exports a timepoint as text: the API's JSON (indented) or a Markdown document.</summary>
+    /// <param name="id">The timepoint.</param>
+    /// <param name="format">Json (default) or Markdown.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The text.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
+    member this.ExportAsync
+        (
+            id: Guid,
+            [<Optional; DefaultParameterValue(ExportFormat.Json)>] format: ExportFormat,
+            [<Optional>] cancellationToken: CancellationToken
+        ) : Task<string> =
+        alive this
+
+        task {
+            cancellationToken.ThrowIfCancellationRequested()
+
+            match! app.Store.Get id with
+            | None -> return raise (TimepointNotFoundException(string id))
+            | Some t ->
+                let json = TimepointWire.encode true t
+
+                return
+                    match format with
+                    | ExportFormat.Markdown -> Render.markdown json
+                    | _ -> Encode.toIndentedString json
+        }
+
+    /// <summary>The models the engine knows (the configured providers' defaults, the provider's catalogue when
+    /// it serves one, or the offline engine).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The models.</returns>
+    member this.ModelsAsync([<Optional>] cancellationToken: CancellationToken) : Task<IReadOnlyList<ModelInfo>> =
+        alive this
+
+        task {
+            let! models, _ = services.Engine.Info.ListModels false cancellationToken
+            return ValueList(models |> List.map Convert.model) :> IReadOnlyList<ModelInfo>
         }
 
     /// Deletes a timepoint with its logs and image; throws TimepointNotFoundException.

@@ -30,14 +30,13 @@ public sealed class PublicSurfaceTests
         Assert.Equal(
             new[]
             {
-                "CameraInfo", "CharacterInfo", "DialogLineInfo", "FactionInfo", "GenerateOptions",
-                "GenerationFailedException", "MomentInfo", "ProviderException", "ProviderFailureKind",
-                "RelationshipInfo", "ReviewIssueInfo", "StepProgress", "StepState", "StorageUnavailableException",
-                "TimeTravelException", "Timepoint", "TimepointConfigurationException", "TimepointEngine",
-                "TimepointEngineOptions",
-                "TimepointFlashException", "TimepointImage", "TimepointNotFoundException", "TimepointPage",
-                "TimepointRejectedException", "TimepointStatus", "TimepointStorageException", "TravelUnit",
-                "ValueList`1",
+                "CameraInfo", "CharacterInfo", "DialogLineInfo", "ExportFormat", "FactionInfo", "GenerateOptions",
+                "GenerationFailedException", "ModelInfo", "MomentInfo", "ProviderException", "ProviderFailureKind",
+                "RelationshipInfo", "ReviewIssueInfo", "SequenceDirection", "StepProgress", "StepState",
+                "StorageUnavailableException", "TimeTravelException", "Timepoint", "TimepointConfigurationException",
+                "TimepointEngine", "TimepointEngineOptions", "TimepointFlashException", "TimepointImage",
+                "TimepointNotFoundException", "TimepointPage", "TimepointRejectedException", "TimepointSequence",
+                "TimepointStatus", "TimepointStorageException", "TravelUnit", "ValueList`1",
             },
             exported);
     }
@@ -111,7 +110,8 @@ public sealed class PublicSurfaceTests
 
         Assert.False(generate[0].IsOptional);
         Assert.All(generate.Skip(1), p => Assert.True(p.IsOptional, p.Name));
-        Assert.Equal(new object?[] { 1, 20 }, list.Take(2).Select(p => p.DefaultValue));
+        Assert.True(list[0].IsOptional && list[1].IsOptional, "status and search are optional");
+        Assert.Equal(new object?[] { 1, 20 }, list.Skip(2).Take(2).Select(p => p.DefaultValue));
         var tokens = typeof(TimepointEngine).GetMethods()
             .SelectMany(m => m.GetParameters())
             .Where(p => p.ParameterType == typeof(CancellationToken))

@@ -20,6 +20,8 @@ public sealed class RecordTests : IDisposable
         var renamed = again with { Query = "another query" };
 
         Assert.NotSame(first, again);
+        Assert.Equal(made.ToJson(), first.ToJson());
+        Assert.Equal(made, first);
         Assert.Equal(first, again);
         Assert.Equal(first.GetHashCode(), again.GetHashCode());
         Assert.NotEqual(again, renamed);
