@@ -37,6 +37,8 @@ type Backend = {
     Models: unit -> Task<Result<JsonNode, CliError>>
     Image: Guid -> Task<StoredImage option>
     Describe: string
+    /// True when the embedded engine is the offline one (no provider key).
+    Offline: bool
 }
 
 [<RequireQualifiedAccess>]
@@ -92,7 +94,7 @@ module Embedded =
     }
 
     /// The backend over an application environment.
-    let create (env: AppEnv) (models: unit -> JsonNode) (describe: string) : Backend = {
+    let create (env: AppEnv) (models: unit -> JsonNode) (describe: string) (offline: bool) : Backend = {
         Generate =
             fun query image report -> task {
                 let! t = Generation.runNow env (observer report) query image (Interrupt.token ())
@@ -148,4 +150,5 @@ module Embedded =
         Models = fun () -> Task.FromResult(Ok(models ()))
         Image = fun id -> env.Store.GetImage id
         Describe = describe
+        Offline = offline
     }

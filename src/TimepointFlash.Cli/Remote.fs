@@ -234,4 +234,5 @@ module Remote =
                         return None
                 }
             Describe = $"server {baseUrl}"
+            Offline = false
         }
