@@ -80,7 +80,6 @@ Never infer an accent, ethnicity or religion from a name alone; take them from t
         Temperature = 0.7
         MaxTokens = 4096
         Schema = schema
-        Context = AgentContext.Characters
         BuildPrompt = buildPrompt
         Parse = fun _ text -> AgentKit.parseWith CharacterData.decoder text
     }

@@ -110,19 +110,20 @@ type ImagePromptInput = {
     Graph: GraphData
 }
 
-/// The typed input behind a chat request, so an engine can answer from context instead of prompt text.
+/// The typed input behind a chat request (the step's input record), so an engine can answer from context instead of
+/// prompt text. Open: a new step's input needs no case here; an engine matches on the input's type.
+type AgentContext = { Step: Step; Input: obj }
+
 [<RequireQualifiedAccess>]
-type AgentContext =
-    | Judge of JudgeInput
-    | Timeline of TimelineInput
-    | Scene of SceneInput
-    | Characters of CharactersInput
-    | Moment of MomentInput
-    | Camera of CameraInput
-    | Graph of GraphInput
-    | Dialog of DialogInput
-    | Critique of CritiqueInput
-    | ImagePrompt of ImagePromptInput
+module AgentContext =
+    /// The context of a step's input.
+    let ofInput (step: Step) (input: 'Input) = { Step = step; Input = box input }
+
+    /// The input when it has the given type.
+    let tryInput<'Input> (context: AgentContext) : 'Input option =
+        match context.Input with
+        | :? 'Input as i -> Some i
+        | _ -> None
 
 /// A chat request together with its typed context.
 type AgentCall = {
@@ -150,7 +151,6 @@ type Agent<'Input, 'Output> = {
     Temperature: float
     MaxTokens: int
     Schema: Schema
-    Context: 'Input -> AgentContext
     BuildPrompt: 'Input -> Prompt
     Parse: 'Input -> string -> Validation<'Output, DecodeError>
 }

@@ -191,3 +191,6 @@ module CharacterData =
             "group_dynamics", Encode.opt Encode.string d.GroupDynamics
             "historical_accuracy_note", Encode.opt Encode.string d.HistoricalAccuracyNote
         ]
+
+    /// Where the output is kept (metadata.characters).
+    let key = OutputKey.create "characters" encode decoder

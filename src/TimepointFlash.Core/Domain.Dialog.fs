@@ -141,3 +141,6 @@ module DialogData =
             "language_style", Encode.opt Encode.string d.LanguageStyle
             "historical_accuracy_note", Encode.opt Encode.string d.HistoricalAccuracyNote
         ]
+
+    /// Where the output is kept (metadata.dialog).
+    let key = OutputKey.create "dialog" encode decoder

@@ -2,21 +2,29 @@ namespace TimepointFlash
 
 open System
 
-/// A step of the generation pipeline; what it does is declared once in the step table (`Steps.table`).
+/// A step of the generation pipeline, known by its wire name. What it does is declared once in the step table
+/// (`Steps.table`); a new step names itself where its agent is declared (`Step.named`).
 [<RequireQualifiedAccess>]
 type Step =
-    | Judge
-    | Timeline
-    | Scene
-    | Characters
-    | Moment
-    | Dialog
-    | Camera
-    | Graph
-    | Critique
-    | DialogRevision
-    | ImagePrompt
-    | Image
+    private
+    | Named of string
+
+    override s.ToString() =
+        let (Named n) = s
+        n
+
+    static member Judge = Named "judge"
+    static member Timeline = Named "timeline"
+    static member Scene = Named "scene"
+    static member Characters = Named "characters"
+    static member Moment = Named "moment"
+    static member Dialog = Named "dialog"
+    static member Camera = Named "camera"
+    static member Graph = Named "graph"
+    static member Critique = Named "critique"
+    static member DialogRevision = Named "dialog_revision"
+    static member ImagePrompt = Named "image_prompt"
+    static member Image = Named "image_generation"
 
 /// Life cycle of a timepoint.
 [<RequireQualifiedAccess>]
@@ -59,41 +67,34 @@ type Timepoint = {
     GenerateImage: bool
     Point: TemporalPoint option
     Location: string option
-    Judge: JudgeResult option
-    Timeline: TimelineData option
-    Scene: SceneData option
-    Characters: CharacterData option
-    Moment: MomentData option
-    Dialog: DialogData option
-    Camera: CameraData option
-    Graph: GraphData option
-    Critique: CritiqueData option
-    ImagePrompt: ImagePromptData option
+    /// Every step's output, keyed by output name (each output type declares its key).
+    Outputs: Outputs
     HasImage: bool
     ImageError: string option
     Error: GenerationError option
     ParentId: Guid option
     CreatedAt: DateTimeOffset
     UpdatedAt: DateTimeOffset
-}
+} with
+
+    member t.Judge = Outputs.tryGet JudgeResult.key t.Outputs
+    member t.Timeline = Outputs.tryGet TimelineData.key t.Outputs
+    member t.Scene = Outputs.tryGet SceneData.key t.Outputs
+    member t.Characters = Outputs.tryGet CharacterData.key t.Outputs
+    member t.Moment = Outputs.tryGet MomentData.key t.Outputs
+    member t.Dialog = Outputs.tryGet DialogData.key t.Outputs
+    member t.Camera = Outputs.tryGet CameraData.key t.Outputs
+    member t.Graph = Outputs.tryGet GraphData.key t.Outputs
+    member t.Critique = Outputs.tryGet CritiqueData.key t.Outputs
+    member t.ImagePrompt = Outputs.tryGet ImagePromptData.key t.Outputs
 
 [<RequireQualifiedAccess>]
 module Step =
     /// Wire name.
-    let name =
-        function
-        | Step.Judge -> "judge"
-        | Step.Timeline -> "timeline"
-        | Step.Scene -> "scene"
-        | Step.Characters -> "characters"
-        | Step.Moment -> "moment"
-        | Step.Dialog -> "dialog"
-        | Step.Camera -> "camera"
-        | Step.Graph -> "graph"
-        | Step.Critique -> "critique"
-        | Step.DialogRevision -> "dialog_revision"
-        | Step.ImagePrompt -> "image_prompt"
-        | Step.Image -> "image_generation"
+    let name (Step.Named n) = n
+
+    /// The step of a wire name; a step table entry declares its step with this.
+    let named (name: string) = Step.Named name
 
 [<RequireQualifiedAccess>]
 module TimepointStatus =
@@ -178,22 +179,19 @@ module Timepoint =
         GenerateImage = generateImage
         Point = None
         Location = None
-        Judge = None
-        Timeline = None
-        Scene = None
-        Characters = None
-        Moment = None
-        Dialog = None
-        Camera = None
-        Graph = None
-        Critique = None
-        ImagePrompt = None
+        Outputs = Outputs.empty
         HasImage = false
         ImageError = None
         Error = None
         ParentId = None
         CreatedAt = now
         UpdatedAt = now
+    }
+
+    /// Sets (or replaces) a step's output.
+    let withOutput (key: OutputKey<'T>) (value: 'T) (t: Timepoint) = {
+        t with
+            Outputs = Outputs.add key value t.Outputs
     }
 
     /// True once generation finished successfully.

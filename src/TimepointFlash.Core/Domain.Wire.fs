@@ -16,19 +16,12 @@ module TimepointWire =
     /// Path of the image endpoint for a timepoint.
     let imageUrl (id: Guid) = $"/api/v1/timepoints/{id}/image"
 
-    /// The agent outputs kept under "metadata".
+    /// The agent outputs kept under "metadata": one member per output of the step table (null until it lands).
     let metadata (t: Timepoint) =
         Encode.obj [
-            "judge", Encode.opt JudgeResult.encode t.Judge
-            "timeline", Encode.opt TimelineData.encode t.Timeline
-            "scene", Encode.opt SceneData.encode t.Scene
-            "characters", Encode.opt CharacterData.encode t.Characters
-            "moment", Encode.opt MomentData.encode t.Moment
-            "dialog", Encode.opt DialogData.encode t.Dialog
-            "camera", Encode.opt CameraData.encode t.Camera
-            "graph", Encode.opt GraphData.encode t.Graph
-            "critique", Encode.opt CritiqueData.encode t.Critique
-            "image_prompt", Encode.opt ImagePromptData.encode t.ImagePrompt
+            yield!
+                Steps.outputs
+                |> List.map (fun o -> o.Name, Outputs.tryJson o.Name t.Outputs |> Option.defaultValue Encode.nil)
             // The reference's name for the same object.
             "image_prompt_data", Encode.opt ImagePromptData.encode t.ImagePrompt
             "anachronisms", Encode.list Finding.encode (Anachronisms.scanScene t)

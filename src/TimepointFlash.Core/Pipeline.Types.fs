@@ -114,38 +114,41 @@ type PipelineDeps = {
 
 /// Everything a generation produced, and why it stopped if it did.
 type PipelineResult = {
-    Judge: JudgeResult option
-    Timeline: TimelineData option
-    Scene: SceneData option
-    Characters: CharacterData option
-    Moment: MomentData option
-    Camera: CameraData option
-    Graph: GraphData option
-    Dialog: DialogData option
-    Critique: CritiqueData option
-    ImagePrompt: ImagePromptData option
+    /// Every step's output so far, keyed by output name.
+    Outputs: Outputs
     Image: ImageResponse option
     ImageError: string option
     Error: GenerationFailure option
-}
+} with
+
+    member r.Judge = Outputs.tryGet JudgeResult.key r.Outputs
+    member r.Timeline = Outputs.tryGet TimelineData.key r.Outputs
+    member r.Scene = Outputs.tryGet SceneData.key r.Outputs
+    member r.Characters = Outputs.tryGet CharacterData.key r.Outputs
+    member r.Moment = Outputs.tryGet MomentData.key r.Outputs
+    member r.Dialog = Outputs.tryGet DialogData.key r.Outputs
+    member r.Camera = Outputs.tryGet CameraData.key r.Outputs
+    member r.Graph = Outputs.tryGet GraphData.key r.Outputs
+    member r.Critique = Outputs.tryGet CritiqueData.key r.Outputs
+    member r.ImagePrompt = Outputs.tryGet ImagePromptData.key r.Outputs
 
 [<RequireQualifiedAccess>]
 module PipelineResult =
     /// Nothing produced yet.
     let empty = {
-        Judge = None
-        Timeline = None
-        Scene = None
-        Characters = None
-        Moment = None
-        Camera = None
-        Graph = None
-        Dialog = None
-        Critique = None
-        ImagePrompt = None
+        Outputs = Outputs.empty
         Image = None
         ImageError = None
         Error = None
+    }
+
+    /// The output of a step the caller declared it reads (so it is there).
+    let get (key: OutputKey<'T>) (r: PipelineResult) = Outputs.get key r.Outputs
+
+    /// Sets (or replaces) an output.
+    let add (key: OutputKey<'T>) (value: 'T) (r: PipelineResult) = {
+        r with
+            Outputs = Outputs.add key value r.Outputs
     }
 
     /// Completed unless a required step failed or the judge rejected the query.
@@ -187,16 +190,7 @@ module PipelineResult =
                 continuity
                 |> Option.map (fun c -> c.Location)
                 |> Option.orElse (r.Timeline |> Option.map (fun x -> x.Location))
-            Judge = r.Judge
-            Timeline = r.Timeline
-            Scene = r.Scene
-            Characters = r.Characters
-            Moment = r.Moment
-            Dialog = r.Dialog
-            Camera = r.Camera
-            Graph = r.Graph
-            Critique = r.Critique
-            ImagePrompt = r.ImagePrompt
+            Outputs = r.Outputs
             HasImage = r.Image.IsSome
             ImageError = r.ImageError
             Error = r.Error |> Option.map GenerationFailure.toError

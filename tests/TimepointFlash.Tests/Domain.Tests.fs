@@ -225,11 +225,11 @@ let golden =
 
         test
             "a full timepoint carries has_image, the moment at top level and image_prompt_data for the reference's clients" {
-            let t = {
-                Timepoint.pending Fixtures.fixedId "rome 50 BCE" "rome-50-bce" false Fixtures.createdAt with
-                    Moment = Some Fixtures.moment
-                    HasImage = true
-            }
+            let pending =
+                Timepoint.pending Fixtures.fixedId "rome 50 BCE" "rome-50-bce" false Fixtures.createdAt
+                |> Timepoint.withOutput MomentData.key Fixtures.moment
+
+            let t = { pending with HasImage = true }
 
             let wire = TimepointWire.encode true t
             let meta = wire["metadata"]

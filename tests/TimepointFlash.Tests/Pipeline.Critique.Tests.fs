@@ -210,7 +210,8 @@ let private pipelineTests =
             Expect.exists
                 events
                 (function
-                | StepEvent.Failed(Step.Critique, GenerationFailure.Agent(Step.Critique, AgentError.Provider _)) -> true
+                | StepEvent.Failed(s, GenerationFailure.Agent(a, AgentError.Provider _)) ->
+                    s = Step.Critique && a = Step.Critique
                 | _ -> false)
                 "the failure is recorded as a typed step event"
         }

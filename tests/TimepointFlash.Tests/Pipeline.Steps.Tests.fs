@@ -104,7 +104,7 @@ let tests =
             let wire = TimepointWire.encode true { t with HasImage = true }
 
             for s in Steps.table do
-                Expect.isSome (at s.Lands wire) $"{Step.name s.Step} lands at {s.Lands}"
+                Expect.isSome (at (Steps.landsAt s) wire) $"{Step.name s.Step} lands at {Steps.landsAt s}"
         }
 
         test "wire names parse back to their steps" {

@@ -116,7 +116,7 @@ let flow =
             let report =
                 events
                 |> Seq.pick (function
-                    | StepEvent.Completed(Step.Scene, rep) -> Some rep
+                    | StepEvent.Completed(s, rep) when s = Step.Scene -> Some rep
                     | _ -> None)
 
             Expect.equal report.Attempts 2 "two attempts"
@@ -169,7 +169,7 @@ let flow =
             Expect.exists
                 events
                 (function
-                | StepEvent.Failed(Step.Camera, _) -> true
+                | StepEvent.Failed(s, _) -> s = Step.Camera
                 | _ -> false)
                 "failed event"
         }
@@ -178,7 +178,7 @@ let flow =
             let fenced =
                 "Here you go:\n```json\n"
                 + ScriptedLlm.answer (
-                    AgentContext.Judge {
+                    AgentContext.ofInput Step.Judge {
                         Query = ""
                         Today = System.DateOnly(2026, 12, 1)
                     }
