@@ -156,9 +156,13 @@ type TimepointEngine private (services: Services) =
             | Some v -> Some v
             | None -> fallback name
 
-    /// Opens the database (applying migrations) and builds the engine from the options and, unless
-    /// IgnoreEnvironment is set, the environment. Throws TimepointConfigurationException when the settings are
-    /// invalid or the database cannot be opened. With no options, everything comes from the environment.
+    /// <summary>Opens the database (applying migrations, failing rows a dead process left processing) and builds
+    /// the engine from the options and, unless IgnoreEnvironment is set, the environment. With no options,
+    /// everything comes from the environment.</summary>
+    /// <param name="options">The settings, or null to read everything from the environment.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The engine; dispose it when done.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointConfigurationException">The settings are invalid or the database cannot be opened.</exception>
     static member CreateAsync
         ([<Optional>] options: TimepointEngineOptions | null, [<Optional>] cancellationToken: CancellationToken)
         : Task<TimepointEngine> =
@@ -192,9 +196,19 @@ type TimepointEngine private (services: Services) =
     /// How many generations run at once; further calls wait their turn.
     member _.Concurrency = services.Config.Concurrency
 
-    /// Generates a scene and saves it; progress is reported per step. Throws TimepointRejectedException,
-    /// GenerationFailedException or ProviderException when it fails (the failed timepoint is still stored),
-    /// and OperationCanceledException when the token is cancelled (the timepoint is stored as failed).
+    /// <summary>Generates a scene and saves it; progress is reported per step (Percent 0–100, never
+    /// decreasing).</summary>
+    /// <param name="query">The moment, 3 to 500 characters.</param>
+    /// <param name="options">Generation options, or null.</param>
+    /// <param name="progress">Receives a report as each step starts and ends, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The completed timepoint, as stored.</returns>
+    /// <exception cref="T:System.ArgumentException">The query is under 3 or over 500 characters.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointRejectedException">The query names no moment in time (the failed timepoint is stored).</exception>
+    /// <exception cref="T:TimepointFlash.Interop.ProviderException">The provider or your chat client failed after retries and fallback.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.GenerationFailedException">A step failed (the failed timepoint is stored).</exception>
+    /// <exception cref="T:System.OperationCanceledException">The token was cancelled (the timepoint is stored as failed).</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointStorageException">The database failed.</exception>
     member this.GenerateAsync
         (
             query: string,
@@ -209,10 +223,15 @@ type TimepointEngine private (services: Services) =
             return finish run
         }
 
-    /// Generates a scene, yielding progress as it happens. The last item has State = Done and the TimepointId;
-    /// when the generation failed (for example the query was rejected) that item's Error says why and the
-    /// failed timepoint can be read with GetAsync. Nothing runs until the stream is enumerated; leaving the
-    /// loop early cancels the generation. Cancellation (either token) throws OperationCanceledException.
+    /// <summary>Generates a scene, yielding progress as it happens. The last item is step "complete" with
+    /// State = Done, Percent 100 and the TimepointId; when the generation failed (for example the query was
+    /// rejected) that item's Error says why and the failed timepoint can be read with GetAsync. Nothing runs
+    /// until the stream is enumerated; leaving the loop early cancels the generation.</summary>
+    /// <param name="query">The moment, 3 to 500 characters.</param>
+    /// <param name="options">Generation options, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The progress reports, ending with the "complete" item.</returns>
+    /// <exception cref="T:System.OperationCanceledException">Either token was cancelled.</exception>
     member this.StreamAsync
         (query: string, [<Optional>] options: GenerateOptions | null, [<Optional>] cancellationToken: CancellationToken)
         : IAsyncEnumerable<StepProgress> =
@@ -226,7 +245,11 @@ type TimepointEngine private (services: Services) =
             cancellationToken
         )
 
-    /// Loads a timepoint; throws TimepointNotFoundException.
+    /// <summary>Loads a timepoint.</summary>
+    /// <param name="id">Its id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The timepoint.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
     member this.GetAsync(id: Guid, [<Optional>] cancellationToken: CancellationToken) : Task<Timepoint> =
         alive this
 
@@ -238,7 +261,11 @@ type TimepointEngine private (services: Services) =
             | None -> return raise (TimepointNotFoundException(string id))
         }
 
-    /// Loads a timepoint by slug; throws TimepointNotFoundException.
+    /// <summary>Loads a timepoint by slug.</summary>
+    /// <param name="slug">Its slug, e.g. "rome-50-bce".</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The timepoint.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this slug.</exception>
     member this.GetBySlugAsync(slug: string, [<Optional>] cancellationToken: CancellationToken) : Task<Timepoint> =
         alive this
         ArgumentNullException.ThrowIfNull(slug, "slug")
@@ -251,7 +278,11 @@ type TimepointEngine private (services: Services) =
             | None -> return raise (TimepointNotFoundException slug)
         }
 
-    /// Loads the image of a timepoint, or null when it has none; throws TimepointNotFoundException.
+    /// <summary>Loads the image of a timepoint.</summary>
+    /// <param name="id">The timepoint's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The image, or null when the timepoint has none (no image was asked for, or it failed).</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
     member this.GetImageAsync
         (id: Guid, [<Optional>] cancellationToken: CancellationToken)
         : Task<TimepointImage | null> =
@@ -404,7 +435,11 @@ type TimepointEngine private (services: Services) =
             return ValueList(models |> List.map Convert.model) :> IReadOnlyList<ModelInfo>
         }
 
-    /// Deletes a timepoint with its logs and image; throws TimepointNotFoundException.
+    /// <summary>Deletes a timepoint with its logs and image.</summary>
+    /// <param name="id">Its id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that ends when it is deleted.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
     member this.DeleteAsync(id: Guid, [<Optional>] cancellationToken: CancellationToken) : Task =
         alive this
 
@@ -416,9 +451,21 @@ type TimepointEngine private (services: Services) =
             | false -> raise (TimepointNotFoundException(string id))
         }
 
-    /// Generates the moment a number of units (1 to 365) after a completed scene, with the source's place and
-    /// people, linked to it by ParentId. Throws TimepointNotFoundException, TimeTravelException, or the
-    /// exceptions of GenerateAsync.
+    /// <summary>Generates the moment a number of units (1 to 365) after a completed scene, with the source's
+    /// place and people, linked to it by ParentId.</summary>
+    /// <param name="id">The source scene.</param>
+    /// <param name="units">How many units, 1 to 365.</param>
+    /// <param name="unit">The unit (day by default).</param>
+    /// <param name="progress">Receives a report as each step starts and ends, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new, linked timepoint.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimeTravelException">The target cannot be reached, or the source is not completed.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointRejectedException">The query names no moment in time (the failed timepoint is stored).</exception>
+    /// <exception cref="T:TimepointFlash.Interop.ProviderException">The provider or your chat client failed after retries and fallback.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.GenerationFailedException">A step failed (the failed timepoint is stored).</exception>
+    /// <exception cref="T:System.OperationCanceledException">The token was cancelled (the timepoint is stored as failed).</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointStorageException">The database failed.</exception>
     member this.NextAsync
         (
             id: Guid,
@@ -434,9 +481,21 @@ type TimepointEngine private (services: Services) =
             return finish run
         }
 
-    /// Generates the moment a number of units (1 to 365) before a completed scene, with the source's place and
-    /// people, linked to it by ParentId. Throws TimepointNotFoundException, TimeTravelException, or the
-    /// exceptions of GenerateAsync.
+    /// <summary>Generates the moment a number of units (1 to 365) before a completed scene, with the source's
+    /// place and people, linked to it by ParentId.</summary>
+    /// <param name="id">The source scene.</param>
+    /// <param name="units">How many units, 1 to 365.</param>
+    /// <param name="unit">The unit (day by default).</param>
+    /// <param name="progress">Receives a report as each step starts and ends, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new, linked timepoint.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimeTravelException">The target cannot be reached, or the source is not completed.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointRejectedException">The query names no moment in time (the failed timepoint is stored).</exception>
+    /// <exception cref="T:TimepointFlash.Interop.ProviderException">The provider or your chat client failed after retries and fallback.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.GenerationFailedException">A step failed (the failed timepoint is stored).</exception>
+    /// <exception cref="T:System.OperationCanceledException">The token was cancelled (the timepoint is stored as failed).</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointStorageException">The database failed.</exception>
     member this.PriorAsync
         (
             id: Guid,
