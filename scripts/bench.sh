@@ -11,7 +11,7 @@ what=${1:-all}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 if ! command -v wrk >/dev/null 2>&1; then
-  echo "installing wrk (Debian package)" >&2
+  echo "installing wrk (Debian package): the HTTP load generator the benchmarks drive" >&2
   { apt-get update && apt-get install -y --no-install-recommends wrk; } >/dev/null 2>&1 ||
     { echo "bench: could not install wrk" >&2; exit 1; }
 fi

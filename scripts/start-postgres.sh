@@ -8,7 +8,7 @@ for d in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
   if [ -x "$d/initdb" ]; then bindir="$d"; break; fi
 done
 if [ -z "$bindir" ]; then
-  echo "start-postgres: PostgreSQL server binaries not found (apt-get install -y postgresql-15)" >&2
+  echo "start-postgres: PostgreSQL server binaries not found (./scripts/test.sh installs them; or apt-get install -y postgresql)" >&2
   exit 1
 fi
 

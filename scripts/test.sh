@@ -21,12 +21,19 @@ if ! { dotnet tool restore >"$logs/restore.log" 2>&1 && dotnet paket restore >>"
   cat "$logs/restore.log" >&2; fail_step "restore"; finish
 fi
 
-echo "== Chromium for the browser tests (Debian package, installed when missing)"
+# Debian packages the tests need, installed only when missing: one line each says what and why.
+apt_updated=""
+install_debian() { # package, why
+  echo "== installing $1 (Debian package): $2"
+  { [ -n "$apt_updated" ] || apt-get update; } >"$logs/apt-$1.log" 2>&1 && apt_updated=1 &&
+    apt-get install -y --no-install-recommends "$1" >>"$logs/apt-$1.log" 2>&1 ||
+    { tail -20 "$logs/apt-$1.log" >&2; fail_step "install $1"; finish; }
+}
 if ! command -v chromium >/dev/null 2>&1; then
-  if ! { apt-get update >"$logs/chromium.log" 2>&1 &&
-    apt-get install -y --no-install-recommends chromium >>"$logs/chromium.log" 2>&1; }; then
-    tail -20 "$logs/chromium.log" >&2; fail_step "install chromium"; finish
-  fi
+  install_debian chromium "headless browser for the UI tests"
+fi
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  install_debian postgresql "PostgreSQL server for the database tests (a throwaway one per run)"
 fi
 
 echo "== build (warnings are errors)"

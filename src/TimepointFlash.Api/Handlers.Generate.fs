@@ -100,7 +100,14 @@ module GenerateHandlers =
 
                 let work = task {
                     try
-                        return! Generation.runFor deps.App observe stored None deps.Stopping
+                        return!
+                            Generation.runGuarded
+                                (Generation.failureOf Generation.interrupted)
+                                deps.App
+                                observe
+                                stored
+                                None
+                                deps.Stopping
                     finally
                         channel.Writer.TryComplete() |> ignore
                 }

@@ -14,7 +14,7 @@ type CommonArgs =
             | Server _ -> "talk to a running server (e.g. http://127.0.0.1:8000) instead of the embedded engine"
 
 type GenerateArgs =
-    | [<MainCommand; ExactlyOnce>] Query of query: string
+    | [<MainCommand; ExactlyOnce>] Query of query: string list
     | Image
     | Out of dir: string
     | [<AltCommandLine("-j")>] Json
@@ -23,7 +23,7 @@ type GenerateArgs =
     interface IArgParserTemplate with
         member a.Usage =
             match a with
-            | Query _ -> "the moment, e.g. \"moon landing 1969\""
+            | Query _ -> "the moment, e.g. moon landing 1969 (words are joined; quotes are optional)"
             | Image -> "also generate an image"
             | Out _ -> "write <slug>.json (and the image) into this folder"
             | Json -> "print the timepoint as JSON only"

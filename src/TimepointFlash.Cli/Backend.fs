@@ -39,6 +39,8 @@ type Backend = {
     Models: unit -> Task<Result<JsonNode, CliError>>
     Image: Guid -> Task<StoredImage option>
     Describe: string
+    /// True when the embedded engine is the offline one (no provider key).
+    Offline: bool
 }
 
 [<RequireQualifiedAccess>]
@@ -114,10 +116,10 @@ module Embedded =
         | InteractError.Agent e -> CliError.Failed(AgentError.describe e)
 
     /// The backend over an application environment and its character interactions.
-    let create (env: AppEnv) (interact: Interactions) (models: unit -> JsonNode) (describe: string) : Backend = {
+    let create (env: AppEnv) (interact: Interactions) (models: unit -> JsonNode) (describe: string) (offline: bool) : Backend = {
         Generate =
             fun query image report -> task {
-                let! t = Generation.runNow env (observer report) query image CancellationToken.None
+                let! t = Generation.runNow env (observer report) query image (Interrupt.token ())
                 return Ok(TimepointWire.encode true t)
             }
         Get =
@@ -135,9 +137,7 @@ module Embedded =
                 match! require env key with
                 | Error e -> return Error e
                 | Ok source ->
-                    match!
-                        Navigation.run env (observer report) source.Id direction units unit CancellationToken.None
-                    with
+                    match! Navigation.run env (observer report) source.Id direction units unit (Interrupt.token ()) with
                     | Ok o ->
                         return
                             Ok(
@@ -192,4 +192,5 @@ module Embedded =
                         | Error e -> return Error(ofInteract key e)
             }
         Describe = describe
+        Offline = offline
     }

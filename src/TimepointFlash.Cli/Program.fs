@@ -10,11 +10,12 @@ open Spectre.Console
 open TimepointFlash
 open TimepointFlash.Runtime
 
-/// Exit codes: 0 success, 1 failed or rejected, 2 usage error.
+/// Exit codes: 0 success, 1 failed or rejected, 2 usage error, 130 interrupted by Ctrl-C.
 module Exit =
     let ok = 0
     let failed = 1
     let usage = 2
+    let interrupted = Interrupt.exitCode
 
 let private out (node: JsonNode) =
     Console.Out.WriteLine(Encode.toIndentedString node)
@@ -68,19 +69,22 @@ let private backend (server: string option) : Task<Result<Backend, CliError>> = 
                     "providers", info.Describe()
                 ]
 
-            if info.IsOffline then
-                Console.Error.WriteLine "tpflash: no provider key is configured; using the offline engine."
-
-            return Ok(Embedded.create services.App (InteractionServices.create services.Interact) models info.Name)
+            return Ok(Embedded.create services.App (InteractionServices.create services.Interact) models info.Name info.IsOffline)
 }
 
-/// Shows each step as it completes, on stderr (so --json keeps stdout machine-readable).
+/// The one line saying the offline engine answers, for commands that generate, once their arguments are valid.
+let private banner (b: Backend) =
+    if b.Offline then
+        Console.Error.WriteLine "tpflash: no provider key is configured; using the offline engine."
+
+/// Shows each step as it ends, on stderr (so --json keeps stdout machine-readable): ✓ with its time and model,
+/// ✗ with why. The judge's line waits for the outcome, so a rejected query ends in ✗ with the reason and the
+/// suggested query rather than a tick. Returns the reporter and the function that closes the display.
 let private progress () =
     let console =
         AnsiConsole.Create(AnsiConsoleSettings(Out = AnsiConsoleOutput(Console.Error)))
 
-    fun (p: StepLine) ->
-
+    let print (p: StepLine) =
         if p.Ok then
             let ms = p.LatencyMs |> Option.map (fun v -> $"{v} ms") |> Option.defaultValue ""
             let model = p.Model |> Option.defaultValue ""
@@ -92,6 +96,40 @@ let private progress () =
             console.MarkupLine(
                 $"[red]✗[/] {Markup.Escape p.Step, -16} {Markup.Escape(p.Error |> Option.defaultValue String.Empty)}"
             )
+
+    let mutable held: StepLine option = None
+
+    let flush () =
+        held |> Option.iter print
+        held <- None
+
+    let report (p: StepLine) =
+        flush ()
+
+        if p.Ok && p.Step = "judge" then held <- Some p else print p
+
+    let close (t: JsonNode option) =
+        let text (key: string) =
+            t |> Option.bind (fun t -> Option.ofObj t[key]) |> Option.map string
+
+        match held, text "error_kind" with
+        | Some judge, Some "rejected" ->
+            let reason =
+                match text "error", text "suggested_query" with
+                | Some e, Some q when not (e.Contains q) -> $"rejected: {e} (try: {q})"
+                | Some e, _ -> $"rejected: {e}"
+                | None, _ -> "rejected"
+
+            held <- None
+
+            print {
+                judge with
+                    Ok = false
+                    Error = Some reason
+            }
+        | _ -> flush ()
+
+    report, close
 
 let private isFailed (t: JsonNode) =
     match t["status"] with
@@ -111,53 +149,74 @@ let private withBackend server (f: Backend -> Task<int>) = task {
     | Ok b ->
         try
             return! f b
-        with StoreFailure e ->
-            return fail (CliError.Storage e)
+        with
+        | StoreFailure e -> return fail (CliError.Storage e)
+        | :? OperationCanceledException when Interrupt.requested () ->
+            Console.Error.WriteLine "tpflash: interrupted (Ctrl-C); the generation is stored as failed."
+            return Interrupt.exitCode
 }
 
 let private generate (args: ParseResults<GenerateArgs>) =
     let json = args.Contains GenerateArgs.Json
 
-    withBackend (args.TryGetResult GenerateArgs.Server) (fun b -> task {
-        let query = args.GetResult GenerateArgs.Query
+    let query = String.Join(" ", args.GetResult GenerateArgs.Query).Trim()
 
-        match! b.Generate query (args.Contains GenerateArgs.Image) (progress ()) with
-        | Error e -> return fail e
-        | Ok t ->
-            match args.TryGetResult GenerateArgs.Out with
-            | Some dir ->
-                Directory.CreateDirectory dir |> ignore
-                let slug = t["slug"].ToString()
-                File.WriteAllText(Path.Combine(dir, slug + ".json"), Encode.toIndentedString t)
+    if query.Length < 3 || query.Length > 500 then
+        Task.FromResult(fail (CliError.Invalid "the query must be 3 to 500 characters long"))
+    else
 
-                match Guid.TryParse(t["id"].ToString()) with
-                | true, id ->
-                    match! b.Image id with
-                    | Some img ->
-                        let ext =
-                            if img.MimeType.Contains "svg" then "svg"
-                            elif img.MimeType.Contains "jpeg" then "jpg"
-                            else "png"
+        withBackend (args.TryGetResult GenerateArgs.Server) (fun b -> task {
+            banner b
+            let report, close = progress ()
+            let! outcome = b.Generate query (args.Contains GenerateArgs.Image) report
+            close (outcome |> Result.toOption)
 
-                        File.WriteAllBytes(Path.Combine(dir, $"{slug}.{ext}"), img.Bytes)
-                    | None -> ()
-                | _ -> ()
-            | None -> ()
+            match outcome with
+            | Error e -> return fail e
+            | Ok t ->
+                match args.TryGetResult GenerateArgs.Out with
+                | Some dir ->
+                    Directory.CreateDirectory dir |> ignore
+                    let slug = t["slug"].ToString()
+                    let file = Path.Combine(dir, slug + ".json")
+                    File.WriteAllText(file, Encode.toIndentedString t)
+                    Console.Error.WriteLine $"tpflash: wrote {Path.GetFullPath file}"
 
-            show json t
-            return if isFailed t then Exit.failed else Exit.ok
-    })
+                    match Guid.TryParse(t["id"].ToString()) with
+                    | true, id ->
+                        match! b.Image id with
+                        | Some img ->
+                            let ext =
+                                if img.MimeType.Contains "svg" then "svg"
+                                elif img.MimeType.Contains "jpeg" then "jpg"
+                                else "png"
+
+                            let image = Path.Combine(dir, $"{slug}.{ext}")
+                            File.WriteAllBytes(image, img.Bytes)
+                            Console.Error.WriteLine $"tpflash: wrote {Path.GetFullPath image}"
+                        | None -> ()
+                    | _ -> ()
+                | None -> ()
+
+                show json t
+                return if isFailed t then Exit.failed else Exit.ok
+        })
 
 let private listing (args: ParseResults<ListArgs>) =
     withBackend (args.TryGetResult ListArgs.Server) (fun b -> task {
         let status = args.TryGetResult ListArgs.Status
 
+        let page = args.GetResult(ListArgs.Page, 1)
+        let pageSize = args.GetResult(ListArgs.Page_Size, 20)
+
         match status |> Option.map TimepointStatus.tryParse with
         | Some None -> return fail (CliError.Invalid "--status must be pending, processing, completed or failed")
+        | _ when page < 1 -> return fail (CliError.Invalid "--page starts at 1")
+        | _ when pageSize < 1 || pageSize > 100 -> return fail (CliError.Invalid "--page-size must be 1 to 100")
         | parsed ->
             let q = {
-                Page = args.GetResult(ListArgs.Page, 1) |> max 1
-                PageSize = args.GetResult(ListArgs.Page_Size, 20) |> max 1 |> min 100
+                Page = page
+                PageSize = pageSize
                 Status = parsed |> Option.flatten
                 Search = args.TryGetResult ListArgs.Search
                 After = None
@@ -193,7 +252,12 @@ let private navigate direction (args: ParseResults<NavigateArgs>) =
         | Error _ -> return fail (CliError.Invalid "--unit must be second, minute, hour, day, week, month or year")
         | Ok _ when units < 1 || units > 365 -> return fail (CliError.Invalid "--units must be between 1 and 365")
         | Ok unit ->
-            match! b.Navigate (args.GetResult NavigateArgs.Id) direction units unit (progress ()) with
+            banner b
+            let report, close = progress ()
+            let! outcome = b.Navigate (args.GetResult NavigateArgs.Id) direction units unit report
+            close (outcome |> Result.toOption |> Option.map snd)
+
+            match outcome with
             | Error e -> return fail e
             | Ok(nav, target) ->
                 if json then
@@ -448,6 +512,9 @@ let dispatch (results: ParseResults<Command>) : Task<int> =
 [<EntryPoint>]
 let main argv =
     let parser = ArgumentParser.Create<Command>(programName = "tpflash")
+    // `serve` keeps the host's own Ctrl-C handling (graceful shutdown).
+    if not (argv.Length > 0 && argv[0] = "serve") then
+        Interrupt.install ()
 
     try
         let results = parser.ParseCommandLine(argv, raiseOnUsage = true)

@@ -138,7 +138,7 @@ module Remote =
                             Encode.obj [ "query", Encode.string query; "generate_image", Encode.bool image ]
 
                         req.Content <- new StringContent(Encode.toString body, Encoding.UTF8, "application/json")
-                        use! resp = http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead)
+                        use! resp = http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, Interrupt.token ())
 
                         if not resp.IsSuccessStatusCode then
                             let! b = resp.Content.ReadAsStringAsync()
@@ -250,4 +250,5 @@ module Remote =
                         return None
                 }
             Describe = $"server {baseUrl}"
+            Offline = false
         }

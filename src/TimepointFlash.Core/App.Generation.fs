@@ -3,6 +3,7 @@ namespace TimepointFlash
 open System
 open System.Diagnostics
 open System.Threading
+open System.Runtime.ExceptionServices
 open System.Threading.Tasks
 
 /// Running generations against storage: synchronous, and the body of a background job.
@@ -93,10 +94,53 @@ module Generation =
                 Telemetry.generationFinished status (Stopwatch.GetElapsedTime(started).TotalSeconds)
         }
 
-    /// Creates and runs a generation now; the saved timepoint is returned.
+    /// How a synchronous run that threw is recorded: cancellation as the given failure, anything else as
+    /// interrupted with the exception's one-line message.
+    let failureOf (cancelled: GenerationFailure) (e: exn) =
+        match e with
+        | :? OperationCanceledException -> cancelled
+        | e -> GenerationFailure.Interrupted e.Message
+
+    /// The failure a host records when its own process stops a run (Ctrl-C, shutdown).
+    let interrupted = GenerationFailure.Interrupted "interrupted"
+
+    /// As `runFor`, for a run with no durable job behind it: when the run throws (cancelled, storage failed, an
+    /// unexpected exception) the timepoint is stored failed (best effort) before the exception is rethrown, so
+    /// no row stays processing. Failures of that last write are dropped; the row's lease then expires and any
+    /// host's orphan sweep fails it.
+    let runGuarded
+        (failure: exn -> GenerationFailure)
+        (env: AppEnv)
+        (observe: StepRecord -> Task)
+        (t: Timepoint)
+        (continuity: Continuity option)
+        (ct: CancellationToken)
+        : Task<Timepoint> =
+        task {
+            try
+                return! runFor env observe t continuity ct
+            with e ->
+                let stopped = {
+                    t with
+                        Status = TimepointStatus.Failed
+                        Error = Some(GenerationFailure.toError (failure e))
+                        UpdatedAt = env.Now()
+                }
+
+                try
+                    do! env.Store.Update stopped
+                with _ ->
+                    ()
+
+                ExceptionDispatchInfo.Throw e
+                return Unchecked.defaultof<_>
+        }
+
+    /// Creates and runs a generation now; the saved timepoint is returned. A run that throws leaves its
+    /// timepoint failed ("interrupted" when the token was cancelled).
     let runNow (env: AppEnv) (observe: StepRecord -> Task) (query: string) (generateImage: bool) ct = task {
         let! stored = env.Store.Insert(create env query generateImage None)
-        return! runFor env observe stored None ct
+        return! runGuarded (failureOf interrupted) env observe stored None ct
     }
 
     /// Stores a processing timepoint with its job (and its callback's delivery); a worker will run it.

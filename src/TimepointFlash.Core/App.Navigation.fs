@@ -99,7 +99,9 @@ module Navigation =
         | Ok(source, c) ->
             let t = Generation.create env (query source c) false (Some source.Id)
             let! stored = env.Store.Insert t
-            let! target = Generation.runFor env observe stored (Some c) ct
+
+            let! target =
+                Generation.runGuarded (Generation.failureOf Generation.interrupted) env observe stored (Some c) ct
 
             return
                 Ok {

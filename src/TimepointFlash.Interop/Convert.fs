@@ -14,8 +14,6 @@ module internal Convert =
         | Some v -> Nullable v
         | None -> Nullable()
 
-    let private readOnly (xs: 'T seq) : IReadOnlyList<'T> = ResizeArray xs :> IReadOnlyList<'T>
-
     /// The C# status.
     let status =
         function
@@ -23,6 +21,41 @@ module internal Convert =
         | TimepointFlash.TimepointStatus.Processing -> TimepointStatus.Processing
         | TimepointFlash.TimepointStatus.Completed -> TimepointStatus.Completed
         | TimepointFlash.TimepointStatus.Failed -> TimepointStatus.Failed
+
+    /// The F# status.
+    let statusOf =
+        function
+        | TimepointStatus.Pending -> TimepointFlash.TimepointStatus.Pending
+        | TimepointStatus.Processing -> TimepointFlash.TimepointStatus.Processing
+        | TimepointStatus.Completed -> TimepointFlash.TimepointStatus.Completed
+        | _ -> TimepointFlash.TimepointStatus.Failed
+
+    /// A model of the models listing (its wire JSON).
+    let model (n: System.Text.Json.Nodes.JsonNode) =
+        let text (key: string) =
+            match n[key] with
+            | null -> ""
+            | v -> v.ToString()
+
+        ModelInfo(
+            Id = text "id",
+            Name = text "name",
+            Provider = text "provider",
+            Capabilities =
+                ValueList(
+                    match n["capabilities"] with
+                    | :? System.Text.Json.Nodes.JsonArray as a -> a |> Seq.choose (Option.ofObj >> Option.map string)
+                    | _ -> Seq.empty
+                ),
+            ContextLength =
+                (match n["context_length"] with
+                 | null -> Nullable()
+                 | v -> Nullable(v.GetValue<int>())),
+            IsAvailable =
+                (match n["is_available"] with
+                 | null -> false
+                 | v -> v.GetValue<bool>())
+        )
 
     /// The F# time unit.
     let unit =
@@ -35,93 +68,213 @@ module internal Convert =
         | TravelUnit.Year -> TimeUnit.Year
         | _ -> TimeUnit.Day
 
-    /// The C# timepoint.
+    let private values (xs: 'T seq) = ValueList<'T>(xs)
+
+    let private character (c: Character) =
+        CharacterInfo(
+            Name = c.Name,
+            Role = CharacterRole.name c.Role,
+            Description = c.Description,
+            Clothing = str c.Clothing,
+            Action = str c.Action,
+            SpeaksInScene = c.SpeaksInScene
+        )
+
+    let private camera (c: CameraData) =
+        CameraInfo(
+            ShotType = c.ShotType,
+            Angle = c.Angle,
+            FocalPoint = c.FocalPoint,
+            SecondaryFocus = str c.SecondaryFocus,
+            DepthOfField = c.DepthOfField,
+            Movement = str c.Movement,
+            CompositionRule = c.CompositionRule,
+            LeadingLines = values c.LeadingLines,
+            Foreground = values c.ForegroundElements,
+            Midground = values c.MidgroundElements,
+            Background = values c.BackgroundElements,
+            FramingIntent = str c.FramingIntent
+        )
+
+    let private moment (m: MomentData) =
+        MomentInfo(
+            Plot = m.PlotSummary,
+            Stakes = m.Stakes,
+            TensionArc = m.TensionArc,
+            Before = str m.BeforeContext,
+            After = str m.AfterContext,
+            Consequences = str m.Consequences,
+            EmotionalBeats = values m.EmotionalBeats,
+            ConflictType = str m.ConflictType,
+            CentralQuestion = str m.CentralQuestion,
+            HistoricalSignificance = str m.HistoricalSignificance
+        )
+
+    /// Storage keeps microseconds: a timepoint fresh from a run equals the same one read back.
+    let private micro (d: DateTimeOffset) =
+        DateTimeOffset(d.UtcTicks - d.UtcTicks % 10L, TimeSpan.Zero)
+
+    /// The C# timepoint: every field of the JSON as a typed property.
     let timepoint (t: TimepointFlash.Timepoint) =
+        let t = {
+            t with
+                CreatedAt = micro t.CreatedAt
+                UpdatedAt = micro t.UpdatedAt
+        }
+
         let cast =
             t.Characters |> Option.map (fun c -> c.Characters) |> Option.defaultValue []
 
         let lines = t.Dialog |> Option.map (fun d -> d.Lines) |> Option.defaultValue []
-
-        let rels =
-            t.Graph |> Option.map (fun g -> g.Relationships) |> Option.defaultValue []
+        let point f = nullable (t.Point |> Option.bind f)
+        let scene f = str (t.Scene |> Option.bind f)
 
         Timepoint(
-            t.Id,
-            t.Query,
-            t.Slug,
-            status t.Status,
-            nullable (t.Point |> Option.map (fun p -> p.Year)),
-            nullable (t.Point |> Option.bind (fun p -> p.Month)),
-            nullable (t.Point |> Option.bind (fun p -> p.Day)),
-            str (t.Point |> Option.map Temporal.format),
-            str t.Location,
-            str (t.Point |> Option.bind (fun p -> p.Era)),
-            str (t.Scene |> Option.map (fun s -> s.Setting)),
-            str (t.Scene |> Option.map (fun s -> s.Atmosphere)),
-            str (t.Moment |> Option.map (fun m -> m.PlotSummary)),
-            readOnly (
-                cast
-                |> List.map (fun c ->
-                    CharacterInfo(
-                        c.Name,
-                        CharacterRole.name c.Role,
-                        c.Description,
-                        str c.Clothing,
-                        str c.Action,
-                        c.SpeaksInScene
-                    ))
-            ),
-            readOnly (lines |> List.map (fun l -> DialogLineInfo(l.Speaker, l.Text, str l.Tone))),
-            readOnly (
-                rels
-                |> List.map (fun r ->
-                    RelationshipInfo(r.FromCharacter, r.ToCharacter, r.RelationshipType, r.TensionLevel))
-            ),
-            readOnly (
-                t.Critique
-                |> Option.map (fun c -> c.Issues)
-                |> Option.defaultValue []
-                |> List.map (fun i ->
-                    ReviewIssueInfo(
-                        CritiqueData.severityName i.Severity,
-                        CritiqueData.categoryName i.Category,
-                        i.Field,
-                        str i.Quote,
-                        i.Description
-                    ))
-            ),
-            t.Critique |> Option.exists (fun c -> c.Revised),
-            str (t.Camera |> Option.map CameraData.describe),
-            str (t.ImagePrompt |> Option.map (fun p -> p.FullPrompt)),
-            t.HasImage,
-            str t.ImageError,
-            str (t.Error |> Option.map (fun e -> e.Message)),
-            str (t.Error |> Option.bind (fun e -> e.SuggestedQuery)),
-            nullable t.ParentId,
-            t.CreatedAt,
-            Encode.toString (TimepointWire.encode true t)
+            Id = t.Id,
+            Query = t.Query,
+            Slug = t.Slug,
+            Status = status t.Status,
+            Year = nullable (t.Point |> Option.map (fun p -> p.Year)),
+            Month = point (fun p -> p.Month),
+            Day = point (fun p -> p.Day),
+            Hour = point (fun p -> p.Hour),
+            Minute = point (fun p -> p.Minute),
+            Second = point (fun p -> p.Second),
+            Season =
+                str (
+                    t.Point
+                    |> Option.bind (fun p -> p.Season)
+                    |> Option.map TimelineData.seasonToString
+                ),
+            TimeOfDay = str (t.Point |> Option.bind (fun p -> p.TimeOfDay) |> Option.map TimeOfDay.name),
+            DisplayDate = str (t.Point |> Option.map Temporal.format),
+            Location = str t.Location,
+            Era = str (t.Point |> Option.bind (fun p -> p.Era)),
+            Setting = scene (fun s -> Some s.Setting),
+            Atmosphere = scene (fun s -> Some s.Atmosphere),
+            Weather = scene (fun s -> s.Weather),
+            Lighting = scene (fun s -> s.Lighting),
+            TensionLevel = scene (fun s -> Some s.TensionLevel),
+            Plot = str (t.Moment |> Option.map (fun m -> m.PlotSummary)),
+            Stakes = str (t.Moment |> Option.map (fun m -> m.Stakes)),
+            Moment = Option.toObj (t.Moment |> Option.map moment),
+            Characters = values (cast |> List.map character),
+            Dialog =
+                values (
+                    lines
+                    |> List.map (fun l -> DialogLineInfo(Speaker = l.Speaker, Text = l.Text, Tone = str l.Tone))
+                ),
+            Relationships =
+                values (
+                    t.Graph
+                    |> Option.map (fun g -> g.Relationships)
+                    |> Option.defaultValue []
+                    |> List.map (fun r ->
+                        RelationshipInfo(
+                            From = r.FromCharacter,
+                            To = r.ToCharacter,
+                            Type = r.RelationshipType,
+                            Tension = r.TensionLevel
+                        ))
+                ),
+            Factions =
+                values (
+                    t.Graph
+                    |> Option.map (fun g -> g.Factions)
+                    |> Option.defaultValue []
+                    |> List.map (fun f -> FactionInfo(Name = f.Name, Members = values f.Members, Goal = str f.Goal))
+                ),
+            CentralConflict = str (t.Graph |> Option.bind (fun g -> g.CentralConflict)),
+            Review =
+                values (
+                    t.Critique
+                    |> Option.map (fun c -> c.Issues)
+                    |> Option.defaultValue []
+                    |> List.map (fun i ->
+                        ReviewIssueInfo(
+                            Severity = CritiqueData.severityName i.Severity,
+                            Category = CritiqueData.categoryName i.Category,
+                            Field = i.Field,
+                            Quote = str i.Quote,
+                            Description = i.Description
+                        ))
+                ),
+            DialogRevised = (t.Critique |> Option.exists (fun c -> c.Revised)),
+            Camera = str (t.Camera |> Option.map CameraData.describe),
+            CameraDetails = Option.toObj (t.Camera |> Option.map camera),
+            ImagePrompt = str (t.ImagePrompt |> Option.map (fun p -> p.FullPrompt)),
+            HasImage = t.HasImage,
+            ImageError = str t.ImageError,
+            Error = str (t.Error |> Option.map (fun e -> e.Message)),
+            ErrorKind = str (t.Error |> Option.map (fun e -> FailureKind.name e.Kind)),
+            ErrorStep = str (t.Error |> Option.bind (fun e -> e.Step) |> Option.map Step.name),
+            SuggestedQuery = str (t.Error |> Option.bind (fun e -> e.SuggestedQuery)),
+            ParentId = nullable t.ParentId,
+            CreatedAt = t.CreatedAt,
+            UpdatedAt = t.UpdatedAt,
+            Json = Encode.toString (TimepointWire.encode true t)
         )
 
-    /// The exception for a failed timepoint; none when it completed.
-    let failure (t: TimepointFlash.Timepoint) : exn option =
+    /// One progress report.
+    let progress
+        (
+            step: string,
+            state: StepState,
+            percent: int,
+            latency: Nullable<int64>,
+            model: string | null,
+            provider: string | null,
+            error: string | null,
+            id: Nullable<Guid>
+        ) =
+        StepProgress(
+            Step = step,
+            State = state,
+            Percent = percent,
+            LatencyMs = latency,
+            Model = model,
+            Provider = provider,
+            Error = error,
+            TimepointId = id
+        )
+
+    /// The exception for a failed timepoint; none when it completed. A provider failure takes its kind from the
+    /// stored provider kind (so a failure read back says the same), its provider from the run's failed step
+    /// record, and the exception the caller's chat client threw as its cause.
+    let failure (causes: RunCauses) (t: TimepointFlash.Timepoint) : exn option =
         match t.Status, t.Error with
         | TimepointFlash.TimepointStatus.Failed, Some e ->
             let step = e.Step |> Option.map Step.name |> Option.defaultValue "generation"
+            let cause = causes.ThrownFor step |> Option.toObj
 
             match e.Kind with
             | FailureKind.Rejected -> Some(TimepointRejectedException(e.Message, str e.SuggestedQuery, t.Id) :> exn)
-            | FailureKind.Provider -> Some(ProviderException(step, e.Message, t.Id) :> exn)
+            | FailureKind.Provider ->
+                let provider =
+                    e.Step
+                    |> Option.bind causes.FailureOf
+                    |> Option.bind (fun r -> r.Provider)
+                    |> Option.toObj
+
+                let kind =
+                    e.ProviderKind
+                    |> Option.map Causes.kind
+                    |> Option.defaultValue ProviderFailureKind.Unknown
+
+                let wait = Nullable()
+
+                Some(ProviderException(step, e.Message, t.Id, provider, kind, wait, cause) :> exn)
             | FailureKind.InvalidOutput
             | FailureKind.Storage
             | FailureKind.Cancelled
-            | FailureKind.Interrupted -> Some(GenerationFailedException(step, e.Message, t.Id) :> exn)
+            | FailureKind.Interrupted -> Some(GenerationFailedException(step, e.Message, t.Id, cause) :> exn)
         | TimepointFlash.TimepointStatus.Failed, None ->
             Some(GenerationFailedException("generation", "unknown reason", t.Id) :> exn)
         | _ -> None
 
     /// The last report of a stream: the generation is over and the timepoint is saved.
     let finished (t: TimepointFlash.Timepoint) =
-        StepProgress(
+        progress (
             "complete",
             StepState.Done,
             100,
@@ -131,15 +284,6 @@ module internal Convert =
             str (t.Error |> Option.map (fun e -> e.Message)),
             Nullable t.Id
         )
-
-    /// The timepoint marked failed because its generation stopped early (cancelled, or the caller's chat
-    /// client threw).
-    let stopped (now: DateTimeOffset) (failure: GenerationFailure) (t: TimepointFlash.Timepoint) = {
-        t with
-            Status = TimepointFlash.TimepointStatus.Failed
-            Error = Some(GenerationFailure.toError failure)
-            UpdatedAt = now
-    }
 
     /// Tracks percent so it never decreases.
     type PercentTracker(expected: int) =
@@ -151,7 +295,7 @@ module internal Convert =
 
             match e.Status with
             | TimepointFlash.StepStatus.Started ->
-                StepProgress(
+                progress (
                     Step.name s,
                     StepState.Started,
                     min 99 (finished * 100 / expected),
@@ -164,7 +308,7 @@ module internal Convert =
             | TimepointFlash.StepStatus.Completed ->
                 finished <- finished + 1
 
-                StepProgress(
+                progress (
                     Step.name s,
                     StepState.Completed,
                     min 99 (finished * 100 / expected),
@@ -177,7 +321,7 @@ module internal Convert =
             | TimepointFlash.StepStatus.Failed ->
                 finished <- finished + 1
 
-                StepProgress(
+                progress (
                     Step.name s,
                     StepState.Failed,
                     min 99 (finished * 100 / expected),

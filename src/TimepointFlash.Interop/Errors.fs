@@ -33,9 +33,21 @@ type TimepointNotFoundException
 
 /// A generation step failed (for example a model answered badly after a repair attempt).
 type GenerationFailedException
-    /// Creates the exception.
-    (step: string, reason: string, timepointId: Guid) =
-    inherit TimepointFlashException($"Generation failed at {step}: {reason}")
+    /// Creates the exception with the failed step, the reason, the stored timepoint and the exception that caused
+    /// it (or null).
+    /// <param name="step">The step that failed ("generation" when no step did).</param>
+    /// <param name="reason">Why, in one line.</param>
+    /// <param name="timepointId">The stored (failed) timepoint.</param>
+    /// <param name="inner">The exception that caused the failure, or null.</param>
+    (step: string, reason: string, timepointId: Guid, inner: exn | null) =
+    inherit TimepointFlashException($"Generation failed at {step}: {reason}", inner)
+
+    /// Creates the exception with no cause.
+    /// <param name="step">The step that failed.</param>
+    /// <param name="reason">Why, in one line.</param>
+    /// <param name="timepointId">The stored (failed) timepoint.</param>
+    new(step: string, reason: string, timepointId: Guid) = GenerationFailedException(step, reason, timepointId, null)
+
     /// The step that failed.
     member _.Step = step
     /// Why.
@@ -43,12 +55,73 @@ type GenerationFailedException
     /// The stored (failed) timepoint.
     member _.TimepointId = timepointId
 
+/// What kind of provider failure stopped a generation, taken from the typed failure (never from message text).
+type ProviderFailureKind =
+    /// The failure was read back from storage, which keeps no provider kind.
+    | Unknown = 0
+    /// No API key is configured for the provider.
+    | MissingKey = 1
+    /// The provider refused the key (401/403).
+    | Authentication = 2
+    /// Too many requests (429); see RetryAfter.
+    | RateLimit = 3
+    /// No answer in time.
+    | Timeout = 4
+    /// The provider is down or unreachable (5xx, connection failures, a chat client that threw).
+    | Unavailable = 5
+    /// The provider rejected the request (4xx other than auth and rate limits).
+    | BadRequest = 6
+    /// The answer could not be read.
+    | BadResponse = 7
+    /// Calls are paused after repeated failures.
+    | CircuitOpen = 8
+    /// The provider withheld the answer (safety, recitation, refusal, filter).
+    | Blocked = 9
+    /// The answer stopped at the output-token limit.
+    | Truncated = 10
+    /// Billing quota or credit exhausted.
+    | QuotaExhausted = 11
+    /// The provider's moderation flagged the input.
+    | Moderated = 12
+    /// The upstream model failed inside a successful answer.
+    | UpstreamError = 13
+
 /// The language-model provider failed (authentication, rate limits, outages, or an exception thrown by a
-/// custom chat client) after retries and fallback.
+/// custom chat client) after retries and fallback. Kind, Provider and RetryAfter come from the typed failure of
+/// the run; InnerException is the exception your chat client threw, when it threw one.
 type ProviderException
     /// Creates the exception.
-    (step: string, reason: string, timepointId: Guid) =
-    inherit GenerationFailedException(step, reason, timepointId)
+    /// <param name="step">The step that failed.</param>
+    /// <param name="reason">Why, in one line (never a key).</param>
+    /// <param name="timepointId">The stored (failed) timepoint.</param>
+    /// <param name="provider">The provider that failed ("chat-client" for yours), or null when unknown.</param>
+    /// <param name="kind">What kind of failure it was.</param>
+    /// <param name="retryAfter">How long the provider asked to wait (rate limits), or null.</param>
+    /// <param name="inner">The exception your chat client threw, or null.</param>
+    (
+        step: string,
+        reason: string,
+        timepointId: Guid,
+        provider: string | null,
+        kind: ProviderFailureKind,
+        retryAfter: Nullable<TimeSpan>,
+        inner: exn | null
+    ) =
+    inherit GenerationFailedException(step, reason, timepointId, inner)
+
+    /// Creates the exception with an unknown kind and no cause.
+    /// <param name="step">The step that failed.</param>
+    /// <param name="reason">Why, in one line.</param>
+    /// <param name="timepointId">The stored (failed) timepoint.</param>
+    new(step: string, reason: string, timepointId: Guid) =
+        ProviderException(step, reason, timepointId, null, ProviderFailureKind.Unknown, Nullable(), null)
+
+    /// The provider that failed ("gemini", "openrouter", "openai", "chat-client" …), or null when unknown.
+    member _.Provider = provider
+    /// What kind of failure it was.
+    member _.Kind = kind
+    /// How long the provider asked to wait before trying again, or null.
+    member _.RetryAfter = retryAfter
 
 /// Time travel cannot reach the target (out of range, or the source is not completed).
 type TimeTravelException

@@ -35,10 +35,12 @@ type TimepointEngine private (services: Services) =
         | _ -> TimepointNotFoundException(string id)
 
     /// Passes each pipeline event to the caller as progress, and stops at the next step once cancelled.
-    let observer (tracker: Convert.PercentTracker) (report: Report) (ct: CancellationToken) =
+    let observer (causes: RunCauses) (tracker: Convert.PercentTracker) (report: Report) (ct: CancellationToken) =
         fun (e: StepRecord) ->
-            if e.Status = TimepointFlash.StepStatus.Started then
-                ct.ThrowIfCancellationRequested()
+            match e.Status with
+            | TimepointFlash.StepStatus.Started -> ct.ThrowIfCancellationRequested()
+            | TimepointFlash.StepStatus.Failed -> causes.Failed e
+            | TimepointFlash.StepStatus.Completed -> ()
 
             report (tracker.Report e)
             Task.CompletedTask
@@ -56,22 +58,23 @@ type TimepointEngine private (services: Services) =
             do! gate.WaitAsync ct
 
             try
+                // The run's causes follow its asynchronous flow into the caller's chat client.
+                let causes = RunCauses()
+                Causes.current.Value <- causes
                 let! stored = app.Store.Insert pending
                 let steps = Steps.expected (Pipeline.plan app.Pipeline pending.GenerateImage)
-                let observe = observer (Convert.PercentTracker steps) report ct
+                let observe = observer causes (Convert.PercentTracker steps) report ct
 
-                try
-                    return! Generation.runFor app observe stored continuity ct
-                with e ->
-                    let failure =
-                        match e with
-                        | :? OperationCanceledException -> GenerationFailure.Cancelled
-                        | StoreFailure error -> GenerationFailure.Storage error
-                        | e -> GenerationFailure.Interrupted e.Message
+                let failure (e: exn) =
+                    match e with
+                    | :? OperationCanceledException -> GenerationFailure.Cancelled
+                    | StoreFailure error -> GenerationFailure.Storage error
+                    | e -> GenerationFailure.Interrupted e.Message
 
-                    do! app.Store.Update(Convert.stopped (app.Now()) failure stored)
-                    ExceptionDispatchInfo.Throw e
-                    return Unchecked.defaultof<_>
+                let! finished = Generation.runGuarded failure app observe stored continuity ct
+                // The caller gets the row as stored (the store stamps updated_at), so it equals a later read.
+                let! saved = app.Store.Get finished.Id
+                return Option.defaultValue finished saved, causes
             finally
                 gate.Release() |> ignore
         }
@@ -115,8 +118,8 @@ type TimepointEngine private (services: Services) =
         | null -> ignore
         | p -> p.Report
 
-    let finish (t: TimepointFlash.Timepoint) =
-        match Convert.failure t with
+    let finish (t: TimepointFlash.Timepoint, causes: RunCauses) =
+        match Convert.failure causes t with
         | None -> Convert.timepoint t
         | Some e -> raise e
 
@@ -153,9 +156,13 @@ type TimepointEngine private (services: Services) =
             | Some v -> Some v
             | None -> fallback name
 
-    /// Opens the database (applying migrations) and builds the engine from the options and, unless
-    /// IgnoreEnvironment is set, the environment. Throws TimepointConfigurationException when the settings are
-    /// invalid or the database cannot be opened. With no options, everything comes from the environment.
+    /// <summary>Opens the database (applying migrations, failing rows a dead process left processing) and builds
+    /// the engine from the options and, unless IgnoreEnvironment is set, the environment. With no options,
+    /// everything comes from the environment.</summary>
+    /// <param name="options">The settings, or null to read everything from the environment.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The engine; dispose it when done.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointConfigurationException">The settings are invalid or the database cannot be opened.</exception>
     static member CreateAsync
         ([<Optional>] options: TimepointEngineOptions | null, [<Optional>] cancellationToken: CancellationToken)
         : Task<TimepointEngine> =
@@ -189,9 +196,19 @@ type TimepointEngine private (services: Services) =
     /// How many generations run at once; further calls wait their turn.
     member _.Concurrency = services.Config.Concurrency
 
-    /// Generates a scene and saves it; progress is reported per step. Throws TimepointRejectedException,
-    /// GenerationFailedException or ProviderException when it fails (the failed timepoint is still stored),
-    /// and OperationCanceledException when the token is cancelled (the timepoint is stored as failed).
+    /// <summary>Generates a scene and saves it; progress is reported per step (Percent 0–100, never
+    /// decreasing).</summary>
+    /// <param name="query">The moment, 3 to 500 characters.</param>
+    /// <param name="options">Generation options, or null.</param>
+    /// <param name="progress">Receives a report as each step starts and ends, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The completed timepoint, as stored.</returns>
+    /// <exception cref="T:System.ArgumentException">The query is under 3 or over 500 characters.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointRejectedException">The query names no moment in time (the failed timepoint is stored).</exception>
+    /// <exception cref="T:TimepointFlash.Interop.ProviderException">The provider or your chat client failed after retries and fallback.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.GenerationFailedException">A step failed (the failed timepoint is stored).</exception>
+    /// <exception cref="T:System.OperationCanceledException">The token was cancelled (the timepoint is stored as failed).</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointStorageException">The database failed.</exception>
     member this.GenerateAsync
         (
             query: string,
@@ -202,14 +219,19 @@ type TimepointEngine private (services: Services) =
         alive this
 
         task {
-            let! t = generate query options (reportTo progress) cancellationToken
-            return finish t
+            let! run = generate query options (reportTo progress) cancellationToken
+            return finish run
         }
 
-    /// Generates a scene, yielding progress as it happens. The last item has State = Done and the TimepointId;
-    /// when the generation failed (for example the query was rejected) that item's Error says why and the
-    /// failed timepoint can be read with GetAsync. Nothing runs until the stream is enumerated; leaving the
-    /// loop early cancels the generation. Cancellation (either token) throws OperationCanceledException.
+    /// <summary>Generates a scene, yielding progress as it happens. The last item is step "complete" with
+    /// State = Done, Percent 100 and the TimepointId; when the generation failed (for example the query was
+    /// rejected) that item's Error says why and the failed timepoint can be read with GetAsync. Nothing runs
+    /// until the stream is enumerated; leaving the loop early cancels the generation.</summary>
+    /// <param name="query">The moment, 3 to 500 characters.</param>
+    /// <param name="options">Generation options, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The progress reports, ending with the "complete" item.</returns>
+    /// <exception cref="T:System.OperationCanceledException">Either token was cancelled.</exception>
     member this.StreamAsync
         (query: string, [<Optional>] options: GenerateOptions | null, [<Optional>] cancellationToken: CancellationToken)
         : IAsyncEnumerable<StepProgress> =
@@ -217,13 +239,17 @@ type TimepointEngine private (services: Services) =
 
         ProgressStream(
             (fun report ct -> task {
-                let! t = generate query options report ct
+                let! t, _ = generate query options report ct
                 return Convert.finished t
             }),
             cancellationToken
         )
 
-    /// Loads a timepoint; throws TimepointNotFoundException.
+    /// <summary>Loads a timepoint.</summary>
+    /// <param name="id">Its id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The timepoint.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
     member this.GetAsync(id: Guid, [<Optional>] cancellationToken: CancellationToken) : Task<Timepoint> =
         alive this
 
@@ -235,7 +261,11 @@ type TimepointEngine private (services: Services) =
             | None -> return raise (TimepointNotFoundException(string id))
         }
 
-    /// Loads a timepoint by slug; throws TimepointNotFoundException.
+    /// <summary>Loads a timepoint by slug.</summary>
+    /// <param name="slug">Its slug, e.g. "rome-50-bce".</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The timepoint.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this slug.</exception>
     member this.GetBySlugAsync(slug: string, [<Optional>] cancellationToken: CancellationToken) : Task<Timepoint> =
         alive this
         ArgumentNullException.ThrowIfNull(slug, "slug")
@@ -248,7 +278,11 @@ type TimepointEngine private (services: Services) =
             | None -> return raise (TimepointNotFoundException slug)
         }
 
-    /// Loads the image of a timepoint, or null when it has none; throws TimepointNotFoundException.
+    /// <summary>Loads the image of a timepoint.</summary>
+    /// <param name="id">The timepoint's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The image, or null when the timepoint has none (no image was asked for, or it failed).</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
     member this.GetImageAsync
         (id: Guid, [<Optional>] cancellationToken: CancellationToken)
         : Task<TimepointImage | null> =
@@ -261,13 +295,24 @@ type TimepointEngine private (services: Services) =
             | None -> return raise (TimepointNotFoundException(string id))
             | Some _ ->
                 match! app.Store.GetImage id with
-                | Some image -> return withNull (TimepointImage(image.Bytes, image.MimeType))
+                | Some image -> return withNull (TimepointImage(Bytes = image.Bytes, MimeType = image.MimeType))
                 | None -> return null
         }
 
-    /// Lists timepoints, newest first. The page starts at 1; the page size is 1 to 100.
+    /// <summary>Lists timepoints, newest first, optionally only those of a status or matching a search.</summary>
+    /// <param name="status">Only timepoints with this status, or null for all.</param>
+    /// <param name="search">Only timepoints whose query, location or slug contains this text (case-insensitive),
+    /// or null for all.</param>
+    /// <param name="page">The page, from 1.</param>
+    /// <param name="pageSize">Items per page, 1 to 100.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page and the total count of matching timepoints.</returns>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">The page is below 1 or the page size outside 1–100.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointStorageException">The database failed.</exception>
     member this.ListAsync
         (
+            [<Optional>] status: Nullable<TimepointStatus>,
+            [<Optional>] search: string | null,
             [<Optional; DefaultParameterValue(1)>] page: int,
             [<Optional; DefaultParameterValue(20)>] pageSize: int,
             [<Optional>] cancellationToken: CancellationToken
@@ -287,15 +332,115 @@ type TimepointEngine private (services: Services) =
                 app.Store.List {
                     Page = page
                     PageSize = pageSize
-                    Status = None
-                    Search = None
+                    Status =
+                        (if status.HasValue then
+                             Some(Convert.statusOf status.Value)
+                         else
+                             None)
+                    Search =
+                        match search with
+                        | null -> None
+                        | s -> TimepointFlash.String.nonBlank s
                     After = None
                 }
 
-            return TimepointPage(ResizeArray(p.Items |> List.map Convert.timepoint), p.Total, p.Page, p.PageSize)
+            return
+                TimepointPage(
+                    Items = ValueList(p.Items |> List.map Convert.timepoint),
+                    Total = p.Total,
+                    Page = p.Page,
+                    PageSize = p.PageSize
+                )
         }
 
-    /// Deletes a timepoint with its logs and image; throws TimepointNotFoundException.
+    /// <summary>A scene and the scenes linked to it by time travel (parents and children, transitively), in
+    /// historical order.</summary>
+    /// <param name="id">The centre scene.</param>
+    /// <param name="direction">Which side to take: both (default), prior or next.</param>
+    /// <param name="limit">At most this many scenes per side, 1 to 50.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The centre and its linked scenes before and after it.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">The limit is outside 1–50.</exception>
+    member this.SequenceAsync
+        (
+            id: Guid,
+            [<Optional; DefaultParameterValue(SequenceDirection.Both)>] direction: SequenceDirection,
+            [<Optional; DefaultParameterValue(10)>] limit: int,
+            [<Optional>] cancellationToken: CancellationToken
+        ) : Task<TimepointSequence> =
+        alive this
+
+        if limit < 1 || limit > 50 then
+            raise (ArgumentOutOfRangeException("limit", "The limit is 1 to 50."))
+
+        task {
+            cancellationToken.ThrowIfCancellationRequested()
+
+            match! app.Store.Get id with
+            | None -> return raise (TimepointNotFoundException(string id))
+            | Some center ->
+                let side =
+                    match direction with
+                    | SequenceDirection.Prior -> Sequence.Side.Prior
+                    | SequenceDirection.Next -> Sequence.Side.Next
+                    | _ -> Sequence.Side.Both
+
+                let! view = Sequence.load app.Store side limit center
+
+                return
+                    TimepointSequence(
+                        Center = Convert.timepoint view.Center,
+                        Prior = ValueList(view.Prior |> List.map Convert.timepoint),
+                        Next = ValueList(view.Next |> List.map Convert.timepoint)
+                    )
+        }
+
+    /// <summary>Exports a timepoint as text: the API's JSON (indented) or a Markdown document.</summary>
+    /// <param name="id">The timepoint.</param>
+    /// <param name="format">Json (default) or Markdown.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The text.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
+    member this.ExportAsync
+        (
+            id: Guid,
+            [<Optional; DefaultParameterValue(ExportFormat.Json)>] format: ExportFormat,
+            [<Optional>] cancellationToken: CancellationToken
+        ) : Task<string> =
+        alive this
+
+        task {
+            cancellationToken.ThrowIfCancellationRequested()
+
+            match! app.Store.Get id with
+            | None -> return raise (TimepointNotFoundException(string id))
+            | Some t ->
+                let json = TimepointWire.encode true t
+
+                return
+                    match format with
+                    | ExportFormat.Markdown -> Render.markdown json
+                    | _ -> Encode.toIndentedString json
+        }
+
+    /// <summary>The models the engine knows (the configured providers' defaults, the provider's catalogue when
+    /// it serves one, or the offline engine).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The models.</returns>
+    member this.ModelsAsync([<Optional>] cancellationToken: CancellationToken) : Task<IReadOnlyList<ModelInfo>> =
+        alive this
+
+        task {
+            let! models, _ = services.Engine.Info.ListModels false cancellationToken
+            return ValueList(models |> List.map Convert.model) :> IReadOnlyList<ModelInfo>
+        }
+
+    /// <summary>Deletes a timepoint with its logs and image.</summary>
+    /// <param name="id">Its id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that ends when it is deleted.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
     member this.DeleteAsync(id: Guid, [<Optional>] cancellationToken: CancellationToken) : Task =
         alive this
 
@@ -307,9 +452,21 @@ type TimepointEngine private (services: Services) =
             | false -> raise (TimepointNotFoundException(string id))
         }
 
-    /// Generates the moment a number of units (1 to 365) after a completed scene, with the source's place and
-    /// people, linked to it by ParentId. Throws TimepointNotFoundException, TimeTravelException, or the
-    /// exceptions of GenerateAsync.
+    /// <summary>Generates the moment a number of units (1 to 365) after a completed scene, with the source's
+    /// place and people, linked to it by ParentId.</summary>
+    /// <param name="id">The source scene.</param>
+    /// <param name="units">How many units, 1 to 365.</param>
+    /// <param name="unit">The unit (day by default).</param>
+    /// <param name="progress">Receives a report as each step starts and ends, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new, linked timepoint.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimeTravelException">The target cannot be reached, or the source is not completed.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointRejectedException">The query names no moment in time (the failed timepoint is stored).</exception>
+    /// <exception cref="T:TimepointFlash.Interop.ProviderException">The provider or your chat client failed after retries and fallback.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.GenerationFailedException">A step failed (the failed timepoint is stored).</exception>
+    /// <exception cref="T:System.OperationCanceledException">The token was cancelled (the timepoint is stored as failed).</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointStorageException">The database failed.</exception>
     member this.NextAsync
         (
             id: Guid,
@@ -321,13 +478,25 @@ type TimepointEngine private (services: Services) =
         alive this
 
         task {
-            let! t = travel Direction.Next id units unit (reportTo progress) cancellationToken
-            return finish t
+            let! run = travel Direction.Next id units unit (reportTo progress) cancellationToken
+            return finish run
         }
 
-    /// Generates the moment a number of units (1 to 365) before a completed scene, with the source's place and
-    /// people, linked to it by ParentId. Throws TimepointNotFoundException, TimeTravelException, or the
-    /// exceptions of GenerateAsync.
+    /// <summary>Generates the moment a number of units (1 to 365) before a completed scene, with the source's
+    /// place and people, linked to it by ParentId.</summary>
+    /// <param name="id">The source scene.</param>
+    /// <param name="units">How many units, 1 to 365.</param>
+    /// <param name="unit">The unit (day by default).</param>
+    /// <param name="progress">Receives a report as each step starts and ends, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new, linked timepoint.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimeTravelException">The target cannot be reached, or the source is not completed.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointRejectedException">The query names no moment in time (the failed timepoint is stored).</exception>
+    /// <exception cref="T:TimepointFlash.Interop.ProviderException">The provider or your chat client failed after retries and fallback.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.GenerationFailedException">A step failed (the failed timepoint is stored).</exception>
+    /// <exception cref="T:System.OperationCanceledException">The token was cancelled (the timepoint is stored as failed).</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointStorageException">The database failed.</exception>
     member this.PriorAsync
         (
             id: Guid,
@@ -339,8 +508,8 @@ type TimepointEngine private (services: Services) =
         alive this
 
         task {
-            let! t = travel Direction.Prior id units unit (reportTo progress) cancellationToken
-            return finish t
+            let! run = travel Direction.Prior id units unit (reportTo progress) cancellationToken
+            return finish run
         }
 
     /// Releases the database. Calling it again does nothing.

@@ -103,7 +103,17 @@ module Runtime =
                         onEvent r
 
                     let signal = JobSignal()
-                    let store = StoreAdapter.create db signal
+                    let leases = RunLeases.create (Runs.store db) (fun () -> DateTimeOffset.UtcNow) log
+
+                    // Any host at start-up fails the rows a dead process left processing (jobs resume instead).
+                    match! leases.FailOrphans() with
+                    | Ok n when n > 0 -> log $"failed {n} generation(s) left processing by a stopped process"
+                    | Ok _ -> ()
+                    | Error e -> log $"could not check for interrupted generations: {DbError.describe e}"
+
+                    let heartbeat = new CancellationTokenSource()
+                    let beating = leases.Heartbeat heartbeat.Token
+                    let store = leases.Track(StoreAdapter.create db signal)
                     let listening = new CancellationTokenSource()
 
                     let changes =
@@ -205,6 +215,9 @@ module Runtime =
                                     queued.Dispose()
                                     listening.Cancel()
                                     listening.Dispose()
+                                    heartbeat.Cancel()
+                                    beating.Wait(TimeSpan.FromSeconds 2.0) |> ignore
+                                    heartbeat.Dispose()
                                     watch.Dispose()
                                     (db :> IDisposable).Dispose()
                         }

@@ -64,6 +64,26 @@ public sealed class ErrorTests : IDisposable
         Assert.Equal("judge", error.Step);
         Assert.Contains("the chat client broke", error.Reason);
         Assert.Equal(TimepointStatus.Failed, (await engine.GetAsync(error.TimepointId)).Status);
+        var cause = Assert.IsType<InvalidOperationException>(error.InnerException);
+        Assert.Equal("the chat client broke", cause.Message);
+        Assert.Equal(ProviderFailureKind.Unavailable, error.Kind);
+        Assert.Equal("chat-client", error.Provider);
+        Assert.Null(error.RetryAfter);
+    }
+
+    [Fact]
+    public async Task A_refused_key_is_an_authentication_failure_with_the_clients_exception_as_cause()
+    {
+        await using var engine = await _db.CreateEngineAsync(
+            new StatusThrowingChatClient(System.Net.HttpStatusCode.Unauthorized));
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => engine.GenerateAsync("moon landing"));
+
+        Assert.Equal(ProviderFailureKind.Authentication, error.Kind);
+        Assert.Equal("chat-client", error.Provider);
+        var cause = Assert.IsType<HttpRequestException>(error.InnerException);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, cause.StatusCode);
+        Assert.Equal("judge", error.Step);
     }
 
     [Fact]

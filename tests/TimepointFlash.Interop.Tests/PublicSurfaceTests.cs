@@ -10,10 +10,13 @@ public sealed class PublicSurfaceTests
 {
     private static readonly Assembly Facade = typeof(TimepointEngine).Assembly;
 
+    /// <summary>The facade's C# record types (a C# assembly, so they are true records).</summary>
+    private static readonly Assembly Records = typeof(Timepoint).Assembly;
+
     [Fact]
     public void The_facade_exposes_no_FSharp_types_tuples_or_types_from_behind_it()
     {
-        var violations = SurfaceScanner.Scan(Facade);
+        var violations = SurfaceScanner.Scan(Facade, Records).Concat(SurfaceScanner.Scan(Records)).ToList();
 
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
     }
@@ -21,17 +24,19 @@ public sealed class PublicSurfaceTests
     [Fact]
     public void The_facade_exports_the_documented_types_and_nothing_else()
     {
-        var exported = Facade.GetExportedTypes().Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal);
+        var exported = Facade.GetExportedTypes().Concat(Records.GetExportedTypes())
+            .Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal);
 
         Assert.Equal(
             new[]
             {
-                "CharacterInfo", "DialogLineInfo", "GenerateOptions", "GenerationFailedException", "ProviderException",
-                "RelationshipInfo", "ReviewIssueInfo", "StepProgress", "StepState", "StorageUnavailableException",
-                "TimeTravelException", "Timepoint", "TimepointConfigurationException", "TimepointEngine",
-                "TimepointEngineOptions",
-                "TimepointFlashException", "TimepointImage", "TimepointNotFoundException", "TimepointPage",
-                "TimepointRejectedException", "TimepointStatus", "TimepointStorageException", "TravelUnit",
+                "CameraInfo", "CharacterInfo", "DialogLineInfo", "ExportFormat", "FactionInfo", "GenerateOptions",
+                "GenerationFailedException", "ModelInfo", "MomentInfo", "ProviderException", "ProviderFailureKind",
+                "RelationshipInfo", "ReviewIssueInfo", "SequenceDirection", "StepProgress", "StepState",
+                "StorageUnavailableException", "TimeTravelException", "Timepoint", "TimepointConfigurationException",
+                "TimepointEngine", "TimepointEngineOptions", "TimepointFlashException", "TimepointImage",
+                "TimepointNotFoundException", "TimepointPage", "TimepointRejectedException", "TimepointSequence",
+                "TimepointStatus", "TimepointStorageException", "TravelUnit", "ValueList`1",
             },
             exported);
     }
@@ -105,7 +110,8 @@ public sealed class PublicSurfaceTests
 
         Assert.False(generate[0].IsOptional);
         Assert.All(generate.Skip(1), p => Assert.True(p.IsOptional, p.Name));
-        Assert.Equal(new object?[] { 1, 20 }, list.Take(2).Select(p => p.DefaultValue));
+        Assert.True(list[0].IsOptional && list[1].IsOptional, "status and search are optional");
+        Assert.Equal(new object?[] { 1, 20 }, list.Skip(2).Take(2).Select(p => p.DefaultValue));
         var tokens = typeof(TimepointEngine).GetMethods()
             .SelectMany(m => m.GetParameters())
             .Where(p => p.ParameterType == typeof(CancellationToken))
@@ -117,6 +123,28 @@ public sealed class PublicSurfaceTests
     [Fact]
     public void Every_public_type_and_member_has_an_xml_summary()
     {
+        AssertDocumented(Facade);
+        AssertDocumented(Records);
+    }
+
+    [Fact]
+    public void The_records_are_CSharp_records_with_value_equality()
+    {
+        foreach (var type in new[] { typeof(Timepoint), typeof(CharacterInfo), typeof(StepProgress), typeof(TimepointPage) })
+        {
+            Assert.NotNull(type.GetMethod("<Clone>$"));
+            Assert.NotNull(type.GetProperty("EqualityContract", BindingFlags.NonPublic | BindingFlags.Instance));
+        }
+
+        var a = new CharacterInfo { Name = "Caesar", Role = "primary" };
+        Assert.Equal(a, a with { });
+        Assert.Equal(new TimepointPage { Items = new ValueList<Timepoint>([new Timepoint { Query = "q" }]) },
+            new TimepointPage { Items = new ValueList<Timepoint>([new Timepoint { Query = "q" }]) });
+    }
+
+    private static void AssertDocumented(Assembly assembly)
+    {
+        var Facade = assembly;
         var xmlPath = Path.ChangeExtension(Facade.Location, ".xml");
         Assert.True(File.Exists(xmlPath), $"{xmlPath} is missing: GenerateDocumentationFile must stay on");
         var documented = XDocument.Load(xmlPath).Descendants("member")
@@ -140,12 +168,20 @@ public sealed class PublicSurfaceTests
         {
             var name = type.FullName!.Replace('+', '.');
             yield return $"T:{name}";
-            foreach (var c in type.GetConstructors(declared)) yield return $"M:{name}.#ctor";
+            // A record's implicit constructor and its generated members (ToString, Equals, <Clone>$ …) have no
+            // source to document.
+            var isRecord = type.GetMethod("<Clone>$") is not null;
+            foreach (var c in type.GetConstructors(declared).Where(c => !(isRecord && c.GetParameters().Length == 0)))
+                yield return $"M:{name}.#ctor";
             foreach (var p in type.GetProperties(declared)) yield return $"P:{name}.{p.Name}";
             foreach (var f in type.GetFields(declared).Where(f => !f.IsSpecialName)) yield return $"F:{name}.{f.Name}";
-            foreach (var m in type.GetMethods(declared).Where(m => !m.IsSpecialName)) yield return $"M:{name}.{m.Name}";
+            foreach (var m in type.GetMethods(declared).Where(m => !m.IsSpecialName && !IsGenerated(m)))
+                yield return $"M:{name}.{m.Name}";
         }
     }
+
+    private static bool IsGenerated(MemberInfo m) =>
+        m.GetCustomAttribute<System.Runtime.CompilerServices.CompilerGeneratedAttribute>() is not null;
 
     /// <summary>The F# record behind the facade's Timepoint class.</summary>
     private static Type RuntimeTimepoint() =>

@@ -34,7 +34,7 @@ public sealed class StoreTests : IDisposable
         var second = await engine.GenerateAsync("assassination of julius caesar");
         await Assert.ThrowsAsync<TimepointRejectedException>(() => engine.GenerateAsync("how do I bake bread"));
 
-        var page1 = await engine.ListAsync(1, 2);
+        var page1 = await engine.ListAsync(page: 1, pageSize: 2);
         var page2 = await engine.ListAsync(page: 2, pageSize: 2);
 
         Assert.Equal(3, page1.Total);
@@ -82,7 +82,7 @@ public sealed class StoreTests : IDisposable
     {
         await using var engine = await _db.CreateEngineAsync();
 
-        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => engine.ListAsync(page, pageSize));
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => engine.ListAsync(page: page, pageSize: pageSize));
         Assert.Equal(parameter, error.ParamName);
     }
 

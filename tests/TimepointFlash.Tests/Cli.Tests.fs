@@ -230,4 +230,48 @@ let tests =
                 with _ ->
                     ()
         }
+
+        test
+            "the terminal joins unquoted words, shows a rejection as a cross with its reason, says where --out wrote, and refuses bad limits" {
+            let dir = Directory.CreateTempSubdirectory("tpflash-term-").FullName
+
+            try
+                let code, out, err = run dir [ "generate"; "moon"; "landing"; "1969"; "--json" ]
+                Expect.equal code 0 $"unquoted words generate: {err}"
+                Expect.equal (string (JsonNode.Parse out).["query"]) "moon landing 1969" "the words are joined"
+                Expect.stringContains err "offline engine" "the offline banner shows for a generation"
+                let code, _, err = run dir [ "generate"; "how"; "do"; "I"; "bake"; "bread" ]
+                Expect.equal code 1 "a rejection exits 1"
+                Expect.stringContains err "✗ judge" "the judge's line is a cross"
+                Expect.stringContains err "rejected: " "with the reason"
+                Expect.stringContains err "Try: " "and the suggestion"
+                Expect.isFalse (err.Contains "✓ judge") "no tick for a rejected query"
+                let out = Path.Combine(dir, "out")
+                let code, _, err = run dir [ "generate"; "fall of the berlin wall"; "--out"; out ]
+                Expect.equal code 0 "generate with --out"
+                let written = Path.Combine(out, "fall-of-the-berlin-wall.json")
+                Expect.stringContains err $"wrote {written}" "says where"
+                Expect.isTrue (File.Exists written) "and wrote it"
+
+                for args, why in
+                    [
+                        [ "list"; "--page-size"; "101" ], "page size over 100"
+                        [ "list"; "--page-size"; "0" ], "page size 0"
+                        [ "list"; "--page"; "0" ], "page 0"
+                        [ "generate"; "ab" ], "a query under 3 characters"
+                        [ "generate"; String.replicate 501 "a" ], "a query over 500 characters"
+                    ] do
+                    let code, _, err = run dir args
+                    Expect.equal code 2 $"{why} is a usage error, not clamped"
+                    Expect.isFalse (err.Contains "offline engine") $"no banner before the argument error ({why})"
+
+                let code, _, err = run dir [ "list" ]
+                Expect.equal code 0 "list"
+                Expect.isFalse (err.Contains "offline engine") "no banner for a command that does not generate"
+            finally
+                try
+                    Directory.Delete(dir, true)
+                with _ ->
+                    ()
+        }
     ]

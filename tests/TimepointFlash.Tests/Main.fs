@@ -60,6 +60,7 @@ let all =
         Reliability.Faults.tests
         Cli.tests
         Reliability.ServerKill.tests
+        Reliability.Interrupt.tests
         Reliability.DbRestart.tests
         Reliability.Outage.tests
         WebhookTests.tests

@@ -209,3 +209,10 @@ public sealed class ThrowingChatClient : ScriptedChatClient
     protected override Task<string> TextFor(string agent, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("the chat client broke");
 }
+
+/// <summary>A chat client whose every call fails with an HTTP status, as an HttpClient-based client would.</summary>
+public sealed class StatusThrowingChatClient(System.Net.HttpStatusCode status) : ScriptedChatClient
+{
+    protected override Task<string> TextFor(string agent, CancellationToken cancellationToken) =>
+        throw new HttpRequestException("the upstream said no", null, status);
+}

@@ -1,4 +1,4 @@
-namespace TimepointFlash.Cli
+namespace TimepointFlash.Runtime
 
 open System
 open System.Text
