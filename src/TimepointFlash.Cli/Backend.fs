@@ -116,81 +116,91 @@ module Embedded =
         | InteractError.Agent e -> CliError.Failed(AgentError.describe e)
 
     /// The backend over an application environment and its character interactions.
-    let create (env: AppEnv) (interact: Interactions) (models: unit -> JsonNode) (describe: string) (offline: bool) : Backend = {
-        Generate =
-            fun query image report -> task {
-                let! t = Generation.runNow env (observer report) query image (Interrupt.token ())
-                return Ok(TimepointWire.encode true t)
-            }
-        Get =
-            fun key -> task {
-                let! t = require env key
-                return t |> Result.map (TimepointWire.encode true)
-            }
-        List =
-            fun q -> task {
-                let! page = env.Store.ListSummaries q
-                return Ok(AppWire.page page)
-            }
-        Navigate =
-            fun key direction units unit report -> task {
-                match! require env key with
-                | Error e -> return Error e
-                | Ok source ->
-                    match! Navigation.run env (observer report) source.Id direction units unit (Interrupt.token ()) with
-                    | Ok o ->
-                        return
-                            Ok(
-                                AppWire.navigation o.Source o.Target direction units unit,
-                                TimepointWire.encode true o.Target
-                            )
-                    | Error(AppError.Temporal te) -> return Error(CliError.Invalid(TemporalError.describe te))
-                    | Error(AppError.NotCompleted(_, s)) ->
-                        return Error(CliError.Invalid $"the source scene is {TimepointStatus.name s}, not completed")
-                    | Error(AppError.NotFound w) -> return Error(CliError.NotFound w)
-                    | Error(AppError.NoDate _) -> return Error(CliError.Invalid "the source scene has no date")
-            }
-        Sequence =
-            fun key direction limit -> task {
-                match! require env key with
-                | Error e -> return Error e
-                | Ok t ->
-                    match Sequence.parseSide direction with
-                    | None -> return Error(CliError.Invalid "direction must be prior, next or both")
-                    | Some side ->
-                        let! v = Sequence.load env.Store side limit t
-                        return Ok(AppWire.sequence v)
-            }
-        Delete =
-            fun key -> task {
-                match! require env key with
-                | Error e -> return Error e
-                | Ok t ->
-                    let! _ = env.Store.Delete t.Id
-                    return Ok(AppWire.deleted t.Id)
-            }
-        Models = fun () -> Task.FromResult(Ok(models ()))
-        Image = fun id -> env.Store.GetImage id
-        Chat =
-            fun key character message session save -> task {
-                match! require env key with
-                | Error e -> return Error e
-                | Ok t ->
-                    let ask = {
-                        Character = character
-                        Message = message
-                        SessionId = session
-                        SaveSession = save
-                        Format = ResponseFormat.Text
-                    }
+    let create
+        (env: AppEnv)
+        (interact: Interactions)
+        (models: unit -> JsonNode)
+        (describe: string)
+        (offline: bool)
+        : Backend =
+        {
+            Generate =
+                fun query image report -> task {
+                    let! t = Generation.runNow env (observer report) query image (Interrupt.token ())
+                    return Ok(TimepointWire.encode true t)
+                }
+            Get =
+                fun key -> task {
+                    let! t = require env key
+                    return t |> Result.map (TimepointWire.encode true)
+                }
+            List =
+                fun q -> task {
+                    let! page = env.Store.ListSummaries q
+                    return Ok(AppWire.page page)
+                }
+            Navigate =
+                fun key direction units unit report -> task {
+                    match! require env key with
+                    | Error e -> return Error e
+                    | Ok source ->
+                        match!
+                            Navigation.run env (observer report) source.Id direction units unit (Interrupt.token ())
+                        with
+                        | Ok o ->
+                            return
+                                Ok(
+                                    AppWire.navigation o.Source o.Target direction units unit,
+                                    TimepointWire.encode true o.Target
+                                )
+                        | Error(AppError.Temporal te) -> return Error(CliError.Invalid(TemporalError.describe te))
+                        | Error(AppError.NotCompleted(_, s)) ->
+                            return
+                                Error(CliError.Invalid $"the source scene is {TimepointStatus.name s}, not completed")
+                        | Error(AppError.NotFound w) -> return Error(CliError.NotFound w)
+                        | Error(AppError.NoDate _) -> return Error(CliError.Invalid "the source scene has no date")
+                }
+            Sequence =
+                fun key direction limit -> task {
+                    match! require env key with
+                    | Error e -> return Error e
+                    | Ok t ->
+                        match Sequence.parseSide direction with
+                        | None -> return Error(CliError.Invalid "direction must be prior, next or both")
+                        | Some side ->
+                            let! v = Sequence.load env.Store side limit t
+                            return Ok(AppWire.sequence v)
+                }
+            Delete =
+                fun key -> task {
+                    match! require env key with
+                    | Error e -> return Error e
+                    | Ok t ->
+                        let! _ = env.Store.Delete t.Id
+                        return Ok(AppWire.deleted t.Id)
+                }
+            Models = fun () -> Task.FromResult(Ok(models ()))
+            Image = fun id -> env.Store.GetImage id
+            Chat =
+                fun key character message session save -> task {
+                    match! require env key with
+                    | Error e -> return Error e
+                    | Ok t ->
+                        let ask = {
+                            Character = character
+                            Message = message
+                            SessionId = session
+                            SaveSession = save
+                            Format = ResponseFormat.Text
+                        }
 
-                    match! interact.Chat t.Id ask with
-                    | Error e -> return Error(ofInteract key e)
-                    | Ok prepared ->
-                        match! InteractionServices.run prepared CancellationToken.None with
-                        | Ok a -> return Ok(InteractWire.chat a)
+                        match! interact.Chat t.Id ask with
                         | Error e -> return Error(ofInteract key e)
-            }
-        Describe = describe
-        Offline = offline
-    }
+                        | Ok prepared ->
+                            match! InteractionServices.run prepared CancellationToken.None with
+                            | Ok a -> return Ok(InteractWire.chat a)
+                            | Error e -> return Error(ofInteract key e)
+                }
+            Describe = describe
+            Offline = offline
+        }

@@ -69,7 +69,15 @@ let private backend (server: string option) : Task<Result<Backend, CliError>> = 
                     "providers", info.Describe()
                 ]
 
-            return Ok(Embedded.create services.App (InteractionServices.create services.Interact) models info.Name info.IsOffline)
+            return
+                Ok(
+                    Embedded.create
+                        services.App
+                        (InteractionServices.create services.Interact)
+                        models
+                        info.Name
+                        info.IsOffline
+                )
 }
 
 /// The one line saying the offline engine answers, for commands that generate, once their arguments are valid.
