@@ -166,23 +166,26 @@ module McpTools =
     let private observer (report: ToolProgress -> Task) (total: int) =
         let finished = ref 0
 
+        let next () =
+            Interlocked.Increment &finished.contents
+
         fun (r: StepRecord) ->
             match r.Status with
             | StepStatus.Completed ->
-                finished.Value <- finished.Value + 1
+                let n = next ()
                 let ms = defaultArg r.LatencyMs 0L
 
                 report {
-                    Done = finished.Value
+                    Done = n
                     Total = total
                     Message = $"{Step.name r.Step} done ({ms} ms)"
                 }
             | StepStatus.Failed ->
-                finished.Value <- finished.Value + 1
+                let n = next ()
                 let why = r.Error |> Option.map (fun e -> e.Message) |> Option.defaultValue "failed"
 
                 report {
-                    Done = finished.Value
+                    Done = n
                     Total = total
                     Message = $"{Step.name r.Step} failed: {why}"
                 }
