@@ -54,14 +54,17 @@ module GenerationFailure =
         | GenerationFailure.Cancelled -> "The generation was cancelled."
         | GenerationFailure.Interrupted reason -> reason
 
+    /// The provider error behind a failure, when a provider caused it.
+    let providerError =
+        function
+        | GenerationFailure.Agent(_, AgentError.Provider e)
+        | GenerationFailure.Provider(_, e) -> Some e
+        | _ -> None
+
     /// The stored form: kind, step, message and suggested query.
     let toError (f: GenerationFailure) : GenerationError = {
         Kind = kind f
-        ProviderKind =
-            match f with
-            | GenerationFailure.Agent(_, AgentError.Provider e)
-            | GenerationFailure.Provider(_, e) -> ProviderError.tryKind e
-            | _ -> None
+        ProviderKind = providerError f |> Option.bind ProviderError.tryKind
         Step = step f
         Message = describe f
         SuggestedQuery =

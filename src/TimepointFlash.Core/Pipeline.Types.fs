@@ -72,9 +72,10 @@ module StepRecord =
             Attempts = Some r.Attempts
     }
 
-    /// A step has failed.
+    /// A step has failed (with the provider that failed, when one did).
     let failed at step (f: GenerationFailure) = {
         blank at step StepStatus.Failed with
+            Provider = GenerationFailure.providerError f |> Option.map ProviderError.provider
             Error = Some(GenerationFailure.toError f)
     }
 
