@@ -106,7 +106,7 @@ else
 fi
 
 echo "== FSI scripts"
-for script in scripts/temporal.fsx scripts/anachronisms.fsx scripts/generate.fsx scripts/time-travel.fsx; do
+for script in scripts/temporal.fsx scripts/anachronisms.fsx scripts/generate.fsx scripts/time-travel.fsx scripts/interview.fsx; do
   if [ -f "$script" ] && timeout 300 bash scripts/lib/check-fsx.sh "$script" >"$logs/$(basename "$script").log" 2>&1; then
     passed=$((passed + 1)); echo "ok  $script"
   else

@@ -151,3 +151,55 @@ type StorageUnavailableException
     /// Creates the exception with a one-line reason (no connection secrets) and the cause.
     (reason: string, inner: exn | null) =
     inherit TimepointStorageException(reason, inner)
+
+/// The timepoint has no character of this name.
+type CharacterNotFoundException
+    /// Creates the exception.
+    /// <param name="character">The name asked for.</param>
+    /// <param name="cast">The names of the scene's characters.</param>
+    (character: string, cast: System.Collections.Generic.IReadOnlyList<string>) =
+    inherit
+        TimepointFlashException(
+            $"""Character '{character}' is not in this scene; its cast: {String.Join(", ", cast)}"""
+        )
+
+    /// The name asked for.
+    member _.Character = character
+    /// The names of the scene's characters.
+    member _.Cast = cast
+
+/// The timepoint is not completed, so its characters cannot be talked to yet (or ever, when it failed).
+type TimepointNotCompletedException
+    /// Creates the exception.
+    /// <param name="timepointId">The timepoint.</param>
+    /// <param name="status">Its status.</param>
+    (timepointId: Guid, status: TimepointStatus) =
+    inherit TimepointFlashException($"Timepoint '{timepointId}' is {status}, not completed")
+
+    /// The timepoint.
+    member _.TimepointId = timepointId
+    /// Its status.
+    member _.Status = status
+
+/// No chat session has this id.
+type ChatSessionNotFoundException
+    /// Creates the exception.
+    /// <param name="sessionId">The id asked for.</param>
+    (sessionId: Guid) =
+    inherit TimepointFlashException($"Chat session '{sessionId}' was not found")
+
+    /// The id asked for.
+    member _.SessionId = sessionId
+
+/// The chat session belongs to another timepoint or another character than the one asked for.
+type ChatSessionMismatchException
+    /// Creates the exception.
+    /// <param name="sessionId">The session.</param>
+    /// <param name="reason">What does not match.</param>
+    (sessionId: Guid, reason: string) =
+    inherit TimepointFlashException($"Chat session '{sessionId}' {reason}")
+
+    /// The session.
+    member _.SessionId = sessionId
+    /// What does not match.
+    member _.Reason = reason

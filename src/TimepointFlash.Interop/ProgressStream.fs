@@ -10,26 +10,28 @@ open System.Threading.Tasks
 /// Where a generation sends its progress reports.
 type internal Report = StepProgress -> unit
 
-/// A lazy stream of progress reports: each enumeration runs the work once, yields its reports, then its
-/// final report. The work's exception (cancellation included) is rethrown as is; disposing the enumerator
-/// early cancels the work.
+/// A lazy stream of items (progress reports, chat tokens): each enumeration runs the work once, yields the
+/// items it reports, then its final item when it has one. The work's exception (cancellation included) is
+/// rethrown as is; disposing the enumerator early cancels the work.
 [<Sealed>]
-type internal ProgressStream(work: Report -> CancellationToken -> Task<StepProgress>, token: CancellationToken) =
-    interface IAsyncEnumerable<StepProgress> with
+type internal ProgressStream<'T>(work: ('T -> unit) -> CancellationToken -> Task<'T voption>, token: CancellationToken)
+    =
+    interface IAsyncEnumerable<'T> with
         member _.GetAsyncEnumerator(enumeratorToken) =
             let cts = CancellationTokenSource.CreateLinkedTokenSource(token, enumeratorToken)
 
             let channel =
-                Channel.CreateUnbounded<StepProgress>(UnboundedChannelOptions(SingleReader = true))
+                Channel.CreateUnbounded<'T>(UnboundedChannelOptions(SingleReader = true))
 
             let mutable failure: exn | null = null
-            let mutable current = Unchecked.defaultof<StepProgress>
+            let mutable current = Unchecked.defaultof<'T>
 
             let running = task {
                 try
                     try
-                        let! last = work (fun p -> channel.Writer.TryWrite p |> ignore) cts.Token
-                        channel.Writer.TryWrite last |> ignore
+                        match! work (fun p -> channel.Writer.TryWrite p |> ignore) cts.Token with
+                        | ValueSome last -> channel.Writer.TryWrite last |> ignore
+                        | ValueNone -> ()
                     with e ->
                         failure <- e
                 finally
@@ -54,7 +56,7 @@ type internal ProgressStream(work: Report -> CancellationToken -> Task<StepProgr
                             return false
             }
 
-            { new IAsyncEnumerator<StepProgress> with
+            { new IAsyncEnumerator<'T> with
                 member _.Current = current
                 member _.MoveNextAsync() = ValueTask<bool>(next ())
               interface IAsyncDisposable with

@@ -21,6 +21,7 @@ type TimepointEngine private (services: Services) =
     }
 
     let gate = new SemaphoreSlim(max 1 services.Config.Concurrency)
+    let interact = InteractionServices.create services.Interact
     let mutable disposed = false
 
     let alive (self: obj) =
@@ -240,7 +241,7 @@ type TimepointEngine private (services: Services) =
         ProgressStream(
             (fun report ct -> task {
                 let! t, _ = generate query options report ct
-                return Convert.finished t
+                return ValueSome(Convert.finished t)
             }),
             cancellationToken
         )
@@ -510,6 +511,316 @@ type TimepointEngine private (services: Services) =
         task {
             let! run = travel Direction.Prior id units unit (reportTo progress) cancellationToken
             return finish run
+        }
+
+    /// <summary>The cast of a completed scene, each with their voice and a role-play system prompt built from the
+    /// scene.</summary>
+    /// <param name="id">The timepoint.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The characters, in the scene's order.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotCompletedException">The timepoint is not completed.</exception>
+    member this.GetCharactersAsync
+        (id: Guid, [<Optional>] cancellationToken: CancellationToken)
+        : Task<IReadOnlyList<CastMember>> =
+        alive this
+
+        task {
+            cancellationToken.ThrowIfCancellationRequested()
+
+            match! interact.Cast id with
+            | Ok cast -> return ValueList(cast |> List.map Interact.castMember) :> IReadOnlyList<CastMember>
+            | Error e -> return raise (Interact.error id None "characters" e)
+        }
+
+    member private this.PrepareChat
+        (
+            timepointId: Guid,
+            character: string,
+            message: string,
+            sessionId: Nullable<Guid>,
+            saveSession: bool,
+            format: ChatFormat,
+            ct: CancellationToken
+        ) =
+        alive this
+        ArgumentNullException.ThrowIfNull(character, "character")
+        ArgumentNullException.ThrowIfNull(message, "message")
+
+        if
+            String.IsNullOrWhiteSpace message
+            || message.Length > Agents.Chat.maxMessageLength
+        then
+            raise (
+                ArgumentException(
+                    $"The message must be 1 to {Agents.Chat.maxMessageLength} characters long.",
+                    "message"
+                )
+            )
+
+        let session = if sessionId.HasValue then Some sessionId.Value else None
+
+        task {
+            ct.ThrowIfCancellationRequested()
+
+            let! prepared =
+                interact.Chat timepointId {
+                    Character = character
+                    Message = message.Trim()
+                    SessionId = session
+                    SaveSession = saveSession
+                    Format = Interact.format format
+                }
+
+            return
+                match prepared with
+                | Ok p -> p, session
+                | Error e -> raise (Interact.error timepointId session "chat" e)
+        }
+
+    /// <summary>Says something to one character of a completed scene and returns their answer, in character and
+    /// knowing nothing after the scene's date.</summary>
+    /// <param name="timepointId">The timepoint.</param>
+    /// <param name="character">The character's name (case-insensitive).</param>
+    /// <param name="message">What you say, 1 to 2000 characters.</param>
+    /// <param name="sessionId">A session to continue (its history is sent), or null.</param>
+    /// <param name="saveSession">Store the exchange in the session (a new one when sessionId is null).</param>
+    /// <param name="format">Text (default), Structured (adds tone, key points and confidence) or Auto.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The answer, with the session it was stored in.</returns>
+    /// <exception cref="T:System.ArgumentException">The message is empty or over 2000 characters.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotCompletedException">The timepoint is not completed.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.CharacterNotFoundException">The scene has no such character (the exception lists the cast).</exception>
+    /// <exception cref="T:TimepointFlash.Interop.ChatSessionNotFoundException">No session has this id.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.ChatSessionMismatchException">The session belongs to another timepoint or character.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.ProviderException">The provider failed after retries and fallback.</exception>
+    member this.ChatAsync
+        (
+            timepointId: Guid,
+            character: string,
+            message: string,
+            [<Optional>] sessionId: Nullable<Guid>,
+            [<Optional>] saveSession: bool,
+            [<Optional; DefaultParameterValue(ChatFormat.Text)>] format: ChatFormat,
+            [<Optional>] cancellationToken: CancellationToken
+        ) : Task<ChatReply> =
+        task {
+            let! prepared, session =
+                this.PrepareChat(timepointId, character, message, sessionId, saveSession, format, cancellationToken)
+
+            match! prepared.Run (fun _ -> Task.CompletedTask) cancellationToken with
+            | Ok answer -> return Interact.reply answer
+            | Error e -> return raise (Interact.error timepointId session "chat" e)
+        }
+
+    /// <summary>Says something to one character and yields their answer as the model produces it, chunk by chunk
+    /// (the offline engine word by word). Nothing runs until the stream is enumerated; leaving the loop early or
+    /// cancelling stops the call. The exchange is stored like ChatAsync's when saveSession is true.</summary>
+    /// <param name="timepointId">The timepoint.</param>
+    /// <param name="character">The character's name (case-insensitive).</param>
+    /// <param name="message">What you say, 1 to 2000 characters.</param>
+    /// <param name="sessionId">A session to continue, or null.</param>
+    /// <param name="saveSession">Store the exchange in the session (a new one when sessionId is null).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The answer's text chunks; joined they are the whole answer.</returns>
+    /// <exception cref="T:System.ArgumentException">The message is empty or over 2000 characters (thrown on enumeration).</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotCompletedException">The timepoint is not completed.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.CharacterNotFoundException">The scene has no such character.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.ChatSessionNotFoundException">No session has this id.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.ChatSessionMismatchException">The session belongs to another timepoint or character.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.ProviderException">The provider failed.</exception>
+    /// <exception cref="T:System.OperationCanceledException">The token was cancelled.</exception>
+    member this.StreamChatAsync
+        (
+            timepointId: Guid,
+            character: string,
+            message: string,
+            [<Optional>] sessionId: Nullable<Guid>,
+            [<Optional>] saveSession: bool,
+            [<Optional>] cancellationToken: CancellationToken
+        ) : IAsyncEnumerable<string> =
+        alive this
+
+        ProgressStream<string>(
+            (fun emit ct -> task {
+                let! prepared, session =
+                    this.PrepareChat(timepointId, character, message, sessionId, saveSession, ChatFormat.Text, ct)
+
+                let send (chunk: string) =
+                    ct.ThrowIfCancellationRequested()
+                    emit chunk
+                    Task.CompletedTask
+
+                match! prepared.Run send ct with
+                | Ok _ ->
+                    ct.ThrowIfCancellationRequested()
+                    return ValueNone
+                | Error e -> return raise (Interact.error timepointId session "chat" e)
+            }),
+            cancellationToken
+        )
+
+    /// <summary>Adds lines to a completed scene's dialog, continuing it among the chosen characters.</summary>
+    /// <param name="id">The timepoint.</param>
+    /// <param name="numLines">How many lines, 1 to 10.</param>
+    /// <param name="characters">Who speaks, or null for the scene's speakers.</param>
+    /// <param name="prompt">Where to steer the conversation, or null.</param>
+    /// <param name="save">Append the lines to the stored dialog.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new lines.</returns>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">numLines is outside 1–10.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotCompletedException">The timepoint is not completed.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.CharacterNotFoundException">A named character is not in the scene.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.ProviderException">The provider failed after retries and fallback.</exception>
+    member this.ExtendDialogAsync
+        (
+            id: Guid,
+            [<Optional; DefaultParameterValue(3)>] numLines: int,
+            [<Optional>] characters: IEnumerable<string> | null,
+            [<Optional>] prompt: string | null,
+            [<Optional>] save: bool,
+            [<Optional>] cancellationToken: CancellationToken
+        ) : Task<DialogExtension> =
+        alive this
+
+        if numLines < 1 || numLines > Agents.Extend.maxLines then
+            raise (ArgumentOutOfRangeException("numLines", $"Ask for 1 to {Agents.Extend.maxLines} lines."))
+
+        task {
+            cancellationToken.ThrowIfCancellationRequested()
+
+            let ask = {
+                Characters =
+                    match characters with
+                    | null -> None
+                    | cs -> Some(List.ofSeq cs)
+                Lines = numLines
+                Prompt =
+                    match prompt with
+                    | null -> None
+                    | p -> TimepointFlash.String.nonBlank p
+                Save = save
+            }
+
+            match! interact.Dialog id ask with
+            | Error e -> return raise (Interact.error id None "dialog" e)
+            | Ok prepared ->
+                match! prepared.Run (fun _ -> Task.CompletedTask) cancellationToken with
+                | Ok answer -> return Interact.dialog answer
+                | Error e -> return raise (Interact.error id None "dialog" e)
+        }
+
+    /// <summary>Puts the same questions to several characters of a completed scene, with per-answer sentiment and
+    /// key points and a summary across them.</summary>
+    /// <param name="id">The timepoint.</param>
+    /// <param name="questions">1 to 10 questions.</param>
+    /// <param name="characters">Who is asked, or null for the whole cast.</param>
+    /// <param name="chain">Ask one character after another, each seeing the earlier answers (otherwise all at once).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The answers and the summary.</returns>
+    /// <exception cref="T:System.ArgumentException">There are no questions, more than 10, or a blank one.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointNotCompletedException">The timepoint is not completed.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.CharacterNotFoundException">A named character is not in the scene.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.ProviderException">The provider failed after retries and fallback.</exception>
+    member this.SurveyAsync
+        (
+            id: Guid,
+            questions: IEnumerable<string>,
+            [<Optional>] characters: IEnumerable<string> | null,
+            [<Optional>] chain: bool,
+            [<Optional>] cancellationToken: CancellationToken
+        ) : Task<SurveyResult> =
+        alive this
+        ArgumentNullException.ThrowIfNull(questions, "questions")
+        let questions = List.ofSeq questions
+
+        if
+            questions.IsEmpty
+            || questions.Length > Agents.Survey.maxQuestions
+            || questions
+               |> List.exists (fun q -> String.IsNullOrWhiteSpace q || q.Length > Agents.Survey.maxQuestionLength)
+        then
+            raise (
+                ArgumentException(
+                    $"Ask 1 to {Agents.Survey.maxQuestions} questions of 1 to {Agents.Survey.maxQuestionLength} characters.",
+                    "questions"
+                )
+            )
+
+        task {
+            cancellationToken.ThrowIfCancellationRequested()
+
+            let ask = {
+                Characters =
+                    match characters with
+                    | null -> None
+                    | cs -> Some(List.ofSeq cs)
+                Questions = questions |> List.map _.Trim()
+                Mode = (if chain then SurveyMode.Sequential else SurveyMode.Parallel)
+                ChainPrompts = chain
+                IncludeSummary = true
+                Format = ResponseFormat.Auto
+            }
+
+            match! interact.Survey id ask with
+            | Error e -> return raise (Interact.error id None "survey" e)
+            | Ok prepared ->
+                match! prepared.Run (fun _ -> Task.CompletedTask) cancellationToken with
+                | Ok result -> return Interact.survey chain result
+                | Error e -> return raise (Interact.error id None "survey" e)
+        }
+
+    /// <summary>The chat sessions of a timepoint, most recently updated first.</summary>
+    /// <param name="timepointId">The timepoint.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The sessions (empty when there are none).</returns>
+    member this.ListSessionsAsync
+        (timepointId: Guid, [<Optional>] cancellationToken: CancellationToken)
+        : Task<IReadOnlyList<ChatSessionSummary>> =
+        alive this
+
+        task {
+            cancellationToken.ThrowIfCancellationRequested()
+            let! sessions = interact.Sessions timepointId
+            return ValueList(sessions |> List.map Interact.summary) :> IReadOnlyList<ChatSessionSummary>
+        }
+
+    /// <summary>Loads a chat session with its messages in order.</summary>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The session.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.ChatSessionNotFoundException">No session has this id.</exception>
+    member this.GetSessionAsync
+        (sessionId: Guid, [<Optional>] cancellationToken: CancellationToken)
+        : Task<ChatSession> =
+        alive this
+
+        task {
+            cancellationToken.ThrowIfCancellationRequested()
+
+            match! interact.Session sessionId with
+            | Some s -> return Interact.session s
+            | None -> return raise (ChatSessionNotFoundException sessionId)
+        }
+
+    /// <summary>Deletes a chat session.</summary>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that ends when it is deleted.</returns>
+    /// <exception cref="T:TimepointFlash.Interop.ChatSessionNotFoundException">No session has this id.</exception>
+    member this.DeleteSessionAsync(sessionId: Guid, [<Optional>] cancellationToken: CancellationToken) : Task =
+        alive this
+
+        task {
+            cancellationToken.ThrowIfCancellationRequested()
+
+            match! interact.DeleteSession sessionId with
+            | true -> ()
+            | false -> raise (ChatSessionNotFoundException sessionId)
         }
 
     /// Releases the database. Calling it again does nothing.

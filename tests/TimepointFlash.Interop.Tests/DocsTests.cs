@@ -29,12 +29,40 @@ public sealed partial class DocsTests
         var root = RepoRoot();
         var guide = Normalize(File.ReadAllText(Path.Combine(root, "docs", "CSHARP.md")));
 
-        var match = ExampleBlock().Match(guide);
+        var match = ExampleBlock().Matches(guide).SingleOrDefault(m => m.Groups["file"].Value == ExampleFile);
 
-        Assert.True(match.Success, "docs/CSHARP.md has no '<!-- example: … -->' csharp block");
-        Assert.Equal(ExampleFile, match.Groups["file"].Value);
+        Assert.True(match is not null, $"docs/CSHARP.md has no '<!-- example: {ExampleFile} -->' csharp block");
         var file = Normalize(File.ReadAllText(Path.Combine(root, ExampleFile)));
         Assert.Equal(file, match.Groups["code"].Value);
+    }
+
+    [Fact]
+    public void The_chat_example_in_CSHARP_md_is_the_compiled_Chat_file()
+    {
+        const string chatFile = "tests/TimepointFlash.Interop.Tests/Examples/Chat.cs";
+        var root = RepoRoot();
+        var guide = Normalize(File.ReadAllText(Path.Combine(root, "docs", "CSHARP.md")));
+
+        var match = ExampleBlock().Matches(guide).SingleOrDefault(m => m.Groups["file"].Value == chatFile);
+
+        Assert.True(match is not null, $"docs/CSHARP.md has no '<!-- example: {chatFile} -->' csharp block");
+        var file = Normalize(File.ReadAllText(Path.Combine(root, chatFile)));
+        Assert.Equal(file, match.Groups["code"].Value);
+    }
+
+    [Fact]
+    public async Task The_chat_example_runs_offline_and_its_answers_name_the_scene()
+    {
+        using var db = new TempDatabase();
+        using var output = new StringWriter();
+
+        await Examples.Chat.RunAsync(db.Url, output);
+
+        var text = output.ToString();
+        Assert.Contains("Session: 4 messages", text);
+        Assert.Contains("(streamed):", text);
+        Assert.Contains("Not here: Napoleon; ask one of ", text);
+        Assert.Contains("Caesar", text);
     }
 
     [Fact]

@@ -30,13 +30,17 @@ public sealed class PublicSurfaceTests
         Assert.Equal(
             new[]
             {
-                "CameraInfo", "CharacterInfo", "DialogLineInfo", "ExportFormat", "FactionInfo", "GenerateOptions",
-                "GenerationFailedException", "ModelInfo", "MomentInfo", "ProviderException", "ProviderFailureKind",
-                "RelationshipInfo", "ReviewIssueInfo", "SequenceDirection", "StepProgress", "StepState",
-                "StorageUnavailableException", "TimeTravelException", "Timepoint", "TimepointConfigurationException",
+                "CameraInfo", "CastMember", "CharacterInfo", "CharacterNotFoundException", "ChatFormat",
+                "ChatMessage", "ChatReply", "ChatSession", "ChatSessionMismatchException",
+                "ChatSessionNotFoundException", "ChatSessionSummary", "DialogExtension", "DialogLineInfo",
+                "ExportFormat", "FactionInfo", "GenerateOptions", "GenerationFailedException", "ModelInfo",
+                "MomentInfo", "ProviderException", "ProviderFailureKind", "RelationshipInfo", "ReviewIssueInfo",
+                "SequenceDirection", "StepProgress", "StepState", "StorageUnavailableException", "SurveyAnswer",
+                "SurveyResult", "TimeTravelException", "Timepoint", "TimepointConfigurationException",
                 "TimepointEngine", "TimepointEngineOptions", "TimepointFlashException", "TimepointImage",
-                "TimepointNotFoundException", "TimepointPage", "TimepointRejectedException", "TimepointSequence",
-                "TimepointStatus", "TimepointStorageException", "TravelUnit", "ValueList`1",
+                "TimepointNotCompletedException", "TimepointNotFoundException", "TimepointPage",
+                "TimepointRejectedException", "TimepointSequence", "TimepointStatus", "TimepointStorageException",
+                "TravelUnit", "ValueList`1",
             },
             exported);
     }
