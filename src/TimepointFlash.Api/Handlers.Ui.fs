@@ -53,7 +53,8 @@ module UiHandlers =
     /// GET /
     let home (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = listing deps ctx None 200
 
-    let private form (ctx: HttpContext) = task {
+    /// The posted form, or None when the request is not a readable form.
+    let form (ctx: HttpContext) = task {
         if not ctx.Request.HasFormContentType then
             return None
         else
@@ -84,7 +85,8 @@ module UiHandlers =
                 return Results.Redirect($"/t/{t.Slug}", false)
     }
 
-    let private bySlug (deps: ApiDeps) (ctx: HttpContext) =
+    /// The timepoint named by the route's slug.
+    let bySlug (deps: ApiDeps) (ctx: HttpContext) =
         let slug = Http.route "slug" ctx
 
         if slug.Length > 200 then
@@ -99,7 +101,15 @@ module UiHandlers =
         | Some t ->
             let! logs = deps.App.Store.Logs t.Id 0L
             let! seq = Sequence.load deps.App.Store Sequence.Side.Both 10 t
-            return html 200 (SceneView.page (Pages.chrome deps ctx) t logs seq)
+
+            let! session =
+                match Http.query "session" ctx |> Option.bind Dto.id with
+                | None -> Task.FromResult None
+                | Some sid -> deps.Interact.Session sid
+
+            // A session of another scene is not shown here.
+            let session = session |> Option.filter (fun s -> s.TimepointId = t.Id)
+            return html 200 (SceneView.page (Pages.chrome deps ctx) t logs seq session)
     }
 
     /// GET /t/{slug}/card.svg

@@ -69,6 +69,15 @@ module Routes =
             ui Access.Read "GET" "/t/{slug}/card.svg" "UiSceneCard" "A scene's card" (UiHandlers.card deps)
             ui Access.ModelWrite "POST" "/t/{slug}/travel" "UiTravel" "Travel from a scene" (UiHandlers.travel deps)
             ui Access.Write "POST" "/t/{slug}/delete" "UiDelete" "Delete a scene" (UiHandlers.delete deps)
+            ui Access.ModelWrite "POST" "/t/{slug}/chat" "UiChat" "Talk to a character" (UiInteractHandlers.chat deps)
+            ui
+                Access.ModelWrite
+                "POST"
+                "/t/{slug}/dialog"
+                "UiDialog"
+                "Extend the dialog"
+                (UiInteractHandlers.dialog deps)
+            ui Access.ModelWrite "POST" "/t/{slug}/survey" "UiSurvey" "Survey the cast" (UiInteractHandlers.survey deps)
             ui Access.Public "GET" "/signin" "UiSignInPage" "The sign-in page" (SessionHandlers.show deps)
             ui
                 Access.SignIn

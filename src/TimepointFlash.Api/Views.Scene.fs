@@ -267,7 +267,13 @@ module SceneView =
         ]
 
     /// The whole scene page.
-    let page (chrome: Chrome) (t: Timepoint) (logs: StepRecord list) (seq: Sequence.View) =
+    let page
+        (chrome: Chrome)
+        (t: Timepoint)
+        (logs: StepRecord list)
+        (seq: Sequence.View)
+        (session: ChatSession option)
+        =
         let imageSrc =
             if t.HasImage then
                 $"/api/v1/timepoints/{t.Id}/image"
@@ -337,6 +343,11 @@ module SceneView =
                 steps logs
                 if t.Status = TimepointStatus.Completed then
                     travel chrome t
+
+                    if t.Characters |> Option.exists (fun c -> not c.Characters.IsEmpty) then
+                        InteractView.chat chrome t session
+                        InteractView.extend chrome t
+                        InteractView.survey chrome t
                 section [ _class "card actions"; _id "actions"; attr "aria-label" "Actions" ] [
                     a [
                         _id "download-json"

@@ -238,6 +238,7 @@ let tests =
                             t
                             []
                             { Center = t; Prior = []; Next = [] }
+                            None
                     )
 
                 let clean =

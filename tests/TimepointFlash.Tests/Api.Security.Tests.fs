@@ -225,6 +225,9 @@ let private forms =
                             "/ui/generate", [ "query", "battle of hastings" ]
                             $"/t/{slug}/travel", [ "direction", "next"; "units", "1"; "unit", "day" ]
                             $"/t/{slug}/delete", []
+                            $"/t/{slug}/chat", [ "character", "Anyone"; "message", "hello" ]
+                            $"/t/{slug}/dialog", [ "num_lines", "2" ]
+                            $"/t/{slug}/survey", [ "questions", "why?" ]
                         ] do
                         let! (resp: HttpResponseMessage), _ =
                             send api jar "POST" path [] (Some(form ((FormToken.field, token) :: fields)))
@@ -235,6 +238,77 @@ let private forms =
 
                     let! after = countRows api
                     Expect.equal after before "nothing stored or deleted"
+                })
+        }
+
+        testTask "with a session the scene page's chat, dialog and survey forms answer without JavaScript" {
+            do!
+                withKeys noSettings (fun api -> task {
+                    let! _, slug = seed api
+                    let! jar = signIn api
+                    let! token, jar = tokenOf api jar $"/t/{slug}"
+                    let! (page: HttpResponseMessage), _ = send api jar "GET" $"/t/{slug}" [] None
+                    let! html = page.Content.ReadAsStringAsync()
+
+                    let m =
+                        Regex.Match(html, "id=\"chat-character\" name=\"character\"><option value=\"([^\"]+)\"")
+
+                    Expect.isTrue m.Success "the chat panel offers the cast"
+                    let name = Net.WebUtility.HtmlDecode m.Groups[1].Value
+
+                    let dialogLines (h: string) =
+                        Regex.Matches(h, "class=\"speaker\"").Count
+
+                    let post path fields =
+                        send api jar "POST" path [] (Some(form ((FormToken.field, token) :: fields)))
+
+                    let! (sent: HttpResponseMessage), _ =
+                        post $"/t/{slug}/chat" [ "character", name; "message", "What is happening here?" ]
+
+                    Expect.equal sent.StatusCode HttpStatusCode.Found "the chat form answers with the scene"
+                    let location = string sent.Headers.Location
+                    Expect.stringStarts location $"/t/{slug}?session=" "reopened with its session"
+                    let sid = Regex.Match(location, "session=([0-9a-f-]+)").Groups[1].Value
+
+                    let! (again: HttpResponseMessage), _ =
+                        post $"/t/{slug}/chat" [ "character", name; "message", "And who are you?"; "session_id", sid ]
+
+                    Expect.equal (string again.Headers.Location) location "the second message joins the session"
+                    let! (reload: HttpResponseMessage), _ = send api jar "GET" location [] None
+                    let! chat = reload.Content.ReadAsStringAsync()
+
+                    for text in [ "What is happening here?"; "And who are you?" ] do
+                        Expect.stringContains chat text "the history is shown after a reload"
+
+                    Expect.equal (Regex.Matches(chat, "class=\"chat-character\"").Count) 2 "both answers are shown"
+
+                    let! (extended: HttpResponseMessage), _ = post $"/t/{slug}/dialog" [ "num_lines", "2" ]
+                    Expect.equal extended.StatusCode HttpStatusCode.Found "the dialog form answers with the scene"
+                    let! (after: HttpResponseMessage), _ = send api jar "GET" $"/t/{slug}" [] None
+                    let! afterHtml = after.Content.ReadAsStringAsync()
+                    Expect.equal (dialogLines afterHtml) (dialogLines html + 2) "two lines saved to the scene"
+
+                    let! (surveyed: HttpResponseMessage), _ =
+                        post $"/t/{slug}/survey" [
+                            "questions", "What do you fear?\nWho leads you?"
+                            "characters", name
+                        ]
+
+                    Expect.equal surveyed.StatusCode HttpStatusCode.OK "the survey answers a page"
+                    let! answers = surveyed.Content.ReadAsStringAsync()
+                    Expect.equal (Regex.Matches(answers, "class=\"survey-answer\"").Count) 2 "one answer a question"
+
+                    let! (unknown: HttpResponseMessage), _ =
+                        post $"/t/{slug}/chat" [ "character", "Nobody Atall"; "message", "hello" ]
+
+                    Expect.equal unknown.StatusCode HttpStatusCode.NotFound "an unknown character is named as such"
+
+                    let! (many: HttpResponseMessage), _ =
+                        post $"/t/{slug}/survey" [
+                            "questions", String.Join("\n", List.init 11 (sprintf "Question %d?"))
+                        ]
+
+                    Expect.equal many.StatusCode HttpStatusCode.UnprocessableEntity "too many questions"
                 })
         }
 

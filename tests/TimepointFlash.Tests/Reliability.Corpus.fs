@@ -287,6 +287,9 @@ let all (id: Guid) (slug: string) : Case list = [
             (Body.Form [ "direction", "next"; "units", "1"; "unit", "day" ])
 
         case $"ui delete {bad}" "POST" $"/t/{bad}/delete" (Body.Form [])
+        case $"ui chat {bad}" "POST" $"/t/{bad}/chat" (Body.Form [ "character", "A"; "message", "hi" ])
+        case $"ui dialog {bad}" "POST" $"/t/{bad}/dialog" (Body.Form [ "num_lines", "2" ])
+        case $"ui survey {bad}" "POST" $"/t/{bad}/survey" (Body.Form [ "questions", "why?" ])
 
     for path, q in badQueries do
         case $"query {q}" "GET" $"{path}?{q}" Body.None
@@ -348,6 +351,20 @@ let all (id: Guid) (slug: string) : Case list = [
         case name "POST" $"/t/{slug}/travel" (Body.Form fields)
 
     case "ui travel JSON" "POST" $"/t/{slug}/travel" (Body.Json "{\"direction\":\"next\"}")
+
+    for name, path, fields in
+        [
+            "ui chat no message", "chat", [ "character", "A" ]
+            "ui chat long message", "chat", [ "character", "A"; "message", String('m', 3000) ]
+            "ui chat unknown character", "chat", [ "character", "Nobody"; "message", "hi" ]
+            "ui chat bad session", "chat", [ "character", "A"; "message", "hi"; "session_id", "nope" ]
+            "ui dialog lines 0", "dialog", [ "num_lines", "0" ]
+            "ui dialog lines text", "dialog", [ "num_lines", "many" ]
+            "ui survey no questions", "survey", []
+            "ui survey unknown character", "survey", [ "questions", "why?"; "characters", "Nobody" ]
+        ] do
+        case name "POST" $"/t/{slug}/{path}" (Body.Form fields)
+
     case "sign-in JSON" "POST" "/signin" (Body.Json "{\"key\": \"guess\"}")
     case "sign-in empty form" "POST" "/signin" (Body.Form [])
     case "sign-in without a token" "POST" "/signin" (Body.Form [ "key", "guess"; "next", "//evil.example" ])
