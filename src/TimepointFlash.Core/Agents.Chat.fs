@@ -97,19 +97,12 @@ module Chat =
 
     /// Reads an answer: JSON when asked for structure (plain text is accepted as the spoken words), else text.
     let parse (input: ChatInput) (text: string) =
-        let name = input.Persona.Character.Name
+        let cleaned name (r: Reply) = {
+            r with
+                Text = Interaction.clean name r.Text
+        }
 
-        if input.Structured then
-            match AgentKit.parseWith structured text with
-            | Ok r ->
-                Ok {
-                    r with
-                        Text = Interaction.clean name r.Text
-                }
-            | Error _ when (AgentKit.extractJson text).IsNone -> ofText name text
-            | Error e -> Error e
-        else
-            ofText name text
+        Interaction.parseAnswer structured cleaned ofText input.Structured input.Persona.Character.Name text
 
     /// The chat agent.
     let agent: Interaction<ChatInput, Reply> = {

@@ -108,6 +108,17 @@ module Interaction =
         else
             t
 
+    /// Reads an answer: JSON through `structured` when asked for structure (then `cleaned` tidies its spoken text;
+    /// plain text is accepted as the spoken words), else plain text through `ofText`.
+    let parseAnswer structured cleaned ofText (asked: bool) (name: string) (text: string) =
+        if asked then
+            match AgentKit.parseWith structured text with
+            | Ok r -> Ok(cleaned name r)
+            | Error _ when (AgentKit.extractJson text).IsNone -> ofText name text
+            | Error e -> Error e
+        else
+            ofText name text
+
     /// The JSON-only rule for a structured answer.
     let jsonRule = AgentKit.jsonRule
 

@@ -89,19 +89,12 @@ module Survey =
 
     /// Reads an answer: JSON when asked for structure (plain text accepted), else text.
     let parse (input: SurveyInput) (text: string) =
-        let name = input.Persona.Character.Name
+        let cleaned name (r: SurveyReply) = {
+            r with
+                Response = Interaction.clean name r.Response
+        }
 
-        if input.Structured then
-            match AgentKit.parseWith structured text with
-            | Ok r ->
-                Ok {
-                    r with
-                        Response = Interaction.clean name r.Response
-                }
-            | Error _ when (AgentKit.extractJson text).IsNone -> ofText name text
-            | Error e -> Error e
-        else
-            ofText name text
+        Interaction.parseAnswer structured cleaned ofText input.Structured input.Persona.Character.Name text
 
     /// The survey agent.
     let agent: Interaction<SurveyInput, SurveyReply> = {
