@@ -192,6 +192,7 @@ module Routes =
                 "Interactions"
                 "The cast with voices and a role-play system prompt each"
                 (InteractionHandlers.characters deps)
+            |> documented InteractOperations.characters
             read
                 "GET"
                 $"{tp}/{{id}}/events"
@@ -207,6 +208,7 @@ module Routes =
                 "Timepoints"
                 "Webhook deliveries of a background run, with every attempt"
                 (WebhookHandlers.deliveries deps)
+            |> documented InteractOperations.deliveries
             write
                 "DELETE"
                 $"{tp}/{{id}}"
@@ -246,6 +248,7 @@ module Routes =
                 "Interactions"
                 "Talk to one character of a scene"
                 (InteractionHandlers.chat deps)
+            |> documented InteractOperations.chat
             modelWrite
                 "POST"
                 $"{ix}/{{timepoint_id}}/chat/stream"
@@ -253,6 +256,7 @@ module Routes =
                 "Interactions"
                 "Talk to one character, streamed (SSE)"
                 (InteractionHandlers.chatStream deps)
+            |> documented InteractOperations.chatStream
             modelWrite
                 "POST"
                 $"{ix}/{{timepoint_id}}/dialog"
@@ -260,6 +264,7 @@ module Routes =
                 "Interactions"
                 "More lines of the scene's dialog"
                 (InteractionHandlers.dialog deps)
+            |> documented InteractOperations.dialog
             modelWrite
                 "POST"
                 $"{ix}/{{timepoint_id}}/dialog/stream"
@@ -267,6 +272,7 @@ module Routes =
                 "Interactions"
                 "More lines of the scene's dialog, streamed (SSE)"
                 (InteractionHandlers.dialogStream deps)
+            |> documented InteractOperations.dialogStream
             modelWrite
                 "POST"
                 $"{ix}/{{timepoint_id}}/survey"
@@ -274,6 +280,7 @@ module Routes =
                 "Interactions"
                 "The same questions to several characters"
                 (InteractionHandlers.survey deps)
+            |> documented InteractOperations.survey
             modelWrite
                 "POST"
                 $"{ix}/{{timepoint_id}}/survey/stream"
@@ -281,6 +288,7 @@ module Routes =
                 "Interactions"
                 "The same questions to several characters, streamed (SSE)"
                 (InteractionHandlers.surveyStream deps)
+            |> documented InteractOperations.surveyStream
             read
                 "GET"
                 $"{ix}/sessions/{{timepoint_id}}"
@@ -288,6 +296,7 @@ module Routes =
                 "Interactions"
                 "Chat sessions of a timepoint"
                 (InteractionHandlers.sessions deps)
+            |> documented InteractOperations.sessions
             read
                 "GET"
                 $"{ix}/session/{{session_id}}"
@@ -295,6 +304,7 @@ module Routes =
                 "Interactions"
                 "A chat session with its messages in order"
                 (InteractionHandlers.session deps)
+            |> documented InteractOperations.session
             write
                 "DELETE"
                 $"{ix}/session/{{session_id}}"
@@ -302,6 +312,7 @@ module Routes =
                 "Interactions"
                 "Delete a chat session"
                 (InteractionHandlers.deleteSession deps)
+            |> documented InteractOperations.deleteSession
             read "GET" "/api/v1/models" "ListModels" "Models" "Models known to the service" (SystemHandlers.models deps)
             |> documented Operations.listModels
             read
