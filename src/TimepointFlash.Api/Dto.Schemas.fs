@@ -24,6 +24,13 @@ module ApiSchemas =
             "generate_image",
             ApiSchema.bool
             |> ApiSchema.withDefault "Also render the scene's image." (Encode.bool false)
+            "callback_url",
+            ApiSchema.formatted "uri"
+            |> ApiSchema.describe
+                "Background runs only: POSTed the result when the run ends (https, public hosts; the SSRF rules apply)."
+            "request_context",
+            ApiSchema.obj [] []
+            |> ApiSchema.describe "Echoed back in the callback's body; needs callback_url."
         ] [ "query" ]
 
     /// Request body of next/prior navigation.
@@ -40,6 +47,13 @@ module ApiSchemas =
             |> ApiSchema.withDefault
                 "Queue the new moment as a durable job and answer at once (follow it at its events URL)."
                 (Encode.bool false)
+            "callback_url",
+            ApiSchema.formatted "uri"
+            |> ApiSchema.describe
+                "Background runs only: POSTed the result when the run ends (https, public hosts; the SSRF rules apply)."
+            "request_context",
+            ApiSchema.obj [] []
+            |> ApiSchema.describe "Echoed back in the callback's body; needs callback_url."
         ] []
 
     /// A problem details body (RFC 9457) with the reference's `error` member.
@@ -70,6 +84,12 @@ module ApiSchemas =
             "age_description", ns
             "historical_note", ns
             "speaks_in_scene", ApiSchema.bool
+            "personality", ns
+            "speaking_style", ns
+            "voice_notes", ns
+            "emotional_state", ns
+            "birth_year", ApiSchema.nullable ApiSchema.int |> ApiSchema.describe "Negative for BCE."
+            "death_year", ApiSchema.nullable ApiSchema.int |> ApiSchema.describe "Negative for BCE."
         ] [ "name"; "role" ]
 
     let private dialogLine =
@@ -157,6 +177,10 @@ module ApiSchemas =
             "image_error", ns
             "error", ns
             "error_kind", ns
+            "error_provider_kind",
+            ApiSchema.nullable ApiSchema.str
+            |> ApiSchema.describe
+                "For a provider failure, what the provider reported (rate_limited, quota_exhausted, …)."
             "error_step", ns
             "suggested_query", ns
             "parent_id", ApiSchema.nullable uuid
@@ -216,8 +240,8 @@ module ApiSchemas =
             "error", ns
         ]
 
-    /// Every named schema of the document.
-    let components: (string * ApiSchema) list = [
+    /// The named schemas of the generation, timepoint, model and health routes.
+    let private generationComponents: (string * ApiSchema) list = [
         "Problem", problem
         "GenerateRequest", generateRequest
         "NavigateRequest", navigateRequest
@@ -234,6 +258,9 @@ module ApiSchemas =
             "total", ApiSchema.int
             "page", ApiSchema.intRange 1L 1_000_000L
             "page_size", ApiSchema.intRange 1L 100L
+            "next_cursor",
+            ApiSchema.nullable ApiSchema.str
+            |> ApiSchema.describe "Pass as cursor for the next page; null on the last page."
         ]
         "GenerateAccepted",
         ApiSchema.record [
@@ -353,7 +380,7 @@ module ApiSchemas =
                 "output_tokens", ni
                 "attempts", ni
             ] [])
-        "StepError", envelope "step_error" s (ApiSchema.obj [ "error_kind", ns ] [])
+        "StepError", envelope "step_error" s (ApiSchema.obj [ "error_kind", ns; "provider_kind", ns ] [])
         "StreamDone",
         envelope
             "done"
@@ -368,6 +395,8 @@ module ApiSchemas =
                 "has_image", ApiSchema.bool
                 "image_error", ns
                 "error", ns
+                "error_kind", ns
+                "error_provider_kind", ns
                 "suggested_query", ns
                 "saved", ApiSchema.bool
             ] [ "timepoint_id"; "slug"; "status"; "saved" ])
@@ -377,6 +406,9 @@ module ApiSchemas =
             (ApiSchema.nullable ApiSchema.str)
             (ApiSchema.nullable (ApiSchema.obj [ "status", ApiSchema.int; "retry_after", ni ] []))
     ]
+
+    /// Every named schema of the document: the generation routes' and the interaction routes'.
+    let components = generationComponents @ InteractSchemas.components
 
     /// The event schemas of a generation stream, in the order a run sends them.
     let streamEvents = [ "StreamStart"; "StepComplete"; "StepError"; "StreamDone"; "StreamError" ]

@@ -132,6 +132,10 @@ module Operations =
                     (ApiSchema.enum [ "pending"; "processing"; "completed"; "failed" ])
                     "Only timepoints with this status."
                 OperationDoc.query "q" (ApiSchema.bounded 0 200) "Free-text search over query, location and slug."
+                OperationDoc.query
+                    "cursor"
+                    ApiSchema.str
+                    "A next_cursor from a previous answer: the items after it (page is then ignored); an unknown one is 422."
             ]
             Responses = [ OperationDoc.json 200 "A page of timepoints." "TimepointPage" ]
             Errors = [ badQuery ]

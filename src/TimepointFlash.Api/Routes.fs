@@ -201,6 +201,7 @@ module Routes =
                 "Interactions"
                 "The cast with voices and a role-play system prompt each"
                 (InteractionHandlers.characters deps)
+            |> documented InteractOperations.characters
             read
                 "GET"
                 $"{tp}/{{id}}/events"
@@ -216,6 +217,7 @@ module Routes =
                 "Timepoints"
                 "Webhook deliveries of a background run, with every attempt"
                 (WebhookHandlers.deliveries deps)
+            |> documented InteractOperations.deliveries
             write
                 "DELETE"
                 $"{tp}/{{id}}"
@@ -255,6 +257,7 @@ module Routes =
                 "Interactions"
                 "Talk to one character of a scene"
                 (InteractionHandlers.chat deps)
+            |> documented InteractOperations.chat
             modelWrite
                 "POST"
                 $"{ix}/{{timepoint_id}}/chat/stream"
@@ -262,6 +265,7 @@ module Routes =
                 "Interactions"
                 "Talk to one character, streamed (SSE)"
                 (InteractionHandlers.chatStream deps)
+            |> documented InteractOperations.chatStream
             modelWrite
                 "POST"
                 $"{ix}/{{timepoint_id}}/dialog"
@@ -269,6 +273,7 @@ module Routes =
                 "Interactions"
                 "More lines of the scene's dialog"
                 (InteractionHandlers.dialog deps)
+            |> documented InteractOperations.dialog
             modelWrite
                 "POST"
                 $"{ix}/{{timepoint_id}}/dialog/stream"
@@ -276,6 +281,7 @@ module Routes =
                 "Interactions"
                 "More lines of the scene's dialog, streamed (SSE)"
                 (InteractionHandlers.dialogStream deps)
+            |> documented InteractOperations.dialogStream
             modelWrite
                 "POST"
                 $"{ix}/{{timepoint_id}}/survey"
@@ -283,6 +289,7 @@ module Routes =
                 "Interactions"
                 "The same questions to several characters"
                 (InteractionHandlers.survey deps)
+            |> documented InteractOperations.survey
             modelWrite
                 "POST"
                 $"{ix}/{{timepoint_id}}/survey/stream"
@@ -290,6 +297,7 @@ module Routes =
                 "Interactions"
                 "The same questions to several characters, streamed (SSE)"
                 (InteractionHandlers.surveyStream deps)
+            |> documented InteractOperations.surveyStream
             read
                 "GET"
                 $"{ix}/sessions/{{timepoint_id}}"
@@ -297,6 +305,7 @@ module Routes =
                 "Interactions"
                 "Chat sessions of a timepoint"
                 (InteractionHandlers.sessions deps)
+            |> documented InteractOperations.sessions
             read
                 "GET"
                 $"{ix}/session/{{session_id}}"
@@ -304,6 +313,7 @@ module Routes =
                 "Interactions"
                 "A chat session with its messages in order"
                 (InteractionHandlers.session deps)
+            |> documented InteractOperations.session
             write
                 "DELETE"
                 $"{ix}/session/{{session_id}}"
@@ -311,6 +321,7 @@ module Routes =
                 "Interactions"
                 "Delete a chat session"
                 (InteractionHandlers.deleteSession deps)
+            |> documented InteractOperations.deleteSession
             read "GET" "/api/v1/models" "ListModels" "Models" "Models known to the service" (SystemHandlers.models deps)
             |> documented Operations.listModels
             read

@@ -27,7 +27,7 @@ public sealed class GeneratedClientTests(LiveServer server) : IClassFixture<Live
         Assert.Equal(-50, byId.Year);
         var bySlug = await _client.GetTimepointBySlugAsync(t.Slug, full: true);
         Assert.Equal(t.Id, bySlug.Id);
-        var page = await _client.ListTimepointsAsync(1, 100, null, null);
+        var page = await _client.ListTimepointsAsync(1, 100, null, null, null);
         Assert.Contains(page.Items, i => i.Id == t.Id);
         Assert.Equal(100, page.Page_size);
     }

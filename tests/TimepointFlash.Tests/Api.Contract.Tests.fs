@@ -203,7 +203,7 @@ let tests =
                             op
                             200
                             "application/json"
-                            (Some """{"items": [], "total": 0, "page": 1, "page_size": 20}"""))
+                            (Some """{"items": [], "total": 0, "page": 1, "page_size": 20, "next_cursor": null}"""))
                         "a conforming page passes"
 
                     Expect.isNonEmpty
