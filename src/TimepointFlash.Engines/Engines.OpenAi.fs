@@ -175,7 +175,12 @@ module OpenAi =
         }
 
     /// Streams a chat answer with `stream: true` on `/chat/completions` (structured requests use `json_schema`).
-    let stream (settings: ProviderSettings) (http: HttpClient) (now: unit -> DateTimeOffset) (model: string) : StreamChat =
+    let stream
+        (settings: ProviderSettings)
+        (http: HttpClient)
+        (now: unit -> DateTimeOffset)
+        (model: string)
+        : StreamChat =
         fun request onText ct ->
             let name = ProviderId.name settings.Id
 
@@ -185,10 +190,18 @@ module OpenAi =
                 let family = ModelFamily.forProvider settings.Reasoning model
 
                 let body =
-                    OpenAiWire.chatBody (dialect settings) family settings.Thinking model StructuredMode.JsonSchema request
+                    OpenAiWire.chatBody
+                        (dialect settings)
+                        family
+                        settings.Thinking
+                        model
+                        StructuredMode.JsonSchema
+                        request
 
                 body["stream"] <- JsonValue.Create true
-                let message = Http.postJson (url settings "chat/completions") body |> decorate settings
+
+                let message =
+                    Http.postJson (url settings "chat/completions") body |> decorate settings
 
                 ChatStream.run
                     http

@@ -205,7 +205,7 @@ module Router =
     let createWith (deps: RouterDeps) (settings: Settings) : Router =
         let links = chain deps settings
         let backends = links |> List.map (fst >> fst)
-        let streams = links |> List.map (fun ((b, s), _) -> b.Name, s)
+        let byName = links |> List.map (fun ((b, s), _) -> b.Name, s) |> Map.ofList
         let breakers = links |> List.choose snd
         let always () = true
 
@@ -219,8 +219,8 @@ module Router =
                     shown <- true
                     onText text
 
-                let byName = Map.ofList streams
-                run deps.Log fresh backends (fun b -> byName[b.Name] fresh request onText' ct)
+                let streamOf (b: Backend) = Map.find b.Name byName
+                run deps.Log fresh backends (fun b -> (streamOf b) fresh request onText' ct)
 
         {
             Complete = fun request ct -> run deps.Log always backends (fun b -> b.Complete request ct)

@@ -123,7 +123,8 @@ module ChatStream =
 
                         match outcome with
                         | Some(Error e) -> return Error e
-                        | _ when text.Length = 0 -> return Error(ProviderError.BadResponse(provider, "no text in the answer"))
+                        | _ when text.Length = 0 ->
+                            return Error(ProviderError.BadResponse(provider, "no text in the answer"))
                         | _ ->
                             return
                                 Ok {

@@ -150,8 +150,7 @@ module Runtime =
                         Store = store
                         Sessions = SessionAdapter.create db
                         Llm = env.Pipeline.Llm
-                        Stream =
-                            engine.Stream
+                        Stream = engine.Stream
                         Now = env.Now
                         NewId = env.NewId
                         Elapsed = env.Pipeline.Elapsed
