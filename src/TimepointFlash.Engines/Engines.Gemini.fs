@@ -316,3 +316,70 @@ module Gemini =
                     })
             }
     }
+
+    /// One `streamGenerateContent` event (a GenerateContentResponse): its non-thought text, usage when present, and
+    /// whether it finished; prompt blocks, withheld candidates and MAX_TOKENS are typed failures.
+    let parseChunk (data: string) : Result<StreamChunk, WireFailure> = result {
+        use! doc = parsed data
+        let root = doc.RootElement
+
+        let candidates =
+            Json.prop "candidates" root |> Option.map Json.items |> Option.defaultValue []
+
+        let blocked = Json.path [ "promptFeedback"; "blockReason" ] root
+
+        if candidates.IsEmpty && blocked.IsNone then
+            return {
+                Text = ""
+                Model = None
+                Usage = Json.prop "usageMetadata" root |> Option.map (fun _ -> usage root)
+                Finished = false
+            }
+        else
+            do! outcome root
+
+            let text =
+                parts root
+                |> List.filter (isThought >> not)
+                |> List.choose (Json.prop "text" >> Option.bind Json.asString)
+                |> String.concat ""
+
+            return {
+                Text = text
+                Model = Json.prop "modelVersion" root |> Option.bind Json.asString
+                Usage = Json.prop "usageMetadata" root |> Option.map (fun _ -> usage root)
+                Finished = finishReason root <> "none"
+            }
+    }
+
+    /// Streams a chat answer with `streamGenerateContent?alt=sse`, the same body as `generateContent`.
+    let stream
+        (settings: ProviderSettings)
+        (http: HttpClient)
+        (now: unit -> DateTimeOffset)
+        (model: string)
+        : StreamChat =
+        fun request onText ct ->
+            if not settings.Configured then
+                Threading.Tasks.Task.FromResult(Error(ProviderError.MissingKey name))
+            else
+                let url =
+                    $"{settings.BaseUrl.AbsoluteUri.TrimEnd('/')}/v1beta/models/{Uri.EscapeDataString model}:streamGenerateContent?alt=sse"
+
+                let message = Http.postJson url (chatBody settings.Thinking model request)
+
+                match settings.Key with
+                | Some k -> message.Headers.TryAddWithoutValidation("x-goog-api-key", k.Reveal()) |> ignore
+                | None -> ()
+
+                ChatStream.run
+                    http
+                    name
+                    now
+                    (Http.toError name settings.Key)
+                    request.MaxTokens
+                    parseChunk
+                    model
+                    message
+                    onText
+                    ct

@@ -69,7 +69,8 @@ module Http =
         request.Content <- new StringContent(Json.write body, Encoding.UTF8, "application/json")
         request
 
-    let private retryAfter (now: unit -> DateTimeOffset) (response: HttpResponseMessage) =
+    /// The Retry-After delay of an answer, relative to the injected clock.
+    let retryAfter (now: unit -> DateTimeOffset) (response: HttpResponseMessage) =
         match response.Headers.RetryAfter with
         | null -> None
         | h when h.Delta.HasValue -> Some h.Delta.Value

@@ -185,6 +185,54 @@ module OpenAiWire =
             return text, Json.prop "model" root |> Option.bind Json.asString, usage root
     }
 
+    /// One `chat.completion.chunk` event: `choices[0].delta.content`, the served model, usage when sent, and
+    /// whether a finish reason came; refusals, content filters, `length` and errors inside the stream are failures.
+    let parseChunk (data: string) : Result<StreamChunk, WireFailure> = result {
+        use! doc = Json.tryParse data |> Result.mapError WireFailure.Malformed
+        let root = doc.RootElement
+        let model = Json.prop "model" root |> Option.bind Json.asString
+
+        let usage =
+            Json.prop "usage" root
+            |> Option.filter (fun u -> u.ValueKind = JsonValueKind.Object)
+            |> Option.map (fun _ -> usage root)
+
+        match Json.prop "choices" root |> Option.map Json.items, Json.prop "error" root with
+        | Some [], None ->
+            return {
+                Text = ""
+                Model = model
+                Usage = usage
+                Finished = false
+            }
+        | _ ->
+            let! choice = firstChoice root
+
+            match
+                Json.path [ "delta"; "refusal" ] choice
+                |> Option.bind Json.asString
+                |> Option.filter (String.IsNullOrWhiteSpace >> not)
+            with
+            | Some refusal -> return! Error(WireFailure.Blocked(BlockReason.Refusal, refusal))
+            | None ->
+                let reason = Json.prop "finish_reason" choice |> Option.bind Json.asString
+
+                match reason with
+                | Some "content_filter" ->
+                    return! Error(WireFailure.Blocked(BlockReason.ContentFilter, "content_filter"))
+                | Some "length" -> return! Error WireFailure.Truncated
+                | _ ->
+                    return {
+                        Text =
+                            Json.path [ "delta"; "content" ] choice
+                            |> Option.bind Json.asString
+                            |> Option.defaultValue ""
+                        Model = model
+                        Usage = usage
+                        Finished = reason.IsSome
+                    }
+    }
+
     let private errorNode (body: string) (read: JsonElement -> 'a option) =
         match Json.tryParse body with
         | Error _ -> None

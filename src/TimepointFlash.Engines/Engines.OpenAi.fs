@@ -174,6 +174,47 @@ module OpenAi =
             GenerateImage = generateImage
         }
 
+    /// Streams a chat answer with `stream: true` on `/chat/completions` (structured requests use `json_schema`).
+    let stream
+        (settings: ProviderSettings)
+        (http: HttpClient)
+        (now: unit -> DateTimeOffset)
+        (model: string)
+        : StreamChat =
+        fun request onText ct ->
+            let name = ProviderId.name settings.Id
+
+            if not settings.Configured then
+                Task.FromResult(Error(ProviderError.MissingKey name))
+            else
+                let family = ModelFamily.forProvider settings.Reasoning model
+
+                let body =
+                    OpenAiWire.chatBody
+                        (dialect settings)
+                        family
+                        settings.Thinking
+                        model
+                        StructuredMode.JsonSchema
+                        request
+
+                body["stream"] <- JsonValue.Create true
+
+                let message =
+                    Http.postJson (url settings "chat/completions") body |> decorate settings
+
+                ChatStream.run
+                    http
+                    name
+                    now
+                    (toError settings)
+                    request.MaxTokens
+                    OpenAiWire.parseChunk
+                    model
+                    message
+                    onText
+                    ct
+
     /// GET `{base}/models`: the provider's model list (OpenRouter: id, name, context, pricing, modalities).
     let listModels
         (settings: ProviderSettings)

@@ -178,8 +178,10 @@ module Resilience =
             return false
     }
 
-    /// Retries transient failures (429, 5xx, timeout, malformed body); the final error is the last real one (fixes B5).
-    let retrying
+    /// Retries transient failures while `more ()` holds (a stream stops once text was shown); the final error is
+    /// the last real one (fixes B5).
+    let retryingWhile
+        (more: unit -> bool)
         (runtime: Runtime)
         (policy: RetryPolicy)
         (log: ProviderEvent -> unit)
@@ -199,7 +201,7 @@ module Resilience =
                 breaker.Record outcome |> Option.iter log
 
                 match outcome with
-                | Error e when ProviderError.isTransient e && attempt < policy.MaxRetries ->
+                | Error e when ProviderError.isTransient e && attempt < policy.MaxRetries && more () ->
                     match backoff policy runtime.Random attempt e with
                     | None -> return outcome
                     | Some delay ->
@@ -214,6 +216,10 @@ module Resilience =
         }
 
         loop 0 None
+
+    /// Retries transient failures (429, 5xx, timeout, malformed body); the final error is the last real one (fixes B5).
+    let retrying runtime policy log breaker call ct =
+        retryingWhile (fun () -> true) runtime policy log breaker call ct
 
     /// A truncated chat answer is asked for once more with twice the output budget; a second cut-off is reported.
     let widening

@@ -34,6 +34,8 @@ type Router = {
     Description: SettingsDescription
     /// Circuit state per remote provider in the chain: "closed", "open" or "half-open".
     Circuits: unit -> (string * string) list
+    /// Streamed chat over the same chain: retries and fallback only until the first text is shown.
+    Stream: StreamChat
 }
 
 /// Role → model routing over the primary → fallback chain (fixes B1, B4, B5).
@@ -74,6 +76,23 @@ module Router =
         | ProviderId.OpenRouter
         | ProviderId.OpenAi -> OpenAi.calls settings http now
 
+    /// The streamed chat of a remote provider for a model.
+    let providerStream (http: HttpClient) (now: unit -> DateTimeOffset) (settings: ProviderSettings) =
+        match settings.Id with
+        | ProviderId.Gemini -> Gemini.stream settings http now
+        | ProviderId.OpenRouter
+        | ProviderId.OpenAi -> OpenAi.stream settings http now
+
+    /// A backend's chat as a stream of one chunk (the offline engine, a caller's own client).
+    let private oneChunk (backend: Backend) (_: unit -> bool) : StreamChat =
+        fun request onText ct -> task {
+            match! backend.Complete request ct with
+            | Ok r ->
+                do! onText r.Text
+                return Ok r
+            | Error e -> return Error e
+        }
+
     let private remote deps settings policy (provider: ProviderSettings) =
         let name = ProviderId.name provider.Id
         let calls = providerCalls deps.Http deps.Runtime.Now provider
@@ -96,7 +115,20 @@ module Router =
             GenerateImage = fun request ct -> guarded (calls.GenerateImage provider.Models.Image request) ct
         }
 
-        backend, Some breaker
+        let stream (fresh: unit -> bool) : StreamChat =
+            fun request onText ct ->
+                let model = modelFor provider request.Role
+
+                Resilience.retryingWhile
+                    fresh
+                    deps.Runtime
+                    policy
+                    deps.Log
+                    breaker
+                    (providerStream deps.Http deps.Runtime.Now provider model request onText)
+                    ct
+
+        (backend, stream), Some breaker
 
     let private missingOffline =
         let error =
@@ -112,7 +144,8 @@ module Router =
         let policy = Resilience.policy settings
 
         let offline () =
-            defaultArg deps.Offline missingOffline, None
+            let backend = defaultArg deps.Offline missingOffline
+            (backend, oneChunk backend), None
 
         let link =
             function
@@ -127,6 +160,7 @@ module Router =
 
     let private run
         (log: ProviderEvent -> unit)
+        (fresh: unit -> bool)
         (backends: Backend list)
         (call: Backend -> Task<Result<'a, ProviderError>>)
         =
@@ -136,7 +170,7 @@ module Router =
             | [ last ] -> return! call last
             | backend :: (following :: _ as rest) ->
                 match! call backend with
-                | Error e when shouldFallBack e ->
+                | Error e when shouldFallBack e && fresh () ->
                     log (ProviderEvent.FallingBack(backend.Name, following.Name, e))
                     return! next rest
                 | outcome -> return outcome
@@ -170,15 +204,31 @@ module Router =
     /// Builds the router with every effect injected (tests pass a fake clock, delay and random source).
     let createWith (deps: RouterDeps) (settings: Settings) : Router =
         let links = chain deps settings
-        let backends = links |> List.map fst
+        let backends = links |> List.map (fst >> fst)
+        let byName = links |> List.map (fun ((b, s), _) -> b.Name, s) |> Map.ofList
         let breakers = links |> List.choose snd
+        let always () = true
+
+        /// Streams through the chain; once text was shown, neither retry nor fallback happens.
+        let stream: StreamChat =
+            fun request onText ct ->
+                let mutable shown = false
+                let fresh () = not shown
+
+                let onText' (text: string) =
+                    shown <- true
+                    onText text
+
+                let streamOf (b: Backend) = Map.find b.Name byName
+                run deps.Log fresh backends (fun b -> (streamOf b) fresh request onText' ct)
 
         {
-            Complete = fun request ct -> run deps.Log backends (fun b -> b.Complete request ct)
-            GenerateImage = fun request ct -> run deps.Log backends (fun b -> b.GenerateImage request ct)
+            Complete = fun request ct -> run deps.Log always backends (fun b -> b.Complete request ct)
+            GenerateImage = fun request ct -> run deps.Log always backends (fun b -> b.GenerateImage request ct)
             ListModels = listModels deps settings
             Description = Settings.describe settings
             Circuits = fun () -> breakers |> List.map (fun b -> b.Provider, b.State)
+            Stream = stream
         }
 
     /// Builds the router with the real clock and delays; `log` receives retries, fallbacks and circuit changes.

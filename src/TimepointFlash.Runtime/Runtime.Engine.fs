@@ -22,6 +22,8 @@ type EngineInfo = {
 /// The text model, image drawing and description for a configuration.
 type EngineParts = {
     Llm: Llm
+    /// The text model streaming its answer as the provider produces it.
+    Stream: StreamLlm
     DrawImage: DrawImage
     Info: EngineInfo
     SceneCard: Timepoint -> byte[] * string
@@ -161,6 +163,7 @@ module EngineBuilder =
         match settings.Engine with
         | Engine.Offline -> {
             Llm = OfflineEngine.llm
+            Stream = OfflineEngine.stream
             DrawImage = OfflineEngine.draw
             Info = offlineInfo false
             SceneCard = OfflineEngine.sceneCard
@@ -177,6 +180,20 @@ module EngineBuilder =
                     | r -> return r
                 }
 
+            let stream: StreamLlm =
+                fun call onText ct -> task {
+                    let mutable shown = false
+
+                    let onText' (text: string) =
+                        shown <- true
+                        onText text
+
+                    match! router.Stream call.Chat onText' ct with
+                    | Error _ when offlineBehind && not shown && not ct.IsCancellationRequested ->
+                        return! OfflineEngine.stream call onText ct
+                    | r -> return r
+                }
+
             let draw: DrawImage =
                 fun call ct -> task {
                     match! router.GenerateImage call.Request ct with
@@ -186,6 +203,7 @@ module EngineBuilder =
 
             {
                 Llm = llm
+                Stream = stream
                 DrawImage = draw
                 Info = {
                     Name = ProviderId.name primary

@@ -87,6 +87,7 @@ module Runtime =
                         | Some custom -> {
                             engine with
                                 Llm = custom
+                                Stream = Agents.StreamLlm.ofLlm custom
                                 Info = {
                                     engine.Info with
                                         Name = "custom"
@@ -149,11 +150,7 @@ module Runtime =
                         Store = store
                         Sessions = SessionAdapter.create db
                         Llm = env.Pipeline.Llm
-                        Stream =
-                            if engine.Info.IsOffline then
-                                OfflineEngine.stream
-                            else
-                                Agents.StreamLlm.ofLlm env.Pipeline.Llm
+                        Stream = engine.Stream
                         Now = env.Now
                         NewId = env.NewId
                         Elapsed = env.Pipeline.Elapsed

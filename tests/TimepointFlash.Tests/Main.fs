@@ -22,6 +22,7 @@ let all =
         Providers.Families.tests
         Providers.Shapes.tests
         Providers.ChatClient.tests
+        Providers.Streaming.tests
         Persistence.Url.tests
         Persistence.Slug.tests
         Persistence.Store.tests
@@ -47,6 +48,7 @@ let all =
         CalendarsEverywhere.tests
         InteractionsVoices.tests
         Interactions.tests
+        InteractionsStreaming.tests
         ApiKestrel.tests
         ApiReadCache.tests
         ApiReplicas.tests

@@ -26,6 +26,8 @@ type Reply = {
     Delay: TimeSpan
     /// Write the body, then drop the connection (a truncated transfer).
     Abort: bool
+    /// When not empty, a `text/event-stream` answer: each item one `data:` event, flushed as it is written.
+    Events: string list
 }
 
 /// One request the fake received.
@@ -45,6 +47,7 @@ module Reply =
         Headers = []
         Delay = TimeSpan.Zero
         Abort = false
+        Events = []
     }
 
     /// A 200 JSON answer.
@@ -55,6 +58,12 @@ module Reply =
         reply with
             Headers = (name, value) :: reply.Headers
     }
+
+    /// A 200 server-sent-events answer with these `data:` payloads, in order.
+    let events (data: string list) = { json 200 "" with Events = data }
+
+    /// Drops the connection once the body or events are written (a stream cut mid-answer).
+    let cut (reply: Reply) = { reply with Abort = true }
 
     /// Answers only after a delay.
     let slow (delay: TimeSpan) (reply: Reply) = { reply with Delay = delay }
@@ -108,7 +117,7 @@ module FakeServer =
                     match state.Api with
                     | None -> Some(Api.OpenAi, [ $"{path}: the fake was not told which API it imitates" ])
                     | Some api ->
-                        match problems api ctx.Request.Method path body with
+                        match problems api ctx.Request.Method (path + ctx.Request.QueryString.Value) body with
                         | [] -> None
                         | found -> Some(api, found)
 
@@ -151,7 +160,18 @@ module FakeServer =
                     for name, value in reply.Headers do
                         ctx.Response.Headers[name] <- Microsoft.Extensions.Primitives.StringValues value
 
-                    if reply.Abort then
+                    if not reply.Events.IsEmpty then
+                        ctx.Response.ContentType <- "text/event-stream"
+
+                        for data in reply.Events do
+                            do! ctx.Response.WriteAsync $"data: {data}\n\n"
+                            do! ctx.Response.Body.FlushAsync()
+
+                        if reply.Abort then
+                            // let the client read what was sent before the connection goes
+                            do! Task.Delay(TimeSpan.FromMilliseconds 200.0)
+                            ctx.Abort()
+                    elif reply.Abort then
                         ctx.Response.ContentLength <- int64 (reply.Body.Length + 1000)
                         do! ctx.Response.WriteAsync reply.Body
                         do! ctx.Response.Body.FlushAsync()

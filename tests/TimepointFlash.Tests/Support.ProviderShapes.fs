@@ -51,6 +51,18 @@ module GeminiShapes =
     /// A plain text answer.
     let text (t: string) = candidate [ textPart t ] "STOP"
 
+    /// One `streamGenerateContent` event carrying a piece of text and no finish reason yet.
+    let streamPiece (t: string) =
+        """{"candidates":[{"content":{"role":"model","parts":["""
+        + textPart t
+        + """]},"index":0}],"modelVersion":"gemini-2.5-flash"}"""
+
+    /// The events of a streamed answer: one per piece, the last with `finishReason` STOP and the usage.
+    let streamed (pieces: string list) =
+        match List.rev pieces with
+        | [] -> []
+        | last :: before -> (before |> List.rev |> List.map streamPiece) @ [ text last ]
+
     /// A candidate withheld for a reason (SAFETY, RECITATION, IMAGE_SAFETY, ...): no content at all.
     let withheld (finishReason: string) = candidate [] finishReason
 
@@ -118,6 +130,22 @@ module OpenAiShapes =
     /// An answer stopped by the content filter.
     let contentFiltered =
         withMessageAndFinish "\"content\":null,\"refusal\":null" "content_filter"
+
+    /// One `chat.completion.chunk` with a content delta and, when given, a finish reason.
+    let chunk (content: string) (finish: string option) =
+        """{"id":"gen-s","object":"chat.completion.chunk","created":1767268800,"model":"google/gemini-2.5-flash","choices":[{"index":0,"delta":{"role":"assistant","content":"""
+        + q content
+        + """},"finish_reason":"""
+        + (finish |> Option.map q |> Option.defaultValue "null")
+        + ""","logprobs":null}]}"""
+
+    /// The events of a streamed answer: one chunk per piece, the last with `stop`, then `[DONE]`.
+    let streamed (pieces: string list) =
+        let n = List.length pieces
+
+        (pieces
+         |> List.mapi (fun i p -> chunk p (if i = n - 1 then Some "stop" else None)))
+        @ [ "[DONE]" ]
 
     /// No choices.
     let noChoices =

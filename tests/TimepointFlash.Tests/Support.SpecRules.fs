@@ -153,10 +153,16 @@ let private validated (spec: SpecDocument) (definition: string) (rules: JsonElem
     | problems -> problems
 
 let private geminiModel =
-    Regex(@"/v1beta/models/([^/:]+):(generateContent|predict)$")
+    Regex(@"/v1beta/models/([^/:]+):(generateContent|streamGenerateContent|predict)$")
 
 /// Why the real API would reject this request (empty when it would accept it).
 let problems (api: Api) (method: string) (path: string) (body: string) : string list =
+    let query =
+        if path.Contains '?' then
+            path.Substring(path.IndexOf '?')
+        else
+            ""
+
     let path = (path.Split '?').[0]
 
     match api with
@@ -167,6 +173,12 @@ let problems (api: Api) (method: string) (path: string) (body: string) : string 
         match m.Success, (if m.Success then m.Groups[2].Value else "") with
         | true, "generateContent" ->
             validated geminiSpec.Value "GenerateContentRequest" (geminiRules m.Groups[1].Value) body
+        | true, "streamGenerateContent" -> [
+            yield! validated geminiSpec.Value "GenerateContentRequest" (geminiRules m.Groups[1].Value) body
+            // without alt=sse the API streams one JSON array instead of server-sent events
+            if not (query.Contains "alt=sse") then
+                $"{path}: streamGenerateContent without alt=sse answers a JSON array, not server-sent events"
+          ]
         | true, _ -> validated geminiSpec.Value "PredictRequest" (fun _ -> []) body
         | false, _ -> [ $"{method} {path}: no such Gemini endpoint" ]
     | Api.OpenAi when path.EndsWith "/chat/completions" ->
