@@ -37,7 +37,7 @@ pkg="$feed/TimepointFlash.$version.nupkg"
 mkdir -p "$tmp/unzipped" && (cd "$tmp/unzipped" && unzip -q "$pkg")
 missing=""
 for f in lib/net10.0/TimepointFlash.Interop.dll lib/net10.0/TimepointFlash.Interop.xml \
-  lib/net10.0/TimepointFlash.Interop.Types.dll lib/net10.0/TimepointFlash.Core.dll lib/net10.0/TimepointFlash.Engines.dll \
+  lib/net10.0/TimepointFlash.Interop.Types.dll lib/net10.0/TimepointFlash.Interop.Types.xml lib/net10.0/TimepointFlash.Core.dll lib/net10.0/TimepointFlash.Engines.dll \
   lib/net10.0/TimepointFlash.Persistence.dll lib/net10.0/TimepointFlash.Runtime.dll \
   ref/net10.0/TimepointFlash.Interop.dll ref/net10.0/TimepointFlash.Interop.xml ref/net10.0/TimepointFlash.Interop.Types.dll \
   ref/net10.0/TimepointFlash.Interop.Types.xml README.md; do
