@@ -15,15 +15,20 @@ feed="$tmp/feed"
 passed=0; failed=0
 ok() { echo "ok   $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" | tail -40; failed=$((failed + 1)); }
-finish() { rm -rf "$tmp"; echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+# The check's own versions leave the global package cache when it ends.
+finish() {
+  rm -rf "$tmp" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/timepointflash/$version" \
+    "${NUGET_PACKAGES:-$HOME/.nuget/packages}/tpflash/$version"
+  echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?
+}
 # No key reaches the engine: the offline engine answers, nothing leaves the machine.
 unset GOOGLE_API_KEY OPENROUTER_API_KEY OPENAI_API_KEY OPENAI_BASE_URL DATABASE_URL
-# A version of its own, so a package cached from an earlier run never stands in for this build.
+# A package version of its own (assemblies keep theirs), so a package cached earlier never stands in for this build.
 version="2.0.0-check.$(date +%s)"
 
 # ---- pack (into the temporary feed)
 for project in TimepointFlash.Interop TimepointFlash.Cli; do
-  if dotnet pack "src/$project" -c Release -o "$feed" -p:Version="$version" >"$tmp/pack-$project.log" 2>&1; then
+  if dotnet pack "src/$project" -c Release -o "$feed" -p:PackageVersion="$version" >"$tmp/pack-$project.log" 2>&1; then
     ok "dotnet pack src/$project"
   else
     fail "dotnet pack src/$project" "$tmp/pack-$project.log"; finish
