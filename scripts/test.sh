@@ -154,4 +154,21 @@ else
   tail -40 "$logs/contract.log" >&2; fail_step "check-contract.sh produced no summary (exit $rc)"
 fi
 
+# ---- Packages (issue 21): the TimepointFlash package added by name to a fresh C# app outside the repository, and
+# the tpflash tool installed from a temporary feed. Adds its own counts.
+echo "== package checks (scripts/check-packages.sh)"
+bash scripts/check-packages.sh >"$logs/packages.log" 2>&1
+rc=$?
+line=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" "$logs/packages.log" | tail -1)
+if [ -n "$line" ]; then
+  p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")
+  f=$(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "(packages) $p passed, $f failed"
+  [ "$f" -ne 0 ] && grep -E "^(FAIL|     )" "$logs/packages.log" | head -60 >&2
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && fail_step "check-packages.sh exited with $rc"
+else
+  tail -40 "$logs/packages.log" >&2; fail_step "check-packages.sh produced no summary (exit $rc)"
+fi
+
 finish
