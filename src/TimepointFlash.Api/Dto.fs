@@ -5,13 +5,20 @@ open FsToolkit.ErrorHandling
 open TimepointFlash
 
 /// A generation request body.
-type GenerateBody = { Query: string; GenerateImage: bool }
+type GenerateBody = {
+    Query: string
+    GenerateImage: bool
+    /// Preset, models, model policy and llm_params.
+    Control: GenerationControl
+}
 
 /// A navigation request body.
 type NavigateBody = {
     Units: int
     Unit: TimeUnit
     Background: bool
+    /// Overrides of the source scene's preset, models and parameters.
+    Control: GenerationControl
 }
 
 /// Request bodies and query parameters, decoded and validated at the edge.
@@ -68,12 +75,32 @@ module Dto =
                     Decode.fail path $"must be a whole number within range, got {String.truncate 40 (el.GetRawText())}"
             | _ -> Decode.fail path "must be a whole number"
 
-    /// The body of the generate endpoints.
-    let generate: Decoder<GenerateBody> =
+    /// The generation control fields of a body: a known preset, parameters in range, and under
+    /// `model_policy: "permissive"` open-weight models only (all answered 422 before anything is stored).
+    let control (presets: string list) : Decoder<GenerationControl> =
+        fun path el ->
+            GenerationControl.decoder presets path el
+            |> Result.bind (fun c ->
+                match GenerationControl.policyViolations c with
+                | [] -> Ok c
+                | violations ->
+                    Error(
+                        violations
+                        |> List.map (fun (field, message) -> { Path = field; Message = message })
+                    ))
+
+    /// The body of the generate endpoints; `presets` are the names a preset may take.
+    let generate (presets: string list) : Decoder<GenerateBody> =
         fun path el -> validation {
             let! q = Decode.field "query" query path el
             and! image = Decode.withDefault "generate_image" false strictBool path el
-            return { Query = q; GenerateImage = image }
+            and! c = control presets path el
+
+            return {
+                Query = q
+                GenerateImage = image
+                Control = c
+            }
         }
 
     /// A time unit name.
@@ -86,8 +113,8 @@ module Dto =
                 | Error _ -> Decode.fail path "must be one of second, minute, hour, day, week, month, year"
             | _ -> Decode.fail path "must be one of second, minute, hour, day, week, month, year"
 
-    /// The body of the navigation endpoints.
-    let navigate: Decoder<NavigateBody> =
+    /// The body of the navigation endpoints; `presets` are the names a preset may take.
+    let navigate (presets: string list) : Decoder<NavigateBody> =
         fun path el -> validation {
             let! units =
                 Decode.withDefault
@@ -104,11 +131,13 @@ module Dto =
 
             and! u = Decode.withDefault "unit" TimeUnit.Day unit path el
             and! background = Decode.withDefault "background" false strictBool path el
+            and! c = control presets path el
 
             return {
                 Units = units
                 Unit = u
                 Background = background
+                Control = c
             }
         }
 

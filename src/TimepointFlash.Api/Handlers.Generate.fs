@@ -21,8 +21,8 @@ module GenerateHandlers =
     /// POST /api/v1/timepoints/generate — a durable background job.
     let background (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
         ctx
-        |> Http.bindJson Dto.generate (fun body -> task {
-            let! t = Generation.enqueue deps.App body.Query body.GenerateImage
+        |> Http.bindJson (Dto.generate deps.App.Presets.Names) (fun body -> task {
+            let! t = Generation.enqueueWith deps.App body.Control body.Query body.GenerateImage
 
             return
                 Http.ok (
@@ -39,9 +39,11 @@ module GenerateHandlers =
     /// POST /api/v1/timepoints/generate/sync — runs now and returns the saved timepoint.
     let sync (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
         ctx
-        |> Http.bindJson Dto.generate (fun body -> task {
+        |> Http.bindJson (Dto.generate deps.App.Presets.Names) (fun body -> task {
             // The run is tied to the host, not the request: a client that leaves does not lose it.
-            let! t = Generation.runNow deps.App noObserver body.Query body.GenerateImage deps.Stopping
+            let! t =
+                Generation.runNowWith deps.App body.Control noObserver body.Query body.GenerateImage deps.Stopping
+
             return Http.ok (TimepointWire.encode true t)
         })
 
@@ -73,9 +75,13 @@ module GenerateHandlers =
     /// POST /api/v1/timepoints/generate/stream — live SSE of one generation; `done` after the row is saved.
     let stream (deps: ApiDeps) (logger: ILogger) (ctx: HttpContext) : Task<IResult> =
         ctx
-        |> Http.bindJson Dto.generate (fun body -> task {
+        |> Http.bindJson (Dto.generate deps.App.Presets.Names) (fun body -> task {
             let clock = Stopwatch.StartNew()
-            let! stored = deps.App.Store.Insert(Generation.create deps.App body.Query body.GenerateImage None)
+
+            let! stored =
+                deps.App.Store.Insert(
+                    Generation.createWith deps.App body.Control body.Query body.GenerateImage None
+                )
 
             let channel =
                 Channel.CreateUnbounded<StepEvent>(UnboundedChannelOptions(SingleReader = true))
@@ -101,7 +107,7 @@ module GenerateHandlers =
 
             Sse.start ctx
             let progress = Sse.Progress(expectedSteps deps body.GenerateImage)
-            let! opened = Sse.send ctx (Sse.start' stored.Query stored.Id)
+            let! opened = Sse.send ctx (Sse.startOf deps.App.Presets stored)
 
             let! alive =
                 if opened then
@@ -139,7 +145,7 @@ module GenerateHandlers =
                 let clock = Stopwatch.StartNew()
                 Sse.start ctx
                 let progress = Sse.Progress(expectedSteps deps first.GenerateImage)
-                let! opened = Sse.send ctx (Sse.start' first.Query first.Id)
+                let! opened = Sse.send ctx (Sse.startOf deps.App.Presets first)
                 let mutable alive = opened
                 let mutable seq = 0L
                 let mutable finished = false

@@ -11,7 +11,7 @@ module TemporalHandlers =
     /// POST /api/v1/temporal/{id}/next and /prior.
     let navigate (direction: Direction) (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
         ctx
-        |> Http.bindJson Dto.navigate (fun body -> task {
+        |> Http.bindJson (Dto.navigate deps.App.Presets.Names) (fun body -> task {
             match Dto.id (Http.route "id" ctx) with
             | None -> return Http.notFound "Source timepoint not found"
             | Some id ->
@@ -19,7 +19,7 @@ module TemporalHandlers =
                     AppWire.navigation source target direction body.Units body.Unit
 
                 if body.Background then
-                    match! Navigation.enqueue deps.App id direction body.Units body.Unit with
+                    match! Navigation.enqueueWith deps.App body.Control id direction body.Units body.Unit with
                     | Error e -> return Errors.ofApp e
                     | Ok target ->
                         let! source = deps.App.Store.Get id
@@ -29,8 +29,9 @@ module TemporalHandlers =
                         | None -> return Http.notFound "Source timepoint not found"
                 else
                     let! outcome =
-                        Navigation.run
+                        Navigation.runWith
                             deps.App
+                            body.Control
                             (fun _ -> Task.CompletedTask)
                             id
                             direction

@@ -163,6 +163,13 @@ module Routes =
                 "Temporal"
                 "Linked scenes ordered in time"
                 (TemporalHandlers.sequence deps)
+            read
+                "GET"
+                "/api/v1/presets"
+                "ListPresets"
+                "Models"
+                "Generation presets: models per provider, limits, thinking, the default"
+                (SystemHandlers.presets deps)
             read "GET" "/api/v1/models" "ListModels" "Models" "Models known to the service" (SystemHandlers.models deps)
             read
                 "GET"

@@ -8,12 +8,36 @@ open System.Threading.Tasks
 /// Running generations against storage: synchronous, and the body of a background job.
 [<RequireQualifiedAccess>]
 module Generation =
-    /// A new timepoint for a request, inserted directly as processing (the slug base is the query).
-    let create (env: AppEnv) (query: string) (generateImage: bool) (parent: Guid option) = {
+    /// A new timepoint for a request under a generation control, inserted directly as processing.
+    let createWith (env: AppEnv) (control: GenerationControl) (query: string) (generateImage: bool) (parent: Guid option) = {
         Timepoint.pending (env.NewId()) (query.Trim()) (Slug.ofText (query.Trim()) None) generateImage (env.Now()) with
             Status = TimepointStatus.Processing
             ParentId = parent
+            Control = control
     }
+
+    /// A new timepoint for a request, inserted directly as processing (the slug base is the query).
+    let create (env: AppEnv) (query: string) (generateImage: bool) (parent: Guid option) =
+        createWith env GenerationControl.none query generateImage parent
+
+    /// The pipeline dependencies of one run: every model call carries the run's preset, models and parameters.
+    let tuned (env: AppEnv) (control: GenerationControl) (deps: PipelineDeps) =
+        let preset = env.Presets.Tuning(Control.presetOf env.Presets control)
+
+        {
+            deps with
+                Llm = fun call ct -> deps.Llm { call with Chat = Control.chat preset control call.Chat } ct
+                DrawImage =
+                    deps.DrawImage
+                    |> Option.map (fun draw ->
+                        fun call ct ->
+                            draw
+                                {
+                                    call with
+                                        Request = Control.image preset control call.Request
+                                }
+                                ct)
+        }
 
     /// The untraced body of `runFor`.
     let private run
@@ -24,8 +48,15 @@ module Generation =
         (ct: CancellationToken)
         : Task<Timepoint> =
         task {
+            let started = env.Pipeline.Elapsed()
+            let reports = Collections.Concurrent.ConcurrentQueue<Step * StepReport>()
+
             let emit e =
                 task {
+                    match e with
+                    | StepEvent.Completed(step, report) -> reports.Enqueue((step, report))
+                    | _ -> ()
+
                     do! env.Store.AppendLog t.Id (StepRecord.ofEvent (env.Now()) e)
                     do! env.Pipeline.Emit e
                     do! observe e
@@ -38,7 +69,7 @@ module Generation =
                 Continuity = continuity
             }
 
-            let! result = Pipeline.run { env.Pipeline with Emit = emit } request ct
+            let! result = Pipeline.run (tuned env t.Control { env.Pipeline with Emit = emit }) request ct
 
             match result.Image with
             | Some img ->
@@ -49,7 +80,18 @@ module Generation =
                     }
             | None -> ()
 
-            let finished = PipelineResult.applyTo continuity (env.Now()) result t
+            let provenance =
+                Control.provenance
+                    (Control.presetOf env.Presets t.Control)
+                    (env.Presets.Planned t.Control)
+                    (List.ofSeq reports)
+                    (env.Pipeline.Elapsed() - started)
+
+            let finished = {
+                PipelineResult.applyTo continuity (env.Now()) result t with
+                    Provenance = Some provenance
+            }
+
             do! env.Store.Update finished
             return finished
         }
@@ -93,15 +135,19 @@ module Generation =
                 Telemetry.generationFinished status (Stopwatch.GetElapsedTime(started).TotalSeconds)
         }
 
-    /// Creates and runs a generation now; the saved timepoint is returned.
-    let runNow (env: AppEnv) (observe: StepEvent -> Task) (query: string) (generateImage: bool) ct = task {
-        let! stored = env.Store.Insert(create env query generateImage None)
+    /// Creates and runs a generation now under a generation control; the saved timepoint is returned.
+    let runNowWith (env: AppEnv) (control: GenerationControl) (observe: StepEvent -> Task) query generateImage ct = task {
+        let! stored = env.Store.Insert(createWith env control query generateImage None)
         return! runFor env observe stored None ct
     }
 
-    /// Stores a processing timepoint with its job; a worker will run it.
-    let enqueue (env: AppEnv) (query: string) (generateImage: bool) = task {
-        let t = create env query generateImage None
+    /// Creates and runs a generation now; the saved timepoint is returned.
+    let runNow (env: AppEnv) (observe: StepEvent -> Task) (query: string) (generateImage: bool) ct =
+        runNowWith env GenerationControl.none observe query generateImage ct
+
+    /// Stores a processing timepoint under a generation control with its job; a worker will run it.
+    let enqueueWith (env: AppEnv) (control: GenerationControl) (query: string) (generateImage: bool) = task {
+        let t = createWith env control query generateImage None
 
         let! stored =
             env.Store.Enqueue t {
@@ -114,3 +160,7 @@ module Generation =
         env.Wake()
         return stored
     }
+
+    /// Stores a processing timepoint with its job; a worker will run it.
+    let enqueue (env: AppEnv) (query: string) (generateImage: bool) =
+        enqueueWith env GenerationControl.none query generateImage

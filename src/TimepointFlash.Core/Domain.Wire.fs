@@ -64,6 +64,7 @@ module TimepointWire =
         "error_step", Encode.opt (fun (f: GenerationError) -> Encode.opt (Step.name >> Encode.string) f.Step) s.Error
         "suggested_query", s.Error |> Option.bind (fun f -> f.SuggestedQuery) |> Encode.opt Encode.string
         "parent_id", Encode.opt (string >> Encode.string) s.ParentId
+        yield! Provenance.fields s.Provenance
         "created_at", Encode.string (iso s.CreatedAt)
         "updated_at", Encode.string (iso s.UpdatedAt)
     ]

@@ -361,6 +361,7 @@ module Steps =
                         Prompt = $"{prompt.Style} style: {ImagePromptData.enhanced prompt}"
                         AspectRatio = prompt.AspectRatio
                         NegativePrompt = prompt.NegativePrompt
+                        Tuning = CallTuning.none
                     }
                     Scene = imagePromptInput request r
                 }

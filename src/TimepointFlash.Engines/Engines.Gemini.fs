@@ -39,6 +39,14 @@ module Gemini =
                 match sampling.MaxTokens with
                 | Some n -> "maxOutputTokens", Json.integer n
                 | None -> ()
+                match request.Tuning.TopP with
+                | Some p -> "topP", Json.num p
+                | None -> ()
+                match request.Tuning.TopK with
+                | Some k -> "topK", Json.integer k
+                | None -> ()
+                if not request.Tuning.Stop.IsEmpty then
+                    "stopSequences", Json.arr (request.Tuning.Stop |> List.map Json.str)
                 match request.Schema with
                 | Some schema ->
                     "responseMimeType", Json.str "application/json"

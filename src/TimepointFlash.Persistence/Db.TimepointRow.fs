@@ -15,6 +15,7 @@ module TimepointRow =
         t.season, t.time_of_day, t.era, t.hemisphere, t.calendar, t.location,
         t.image_prompt, t.image_error, t.error_kind, t.error_message, t.error_step, t.suggested_query,
         t.parent_id, t.created_at, t.updated_at,
+        t.preset_used, t.text_model_used, t.image_model_used, t.model_provider, t.generation_time_ms,
         EXISTS (SELECT 1 FROM timepoint_images i WHERE i.timepoint_id = t.id) AS has_image
         """
 
@@ -23,7 +24,7 @@ module TimepointRow =
         summaryColumns
         + """,
         t.judge_json, t.timeline_json, t.scene_json, t.characters_json, t.moment_json,
-        t.dialog_json, t.camera_json, t.graph_json, t.critique_json, t.image_prompt_json
+        t.dialog_json, t.camera_json, t.graph_json, t.critique_json, t.image_prompt_json, t.control_json
         """
 
     /// Database text of a calendar convention.
@@ -96,6 +97,15 @@ module TimepointRow =
             "error_step", Sql.textOrNone (t.Error |> Option.bind (fun e -> e.Step) |> Option.map Step.name)
             "suggested_query", Sql.textOrNone (t.Error |> Option.bind (fun e -> e.SuggestedQuery))
             "parent_id", Sql.uuidOrNone t.ParentId
+            "control_json", Sql.json (Encode.toString (GenerationControl.encode t.Control))
+            "preset_used", Sql.textOrNone (t.Provenance |> Option.map _.PresetUsed)
+            "text_model_used", Sql.textOrNone (t.Provenance |> Option.bind _.TextModelUsed)
+            "image_model_used", Sql.textOrNone (t.Provenance |> Option.bind _.ImageModelUsed)
+            "model_provider", Sql.textOrNone (t.Provenance |> Option.bind _.ModelProvider)
+            "generation_time_ms",
+            (match t.Provenance |> Option.bind _.GenerationTimeMs with
+             | Some ms -> Sql.int64 ms
+             | None -> SqlValue.Null)
             "created_at", Sql.timestamp t.CreatedAt
             "updated_at", Sql.timestamp t.UpdatedAt
         ]
@@ -171,6 +181,15 @@ module TimepointRow =
                 ImageError = row.textOrNone "image_error"
                 Error = error
                 ParentId = row.uuidOrNone "parent_id"
+                Provenance =
+                    row.textOrNone "preset_used"
+                    |> Option.map (fun preset -> {
+                        PresetUsed = preset
+                        TextModelUsed = row.textOrNone "text_model_used"
+                        ImageModelUsed = row.textOrNone "image_model_used"
+                        ModelProvider = row.textOrNone "model_provider"
+                        GenerationTimeMs = row.int64OrNone "generation_time_ms"
+                    })
                 CreatedAt = row.timestamp "created_at"
                 UpdatedAt = row.timestamp "updated_at"
             }
@@ -189,6 +208,7 @@ module TimepointRow =
         let! graph = decodeColumn row "graph_json" GraphData.decoder
         let! critique = decodeColumn row "critique_json" CritiqueData.decoder
         let! imagePrompt = decodeColumn row "image_prompt_json" ImagePromptData.decoder
+        let! control = decodeColumn row "control_json" GenerationControl.storedDecoder
 
         return {
             Id = s.Id
@@ -212,6 +232,8 @@ module TimepointRow =
             ImageError = s.ImageError
             Error = s.Error
             ParentId = s.ParentId
+            Control = control |> Option.defaultValue GenerationControl.none
+            Provenance = s.Provenance
             CreatedAt = s.CreatedAt
             UpdatedAt = s.UpdatedAt
         }

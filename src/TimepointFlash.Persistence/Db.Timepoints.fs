@@ -53,14 +53,16 @@ module Timepoints =
             judge_json, timeline_json, scene_json, characters_json, moment_json,
             dialog_json, camera_json, graph_json, critique_json, image_prompt_json,
             image_prompt, image_error, error_kind, error_message, error_step, suggested_query,
-            parent_id, created_at, updated_at)
+            parent_id, created_at, updated_at, control_json,
+            preset_used, text_model_used, image_model_used, model_provider, generation_time_ms)
         VALUES (
             @id, @query, @slug, @status, @generate_image, @year, @month, @day, @hour, @minute, @second,
             @season, @time_of_day, @era, @hemisphere, @calendar, @location,
             @judge_json, @timeline_json, @scene_json, @characters_json, @moment_json,
             @dialog_json, @camera_json, @graph_json, @critique_json, @image_prompt_json,
             @image_prompt, @image_error, @error_kind, @error_message, @error_step, @suggested_query,
-            @parent_id, @created_at, @updated_at)
+            @parent_id, @created_at, @updated_at, @control_json,
+            @preset_used, @text_model_used, @image_model_used, @model_provider, @generation_time_ms)
         ON CONFLICT (slug) DO NOTHING
         """
 
@@ -78,6 +80,9 @@ module Timepoints =
             image_prompt = @image_prompt, image_error = @image_error, error_kind = @error_kind,
             error_message = @error_message,
             error_step = @error_step, suggested_query = @suggested_query,
+            control_json = @control_json, preset_used = @preset_used, text_model_used = @text_model_used,
+            image_model_used = @image_model_used, model_provider = @model_provider,
+            generation_time_ms = @generation_time_ms,
             updated_at = @updated_at
         WHERE id = @id
         """

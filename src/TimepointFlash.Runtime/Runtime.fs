@@ -114,6 +114,7 @@ module Runtime =
                         Now = fun () -> DateTimeOffset.UtcNow
                         NewId = Guid.NewGuid
                         Wake = fun () -> signal.Notify()
+                        Presets = PresetCatalog.port config.Providers
                     }
 
                     let watch = Instrumentation.watchQueue db
