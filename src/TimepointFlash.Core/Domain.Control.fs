@@ -149,6 +149,21 @@ module LlmParams =
                 | None -> Decode.fail path $"must be one of {allowed}"
             | _ -> Decode.fail path $"must be one of {allowed}"
 
+    /// One stop sequence or a list of at most `maxStop`.
+    let private stopSequences: Decoder<string list> =
+        fun path el ->
+            match el.ValueKind with
+            | Text.Json.JsonValueKind.String -> Decode.string path el |> Result.map List.singleton
+            | _ ->
+                (Decode.list Decode.string
+                 |> Decode.check (fun xs ->
+                     if List.length xs > maxStop then
+                         Some $"must have at most {maxStop} items (got {List.length xs})"
+                     else
+                         None))
+                    path
+                    el
+
     /// Reads `llm_params`, each value within its documented range (the message names the allowed values).
     let decoder: Decoder<LlmParams> =
         fun path el ->
@@ -163,14 +178,7 @@ module LlmParams =
                     and! frequency = number "frequency_penalty" -2.0 2.0 path el
                     and! presence = number "presence_penalty" -2.0 2.0 path el
                     and! repetition = number "repetition_penalty" 0.0 2.0 path el
-                    and! stop =
-                        Decode.listOrEmpty "stop" Decode.string
-                        |> Decode.check (fun xs ->
-                            if List.length xs > maxStop then
-                                Some $"must have at most {maxStop} items (got {List.length xs})"
-                            else
-                                None)
-                        |> fun d -> d path el
+                    and! stop = Decode.withDefault "stop" [] stopSequences path el
                     and! thinkingLevel = Decode.optional "thinking_level" thinking path el
                     and! prefix = text "system_prompt_prefix" path el
                     and! suffix = text "system_prompt_suffix" path el
@@ -244,7 +252,7 @@ module ModelPolicy =
         "black-forest-labs/"
         "openrouter/"
         "stability-ai/"
-        "offline"
+        "timepoint-offline"
     ]
 
     /// The text model a permissive request uses when it names none.

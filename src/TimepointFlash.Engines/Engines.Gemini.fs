@@ -27,6 +27,16 @@ module Gemini =
     let chatBody (budgets: ThinkingBudgets) (model: string) (request: ChatRequest) : JsonNode =
         let sampling = Sampling.plan (ModelFamily.ofModel model) budgets request
 
+        // Gemini 2.5 Pro cannot switch thinking off: its smallest budget is 128 tokens.
+        let sampling =
+            match sampling.Thinking with
+            | Some(Thinking.Budget n) when n < 128 && (ModelFamily.bare model).StartsWith "gemini-2.5-pro" -> {
+                sampling with
+                    Thinking = Some(Thinking.Budget 128)
+                    MaxTokens = sampling.MaxTokens |> Option.map (fun m -> m - n + 128)
+              }
+            | _ -> sampling
+
         Json.objNode [
             if not (String.IsNullOrWhiteSpace request.System) then
                 "systemInstruction", Json.objNode [ "parts", textParts request.System ]

@@ -38,6 +38,7 @@ let all =
         OfflineHistory.tests
         HardQueries.tests
         Api.tests
+        Control.tests
         PipelineCritique.tests
         CalendarsEverywhere.tests
         ApiKestrel.tests
