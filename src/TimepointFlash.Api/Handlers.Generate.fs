@@ -41,8 +41,7 @@ module GenerateHandlers =
         ctx
         |> Http.bindJson (Dto.generate deps.App.Presets.Names) (fun body -> task {
             // The run is tied to the host, not the request: a client that leaves does not lose it.
-            let! t =
-                Generation.runNowWith deps.App body.Control noObserver body.Query body.GenerateImage deps.Stopping
+            let! t = Generation.runNowWith deps.App body.Control noObserver body.Query body.GenerateImage deps.Stopping
 
             return Http.ok (TimepointWire.encode true t)
         })
@@ -79,9 +78,7 @@ module GenerateHandlers =
             let clock = Stopwatch.StartNew()
 
             let! stored =
-                deps.App.Store.Insert(
-                    Generation.createWith deps.App body.Control body.Query body.GenerateImage None
-                )
+                deps.App.Store.Insert(Generation.createWith deps.App body.Control body.Query body.GenerateImage None)
 
             let channel =
                 Channel.CreateUnbounded<StepEvent>(UnboundedChannelOptions(SingleReader = true))

@@ -101,13 +101,39 @@ let private withBackend server (f: Backend -> Task<int>) = task {
             return fail (CliError.Storage e)
 }
 
+/// The generation control of `--preset`, `--text-model`, `--image-model` and `--temperature`, checked as the API
+/// checks a request body.
+let private controlOf (args: ParseResults<GenerateArgs>) =
+    let text (name: string) (value: string option) =
+        value |> Option.map (fun v -> name, Encode.string v)
+
+    let node =
+        Encode.obj (
+            [
+                text "preset" (args.TryGetResult GenerateArgs.Preset)
+                text "text_model" (args.TryGetResult GenerateArgs.Text_Model)
+                text "image_model" (args.TryGetResult GenerateArgs.Image_Model)
+                args.TryGetResult GenerateArgs.Temperature
+                |> Option.map (fun t -> "llm_params", Encode.obj [ "temperature", Encode.float t ])
+            ]
+            |> List.choose id
+        )
+
+    Decode.fromNode (GenerationControl.decoder Engines.Presets.names) node
+    |> Result.mapError (fun errors -> CliError.Invalid(DecodeError.describeAll errors))
+
 let private generate (args: ParseResults<GenerateArgs>) =
     let json = args.Contains GenerateArgs.Json
 
     withBackend (args.TryGetResult GenerateArgs.Server) (fun b -> task {
         let query = args.GetResult GenerateArgs.Query
 
-        match! b.Generate query (args.Contains GenerateArgs.Image) (progress ()) with
+        let! generated =
+            match controlOf args with
+            | Error e -> Task.FromResult(Error e)
+            | Ok control -> b.Generate query (args.Contains GenerateArgs.Image) control (progress ())
+
+        match generated with
         | Error e -> return fail e
         | Ok t ->
             match args.TryGetResult GenerateArgs.Out with

@@ -9,12 +9,19 @@ open System.Threading.Tasks
 [<RequireQualifiedAccess>]
 module Generation =
     /// A new timepoint for a request under a generation control, inserted directly as processing.
-    let createWith (env: AppEnv) (control: GenerationControl) (query: string) (generateImage: bool) (parent: Guid option) = {
-        Timepoint.pending (env.NewId()) (query.Trim()) (Slug.ofText (query.Trim()) None) generateImage (env.Now()) with
-            Status = TimepointStatus.Processing
-            ParentId = parent
-            Control = control
-    }
+    let createWith
+        (env: AppEnv)
+        (control: GenerationControl)
+        (query: string)
+        (generateImage: bool)
+        (parent: Guid option)
+        =
+        {
+            Timepoint.pending (env.NewId()) (query.Trim()) (Slug.ofText (query.Trim()) None) generateImage (env.Now()) with
+                Status = TimepointStatus.Processing
+                ParentId = parent
+                Control = control
+        }
 
     /// A new timepoint for a request, inserted directly as processing (the slug base is the query).
     let create (env: AppEnv) (query: string) (generateImage: bool) (parent: Guid option) =
@@ -26,7 +33,14 @@ module Generation =
 
         {
             deps with
-                Llm = fun call ct -> deps.Llm { call with Chat = Control.chat preset control call.Chat } ct
+                Llm =
+                    fun call ct ->
+                        deps.Llm
+                            {
+                                call with
+                                    Chat = Control.chat preset control call.Chat
+                            }
+                            ct
                 DrawImage =
                     deps.DrawImage
                     |> Option.map (fun draw ->

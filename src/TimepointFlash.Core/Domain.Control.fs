@@ -299,7 +299,11 @@ module GenerationControl =
             match over.Policy with
             | ModelPolicy.Permissive -> ModelPolicy.Permissive
             | ModelPolicy.Any -> baseline.Policy
-        Params = if over.Params = LlmParams.none then baseline.Params else over.Params
+        Params =
+            if over.Params = LlmParams.none then
+                baseline.Params
+            else
+                over.Params
     }
 
     let private openWeightPrefixesShown =
@@ -360,6 +364,7 @@ module GenerationControl =
 
             and! text = Decode.optional "text_model" modelId path el
             and! image = Decode.optional "image_model" modelId path el
+
             and! policy =
                 Decode.optional
                     "model_policy"
@@ -387,7 +392,8 @@ module GenerationControl =
         }
 
     /// Reads the control fields of a request body; `presets` are the names a preset may take.
-    let decoder (presets: string list) = decodeWith (fun s -> List.contains s presets) presets
+    let decoder (presets: string list) =
+        decodeWith (fun s -> List.contains s presets) presets
 
     /// Reads a stored control (any preset name: a deployment may have changed its presets since).
     let storedDecoder = decodeWith (fun _ -> true) []

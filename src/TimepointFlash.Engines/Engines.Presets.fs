@@ -72,7 +72,8 @@ module Presets =
             Label = "Free Distillable"
             Description = "Free OpenRouter models whose outputs may be used for distillation."
             Models = [
-                ProviderId.OpenRouter, models "openrouter/healer-alpha" "openrouter/hunter-alpha" "stability-ai/sd3.5-large"
+                ProviderId.OpenRouter,
+                models "openrouter/healer-alpha" "openrouter/hunter-alpha" "stability-ai/sd3.5-large"
             ]
             MaxTokens = Some 4096
             TemperatureShift = 0.0
@@ -192,7 +193,9 @@ module Presets =
             | true, n when n >= 1 && n <= 32768 -> Ok { p with MaxTokens = Some n }
             | _ -> Error $"must be a whole number between 1 and 32768, got '{String.truncate 40 value}'"
         | "TEMPERATURE_SHIFT" ->
-            match Double.TryParse(value, Globalization.NumberStyles.Float, Globalization.CultureInfo.InvariantCulture) with
+            match
+                Double.TryParse(value, Globalization.NumberStyles.Float, Globalization.CultureInfo.InvariantCulture)
+            with
             | true, v when v >= -2.0 && v <= 2.0 -> Ok { p with TemperatureShift = v }
             | _ -> Error $"must be a number between -2 and 2, got '{String.truncate 40 value}'"
         | "THINKING_LEVEL" ->
@@ -259,8 +262,13 @@ module Presets =
                             (fun acc byProvider ->
                                 acc
                                 |> Result.bind (fun p ->
-                                    match ProviderId.all |> List.tryFind (fun id -> ProviderId.name id = byProvider.Name) with
-                                    | None -> Error $"models.{byProvider.Name}: unknown provider (gemini, openrouter, openai)"
+                                    match
+                                        ProviderId.all
+                                        |> List.tryFind (fun id -> ProviderId.name id = byProvider.Name)
+                                    with
+                                    | None ->
+                                        Error
+                                            $"models.{byProvider.Name}: unknown provider (gemini, openrouter, openai)"
                                     | Some id when byProvider.Value.ValueKind = JsonValueKind.Object ->
                                         byProvider.Value.EnumerateObject()
                                         |> Seq.fold
@@ -268,8 +276,14 @@ module Presets =
                                                 acc
                                                 |> Result.bind (fun p ->
                                                     scalar role.Value
-                                                    |> Result.bind (fun v -> apply (Some id) (role.Name.ToUpperInvariant() + "_MODEL") v p)
-                                                    |> Result.mapError (fun e -> $"models.{byProvider.Name}.{role.Name}: {e}")))
+                                                    |> Result.bind (fun v ->
+                                                        apply
+                                                            (Some id)
+                                                            (role.Name.ToUpperInvariant() + "_MODEL")
+                                                            v
+                                                            p)
+                                                    |> Result.mapError (fun e ->
+                                                        $"models.{byProvider.Name}.{role.Name}: {e}")))
                                             (Ok p)
                                     | Some _ -> Error $"models.{byProvider.Name}: must be an object"))
                             (Ok p)
@@ -386,5 +400,4 @@ module Presets =
             | None
             | Some "" -> Ok table
             | Some name when List.contains name names -> Ok { table with Default = name }
-            | Some name ->
-                fail "DEFAULT_PRESET" $"must be one of {knownNames}, got '{String.truncate 40 name}'")
+            | Some name -> fail "DEFAULT_PRESET" $"must be one of {knownNames}, got '{String.truncate 40 name}'")

@@ -71,7 +71,10 @@ module Router =
                 Error $"{name} cannot serve '{id}'"
             | Some id -> Ok(translate id)
             | None ->
-                match tuning.Preset |> Option.bind (fun n -> Presets.modelFor (Presets.find presets n) provider.Id role) with
+                match
+                    tuning.Preset
+                    |> Option.bind (fun n -> Presets.modelFor (Presets.find presets n) provider.Id role)
+                with
                 | Some id -> Ok(translate id)
                 | None -> Ok(modelFor provider role)
 

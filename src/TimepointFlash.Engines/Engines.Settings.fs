@@ -95,7 +95,10 @@ type Preset = {
 }
 
 /// The deployment's presets and its default.
-type PresetTable = { Default: string; Presets: Preset list }
+type PresetTable = {
+    Default: string
+    Presets: Preset list
+}
 
 /// Provider layer configuration, parsed once from the environment.
 type Settings = {

@@ -62,7 +62,10 @@ module PresetCatalog =
     /// The models a control would use: on the first provider of the chain that can serve it.
     let planned (settings: Settings) (control: GenerationControl) : PlannedModels =
         let table = settings.Presets
-        let preset = Presets.find table (control.Preset |> Option.defaultValue table.Default)
+
+        let preset =
+            Presets.find table (control.Preset |> Option.defaultValue table.Default)
+
         let tuning = Control.tuning (Presets.tuning preset) control
 
         let chain =
@@ -112,7 +115,12 @@ module PresetCatalog =
             settings.Providers
             |> List.map (fun provider ->
                 let model role =
-                    match Router.modelOf settings.Presets provider role { CallTuning.none with Preset = Some p.Name } with
+                    match
+                        Router.modelOf settings.Presets provider role {
+                            CallTuning.none with
+                                Preset = Some p.Name
+                        }
+                    with
                     | Ok m -> Encode.string m
                     | Error _ -> Encode.nil
 
@@ -124,7 +132,11 @@ module PresetCatalog =
                     "available", Encode.bool provider.Configured
                 ])
 
-        let planned = planned settings { GenerationControl.none with Preset = Some p.Name }
+        let planned =
+            planned settings {
+                GenerationControl.none with
+                    Preset = Some p.Name
+            }
 
         Encode.obj [
             "name", Encode.string p.Name
@@ -308,4 +320,3 @@ module EngineBuilder =
                 }
                 SceneCard = OfflineEngine.sceneCard
             }
-

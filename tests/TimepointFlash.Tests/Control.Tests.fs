@@ -38,7 +38,9 @@ let private parameters =
 
             Expect.equal
                 errors
-                [ "preset: must be one of hyper, balanced, hd, gemini3, free_distillable, frontier" ]
+                [
+                    "preset: must be one of hyper, balanced, hd, gemini3, free_distillable, frontier"
+                ]
                 "named"
         }
 
@@ -72,7 +74,10 @@ let private parameters =
         }
 
         test "a permissive request naming a proprietary model is refused for that field" {
-            match controlOf """{"model_policy":"permissive","text_model":"gpt-4o","image_model":"black-forest-labs/flux"}""" with
+            match
+                controlOf
+                    """{"model_policy":"permissive","text_model":"gpt-4o","image_model":"black-forest-labs/flux"}"""
+            with
             | Error e -> failwithf "%A" e
             | Ok c ->
                 let violations = GenerationControl.policyViolations c
@@ -142,7 +147,11 @@ let private calls =
             Expect.equal (Control.tuning hyper c ModelRole.Creative).Model (Some "qwen/qwen3-30b-a3b") "creative"
             Expect.equal (Control.tuning hyper c ModelRole.Judge).Model None "judge keeps the preset's"
 
-            let permissive = { c with Policy = ModelPolicy.Permissive }
+            let permissive = {
+                c with
+                    Policy = ModelPolicy.Permissive
+            }
+
             Expect.equal (Control.tuning hyper permissive ModelRole.Judge).Model (Some "qwen/qwen3-30b-a3b") "judge"
 
             Expect.equal
@@ -201,7 +210,10 @@ let private presets =
             let gemini = Settings.find s ProviderId.Gemini
 
             let creative =
-                Router.modelOf s.Presets gemini ModelRole.Creative { CallTuning.none with Preset = Some "balanced" }
+                Router.modelOf s.Presets gemini ModelRole.Creative {
+                    CallTuning.none with
+                        Preset = Some "balanced"
+                }
 
             Expect.equal creative (Ok gemini.Models.Creative) "the configured creative model"
         }
@@ -224,7 +236,11 @@ let private presets =
                 (Some "qwen/qwen3-30b-a3b")
                 "one provider"
 
-            Expect.equal (Presets.modelFor hyper ProviderId.Gemini ModelRole.Judge) (Some "gemini-2.5-flash-lite") "kept"
+            Expect.equal
+                (Presets.modelFor hyper ProviderId.Gemini ModelRole.Judge)
+                (Some "gemini-2.5-flash-lite")
+                "kept"
+
             Expect.equal (Presets.find s.Presets "hd").MaxTokens (Some 1234) "limit"
             Expect.equal s.Presets.Default "hd" "default"
         }
@@ -256,7 +272,12 @@ let private presets =
                     "file"
 
                 File.WriteAllText(file, "{ not json")
-                Expect.stringStarts (describe [ "PRESETS_FILE", file ]) $"PRESETS_FILE: {file}: is not valid JSON" "json"
+
+                Expect.stringStarts
+                    (describe [ "PRESETS_FILE", file ])
+                    $"PRESETS_FILE: {file}: is not valid JSON"
+                    "json"
+
                 let line = describe [ "PRESETS_FILE", file ]
                 Expect.isFalse (line.Contains '\n') "one line"
             finally
@@ -302,11 +323,24 @@ let private presets =
             let s = settingsWith []
             let gemini = Settings.find s ProviderId.Gemini
             let openRouter = Settings.find s ProviderId.OpenRouter
-            let tuning = { CallTuning.none with Model = Some "gemini-2.0-flash" }
-            Expect.equal (Router.modelOf s.Presets openRouter ModelRole.Creative tuning) (Ok "google/gemini-2.0-flash") "or"
+
+            let tuning = {
+                CallTuning.none with
+                    Model = Some "gemini-2.0-flash"
+            }
+
+            Expect.equal
+                (Router.modelOf s.Presets openRouter ModelRole.Creative tuning)
+                (Ok "google/gemini-2.0-flash")
+                "or"
+
             Expect.equal (Router.modelOf s.Presets gemini ModelRole.Creative tuning) (Ok "gemini-2.0-flash") "gemini"
 
-            let other = { tuning with Model = Some "anthropic/claude-sonnet-4.5" }
+            let other = {
+                tuning with
+                    Model = Some "anthropic/claude-sonnet-4.5"
+            }
+
             Expect.isError (Router.modelOf s.Presets gemini ModelRole.Creative other) "Gemini cannot"
 
             let permissive = {
@@ -315,7 +349,9 @@ let private presets =
                     Permissive = true
             }
 
-            Expect.isError (Router.modelOf s.Presets openRouter ModelRole.Creative permissive) "proprietary preset model"
+            Expect.isError
+                (Router.modelOf s.Presets openRouter ModelRole.Creative permissive)
+                "proprietary preset model"
         }
     ]
 
@@ -325,7 +361,9 @@ let private withGeminiApi (body: FakeServer -> ApiHost.TestApi -> Threading.Task
     let! fake = FakeServer.start [ Reply.json 404 (GeminiShapes.error 404 "NOT_FOUND" "no such model here") ]
 
     try
-        let vars = geminiAt fake @ [ "PRIMARY_PROVIDER", "gemini"; "FALLBACK_PROVIDER", "offline" ]
+        let vars =
+            geminiAt fake @ [ "PRIMARY_PROVIDER", "gemini"; "FALLBACK_PROVIDER", "offline" ]
+
         let! api = ApiHost.startWith vars None
 
         try
@@ -363,7 +401,9 @@ let private wire =
                     let request =
                         """{"query":"the signing of the magna carta 1215","generate_image":true,"preset":"hyper","text_model":"gemini-2.0-flash","llm_params":{"temperature":0.4,"max_tokens":700,"top_p":0.9,"top_k":40,"stop":["END"]}}"""
 
-                    let! (resp: Net.Http.HttpResponseMessage) = ApiHost.postJson api.Client "/api/v1/timepoints/generate/sync" request
+                    let! (resp: Net.Http.HttpResponseMessage) =
+                        ApiHost.postJson api.Client "/api/v1/timepoints/generate/sync" request
+
                     let! t = ApiHost.body resp
                     Expect.equal (int resp.StatusCode) 200 (t.ToJsonString())
                     Expect.equal fake.Violations [] "every request valid for Gemini"
@@ -417,7 +457,10 @@ let private wire =
                     let! source = ApiHost.body resp
                     let before = (generateCalls fake).Length
                     let id = ApiHost.str source "id"
-                    let! (next: Net.Http.HttpResponseMessage) = ApiHost.postJson api.Client $"/api/v1/temporal/{id}/next" """{"units":1,"unit":"day"}"""
+
+                    let! (next: Net.Http.HttpResponseMessage) =
+                        ApiHost.postJson api.Client $"/api/v1/temporal/{id}/next" """{"units":1,"unit":"day"}"""
+
                     let! nav = ApiHost.body next
                     Expect.equal (int next.StatusCode) 200 (nav.ToJsonString())
                     let after = generateCalls fake |> List.skip before
@@ -428,7 +471,10 @@ let private wire =
                         "inherited"
 
                     let! (prior: Net.Http.HttpResponseMessage) =
-                        ApiHost.postJson api.Client $"/api/v1/temporal/{id}/prior" """{"units":1,"unit":"day","preset":"hd"}"""
+                        ApiHost.postJson
+                            api.Client
+                            $"/api/v1/temporal/{id}/prior"
+                            """{"units":1,"unit":"day","preset":"hd"}"""
 
                     let! navPrior = ApiHost.body prior
                     Expect.equal (int prior.StatusCode) 200 (navPrior.ToJsonString())
@@ -504,7 +550,12 @@ let private wire =
                 let hd = presets |> List.find (fun p -> ApiHost.str p "name" = "hd")
                 Expect.isTrue (hd["default"].GetValue<bool>()) "flagged"
                 Expect.equal (ApiHost.str hd "thinking_level") "high" "thinking"
-                Expect.equal (ApiHost.str (hd["providers"]["gemini"]) "text_model") "gemini-3-pro-preview" "per provider"
+
+                Expect.equal
+                    (ApiHost.str (hd["providers"]["gemini"]) "text_model")
+                    "gemini-3-pro-preview"
+                    "per provider"
+
                 Expect.equal (ApiHost.str hd "provider") "offline" "no provider configured here"
             finally
                 (api :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
@@ -513,4 +564,5 @@ let private wire =
 
 /// Every test list of this module.
 let tests =
-    testList "Control" [ parameters; calls; presets; wire ] |> testSequencedGroup "api"
+    testList "Control" [ parameters; calls; presets; wire ]
+    |> testSequencedGroup "api"

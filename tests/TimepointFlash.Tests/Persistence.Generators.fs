@@ -25,11 +25,18 @@ let instant = gen {
 
 /// A number in [lo, hi] with two decimals (exact through JSON).
 let private within (lo: float) (hi: float) =
-    Gen.choose (int (lo * 100.0), int (hi * 100.0)) |> Gen.map (fun n -> float n / 100.0)
+    Gen.choose (int (lo * 100.0), int (hi * 100.0))
+    |> Gen.map (fun n -> float n / 100.0)
 
 /// An identifier-like text (model ids, preset names).
 let private ident =
-    Gen.elements [ "hyper"; "gemini-2.5-flash"; "meta-llama/llama-4-scout"; "google/gemini-3-pro-preview"; "x" ]
+    Gen.elements [
+        "hyper"
+        "gemini-2.5-flash"
+        "meta-llama/llama-4-scout"
+        "google/gemini-3-pro-preview"
+        "x"
+    ]
 
 /// Arbitrary request parameters, each within its documented range.
 let llmParams = gen {
