@@ -84,8 +84,8 @@ let provenance =
         GenerationTimeMs = None }
 
 let timepoint =
-    { Timepoint.pending id query (Slug.ofText query year) false epoch
-      |> PipelineResult.applyTo None epoch result with
+    { (Timepoint.pending id query (Slug.ofText query year) false epoch
+       |> PipelineResult.applyTo None epoch result) with
         Control = control
         Provenance = Some provenance }
 
