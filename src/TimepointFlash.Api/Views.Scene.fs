@@ -159,6 +159,20 @@ module SceneView =
                 ]
             )
 
+    /// Which preset and models made the scene, and how long it took.
+    let private provenance (t: Timepoint) =
+        t.Provenance
+        |> Option.map (fun made ->
+            let parts = [
+                Some $"preset {made.PresetUsed}"
+                made.TextModelUsed |> Option.map (fun m -> $"text model {m}")
+                made.ImageModelUsed |> Option.map (fun m -> $"image model {m}")
+                made.ModelProvider |> Option.map (fun m -> $"provider {m}")
+                made.GenerationTimeMs |> Option.map (fun ms -> $"{ms} ms")
+            ]
+
+            p [ _class "meta"; _id "provenance" ] [ str (parts |> List.choose id |> String.concat " · ") ])
+
     let private steps (logs: StepRecord list) =
         let finished = logs |> List.filter (fun l -> l.Status <> StepStatus.Started)
 
@@ -307,6 +321,7 @@ module SceneView =
                 | _ -> ()
                 yield! t.Camera |> Option.map camera |> Option.toList
                 yield! anachronisms t |> Option.toList
+                yield! provenance t |> Option.toList
                 steps logs
                 if t.Status = TimepointStatus.Completed then
                     travel chrome t

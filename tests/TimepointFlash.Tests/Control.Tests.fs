@@ -442,6 +442,12 @@ let private wire =
                     let! stored = api.Client.GetStringAsync($"/api/v1/timepoints/{id}")
                     let stored = JsonNode.Parse stored
                     Expect.equal (ApiHost.str stored "preset_used") "hyper" "stored"
+
+                    let slug = ApiHost.str stored "slug"
+                    let! (page: string) = api.Client.GetStringAsync($"/t/{slug}")
+                    Expect.stringContains page "id=\"provenance\"" "shown on the scene page"
+                    Expect.stringContains page "preset hyper" "the preset"
+                    Expect.stringContains page "text model timepoint-offline-2" "the text model"
                 })
         }
 
