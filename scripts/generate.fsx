@@ -51,17 +51,19 @@ let control =
     | _ -> { GenerationControl.none with Preset = preset }
 
 let tuning = presets.Tuning(Control.presetOf presets control)
-let reports = Collections.Concurrent.ConcurrentQueue<Step * StepReport>()
+let reports = Collections.Concurrent.ConcurrentQueue<StepRecord>()
 
 let deps =
     { Llm = fun call ct -> engine.Llm { call with Chat = Control.chat tuning control call.Chat } ct
       DrawImage = Some engine.DrawImage
-      Emit = fun e -> (match e with
-                       | StepEvent.Completed(s, r) ->
-                           reports.Enqueue((s, r))
-                           eprintfn "  ✓ %-14s %5d ms  %s" (Step.name s) r.LatencyMs r.Model
-                       | StepEvent.Failed(s, f) -> eprintfn "  ✗ %-14s %s" (Step.name s) (GenerationFailure.describe f)
-                       | StepEvent.Started _ -> ()); Task.CompletedTask
+      Emit = fun r -> (reports.Enqueue r
+                       match r.Status with
+                       | StepStatus.Completed ->
+                           eprintfn "  ✓ %-14s %5d ms  %s" (Step.name r.Step) (defaultArg r.LatencyMs 0L) (defaultArg r.Model "")
+                       | StepStatus.Failed ->
+                           eprintfn "  ✗ %-14s %s" (Step.name r.Step) (r.Error |> Option.map (fun e -> e.Message) |> Option.defaultValue "")
+                       | StepStatus.Started -> ()); Task.CompletedTask
+      Now = fun () -> DateTimeOffset.UtcNow
       Today = fun () -> DateOnly.FromDateTime DateTime.UtcNow
       Mode = config.PipelineMode
       ImagePromptMode = config.ImagePromptMode

@@ -37,7 +37,7 @@ let services =
         | Error e -> failwith (Runtime.describe e)
 
 let app = services.App
-let quiet (_: StepEvent) = Task.CompletedTask
+let quiet (_: StepRecord) = Task.CompletedTask
 
 let line (label: string) (t: Timepoint) =
     let date = t.Point |> Option.map Temporal.format |> Option.defaultValue "?"

@@ -69,6 +69,7 @@ let ides =
             Error =
                 Some {
                     Kind = FailureKind.Rejected
+                    ProviderKind = None
                     Step = Some Step.Judge
                     Message = "The query names no moment: 'café' ünïcode and 'quotes' survive"
                     SuggestedQuery = Some "Assassination of Julius Caesar"
@@ -82,7 +83,7 @@ run (timepoints.LinkParent nextDay.Id declaration.Id) |> ignore
 for t in [ declaration; nextDay; ides ] do
     for step in [ Step.Judge; Step.Timeline; Step.Scene ] do
         let entry = {
-            StepRecord.ofEvent DateTimeOffset.MinValue (StepEvent.Started step) with
+            StepRecord.started DateTimeOffset.MinValue step with
                 Status = StepStatus.Completed
                 Model = Some "timepoint-offline-2"
                 Provider = Some "offline"
@@ -94,8 +95,7 @@ for t in [ declaration; nextDay; ides ] do
         run (logs.Append t.Id entry) |> ignore
 
 let rejected =
-    StepEvent.Failed(Step.Judge, GenerationFailure.Rejected("rejected", None))
-    |> StepRecord.ofEvent DateTimeOffset.MinValue
+    StepRecord.failed DateTimeOffset.MinValue Step.Judge (GenerationFailure.Rejected("rejected", None))
 
 run (logs.Append ides.Id rejected) |> ignore
 

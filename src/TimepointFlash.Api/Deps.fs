@@ -9,6 +9,8 @@ open TimepointFlash.Runtime
 /// Everything the HTTP layer needs, built once by the composition root.
 type ApiDeps = {
     App: AppEnv
+    /// Chat, dialog extension and survey with the people of a scene.
+    Interact: Interactions
     Engine: EngineInfo
     /// Cancelled when the host stops: generations run on this, not on the request.
     Stopping: CancellationToken

@@ -12,7 +12,7 @@ open TimepointFlash.Runtime
 /// Generation three ways: background job, synchronous, and live SSE; plus following a job's events.
 [<RequireQualifiedAccess>]
 module GenerateHandlers =
-    let private noObserver (_: StepEvent) = Task.CompletedTask
+    let private noObserver (_: StepRecord) = Task.CompletedTask
 
     /// Steps a run reports, from the step table.
     let private expectedSteps (deps: ApiDeps) generateImage =
@@ -47,7 +47,7 @@ module GenerateHandlers =
         })
 
     /// Forwards events of a running generation to an SSE client until the run ends, with heartbeats.
-    let private relay (ctx: HttpContext) (reader: ChannelReader<StepEvent>) (progress: Sse.Progress) = task {
+    let private relay (ctx: HttpContext) (reader: ChannelReader<StepRecord>) (progress: Sse.Progress) = task {
         let mutable alive = true
         let mutable more = true
 
@@ -57,10 +57,10 @@ module GenerateHandlers =
             alive <- ok
 
             if waiting.Result then
-                let mutable e = Unchecked.defaultof<StepEvent>
+                let mutable e = Unchecked.defaultof<StepRecord>
 
                 while alive && reader.TryRead(&e) do
-                    match Sse.ofEvent progress e with
+                    match Sse.ofRecord progress e with
                     | Some m ->
                         let! sent = Sse.send ctx m
                         alive <- sent
@@ -81,7 +81,7 @@ module GenerateHandlers =
                 deps.App.Store.Insert(Generation.createWith deps.App body.Control body.Query body.GenerateImage None)
 
             let channel =
-                Channel.CreateUnbounded<StepEvent>(UnboundedChannelOptions(SingleReader = true))
+                Channel.CreateUnbounded<StepRecord>(UnboundedChannelOptions(SingleReader = true))
 
             let observe e =
                 channel.Writer.TryWrite e |> ignore

@@ -80,6 +80,7 @@ module Routes =
     /// Every endpoint, API then UI; storage failures before a response starts are answered by case (503 for an outage).
     let table (deps: ApiDeps) (logger: ILogger) =
         let tp = "/api/v1/timepoints"
+        let ix = "/api/v1/interactions"
 
         [
             api Access.Public "GET" "/health" "Health" "System" "Liveness: no I/O" (SystemHandlers.health deps)
@@ -130,6 +131,13 @@ module Routes =
                 (TimepointHandlers.image deps)
             read
                 "GET"
+                $"{tp}/{{id}}/characters"
+                "GetTimepointCharacters"
+                "Interactions"
+                "The cast with voices and a role-play system prompt each"
+                (InteractionHandlers.characters deps)
+            read
+                "GET"
                 $"{tp}/{{id}}/events"
                 "FollowTimepoint"
                 "Timepoints"
@@ -170,6 +178,69 @@ module Routes =
                 "Models"
                 "Generation presets: models per provider, limits, thinking, the default"
                 (SystemHandlers.presets deps)
+            modelWrite
+                "POST"
+                $"{ix}/{{timepoint_id}}/chat"
+                "Chat"
+                "Interactions"
+                "Talk to one character of a scene"
+                (InteractionHandlers.chat deps)
+            modelWrite
+                "POST"
+                $"{ix}/{{timepoint_id}}/chat/stream"
+                "ChatStream"
+                "Interactions"
+                "Talk to one character, streamed (SSE)"
+                (InteractionHandlers.chatStream deps)
+            modelWrite
+                "POST"
+                $"{ix}/{{timepoint_id}}/dialog"
+                "ExtendDialog"
+                "Interactions"
+                "More lines of the scene's dialog"
+                (InteractionHandlers.dialog deps)
+            modelWrite
+                "POST"
+                $"{ix}/{{timepoint_id}}/dialog/stream"
+                "ExtendDialogStream"
+                "Interactions"
+                "More lines of the scene's dialog, streamed (SSE)"
+                (InteractionHandlers.dialogStream deps)
+            modelWrite
+                "POST"
+                $"{ix}/{{timepoint_id}}/survey"
+                "Survey"
+                "Interactions"
+                "The same questions to several characters"
+                (InteractionHandlers.survey deps)
+            modelWrite
+                "POST"
+                $"{ix}/{{timepoint_id}}/survey/stream"
+                "SurveyStream"
+                "Interactions"
+                "The same questions to several characters, streamed (SSE)"
+                (InteractionHandlers.surveyStream deps)
+            read
+                "GET"
+                $"{ix}/sessions/{{timepoint_id}}"
+                "ListChatSessions"
+                "Interactions"
+                "Chat sessions of a timepoint"
+                (InteractionHandlers.sessions deps)
+            read
+                "GET"
+                $"{ix}/session/{{session_id}}"
+                "GetChatSession"
+                "Interactions"
+                "A chat session with its messages in order"
+                (InteractionHandlers.session deps)
+            write
+                "DELETE"
+                $"{ix}/session/{{session_id}}"
+                "DeleteChatSession"
+                "Interactions"
+                "Delete a chat session"
+                (InteractionHandlers.deleteSession deps)
             read "GET" "/api/v1/models" "ListModels" "Models" "Models known to the service" (SystemHandlers.models deps)
             read
                 "GET"

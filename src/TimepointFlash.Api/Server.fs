@@ -70,6 +70,11 @@ module Server =
                 services.App with
                     Store = ReadCache.invalidating cache services.App.Store
             }
+            Interact =
+                TimepointFlash.InteractionServices.create {
+                    services.Interact with
+                        Store = ReadCache.invalidating cache services.Interact.Store
+                }
             ReadCache = cache
             Engine = services.Engine.Info
             Stopping = stopping

@@ -107,14 +107,14 @@ module Sse =
                     Encode.obj [
                         "error_kind",
                         Encode.opt (fun (e: GenerationError) -> Encode.string (FailureKind.name e.Kind)) r.Error
+                        "provider_kind",
+                        r.Error
+                        |> Option.bind (fun e -> e.ProviderKind)
+                        |> Encode.opt (ProviderErrorKind.name >> Encode.string)
                     ]
                 Progress = progress.Step()
                 Error = r.Error |> Option.map (fun e -> e.Message)
             }
-
-    /// The message for a live pipeline event: the message of its step record.
-    let ofEvent (progress: Progress) (e: StepEvent) =
-        ofRecord progress (StepRecord.ofEvent DateTimeOffset.MinValue e)
 
     /// The closing message for a saved timepoint.
     let done' (t: Timepoint) (totalMs: int64) = {
@@ -131,6 +131,11 @@ module Sse =
                 "has_image", Encode.bool t.HasImage
                 "image_error", Encode.opt Encode.string t.ImageError
                 "error", Encode.opt (GenerationError.describe >> Encode.string) t.Error
+                "error_kind", Encode.opt (fun (e: GenerationError) -> Encode.string (FailureKind.name e.Kind)) t.Error
+                "error_provider_kind",
+                t.Error
+                |> Option.bind (fun e -> e.ProviderKind)
+                |> Encode.opt (ProviderErrorKind.name >> Encode.string)
                 "suggested_query", t.Error |> Option.bind (fun e -> e.SuggestedQuery) |> Encode.opt Encode.string
                 "saved", Encode.bool true
             ]

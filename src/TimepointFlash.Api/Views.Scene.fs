@@ -184,7 +184,13 @@ module SceneView =
                 td [] [ str (Step.name l.Step) ]
                 match l.Status, l.Error with
                 | StepStatus.Completed, _ -> td [] [ str "ok" ]
-                | _, Some e -> td [ _class "failed" ] [ str $"failed: {e.Message}" ]
+                | _, Some e ->
+                    let note =
+                        GenerationError.providerNote e
+                        |> Option.map (fun n -> $" ({n})")
+                        |> Option.defaultValue ""
+
+                    td [ _class "failed" ] [ str $"failed: {e.Message}{note}" ]
                 | _, None -> td [ _class "failed" ] [ str "failed" ]
                 td [ _class "num" ] [ str (ms l.LatencyMs) ]
                 td [] [ str (l.Model |> Option.defaultValue "") ]
@@ -288,7 +294,17 @@ module SceneView =
                 p [ _class "meta when"; _id "when-where" ] [ str (heading t) ]
                 yield! CalendarTable.section t
                 match t.Error with
-                | Some e -> p [ _class "card failed"; attr "role" "alert" ] [ str (GenerationError.describe e) ]
+                | Some e ->
+                    p [
+                        _class "card failed"
+                        attr "role" "alert"
+                        attr "data-error-kind" (FailureKind.name e.Kind)
+                    ] [
+                        str (GenerationError.describe e)
+                        match GenerationError.providerNote e with
+                        | Some note -> span [ _class "meta provider-kind" ] [ str $" ({note})" ]
+                        | None -> ()
+                    ]
                 | None -> ()
                 match t.ImageError with
                 | Some e -> p [ _class "meta" ] [ str $"Image could not be generated: {e}" ]

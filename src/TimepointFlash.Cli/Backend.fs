@@ -55,27 +55,32 @@ module CliError =
 /// The embedded backend: the same services and configuration the server uses.
 [<RequireQualifiedAccess>]
 module Embedded =
-    let private progressOf (e: StepEvent) =
-        match e with
-        | StepEvent.Started _ -> None
-        | StepEvent.Completed(s, r) ->
+    let private progressOf (r: StepRecord) =
+        match r.Status with
+        | StepStatus.Started -> None
+        | StepStatus.Completed ->
             Some {
-                Step = Step.name s
+                Step = Step.name r.Step
                 Ok = true
-                LatencyMs = Some r.LatencyMs
-                Model = Some r.Model
+                LatencyMs = r.LatencyMs
+                Model = r.Model
                 Error = None
             }
-        | StepEvent.Failed(s, f) ->
+        | StepStatus.Failed ->
             Some {
-                Step = Step.name s
+                Step = Step.name r.Step
                 Ok = false
                 LatencyMs = None
                 Model = None
-                Error = Some(GenerationFailure.describe f)
+                Error =
+                    r.Error
+                    |> Option.map (fun e ->
+                        match GenerationError.providerNote e with
+                        | Some note -> $"{e.Message} ({note})"
+                        | None -> e.Message)
             }
 
-    let private observer (report: StepLine -> unit) (e: StepEvent) =
+    let private observer (report: StepLine -> unit) (e: StepRecord) =
         progressOf e |> Option.iter report
         Task.CompletedTask
 

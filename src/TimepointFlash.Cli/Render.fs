@@ -16,6 +16,13 @@ module Render =
             | v when v.GetValueKind() = Text.Json.JsonValueKind.String -> Some(v.GetValue<string>())
             | v -> Some(v.ToJsonString())
 
+    /// " (provider failure (blocked): …)" when the timepoint failed at a provider, else "".
+    let private providerNote (t: JsonNode) =
+        str t "error_provider_kind"
+        |> Option.bind TimepointFlash.ProviderErrorKind.tryParse
+        |> Option.map (fun k -> $" ({TimepointFlash.ProviderErrorKind.note k})")
+        |> Option.defaultValue ""
+
     let private items (n: JsonNode) (key: string) =
         match n with
         | null -> []
@@ -85,7 +92,7 @@ module Render =
         match str t "error" with
         | Some e ->
             line ""
-            line $"> {e}"
+            line $"> {e}{providerNote t}"
         | None -> ()
 
         let scene = t["scene"]
@@ -174,7 +181,7 @@ module Render =
             yield
                 $"""  status {str t "status" |> Option.defaultValue "?"} · id {str t "id" |> Option.defaultValue "?"} · slug {str t "slug" |> Option.defaultValue "?"}"""
             match str t "error" with
-            | Some e -> yield $"  error: {e}"
+            | Some e -> yield $"  error: {e}{providerNote t}"
             | None -> ()
             if not (List.isEmpty cast) then
                 yield $"""  characters: {String.Join(", ", cast)}"""

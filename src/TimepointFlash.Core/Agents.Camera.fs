@@ -90,7 +90,6 @@ Work with the light that exists in the scene and place the people where they sta
         Temperature = 0.5
         MaxTokens = 1024
         Schema = schema
-        Context = AgentContext.Camera
         BuildPrompt = buildPrompt
         Parse = fun _ text -> AgentKit.parseWith CameraData.decoder text
     }

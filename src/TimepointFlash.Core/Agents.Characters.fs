@@ -27,6 +27,12 @@ module Characters =
                             "age_description", opt
                             "historical_note", opt
                             "speaks_in_scene", Schema.Boolean
+                            "personality", opt
+                            "speaking_style", opt
+                            "voice_notes", opt
+                            "emotional_state", opt
+                            "birth_year", Schema.Nullable(Schema.Integer(None, None))
+                            "death_year", Schema.Nullable(Schema.Integer(None, None))
                         ],
                         [ "name"; "role"; "description"; "speaks_in_scene" ]
                     ),
@@ -44,6 +50,7 @@ module Characters =
 Name the people present at the moment: one or two primary figures, two or three secondary, and up to four background figures, eight at most.
 Use real historical people where the record places them there; otherwise invent plausible people of the right origin, rank and trade, with period-appropriate names.
 For each give role, a physical description, period clothing, expression, pose, what they are doing, where they stand, an age description, a short historical note, and whether they speak in the scene (two to four should).
+Give everyone a voice: personality (temperament in a few words), speaking_style (their social register: vocabulary, sentence length, formality), voice_notes (verbal habits, what they would and would not say), emotional_state (how they feel at this instant), and birth_year and death_year when the record knows them (null otherwise; negative for BCE).
 Give each speaker a social register of their own, distinct from the other speakers (court, clergy, soldiery, trade, household, street or their period's equivalents), and begin their historical note with it ("Register: ...").
 Never infer an accent, ethnicity or religion from a name alone; take them from the record or the place and period."""
 
@@ -70,6 +77,14 @@ Never infer an accent, ethnicity or religion from a name alone; take them from t
                     "context", t.HistoricalContext
                     "people named in the request", figures
                 ]
+                + "\n\nThe setting (cast people who would be here):\n"
+                + AgentKit.facts [
+                    "setting", Some input.Scene.Setting
+                    "architecture", input.Scene.Architecture
+                    "crowd", input.Scene.CrowdDescription
+                    "social dynamics", input.Scene.SocialDynamics
+                    "tension", Some input.Scene.TensionLevel
+                ]
                 + AgentKit.continuity input.Continuity
         }
 
@@ -80,7 +95,6 @@ Never infer an accent, ethnicity or religion from a name alone; take them from t
         Temperature = 0.7
         MaxTokens = 4096
         Schema = schema
-        Context = AgentContext.Characters
         BuildPrompt = buildPrompt
         Parse = fun _ text -> AgentKit.parseWith CharacterData.decoder text
     }

@@ -159,7 +159,7 @@ module AgentKit =
         : Task<Result<AgentOutcome<'O>, AgentError>> =
         task {
             let prompt = agent.BuildPrompt input
-            let context = agent.Context input
+            let context = AgentContext.ofInput agent.Step input
 
             let call user attempt =
                 llm

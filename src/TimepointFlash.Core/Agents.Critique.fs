@@ -76,7 +76,6 @@ When any issue is critical, give revision instructions a dialog writer can follo
         Temperature = 0.2
         MaxTokens = 2048
         Schema = schema
-        Context = AgentContext.Critique
         BuildPrompt = buildPrompt
         Parse =
             fun input text ->

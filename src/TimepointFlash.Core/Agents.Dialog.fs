@@ -136,7 +136,6 @@ Each line may carry a tone, whether it is whispered, an action, a stage directio
         Temperature = 0.8
         MaxTokens = 2048
         Schema = schema
-        Context = AgentContext.Dialog
         BuildPrompt = buildPrompt
         Parse = fun input text -> AgentKit.parseWith DialogData.decoder text |> Result.bind (bySpeakers input)
     }

@@ -129,7 +129,6 @@ Keep the graph small: only pairs with a real bond or conflict; no neutral or str
         Temperature = 0.5
         MaxTokens = 2048
         Schema = schema
-        Context = AgentContext.Graph
         BuildPrompt = buildPrompt
         Parse =
             fun input text ->

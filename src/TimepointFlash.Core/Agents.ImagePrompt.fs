@@ -259,7 +259,6 @@ Put in negative_prompt what the era could not contain (later inventions, later d
         Temperature = 0.6
         MaxTokens = 4096
         Schema = schema
-        Context = AgentContext.ImagePrompt
         BuildPrompt = buildPrompt
         Parse = fun _ text -> AgentKit.parseWith ImagePromptData.decoder text
     }

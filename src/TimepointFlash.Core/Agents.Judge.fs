@@ -64,7 +64,6 @@ Confidence is how sure you are about the classification, from 0 to 1."""
         Temperature = 0.3
         MaxTokens = 1024
         Schema = schema
-        Context = AgentContext.Judge
         BuildPrompt = buildPrompt
         Parse = fun _ text -> AgentKit.parseWith JudgeResult.verdictDecoder text
     }

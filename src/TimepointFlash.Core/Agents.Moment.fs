@@ -65,7 +65,6 @@ Summarise what happens in this instant, what led to it and what follows, what is
         Temperature = 0.7
         MaxTokens = 2048
         Schema = schema
-        Context = AgentContext.Moment
         BuildPrompt = buildPrompt
         Parse = fun _ text -> AgentKit.parseWith MomentData.decoder text
     }

@@ -74,7 +74,6 @@ Describe the place as it was at that date: the setting, the atmosphere, weather,
         Temperature = 0.7
         MaxTokens = 2048
         Schema = schema
-        Context = AgentContext.Scene
         BuildPrompt = buildPrompt
         Parse = fun _ text -> AgentKit.parseWith SceneData.decoder text
     }

@@ -111,7 +111,6 @@ A fictional request keeps its story's own chronology and places: the story's yea
         Temperature = 0.5
         MaxTokens = 1024
         Schema = schema
-        Context = AgentContext.Timeline
         BuildPrompt = buildPrompt
         Parse = fun _ text -> AgentKit.parseWith TimelineData.decoder text
     }

@@ -54,6 +54,8 @@ type CharactersInput = {
     Query: string
     Judge: JudgeResult
     Timeline: TimelineData
+    /// The setting the cast stands in: who would be there, their ranks and trades.
+    Scene: SceneData
     Continuity: Continuity option
 }
 
@@ -110,19 +112,78 @@ type ImagePromptInput = {
     Graph: GraphData
 }
 
-/// The typed input behind a chat request, so an engine can answer from context instead of prompt text.
+/// A person of a finished scene as someone to talk to: who they are and only what they can know at that moment.
+type Persona = {
+    TimepointId: System.Guid
+    Character: Character
+    DateLine: string
+    /// The scene's year: nothing after it is known.
+    Year: int
+    Place: string
+    Era: string option
+    Setting: string option
+    /// What is happening, and what led to it (never what follows).
+    Happening: string option
+    Before: string option
+    /// The rest of the cast, "Name (role)".
+    Others: string list
+    /// The scene's dialog so far.
+    Heard: DialogLine list
+}
+
+/// One turn of a conversation with a character.
+type Turn = { FromUser: bool; Text: string }
+
+/// A message to one character, with the conversation so far.
+type ChatInput = {
+    Persona: Persona
+    History: Turn list
+    Message: string
+    /// Ask for JSON with tone, key points and confidence instead of plain speech.
+    Structured: bool
+}
+
+/// More lines of a scene's dialog among chosen speakers.
+type ExtendInput = {
+    Speakers: Persona list
+    /// The dialog so far.
+    SoFar: DialogLine list
+    Lines: int
+    /// A steer for where the conversation goes.
+    Direction: string option
+}
+
+/// One survey question put to one character.
+type SurveyInput = {
+    Persona: Persona
+    Question: string
+    /// Earlier answers to the same question, when chained: who and what they said.
+    Earlier: (string * string) list
+    Structured: bool
+}
+
+/// The answers to one survey question, to be summarised.
+type SummaryInput = {
+    Question: string
+    Answers: (string * string) list
+    DateLine: string
+    Place: string
+}
+
+/// The typed input behind a chat request (the step's input record), so an engine can answer from context instead of
+/// prompt text. Open: a new step's input needs no case here; an engine matches on the input's type.
+type AgentContext = { Step: Step; Input: obj }
+
 [<RequireQualifiedAccess>]
-type AgentContext =
-    | Judge of JudgeInput
-    | Timeline of TimelineInput
-    | Scene of SceneInput
-    | Characters of CharactersInput
-    | Moment of MomentInput
-    | Camera of CameraInput
-    | Graph of GraphInput
-    | Dialog of DialogInput
-    | Critique of CritiqueInput
-    | ImagePrompt of ImagePromptInput
+module AgentContext =
+    /// The context of a step's input.
+    let ofInput (step: Step) (input: 'Input) = { Step = step; Input = box input }
+
+    /// The input when it has the given type.
+    let tryInput<'Input> (context: AgentContext) : 'Input option =
+        match context.Input with
+        | :? 'Input as i -> Some i
+        | _ -> None
 
 /// A chat request together with its typed context.
 type AgentCall = {
@@ -133,6 +194,9 @@ type AgentCall = {
 
 /// The text model as agents see it.
 type Llm = AgentCall -> CancellationToken -> Task<Result<ChatResponse, ProviderError>>
+
+/// A text model that reports its text as it is produced (each chunk once, in order) and then the whole answer.
+type StreamLlm = AgentCall -> (string -> Task) -> CancellationToken -> Task<Result<ChatResponse, ProviderError>>
 
 /// System and user text of a prompt.
 type Prompt = { System: string; User: string }
@@ -150,6 +214,18 @@ type Agent<'Input, 'Output> = {
     Temperature: float
     MaxTokens: int
     Schema: Schema
+    BuildPrompt: 'Input -> Prompt
+    Parse: 'Input -> string -> Validation<'Output, DecodeError>
+}
+
+/// An agent outside the step table (chat, dialog extension, survey): a pure prompt builder and parser like the
+/// pipeline's agents, named by what it does; its schema depends on the input (plain text has none).
+type Interaction<'Input, 'Output> = {
+    Name: string
+    Role: ModelRole
+    Temperature: float
+    MaxTokens: int
+    Schema: 'Input -> Schema option
     Context: 'Input -> AgentContext
     BuildPrompt: 'Input -> Prompt
     Parse: 'Input -> string -> Validation<'Output, DecodeError>

@@ -80,23 +80,30 @@ module Control =
         |> Option.map fst
 
     /// What a run records: its preset, the models that answered (the planned ones where no step reported),
-    /// and its duration.
+    /// and its duration; the models come from the run's completed step records.
     let provenance
         (presetName: string)
         (planned: PlannedModels)
-        (reports: (Step * StepReport) list)
+        (records: StepRecord list)
         (elapsedMs: int64)
         : Provenance =
+        let answered =
+            records
+            |> List.choose (fun r ->
+                match r.Status, r.Model, r.Provider with
+                | StepStatus.Completed, Some m, Some p -> Some(r.Step, m, p)
+                | _ -> None)
+
         let text =
-            reports
-            |> List.filter (fun (s, r) -> s <> Step.Image && r.Model <> "assembler")
-            |> List.map (fun (_, r) -> r.Model, r.Provider)
+            answered
+            |> List.filter (fun (s, m, _) -> s <> Step.Image && m <> "assembler")
+            |> List.map (fun (_, m, p) -> m, p)
             |> mostUsed
 
         let image =
-            reports
-            |> List.tryFind (fun (s, _) -> s = Step.Image)
-            |> Option.map (fun (_, r) -> r.Model)
+            answered
+            |> List.tryFind (fun (s, _, _) -> s = Step.Image)
+            |> Option.map (fun (_, m, _) -> m)
 
         {
             PresetUsed = presetName

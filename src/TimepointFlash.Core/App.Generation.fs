@@ -56,24 +56,21 @@ module Generation =
     /// The untraced body of `runFor`.
     let private run
         (env: AppEnv)
-        (observe: StepEvent -> Task)
+        (observe: StepRecord -> Task)
         (t: Timepoint)
         (continuity: Continuity option)
         (ct: CancellationToken)
         : Task<Timepoint> =
         task {
             let started = env.Pipeline.Elapsed()
-            let reports = Collections.Concurrent.ConcurrentQueue<Step * StepReport>()
+            let records = Collections.Concurrent.ConcurrentQueue<StepRecord>()
 
-            let emit e =
+            let emit (r: StepRecord) =
                 task {
-                    match e with
-                    | StepEvent.Completed(step, report) -> reports.Enqueue((step, report))
-                    | _ -> ()
-
-                    do! env.Store.AppendLog t.Id (StepRecord.ofEvent (env.Now()) e)
-                    do! env.Pipeline.Emit e
-                    do! observe e
+                    records.Enqueue r
+                    do! env.Store.AppendLog t.Id r
+                    do! env.Pipeline.Emit r
+                    do! observe r
                 }
                 :> Task
 
@@ -98,7 +95,7 @@ module Generation =
                 Control.provenance
                     (Control.presetOf env.Presets t.Control)
                     (env.Presets.Planned t.Control)
-                    (List.ofSeq reports)
+                    (List.ofSeq records)
                     (env.Pipeline.Elapsed() - started)
 
             let finished = {
@@ -114,7 +111,7 @@ module Generation =
     /// `observe` sees each event after it is stored.
     let runFor
         (env: AppEnv)
-        (observe: StepEvent -> Task)
+        (observe: StepRecord -> Task)
         (t: Timepoint)
         (continuity: Continuity option)
         (ct: CancellationToken)
@@ -150,13 +147,13 @@ module Generation =
         }
 
     /// Creates and runs a generation now under a generation control; the saved timepoint is returned.
-    let runNowWith (env: AppEnv) (control: GenerationControl) (observe: StepEvent -> Task) query generateImage ct = task {
+    let runNowWith (env: AppEnv) (control: GenerationControl) (observe: StepRecord -> Task) query generateImage ct = task {
         let! stored = env.Store.Insert(createWith env control query generateImage None)
         return! runFor env observe stored None ct
     }
 
     /// Creates and runs a generation now; the saved timepoint is returned.
-    let runNow (env: AppEnv) (observe: StepEvent -> Task) (query: string) (generateImage: bool) ct =
+    let runNow (env: AppEnv) (observe: StepRecord -> Task) (query: string) (generateImage: bool) ct =
         runNowWith env GenerationControl.none observe query generateImage ct
 
     /// Stores a processing timepoint under a generation control with its job; a worker will run it.

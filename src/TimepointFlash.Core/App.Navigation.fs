@@ -102,7 +102,7 @@ module Navigation =
             (Some source.Id)
 
     /// Navigates and generates the target scene now under a control (unset parts inherit the source's).
-    let runWith (env: AppEnv) control (observe: StepEvent -> Task) (sourceId: Guid) direction units unit ct = task {
+    let runWith (env: AppEnv) control (observe: StepRecord -> Task) (sourceId: Guid) direction units unit ct = task {
         match! prepare env sourceId direction units unit with
         | Error e -> return Error e
         | Ok(source, c) ->
@@ -121,7 +121,7 @@ module Navigation =
     }
 
     /// Navigates and generates the target scene now; the target is linked to the source by parent_id.
-    let run (env: AppEnv) (observe: StepEvent -> Task) (sourceId: Guid) direction units unit ct =
+    let run (env: AppEnv) (observe: StepRecord -> Task) (sourceId: Guid) direction units unit ct =
         runWith env GenerationControl.none observe sourceId direction units unit ct
 
     /// Queues a navigation as a background job under a control; the target (processing) is returned.

@@ -74,3 +74,6 @@ module CameraData =
             "background_elements", strings c.BackgroundElements
             "framing_intent", Encode.opt Encode.string c.FramingIntent
         ]
+
+    /// Where the output is kept (metadata.camera).
+    let key = OutputKey.create "camera" encode decoder

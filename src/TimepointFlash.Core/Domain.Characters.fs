@@ -9,6 +9,16 @@ type CharacterRole =
     | Secondary
     | Background
 
+/// How a person talks and feels at the moment: what chat, dialog extension and surveys speak with.
+type Voice = {
+    Personality: string option
+    SpeakingStyle: string option
+    VoiceNotes: string option
+    EmotionalState: string option
+    BirthYear: int option
+    DeathYear: int option
+}
+
 /// One person in the scene.
 type Character = {
     Name: string
@@ -22,6 +32,8 @@ type Character = {
     AgeDescription: string option
     HistoricalNote: string option
     SpeaksInScene: bool
+    /// Their voice; every field is optional, so scenes stored before voices existed still decode.
+    Voice: Voice
 }
 
 /// The cast of the scene (at most 8, trimmed primary → secondary → background).
@@ -66,6 +78,53 @@ module CharacterRole =
                 | None -> Decode.fail path $"must be one of primary, secondary, background, got \"{s}\"")
 
 [<RequireQualifiedAccess>]
+module Voice =
+    /// A voice with nothing known.
+    let empty = {
+        Personality = None
+        SpeakingStyle = None
+        VoiceNotes = None
+        EmotionalState = None
+        BirthYear = None
+        DeathYear = None
+    }
+
+    /// Reads the voice fields of a character object (all optional; a death year before the birth year is dropped).
+    let decoder: Decoder<Voice> =
+        fun path el -> validation {
+            let! personality = Decode.text "personality" path el
+            and! style = Decode.text "speaking_style" path el
+            and! notes = Decode.text "voice_notes" path el
+            and! emotion = Decode.text "emotional_state" path el
+            and! born = Decode.optional "birth_year" (Decode.intRange -10000 10000) path el
+            and! died = Decode.optional "death_year" (Decode.intRange -10000 10000) path el
+
+            let died =
+                match born, died with
+                | Some b, Some d when d < b -> None
+                | _ -> died
+
+            return {
+                Personality = personality
+                SpeakingStyle = style
+                VoiceNotes = notes
+                EmotionalState = emotion
+                BirthYear = born
+                DeathYear = died
+            }
+        }
+
+    /// The voice's wire properties (flat, beside the character's other fields).
+    let properties (v: Voice) = [
+        "personality", Encode.opt Encode.string v.Personality
+        "speaking_style", Encode.opt Encode.string v.SpeakingStyle
+        "voice_notes", Encode.opt Encode.string v.VoiceNotes
+        "emotional_state", Encode.opt Encode.string v.EmotionalState
+        "birth_year", Encode.opt Encode.int v.BirthYear
+        "death_year", Encode.opt Encode.int v.DeathYear
+    ]
+
+[<RequireQualifiedAccess>]
 module Character =
     /// The most characters a scene keeps.
     let maxCount = 8
@@ -97,6 +156,7 @@ module Character =
             and! age = Decode.text "age_description" path el
             and! note = Decode.text "historical_note" path el
             and! speaks = Decode.withDefault "speaks_in_scene" false Decode.bool path el
+            and! voice = Voice.decoder path el
 
             return {
                 Name = name
@@ -110,6 +170,7 @@ module Character =
                 AgeDescription = age
                 HistoricalNote = note
                 SpeaksInScene = speaks
+                Voice = voice
             }
         }
 
@@ -127,6 +188,7 @@ module Character =
             "age_description", Encode.opt Encode.string c.AgeDescription
             "historical_note", Encode.opt Encode.string c.HistoricalNote
             "speaks_in_scene", Encode.bool c.SpeaksInScene
+            yield! Voice.properties c.Voice
         ]
 
 [<RequireQualifiedAccess>]
@@ -191,3 +253,6 @@ module CharacterData =
             "group_dynamics", Encode.opt Encode.string d.GroupDynamics
             "historical_accuracy_note", Encode.opt Encode.string d.HistoricalAccuracyNote
         ]
+
+    /// Where the output is kept (metadata.characters).
+    let key = OutputKey.create "characters" encode decoder

@@ -123,3 +123,6 @@ module CritiqueData =
             "revision_instructions", Encode.opt Encode.string c.RevisionInstructions
             "revised", Encode.bool c.Revised
         ]
+
+    /// Where the output is kept (metadata.critique).
+    let key = OutputKey.create "critique" encode decoder

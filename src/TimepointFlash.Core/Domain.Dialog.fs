@@ -106,8 +106,10 @@ module DialogData =
         |> List.filter (fun l -> allowed.Contains(l.Speaker.ToLowerInvariant()))
         |> List.truncate maxLines
 
-    /// Reads and validates a dialog answer (1–7 lines after trimming).
-    let decoder: Decoder<DialogData> =
+    /// The most lines a stored dialog keeps: the scene's own and the lines saved by dialog extensions.
+    let maxStoredLines = 200
+
+    let private decodeWith (limit: DialogLine list -> DialogLine list) : Decoder<DialogData> =
         fun path el -> validation {
             let! lines =
                 Decode.field
@@ -126,12 +128,18 @@ module DialogData =
             and! note = Decode.text "historical_accuracy_note" path el
 
             return {
-                Lines = trim lines
+                Lines = limit lines
                 SceneContext = context
                 LanguageStyle = style
                 HistoricalAccuracyNote = note
             }
         }
+
+    /// Reads and validates a dialog answer (1–7 lines after trimming).
+    let decoder: Decoder<DialogData> = decodeWith trim
+
+    /// Reads a stored dialog: the scene's lines and any saved extension, untrimmed (up to `maxStoredLines`).
+    let storedDecoder: Decoder<DialogData> = decodeWith (List.truncate maxStoredLines)
 
     /// Wire form.
     let encode (d: DialogData) =
@@ -141,3 +149,6 @@ module DialogData =
             "language_style", Encode.opt Encode.string d.LanguageStyle
             "historical_accuracy_note", Encode.opt Encode.string d.HistoricalAccuracyNote
         ]
+
+    /// Where the output is kept (metadata.dialog).
+    let key = OutputKey.create "dialog" encode storedDecoder

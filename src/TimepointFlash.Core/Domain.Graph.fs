@@ -148,3 +148,6 @@ module GraphData =
             "rivalries", Encode.list Encode.string g.Rivalries
             "historical_context", Encode.opt Encode.string g.HistoricalContext
         ]
+
+    /// Where the output is kept (metadata.graph).
+    let key = OutputKey.create "graph" encode decoder

@@ -130,3 +130,6 @@ module ImagePromptData =
             "historical_accuracy", Encode.opt Encode.string p.HistoricalAccuracy
             "negative_prompt", Encode.opt Encode.string p.NegativePrompt
         ]
+
+    /// Where the output is kept (metadata.image_prompt).
+    let key = OutputKey.create "image_prompt" encode decoder

@@ -126,3 +126,6 @@ module JudgeResult =
                     Decode.fail $"{path}.query_type" "a valid verdict cannot be of kind invalid"
                 else
                     Ok j)
+
+    /// Where the output is kept (metadata.judge).
+    let key = OutputKey.create "judge" encode decoder

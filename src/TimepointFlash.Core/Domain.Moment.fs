@@ -77,3 +77,6 @@ module MomentData =
             "dramatic_irony", Encode.opt Encode.string m.DramaticIrony
             "historical_significance", Encode.opt Encode.string m.HistoricalSignificance
         ]
+
+    /// Where the output is kept (metadata.moment).
+    let key = OutputKey.create "moment" encode decoder

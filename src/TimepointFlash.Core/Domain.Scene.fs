@@ -130,3 +130,6 @@ module SceneData =
             "focal_point", Encode.opt Encode.string s.FocalPoint
             "color_palette", strings s.ColorPalette
         ]
+
+    /// Where the output is kept (metadata.scene).
+    let key = OutputKey.create "scene" encode decoder

@@ -131,3 +131,6 @@ module TimelineData =
             "display_year", Encode.string (displayYear t.Year)
             "is_bce", Encode.bool (t.Year < 0)
         ]
+
+    /// Where the output is kept (metadata.timeline).
+    let key = OutputKey.create "timeline" encode decoder

@@ -2,21 +2,34 @@ namespace TimepointFlash
 
 open System
 
-/// A step of the generation pipeline; what it does is declared once in the step table (`Steps.table`).
+/// A step of the generation pipeline, known by its wire name. What it does is declared once in the step table
+/// (`Steps.table`); a new step names itself where its agent is declared (`Step.named`).
 [<RequireQualifiedAccess>]
 type Step =
-    | Judge
-    | Timeline
-    | Scene
-    | Characters
-    | Moment
-    | Dialog
-    | Camera
-    | Graph
-    | Critique
-    | DialogRevision
-    | ImagePrompt
-    | Image
+    private
+    | Named of string
+
+    override s.ToString() =
+        let (Named n) = s
+        n
+
+    static member Judge = Named "judge"
+    static member Timeline = Named "timeline"
+    static member Scene = Named "scene"
+    static member Characters = Named "characters"
+    static member Moment = Named "moment"
+    static member Dialog = Named "dialog"
+    static member Camera = Named "camera"
+    static member Graph = Named "graph"
+    static member Critique = Named "critique"
+    static member DialogRevision = Named "dialog_revision"
+    static member ImagePrompt = Named "image_prompt"
+    static member Image = Named "image_generation"
+    /// The character interactions: agents outside the step table.
+    static member Chat = Named "chat"
+    static member DialogExtension = Named "dialog_extension"
+    static member Survey = Named "survey"
+    static member SurveySummary = Named "survey_summary"
 
 /// Life cycle of a timepoint.
 [<RequireQualifiedAccess>]
@@ -42,9 +55,34 @@ type FailureKind =
     /// The run stopped for a reason outside the pipeline (a navigation source gone, an unexpected exception).
     | Interrupted
 
+/// What a model provider reported when a provider failure stopped a generation (the case of `ProviderError`), kept
+/// beside `FailureKind.Provider`.
+[<RequireQualifiedAccess>]
+type ProviderErrorKind =
+    | MissingKey
+    | AuthFailed
+    | RateLimited
+    | Unavailable
+    | Timeout
+    | BadRequest
+    | BadResponse
+    | CircuitOpen
+    /// Safety, recitation, prohibited content, a prompt block, a refusal or a content filter.
+    | Blocked
+    /// The answer stopped at the output-token limit.
+    | Truncated
+    /// Billing quota or credit exhausted.
+    | QuotaExhausted
+    /// The provider's moderation flagged the input.
+    | Moderated
+    /// The upstream model failed inside a 200 answer.
+    | UpstreamError
+
 /// Why a timepoint failed, as stored: its kind, the step, a human message and, for a rejected query, a better one.
 type GenerationError = {
     Kind: FailureKind
+    /// For a provider failure, what the provider reported (stored as `error_provider_kind`).
+    ProviderKind: ProviderErrorKind option
     Step: Step option
     Message: string
     SuggestedQuery: string option
@@ -59,16 +97,8 @@ type Timepoint = {
     GenerateImage: bool
     Point: TemporalPoint option
     Location: string option
-    Judge: JudgeResult option
-    Timeline: TimelineData option
-    Scene: SceneData option
-    Characters: CharacterData option
-    Moment: MomentData option
-    Dialog: DialogData option
-    Camera: CameraData option
-    Graph: GraphData option
-    Critique: CritiqueData option
-    ImagePrompt: ImagePromptData option
+    /// Every step's output, keyed by output name (each output type declares its key).
+    Outputs: Outputs
     HasImage: bool
     ImageError: string option
     Error: GenerationError option
@@ -79,25 +109,26 @@ type Timepoint = {
     Provenance: Provenance option
     CreatedAt: DateTimeOffset
     UpdatedAt: DateTimeOffset
-}
+} with
+
+    member t.Judge = Outputs.tryGet JudgeResult.key t.Outputs
+    member t.Timeline = Outputs.tryGet TimelineData.key t.Outputs
+    member t.Scene = Outputs.tryGet SceneData.key t.Outputs
+    member t.Characters = Outputs.tryGet CharacterData.key t.Outputs
+    member t.Moment = Outputs.tryGet MomentData.key t.Outputs
+    member t.Dialog = Outputs.tryGet DialogData.key t.Outputs
+    member t.Camera = Outputs.tryGet CameraData.key t.Outputs
+    member t.Graph = Outputs.tryGet GraphData.key t.Outputs
+    member t.Critique = Outputs.tryGet CritiqueData.key t.Outputs
+    member t.ImagePrompt = Outputs.tryGet ImagePromptData.key t.Outputs
 
 [<RequireQualifiedAccess>]
 module Step =
     /// Wire name.
-    let name =
-        function
-        | Step.Judge -> "judge"
-        | Step.Timeline -> "timeline"
-        | Step.Scene -> "scene"
-        | Step.Characters -> "characters"
-        | Step.Moment -> "moment"
-        | Step.Dialog -> "dialog"
-        | Step.Camera -> "camera"
-        | Step.Graph -> "graph"
-        | Step.Critique -> "critique"
-        | Step.DialogRevision -> "dialog_revision"
-        | Step.ImagePrompt -> "image_prompt"
-        | Step.Image -> "image_generation"
+    let name (Step.Named n) = n
+
+    /// The step of a wire name; a step table entry declares its step with this.
+    let named (name: string) = Step.Named name
 
 [<RequireQualifiedAccess>]
 module TimepointStatus =
@@ -158,7 +189,72 @@ module FailureKind =
         all |> List.tryFind (fun k -> name k = s)
 
 [<RequireQualifiedAccess>]
+module ProviderErrorKind =
+    /// Every kind.
+    let all = [
+        ProviderErrorKind.MissingKey
+        ProviderErrorKind.AuthFailed
+        ProviderErrorKind.RateLimited
+        ProviderErrorKind.Unavailable
+        ProviderErrorKind.Timeout
+        ProviderErrorKind.BadRequest
+        ProviderErrorKind.BadResponse
+        ProviderErrorKind.CircuitOpen
+        ProviderErrorKind.Blocked
+        ProviderErrorKind.Truncated
+        ProviderErrorKind.QuotaExhausted
+        ProviderErrorKind.Moderated
+        ProviderErrorKind.UpstreamError
+    ]
+
+    /// Wire, database and metric value (snake_case).
+    let name =
+        function
+        | ProviderErrorKind.MissingKey -> "missing_key"
+        | ProviderErrorKind.AuthFailed -> "auth_failed"
+        | ProviderErrorKind.RateLimited -> "rate_limited"
+        | ProviderErrorKind.Unavailable -> "unavailable"
+        | ProviderErrorKind.Timeout -> "timeout"
+        | ProviderErrorKind.BadRequest -> "bad_request"
+        | ProviderErrorKind.BadResponse -> "bad_response"
+        | ProviderErrorKind.CircuitOpen -> "circuit_open"
+        | ProviderErrorKind.Blocked -> "blocked"
+        | ProviderErrorKind.Truncated -> "truncated"
+        | ProviderErrorKind.QuotaExhausted -> "quota_exhausted"
+        | ProviderErrorKind.Moderated -> "moderated"
+        | ProviderErrorKind.UpstreamError -> "upstream_error"
+
+    /// Parses a wire or database value.
+    let tryParse (s: string) =
+        all |> List.tryFind (fun k -> name k = s)
+
+    /// A few words for people ("the provider blocked the answer").
+    let label =
+        function
+        | ProviderErrorKind.MissingKey -> "no API key is configured"
+        | ProviderErrorKind.AuthFailed -> "the API key was refused"
+        | ProviderErrorKind.RateLimited -> "rate-limited"
+        | ProviderErrorKind.Unavailable -> "the provider is unavailable"
+        | ProviderErrorKind.Timeout -> "the provider timed out"
+        | ProviderErrorKind.BadRequest -> "the provider refused the request"
+        | ProviderErrorKind.BadResponse -> "the provider's answer was malformed"
+        | ProviderErrorKind.CircuitOpen -> "the provider is paused after repeated failures"
+        | ProviderErrorKind.Blocked -> "the provider blocked the answer"
+        | ProviderErrorKind.Truncated -> "the answer was cut off at the output limit"
+        | ProviderErrorKind.QuotaExhausted -> "the provider's quota is exhausted"
+        | ProviderErrorKind.Moderated -> "the provider's moderation flagged the input"
+        | ProviderErrorKind.UpstreamError -> "the upstream model failed"
+
+    /// How the edges show a provider failure's kind: "provider failure (blocked): the provider blocked the answer".
+    let note k =
+        $"provider failure ({name k}): {label k}"
+
+[<RequireQualifiedAccess>]
 module GenerationError =
+    /// The provider kind as shown to people: "provider failure (blocked): the provider blocked the answer".
+    let providerNote (f: GenerationError) =
+        f.ProviderKind |> Option.map ProviderErrorKind.note
+
     /// One line: "step: message (try: suggestion)".
     let describe (f: GenerationError) =
         let step =
@@ -182,16 +278,7 @@ module Timepoint =
         GenerateImage = generateImage
         Point = None
         Location = None
-        Judge = None
-        Timeline = None
-        Scene = None
-        Characters = None
-        Moment = None
-        Dialog = None
-        Camera = None
-        Graph = None
-        Critique = None
-        ImagePrompt = None
+        Outputs = Outputs.empty
         HasImage = false
         ImageError = None
         Error = None
@@ -200,6 +287,12 @@ module Timepoint =
         Provenance = None
         CreatedAt = now
         UpdatedAt = now
+    }
+
+    /// Sets (or replaces) a step's output.
+    let withOutput (key: OutputKey<'T>) (value: 'T) (t: Timepoint) = {
+        t with
+            Outputs = Outputs.add key value t.Outputs
     }
 
     /// True once generation finished successfully.

@@ -16,19 +16,12 @@ module TimepointWire =
     /// Path of the image endpoint for a timepoint.
     let imageUrl (id: Guid) = $"/api/v1/timepoints/{id}/image"
 
-    /// The agent outputs kept under "metadata".
+    /// The agent outputs kept under "metadata": one member per output of the step table (null until it lands).
     let metadata (t: Timepoint) =
         Encode.obj [
-            "judge", Encode.opt JudgeResult.encode t.Judge
-            "timeline", Encode.opt TimelineData.encode t.Timeline
-            "scene", Encode.opt SceneData.encode t.Scene
-            "characters", Encode.opt CharacterData.encode t.Characters
-            "moment", Encode.opt MomentData.encode t.Moment
-            "dialog", Encode.opt DialogData.encode t.Dialog
-            "camera", Encode.opt CameraData.encode t.Camera
-            "graph", Encode.opt GraphData.encode t.Graph
-            "critique", Encode.opt CritiqueData.encode t.Critique
-            "image_prompt", Encode.opt ImagePromptData.encode t.ImagePrompt
+            yield!
+                Steps.outputs
+                |> List.map (fun o -> o.Name, Outputs.tryJson o.Name t.Outputs |> Option.defaultValue Encode.nil)
             // The reference's name for the same object.
             "image_prompt_data", Encode.opt ImagePromptData.encode t.ImagePrompt
             "anachronisms", Encode.list Finding.encode (Anachronisms.scanScene t)
@@ -61,6 +54,10 @@ module TimepointWire =
         "image_error", Encode.opt Encode.string s.ImageError
         "error", Encode.opt (GenerationError.describe >> Encode.string) s.Error
         "error_kind", Encode.opt (fun (f: GenerationError) -> Encode.string (FailureKind.name f.Kind)) s.Error
+        "error_provider_kind",
+        s.Error
+        |> Option.bind (fun f -> f.ProviderKind)
+        |> Encode.opt (ProviderErrorKind.name >> Encode.string)
         "error_step", Encode.opt (fun (f: GenerationError) -> Encode.opt (Step.name >> Encode.string) f.Step) s.Error
         "suggested_query", s.Error |> Option.bind (fun f -> f.SuggestedQuery) |> Encode.opt Encode.string
         "parent_id", Encode.opt (string >> Encode.string) s.ParentId

@@ -165,23 +165,29 @@ module ProviderError =
         | ProviderError.UpstreamError(p, Some c, m) -> $"[{p}] the upstream model failed ({c}): {m}"
         | ProviderError.UpstreamError(p, None, m) -> $"[{p}] the upstream model failed: {m}"
 
-    /// A stable snake_case name of the case, for metrics, stored error kinds and the edges.
-    let kind =
+    /// The stored kind of the case (None for a cancellation, which is not a provider failure).
+    let tryKind =
         function
-        | ProviderError.MissingKey _ -> "missing_key"
-        | ProviderError.AuthFailed _ -> "auth_failed"
-        | ProviderError.RateLimited _ -> "rate_limited"
-        | ProviderError.Unavailable _ -> "unavailable"
-        | ProviderError.Timeout _ -> "timeout"
-        | ProviderError.BadRequest _ -> "bad_request"
-        | ProviderError.BadResponse _ -> "bad_response"
-        | ProviderError.CircuitOpen _ -> "circuit_open"
-        | ProviderError.Cancelled -> "cancelled"
-        | ProviderError.Blocked _ -> "blocked"
-        | ProviderError.Truncated _ -> "truncated"
-        | ProviderError.QuotaExhausted _ -> "quota_exhausted"
-        | ProviderError.Moderated _ -> "moderated"
-        | ProviderError.UpstreamError _ -> "upstream_error"
+        | ProviderError.MissingKey _ -> Some ProviderErrorKind.MissingKey
+        | ProviderError.AuthFailed _ -> Some ProviderErrorKind.AuthFailed
+        | ProviderError.RateLimited _ -> Some ProviderErrorKind.RateLimited
+        | ProviderError.Unavailable _ -> Some ProviderErrorKind.Unavailable
+        | ProviderError.Timeout _ -> Some ProviderErrorKind.Timeout
+        | ProviderError.BadRequest _ -> Some ProviderErrorKind.BadRequest
+        | ProviderError.BadResponse _ -> Some ProviderErrorKind.BadResponse
+        | ProviderError.CircuitOpen _ -> Some ProviderErrorKind.CircuitOpen
+        | ProviderError.Cancelled -> None
+        | ProviderError.Blocked _ -> Some ProviderErrorKind.Blocked
+        | ProviderError.Truncated _ -> Some ProviderErrorKind.Truncated
+        | ProviderError.QuotaExhausted _ -> Some ProviderErrorKind.QuotaExhausted
+        | ProviderError.Moderated _ -> Some ProviderErrorKind.Moderated
+        | ProviderError.UpstreamError _ -> Some ProviderErrorKind.UpstreamError
+
+    /// A stable snake_case name of the case, for metrics (the stored kind's name; "cancelled" for a cancellation).
+    let kind e =
+        tryKind e
+        |> Option.map ProviderErrorKind.name
+        |> Option.defaultValue "cancelled"
 
     /// The provider the error names ("none" for a cancellation).
     let provider =

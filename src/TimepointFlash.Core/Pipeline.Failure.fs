@@ -57,6 +57,11 @@ module GenerationFailure =
     /// The stored form: kind, step, message and suggested query.
     let toError (f: GenerationFailure) : GenerationError = {
         Kind = kind f
+        ProviderKind =
+            match f with
+            | GenerationFailure.Agent(_, AgentError.Provider e)
+            | GenerationFailure.Provider(_, e) -> ProviderError.tryKind e
+            | _ -> None
         Step = step f
         Message = describe f
         SuggestedQuery =

@@ -29,8 +29,9 @@ type StepSpec = {
     Role: ModelRole option
     /// The steps whose outputs it reads; the DAG's order and concurrency come from these.
     Reads: Step list
-    /// Where its output lands in the scene: a dotted path of the timepoint's wire form ("metadata.dialog").
-    Lands: string
+    /// The output it lands, under "metadata" on the wire and in storage (each output type declares its key); None
+    /// for a step that lands outside the outputs (the image).
+    Output: StoredOutput option
     /// The environment variable that switches the step off (`NAME=off`; on by default); None when it always runs.
     Switch: string option
     /// Whether a plan includes the step at all; progress counts these.
@@ -50,20 +51,26 @@ module Steps =
         | Some j when j.CleanedQuery <> "" -> j.CleanedQuery
         | _ -> request.Query
 
-    /// A step that runs an agent on an input read from the dependencies and results so far and lands its output.
-    let private agentWith
+    /// The output of a step that a step declares it reads.
+    let get (key: OutputKey<'T>) (r: PipelineResult) = PipelineResult.get key r
+
+    /// Lands an agent's output under its key, unchanged.
+    let landsUnder (key: OutputKey<'O>) : GenerationRequest -> 'O -> Land = fun _ o r -> PipelineResult.add key o r
+
+    /// A step that runs an agent on an input read from the dependencies and results so far and lands its output
+    /// with `landing` (usually `lands key`).
+    let agentWith
         (a: Agent<'I, 'O>)
-        (encode: 'O -> JsonNode)
+        (key: OutputKey<'O>)
         (reads: Step list)
-        (lands: string)
         (input: PipelineDeps -> GenerationRequest -> PipelineResult -> 'I)
-        (add: GenerationRequest -> 'O -> PipelineResult -> PipelineResult)
+        (landing: GenerationRequest -> 'O -> Land)
         : StepSpec =
         {
             Step = a.Step
             Role = Some a.Role
             Reads = reads
-            Lands = lands
+            Output = Some(OutputKey.stored key)
             Switch = None
             Expected = fun _ -> true
             Runs = fun _ _ -> true
@@ -78,17 +85,20 @@ module Steps =
                             Usage = o.Usage
                             LatencyMs = o.LatencyMs
                             Attempts = o.Attempts
-                            Output = encode o.Output
                         }
 
-                        return Ok(report, add request o.Output)
+                        return Ok(report, landing request o.Output)
                     | Error e -> return Error(GenerationFailure.Agent(a.Step, e))
                 }
         }
 
-    /// A step that runs an agent on an input read from the results so far and lands its output.
-    let private agent a encode reads lands (input: GenerationRequest -> PipelineResult -> 'I) add =
-        agentWith a encode reads lands (fun _ request r -> input request r) add
+    /// A step that runs an agent on an input read from the results so far and lands its output under its key.
+    let agent a key reads (input: GenerationRequest -> PipelineResult -> 'I) =
+        agentWith a key reads (fun _ request r -> input request r) (landsUnder key)
+
+    /// As `agent`, landing its output with `landing` (to adjust it, or other outputs, as it lands).
+    let agentLanding a key reads (input: GenerationRequest -> PipelineResult -> 'I) landing =
+        agentWith a key reads (fun _ request r -> input request r) landing
 
     let private rejection (j: JudgeResult) =
         GenerationFailure.Rejected(j.Reason |> Option.defaultValue GenerationFailure.defaultRejection, j.SuggestedQuery)
@@ -96,126 +106,92 @@ module Steps =
     let private judge =
         agentWith
             Judge.agent
-            JudgeResult.encode
+            JudgeResult.key
             []
-            "metadata.judge"
             (fun deps request _ -> {
                 Query = request.Query
                 Today = deps.Today()
             })
             (fun _ j r -> {
-                r with
-                    Judge = Some j
+                PipelineResult.add JudgeResult.key j r with
                     Error = if j.IsValid then r.Error else Some(rejection j)
             })
 
     let private timeline =
-        agent
+        agentLanding
             Timeline.agent
-            TimelineData.encode
+            TimelineData.key
             [ Step.Judge ]
-            "metadata.timeline"
             (fun request r -> {
                 Query = query request r
-                Judge = r.Judge.Value
+                Judge = get JudgeResult.key r
                 Continuity = request.Continuity
             })
-            (fun request t r ->
+            (fun request t ->
                 let t =
                     match request.Continuity with
                     | Some c -> { t with Location = c.Location }
                     | None -> t
 
-                { r with Timeline = Some t })
+                PipelineResult.add TimelineData.key t)
 
     let private scene =
-        agent
-            Scene.agent
-            SceneData.encode
-            [ Step.Timeline ]
-            "metadata.scene"
-            (fun request r -> {
-                Query = query request r
-                Timeline = r.Timeline.Value
-                Continuity = request.Continuity
-            })
-            (fun _ s r -> { r with Scene = Some s })
+        agent Scene.agent SceneData.key [ Step.Timeline ] (fun request r -> {
+            Query = query request r
+            Timeline = get TimelineData.key r
+            Continuity = request.Continuity
+        })
 
     let private characters =
-        agent
-            Characters.agent
-            CharacterData.encode
-            [ Step.Judge; Step.Timeline ]
-            "metadata.characters"
-            (fun request r -> {
-                Query = query request r
-                Judge = r.Judge.Value
-                Timeline = r.Timeline.Value
-                Continuity = request.Continuity
-            })
-            (fun _ c r -> { r with Characters = Some c })
+        agent Characters.agent CharacterData.key [ Step.Judge; Step.Timeline; Step.Scene ] (fun request r -> {
+            Query = query request r
+            Judge = get JudgeResult.key r
+            Timeline = get TimelineData.key r
+            Scene = get SceneData.key r
+            Continuity = request.Continuity
+        })
 
     let private moment =
-        agent
-            Moment.agent
-            MomentData.encode
-            [ Step.Timeline; Step.Scene; Step.Characters ]
-            "metadata.moment"
-            (fun request r -> {
-                Query = query request r
-                Timeline = r.Timeline.Value
-                Scene = r.Scene.Value
-                Characters = r.Characters.Value
-                Continuity = request.Continuity
-            })
-            (fun _ m r -> { r with Moment = Some m })
+        agent Moment.agent MomentData.key [ Step.Timeline; Step.Scene; Step.Characters ] (fun request r -> {
+            Query = query request r
+            Timeline = get TimelineData.key r
+            Scene = get SceneData.key r
+            Characters = get CharacterData.key r
+            Continuity = request.Continuity
+        })
 
     let private camera =
-        agent
-            Camera.agent
-            CameraData.encode
-            [ Step.Timeline; Step.Scene; Step.Characters ]
-            "metadata.camera"
-            (fun request r -> {
-                Query = query request r
-                Timeline = r.Timeline.Value
-                Scene = r.Scene.Value
-                Characters = r.Characters.Value
-            })
-            (fun _ c r -> { r with Camera = Some c })
+        agent Camera.agent CameraData.key [ Step.Timeline; Step.Scene; Step.Characters ] (fun request r -> {
+            Query = query request r
+            Timeline = get TimelineData.key r
+            Scene = get SceneData.key r
+            Characters = get CharacterData.key r
+        })
 
     let private graph =
-        agent
-            Graph.agent
-            GraphData.encode
-            [ Step.Timeline; Step.Characters ]
-            "metadata.graph"
-            (fun request r -> {
-                Query = query request r
-                Timeline = r.Timeline.Value
-                Characters = r.Characters.Value
-            })
-            (fun _ g r -> { r with Graph = Some g })
+        agent Graph.agent GraphData.key [ Step.Timeline; Step.Characters ] (fun request r -> {
+            Query = query request r
+            Timeline = get TimelineData.key r
+            Characters = get CharacterData.key r
+        })
 
     /// The dialog agent's input from the results so far.
     let dialogInput request (r: PipelineResult) : DialogInput = {
         Query = query request r
-        Timeline = r.Timeline.Value
-        Scene = r.Scene.Value
-        Speakers = Dialog.speakers r.Characters.Value
-        Moment = r.Moment.Value
-        Graph = r.Graph.Value
+        Timeline = get TimelineData.key r
+        Scene = get SceneData.key r
+        Speakers = Dialog.speakers (get CharacterData.key r)
+        Moment = get MomentData.key r
+        Graph = get GraphData.key r
         Revision = None
     }
 
     let private dialog =
         agent
             Dialog.agent
-            DialogData.encode
+            DialogData.key
             [ Step.Timeline; Step.Scene; Step.Characters; Step.Moment; Step.Graph ]
-            "metadata.dialog"
             dialogInput
-            (fun _ d r -> { r with Dialog = Some d })
 
     let private critiqueOn (plan: StepPlan) = not (plan.Off.Contains Step.Critique)
 
@@ -225,7 +201,7 @@ module Steps =
         let spec =
             agent
                 Critique.agent
-                CritiqueData.encode
+                CritiqueData.key
                 [
                     Step.Timeline
                     Step.Scene
@@ -235,16 +211,14 @@ module Steps =
                     Step.Graph
                     Step.Dialog
                 ]
-                "metadata.critique"
                 (fun request r -> {
                     Query = query request r
-                    Timeline = r.Timeline.Value
-                    Scene = r.Scene.Value
-                    Characters = r.Characters.Value
-                    Dialog = r.Dialog.Value
+                    Timeline = get TimelineData.key r
+                    Scene = get SceneData.key r
+                    Characters = get CharacterData.key r
+                    Dialog = get DialogData.key r
                     Findings = PipelineResult.findings request.Continuity r
                 })
-                (fun _ c r -> { r with Critique = Some c })
 
         {
             spec with
@@ -257,23 +231,23 @@ module Steps =
     /// After a critical critique: the dialog once more with the reviewer's instructions; it replaces the first.
     let private dialogRevision =
         let spec =
-            agent
+            agentLanding
                 {
                     Dialog.agent with
                         Step = Step.DialogRevision
                 }
-                DialogData.encode
+                DialogData.key
                 [ Step.Critique ]
-                "metadata.dialog"
                 (fun request r -> {
                     dialogInput request r with
                         Revision = r.Critique |> Option.bind (fun c -> c.RevisionInstructions)
                 })
-                (fun _ d r -> {
-                    r with
-                        Dialog = Some d
-                        Critique = r.Critique |> Option.map (fun c -> { c with Revised = true })
-                })
+                (fun _ d r ->
+                    let r = PipelineResult.add DialogData.key d r
+
+                    match r.Critique with
+                    | Some c -> PipelineResult.add CritiqueData.key { c with Revised = true } r
+                    | None -> r)
 
         {
             spec with
@@ -285,13 +259,13 @@ module Steps =
     /// The image prompt's input from the results so far.
     let imagePromptInput request (r: PipelineResult) : ImagePromptInput = {
         Query = query request r
-        Timeline = r.Timeline.Value
-        Scene = r.Scene.Value
-        Characters = r.Characters.Value
-        Moment = r.Moment.Value
-        Dialog = r.Dialog.Value
-        Camera = r.Camera.Value
-        Graph = r.Graph.Value
+        Timeline = get TimelineData.key r
+        Scene = get SceneData.key r
+        Characters = get CharacterData.key r
+        Moment = get MomentData.key r
+        Dialog = get DialogData.key r
+        Camera = get CameraData.key r
+        Graph = get GraphData.key r
     }
 
     let private imagePromptReads = [
@@ -308,13 +282,7 @@ module Steps =
     /// Refined by a model, or assembled purely from upstream outputs (the configured mode decides).
     let private imagePrompt =
         let refined =
-            agent
-                ImagePrompt.agent
-                ImagePromptData.encode
-                imagePromptReads
-                "metadata.image_prompt"
-                imagePromptInput
-                (fun _ p r -> { r with ImagePrompt = Some p })
+            agent ImagePrompt.agent ImagePromptData.key imagePromptReads imagePromptInput
 
         {
             refined with
@@ -332,10 +300,9 @@ module Steps =
                                 Usage = { Input = 0; Output = 0 }
                                 LatencyMs = deps.Elapsed() - started
                                 Attempts = 1
-                                Output = ImagePromptData.encode data
                             }
 
-                            return Ok(report, (fun r -> { r with ImagePrompt = Some data }))
+                            return Ok(report, PipelineResult.add ImagePromptData.key data)
                     }
         }
 
@@ -343,7 +310,7 @@ module Steps =
         Step = Step.Image
         Role = Some ModelRole.Image
         Reads = [ Step.ImagePrompt ]
-        Lands = "image_url"
+        Output = None
         Switch = None
         Expected = fun plan -> plan.GenerateImage
         Runs = fun plan _ -> plan.GenerateImage
@@ -354,7 +321,7 @@ module Steps =
             })
         Run =
             fun deps request r ct -> task {
-                let prompt = r.ImagePrompt.Value
+                let prompt = get ImagePromptData.key r
 
                 let call = {
                     Request = {
@@ -379,12 +346,6 @@ module Steps =
                         Usage = { Input = 0; Output = 0 }
                         LatencyMs = img.LatencyMs
                         Attempts = 1
-                        Output =
-                            Encode.obj [
-                                "image_generated", Encode.bool true
-                                "mime_type", Encode.string img.MimeType
-                                "bytes", Encode.int img.Bytes.Length
-                            ]
                     }
 
                     return Ok(report, (fun r -> { r with Image = Some img }))
@@ -416,6 +377,16 @@ module Steps =
 
     /// Every step in table order.
     let all = table |> List.map (fun s -> s.Step)
+
+    /// Every output the steps land, once each in table order: the timepoint's "metadata" and its stored outputs.
+    let outputs =
+        table |> List.choose (fun s -> s.Output) |> List.distinctBy (fun o -> o.Name)
+
+    /// Where a step's output lands in the timepoint's wire form: a dotted path ("metadata.dialog", "image_url").
+    let landsAt (s: StepSpec) =
+        match s.Output with
+        | Some o -> "metadata." + o.Name
+        | None -> "image_url"
 
     /// Parses a wire name.
     let tryParse (s: string) =

@@ -1,6 +1,5 @@
 namespace TimepointFlash
 
-open System.Text.Json.Nodes
 open System.Threading
 open System.Threading.Tasks
 
@@ -11,15 +10,7 @@ type StepReport = {
     Usage: TokenUsage
     LatencyMs: int64
     Attempts: int
-    Output: JsonNode
 }
-
-/// Progress of a generation, as it happens.
-[<RequireQualifiedAccess>]
-type StepEvent =
-    | Started of Step
-    | Completed of Step * StepReport
-    | Failed of Step * GenerationFailure
 
 /// An image request with the scene behind it, so an engine can draw from context.
 type ImageCall = {
@@ -37,8 +28,8 @@ type StepStatus =
     | Completed
     | Failed
 
-/// One step's progress as it is stored, replayed and sent to clients (the agent's output is not part of it: it is
-/// stored once, in the timepoint).
+/// One step's progress as it happens, is stored, replayed and sent to clients: the one step type (the agent's output
+/// is not part of it: it is stored once, in the timepoint's outputs).
 type StepRecord = {
     /// 1, 2, 3 … per timepoint once stored; 0 before.
     Seq: int64
@@ -55,35 +46,37 @@ type StepRecord = {
 
 [<RequireQualifiedAccess>]
 module StepRecord =
-    /// The record of a pipeline event, unnumbered.
-    let ofEvent (at: System.DateTimeOffset) (e: StepEvent) =
-        let blank step status = {
-            Seq = 0L
-            Step = step
-            Status = status
-            Model = None
-            Provider = None
-            LatencyMs = None
-            Usage = None
-            Attempts = None
-            Error = None
-            At = at
-        }
+    let private blank (at: System.DateTimeOffset) step status = {
+        Seq = 0L
+        Step = step
+        Status = status
+        Model = None
+        Provider = None
+        LatencyMs = None
+        Usage = None
+        Attempts = None
+        Error = None
+        At = at
+    }
 
-        match e with
-        | StepEvent.Started s -> blank s StepStatus.Started
-        | StepEvent.Completed(s, r) -> {
-            blank s StepStatus.Completed with
-                Model = Some r.Model
-                Provider = Some r.Provider
-                LatencyMs = Some r.LatencyMs
-                Usage = Some r.Usage
-                Attempts = Some r.Attempts
-          }
-        | StepEvent.Failed(s, f) -> {
-            blank s StepStatus.Failed with
-                Error = Some(GenerationFailure.toError f)
-          }
+    /// A step has started (unnumbered until stored).
+    let started at step = blank at step StepStatus.Started
+
+    /// A step has finished with its report.
+    let completed at step (r: StepReport) = {
+        blank at step StepStatus.Completed with
+            Model = Some r.Model
+            Provider = Some r.Provider
+            LatencyMs = Some r.LatencyMs
+            Usage = Some r.Usage
+            Attempts = Some r.Attempts
+    }
+
+    /// A step has failed.
+    let failed at step (f: GenerationFailure) = {
+        blank at step StepStatus.Failed with
+            Error = Some(GenerationFailure.toError f)
+    }
 
 /// DAG (concurrent independent steps) or one step at a time, for comparison.
 [<RequireQualifiedAccess>]
@@ -101,51 +94,57 @@ type ImagePromptMode =
 type PipelineDeps = {
     Llm: Llm
     DrawImage: DrawImage option
-    Emit: StepEvent -> Task
+    /// Receives each step's record as it happens (started, then completed or failed).
+    Emit: StepRecord -> Task
     Mode: PipelineMode
     ImagePromptMode: ImagePromptMode
     /// Steps switched off by configuration (a step the table allows to be switched off).
     Off: Set<Step>
     /// Milliseconds from a monotonic clock, for timing steps that call no model.
     Elapsed: unit -> int64
+    /// The time a step record is stamped with.
+    Now: unit -> System.DateTimeOffset
     /// Today's date (UTC) for prompts that must know what is past and what is future.
     Today: unit -> System.DateOnly
 }
 
 /// Everything a generation produced, and why it stopped if it did.
 type PipelineResult = {
-    Judge: JudgeResult option
-    Timeline: TimelineData option
-    Scene: SceneData option
-    Characters: CharacterData option
-    Moment: MomentData option
-    Camera: CameraData option
-    Graph: GraphData option
-    Dialog: DialogData option
-    Critique: CritiqueData option
-    ImagePrompt: ImagePromptData option
+    /// Every step's output so far, keyed by output name.
+    Outputs: Outputs
     Image: ImageResponse option
     ImageError: string option
     Error: GenerationFailure option
-}
+} with
+
+    member r.Judge = Outputs.tryGet JudgeResult.key r.Outputs
+    member r.Timeline = Outputs.tryGet TimelineData.key r.Outputs
+    member r.Scene = Outputs.tryGet SceneData.key r.Outputs
+    member r.Characters = Outputs.tryGet CharacterData.key r.Outputs
+    member r.Moment = Outputs.tryGet MomentData.key r.Outputs
+    member r.Dialog = Outputs.tryGet DialogData.key r.Outputs
+    member r.Camera = Outputs.tryGet CameraData.key r.Outputs
+    member r.Graph = Outputs.tryGet GraphData.key r.Outputs
+    member r.Critique = Outputs.tryGet CritiqueData.key r.Outputs
+    member r.ImagePrompt = Outputs.tryGet ImagePromptData.key r.Outputs
 
 [<RequireQualifiedAccess>]
 module PipelineResult =
     /// Nothing produced yet.
     let empty = {
-        Judge = None
-        Timeline = None
-        Scene = None
-        Characters = None
-        Moment = None
-        Camera = None
-        Graph = None
-        Dialog = None
-        Critique = None
-        ImagePrompt = None
+        Outputs = Outputs.empty
         Image = None
         ImageError = None
         Error = None
+    }
+
+    /// The output of a step the caller declared it reads (so it is there).
+    let get (key: OutputKey<'T>) (r: PipelineResult) = Outputs.get key r.Outputs
+
+    /// Sets (or replaces) an output.
+    let add (key: OutputKey<'T>) (value: 'T) (r: PipelineResult) = {
+        r with
+            Outputs = Outputs.add key value r.Outputs
     }
 
     /// Completed unless a required step failed or the judge rejected the query.
@@ -187,16 +186,7 @@ module PipelineResult =
                 continuity
                 |> Option.map (fun c -> c.Location)
                 |> Option.orElse (r.Timeline |> Option.map (fun x -> x.Location))
-            Judge = r.Judge
-            Timeline = r.Timeline
-            Scene = r.Scene
-            Characters = r.Characters
-            Moment = r.Moment
-            Dialog = r.Dialog
-            Camera = r.Camera
-            Graph = r.Graph
-            Critique = r.Critique
-            ImagePrompt = r.ImagePrompt
+            Outputs = r.Outputs
             HasImage = r.Image.IsSome
             ImageError = r.ImageError
             Error = r.Error |> Option.map GenerationFailure.toError

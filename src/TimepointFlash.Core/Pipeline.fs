@@ -15,14 +15,14 @@ module Pipeline =
 
     /// Runs one step: emits started, then completed or failed; returns what it adds to the result.
     let private runStep deps request (s: StepSpec) (r: PipelineResult) ct : Task<Land> = task {
-        do! deps.Emit(StepEvent.Started s.Step)
+        do! deps.Emit(StepRecord.started (deps.Now()) s.Step)
 
         match! s.Run deps request r ct with
         | Ok(report, add) ->
-            do! deps.Emit(StepEvent.Completed(s.Step, report))
+            do! deps.Emit(StepRecord.completed (deps.Now()) s.Step report)
             return add
         | Error e ->
-            do! deps.Emit(StepEvent.Failed(s.Step, e))
+            do! deps.Emit(StepRecord.failed (deps.Now()) s.Step e)
 
             return
                 match s.OnFailure with

@@ -57,6 +57,7 @@ module CastAnswer =
                 |> String.concat "; "
             )
         SpeaksInScene = p.Speaks
+        Voice = Voice.empty
     }
 
     let private ageNumber = Regex(@"\d+", RegexOptions.CultureInvariant)
@@ -121,6 +122,7 @@ module CastAnswer =
                 HistoricalNote =
                     Some $"An invented but typical {job} for {Text.town f.Location} in {Years.display f.Year}"
                 SpeaksInScene = role <> CharacterRole.Background
+                Voice = Voice.empty
             })
 
     /// A carried-over character with any detail that names something out of its time removed.
@@ -164,14 +166,39 @@ module CastAnswer =
         AgeDescription = None
         HistoricalNote = None
         SpeaksInScene = true
+        Voice = Voice.empty
     }
 
-    let private data characters focal dynamics note = {
-        Characters = CharacterData.trim characters
-        FocalCharacter = focal
-        GroupDynamics = Some dynamics
-        HistoricalAccuracyNote = Some note
-    }
+    /// Birth and death years by name: curated for a moment's participants and known figures, else the scene's year
+    /// less a stated age.
+    let private yearsOf (year: int) (curated: (Participant * KnownMoment) list) (cast: Character list) (name: string) =
+        match curated |> List.tryFind (fun (p, _) -> p.Name = name) with
+        | Some(p, m) when not p.Anonymous -> Knowledge.born m p, p.Died
+        | Some(p, m) -> Knowledge.born m p, None
+        | None ->
+            let age =
+                cast
+                |> List.tryFind (fun c -> c.Name = name)
+                |> Option.bind (fun c -> c.AgeDescription)
+                |> Option.bind (fun d ->
+                    let m = ageNumber.Match d
+                    if m.Success then Some(int m.Value) else None)
+
+            age |> Option.map (fun a -> year - a), None
+
+    let private data (f: Frame) tension curated characters focal dynamics note =
+        let cast = CharacterData.trim characters
+
+        let voiced =
+            VoiceAnswer.give f.Year f.Era tension (yearsOf f.Year curated cast) cast
+
+        {
+            // A carried-over character keeps the voice it already had.
+            Characters = List.map2 (fun (c: Character) v -> if c.Voice = Voice.empty then v else c) cast voiced
+            FocalCharacter = focal
+            GroupDynamics = Some dynamics
+            HistoricalAccuracyNote = Some note
+        }
 
     /// Casts the scene (1–8 people).
     let answer
@@ -216,6 +243,9 @@ module CastAnswer =
                 | xs -> " Not in this scene: " + String.concat "; " xs + "."
 
             data
+                f
+                "medium"
+                []
                 cast
                 (cast |> List.tryHead |> Option.map (fun c -> c.Name))
                 $"The same people, {an.Offset}; what happened before shapes how they stand with each other now.{gone}"
@@ -224,6 +254,9 @@ module CastAnswer =
             let cast = m.Participants |> List.mapi (fun i p -> ofParticipant m 0 i p)
 
             data
+                f
+                m.Tension
+                (m.Participants |> List.map (fun p -> p, m))
                 cast
                 (m.Participants
                  |> List.tryFind (fun p -> p.Role = CharacterRole.Primary)
@@ -265,6 +298,9 @@ module CastAnswer =
                     cast
 
             data
+                f
+                "medium"
+                f.Analysis.Figures
                 cast
                 (cast |> List.tryHead |> Option.map (fun c -> c.Name))
                 $"People of {f.Location} in {Years.display f.Year}: {scene.CrowdDescription |> Option.defaultValue f.Profile.Backdrop}"

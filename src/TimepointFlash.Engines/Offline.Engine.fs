@@ -1,6 +1,7 @@
 namespace TimepointFlash.Engines
 
 open System.Diagnostics
+open System.Text.Json.Nodes
 open System.Threading.Tasks
 open TimepointFlash
 open TimepointFlash.Agents
@@ -33,24 +34,24 @@ module OfflineEngine =
                          $"{c.Units} {plural} earlier")
             })
 
-    /// The answer for an agent's context, as JSON.
-    let answer (context: AgentContext) =
-        match context with
-        | AgentContext.Judge i -> Answers.judge i.Query |> JudgeResult.encode
-        | AgentContext.Timeline i -> Answers.timeline i.Query i.Judge (anchor i.Continuity) |> TimelineData.encode
-        | AgentContext.Scene i -> Answers.scene i.Query i.Timeline (anchor i.Continuity) |> SceneData.encode
-        | AgentContext.Characters i ->
-            let a = anchor i.Continuity
-            let scene = Answers.scene i.Query i.Timeline a
-            Answers.characters i.Query i.Judge i.Timeline scene a |> CharacterData.encode
-        | AgentContext.Moment i ->
+    /// The answer for an agent's context, as JSON, chosen by the type of the step's input (a dialog revision is a
+    /// dialog). A new step adds its input type here; the interactions answer as text (see `answerText`).
+    let answer (context: AgentContext) : JsonNode =
+        match context.Input with
+        | :? JudgeInput as i -> Answers.judge i.Query |> JudgeResult.encode
+        | :? TimelineInput as i -> Answers.timeline i.Query i.Judge (anchor i.Continuity) |> TimelineData.encode
+        | :? SceneInput as i -> Answers.scene i.Query i.Timeline (anchor i.Continuity) |> SceneData.encode
+        | :? CharactersInput as i ->
+            Answers.characters i.Query i.Judge i.Timeline i.Scene (anchor i.Continuity)
+            |> CharacterData.encode
+        | :? MomentInput as i ->
             Answers.moment i.Query i.Timeline i.Scene i.Characters (anchor i.Continuity)
             |> MomentData.encode
-        | AgentContext.Camera i -> Answers.camera i.Scene i.Characters None |> CameraData.encode
-        | AgentContext.Graph i -> Answers.graph i.Characters None |> GraphData.encode
-        | AgentContext.Dialog i -> Answers.dialog i.Query i.Timeline i.Scene i.Speakers |> DialogData.encode
-        | AgentContext.Critique i -> ReviewAnswer.answer i |> CritiqueData.encode
-        | AgentContext.ImagePrompt i ->
+        | :? CameraInput as i -> Answers.camera i.Scene i.Characters None |> CameraData.encode
+        | :? GraphInput as i -> Answers.graph i.Characters None |> GraphData.encode
+        | :? DialogInput as i -> Answers.dialog i.Query i.Timeline i.Scene i.Speakers |> DialogData.encode
+        | :? CritiqueInput as i -> ReviewAnswer.answer i |> CritiqueData.encode
+        | :? ImagePromptInput as i ->
             // A navigated scene keeps its source's place name; drop the parts that name a later thing.
             let place =
                 Period.clean i.Timeline.Year i.Timeline.Location
@@ -61,6 +62,17 @@ module OfflineEngine =
                     Timeline = { i.Timeline with Location = place }
             }
             |> ImagePromptData.encode
+        | _ -> invalidArg (nameof context) $"the offline engine has no answer for step {Step.name context.Step}"
+
+    /// The answer for an agent's context as the model's text: JSON for the pipeline's steps, speech in character
+    /// for chat and survey (JSON when structure is asked for).
+    let answerText (context: AgentContext) : string =
+        match context.Input with
+        | :? ChatInput as i -> TalkAnswer.chat i
+        | :? ExtendInput as i -> TalkAnswer.extend i
+        | :? SurveyInput as i -> TalkAnswer.survey i
+        | :? SummaryInput as i -> TalkAnswer.summary i
+        | _ -> Encode.toString (answer context)
 
     /// Rough token count of a text (four characters a token).
     let private tokens (s: string) = (s.Length + 3) / 4
@@ -69,7 +81,7 @@ module OfflineEngine =
     let llm: Llm =
         fun call _ ->
             let clock = Stopwatch.StartNew()
-            let text = Encode.toString (answer call.Context)
+            let text = answerText call.Context
 
             Task.FromResult(
                 Ok {
@@ -83,6 +95,23 @@ module OfflineEngine =
                     LatencyMs = clock.ElapsedMilliseconds
                 }
             )
+
+    /// The offline text model streaming its answer word by word (each chunk a word with the space before it).
+    let stream: StreamLlm =
+        fun call onText ct -> task {
+            match! llm call ct with
+            | Error e -> return Error e
+            | Ok r ->
+                let parts = System.Text.RegularExpressions.Regex.Split(r.Text, @"(?<=\S)(?=\s)")
+
+                for part in parts do
+                    ct.ThrowIfCancellationRequested()
+
+                    if part <> "" then
+                        do! onText part
+
+                return Ok r
+        }
 
     let private card title (point: TemporalPoint option) (location: string) era tod (cast: Character list) =
         let year = point |> Option.map (fun p -> p.Year) |> Option.defaultValue 1

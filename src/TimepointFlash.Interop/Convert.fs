@@ -172,9 +172,11 @@ module internal Convert =
         let mutable finished = 0
 
         /// The progress report for a pipeline event.
-        member _.Report(e: StepEvent) =
-            match e with
-            | StepEvent.Started s ->
+        member _.Report(e: StepRecord) =
+            let s = e.Step
+
+            match e.Status with
+            | TimepointFlash.StepStatus.Started ->
                 StepProgress(
                     Step.name s,
                     StepState.Started,
@@ -185,20 +187,20 @@ module internal Convert =
                     null,
                     Nullable()
                 )
-            | StepEvent.Completed(s, r) ->
+            | TimepointFlash.StepStatus.Completed ->
                 finished <- finished + 1
 
                 StepProgress(
                     Step.name s,
                     StepState.Completed,
                     min 99 (finished * 100 / expected),
-                    Nullable r.LatencyMs,
-                    r.Model,
-                    r.Provider,
+                    Nullable(e.LatencyMs |> Option.defaultValue 0L),
+                    Option.toObj e.Model,
+                    Option.toObj e.Provider,
                     null,
                     Nullable()
                 )
-            | StepEvent.Failed(s, f) ->
+            | TimepointFlash.StepStatus.Failed ->
                 finished <- finished + 1
 
                 StepProgress(
@@ -208,6 +210,6 @@ module internal Convert =
                     Nullable(),
                     null,
                     null,
-                    GenerationFailure.describe f,
+                    e.Error |> Option.map (fun f -> f.Message) |> Option.toObj,
                     Nullable()
                 )

@@ -36,10 +36,9 @@ type TimepointEngine private (services: Services) =
 
     /// Passes each pipeline event to the caller as progress, and stops at the next step once cancelled.
     let observer (tracker: Convert.PercentTracker) (report: Report) (ct: CancellationToken) =
-        fun (e: StepEvent) ->
-            match e with
-            | StepEvent.Started _ -> ct.ThrowIfCancellationRequested()
-            | _ -> ()
+        fun (e: StepRecord) ->
+            if e.Status = TimepointFlash.StepStatus.Started then
+                ct.ThrowIfCancellationRequested()
 
             report (tracker.Report e)
             Task.CompletedTask

@@ -211,7 +211,7 @@ module JobRow =
     /// Marks a job's timepoint failed with a reason unless it already finished.
     let failTimepointIn (s: Session) (now: DateTimeOffset) (timepointId: Guid) (reason: string) =
         Db.execute s """
-            UPDATE timepoints SET status = 'failed', error_kind = 'interrupted', error_message = @reason, error_step = NULL,
+            UPDATE timepoints SET status = 'failed', error_kind = 'interrupted', error_provider_kind = NULL, error_message = @reason, error_step = NULL,
                 updated_at = @now
             WHERE id = @id AND status NOT IN ('completed', 'failed')
             """ [

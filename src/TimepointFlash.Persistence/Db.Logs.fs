@@ -37,12 +37,12 @@ module Logs =
         """
         INSERT INTO generation_logs (
             timepoint_id, seq, step, status, model, provider, latency_ms,
-            input_tokens, output_tokens, attempts, error_kind, error_message, created_at)
+            input_tokens, output_tokens, attempts, error_kind, error_provider_kind, error_message, created_at)
         VALUES (
             @timepoint_id,
             (SELECT COALESCE(MAX(seq), 0) + 1 FROM generation_logs WHERE timepoint_id = @timepoint_id),
             @step, @status, @model, @provider, @latency_ms,
-            @input_tokens, @output_tokens, @attempts, @error_kind, @error_message, @created_at)
+            @input_tokens, @output_tokens, @attempts, @error_kind, @error_provider_kind, @error_message, @created_at)
         RETURNING seq
         """
 
@@ -72,6 +72,7 @@ module Logs =
                             r.textOrNone "error_kind"
                             |> Option.bind FailureKind.tryParse
                             |> Option.defaultValue FailureKind.Interrupted
+                        ProviderKind = r.textOrNone "error_provider_kind" |> Option.bind ProviderErrorKind.tryParse
                         Step = Some step
                         Message = message
                         SuggestedQuery = None
@@ -96,6 +97,12 @@ module Logs =
             "output_tokens", Sql.intOrNone (e.Usage |> Option.map (fun u -> u.Output))
             "attempts", Sql.intOrNone e.Attempts
             "error_kind", Sql.textOrNone (e.Error |> Option.map (fun x -> FailureKind.name x.Kind))
+            "error_provider_kind",
+            Sql.textOrNone (
+                e.Error
+                |> Option.bind (fun x -> x.ProviderKind)
+                |> Option.map ProviderErrorKind.name
+            )
             "error_message", Sql.textOrNone (e.Error |> Option.map (fun x -> x.Message))
             "created_at", Sql.timestamp entry.At
         ]
@@ -123,7 +130,7 @@ module Logs =
                     s
                     """
                     SELECT id, timepoint_id, seq, step, status, model, provider, latency_ms,
-                           input_tokens, output_tokens, attempts, error_kind, error_message, created_at
+                           input_tokens, output_tokens, attempts, error_kind, error_provider_kind, error_message, created_at
                     FROM generation_logs
                     WHERE timepoint_id = @id AND seq > @after
                     ORDER BY seq

@@ -13,19 +13,14 @@ module TimepointRow =
         t.id, t.query, t.slug, t.status, t.generate_image,
         t.year, t.month, t.day, t.hour, t.minute, t.second,
         t.season, t.time_of_day, t.era, t.hemisphere, t.calendar, t.location,
-        t.image_prompt, t.image_error, t.error_kind, t.error_message, t.error_step, t.suggested_query,
+        t.image_prompt, t.image_error, t.error_kind, t.error_provider_kind, t.error_message, t.error_step, t.suggested_query,
         t.parent_id, t.created_at, t.updated_at,
         t.preset_used, t.text_model_used, t.image_model_used, t.model_provider, t.generation_time_ms,
         EXISTS (SELECT 1 FROM timepoint_images i WHERE i.timepoint_id = t.id) AS has_image
         """
 
     /// Every column a SELECT of a full timepoint returns.
-    let columns =
-        summaryColumns
-        + """,
-        t.judge_json, t.timeline_json, t.scene_json, t.characters_json, t.moment_json,
-        t.dialog_json, t.camera_json, t.graph_json, t.critique_json, t.image_prompt_json, t.control_json
-        """
+    let columns = summaryColumns + ", t.outputs_json, t.control_json"
 
     /// Database text of a calendar convention.
     let calendarName =
@@ -55,9 +50,6 @@ module TimepointRow =
         | "southern" -> Some Hemisphere.Southern
         | _ -> None
 
-    let private json (encode: 'T -> Text.Json.Nodes.JsonNode) (x: 'T option) =
-        x |> Option.map (encode >> Encode.toString) |> Sql.jsonOrNone
-
     /// Named parameters for every stored column of a timepoint (has_image is derived, not stored).
     let parameters (t: Timepoint) : (string * SqlValue) list =
         let point f = t.Point |> Option.bind f
@@ -80,19 +72,16 @@ module TimepointRow =
             "hemisphere", Sql.textOrNone (point (fun p -> p.Hemisphere |> Option.map hemisphereName))
             "calendar", Sql.textOrNone (point (fun p -> Some(calendarName p.Calendar)))
             "location", Sql.textOrNone t.Location
-            "judge_json", json JudgeResult.encode t.Judge
-            "timeline_json", json TimelineData.encode t.Timeline
-            "scene_json", json SceneData.encode t.Scene
-            "characters_json", json CharacterData.encode t.Characters
-            "moment_json", json MomentData.encode t.Moment
-            "dialog_json", json DialogData.encode t.Dialog
-            "camera_json", json CameraData.encode t.Camera
-            "graph_json", json GraphData.encode t.Graph
-            "critique_json", json CritiqueData.encode t.Critique
-            "image_prompt_json", json ImagePromptData.encode t.ImagePrompt
+            "outputs_json", Sql.json (Encode.toString (Outputs.encode t.Outputs))
             "image_prompt", Sql.textOrNone (t.ImagePrompt |> Option.map (fun p -> p.FullPrompt))
             "image_error", Sql.textOrNone t.ImageError
             "error_kind", Sql.textOrNone (t.Error |> Option.map (fun e -> FailureKind.name e.Kind))
+            "error_provider_kind",
+            Sql.textOrNone (
+                t.Error
+                |> Option.bind (fun e -> e.ProviderKind)
+                |> Option.map ProviderErrorKind.name
+            )
             "error_message", Sql.textOrNone (t.Error |> Option.map (fun e -> e.Message))
             "error_step", Sql.textOrNone (t.Error |> Option.bind (fun e -> e.Step) |> Option.map Step.name)
             "suggested_query", Sql.textOrNone (t.Error |> Option.bind (fun e -> e.SuggestedQuery))
@@ -110,6 +99,30 @@ module TimepointRow =
             "updated_at", Sql.timestamp t.UpdatedAt
         ]
 
+    /// The step outputs of a row: one JSON object keyed by output name, decoded with the step table's codecs.
+    let private outputs (row: Row) : Result<Outputs, DbError> =
+        match row.textOrNone "outputs_json" with
+        | None -> Ok Outputs.empty
+        | Some text ->
+            let decoded =
+                try
+                    Ok(Text.Json.Nodes.JsonNode.Parse text)
+                with :? Text.Json.JsonException as e ->
+                    Error [
+                        {
+                            Path = ""
+                            Message = $"not valid JSON ({e.Message})"
+                        }
+                    ]
+                |> Result.bind (Outputs.decode Steps.outputs)
+
+            match decoded with
+            | Ok o -> Ok o
+            | Error errors ->
+                let id = row.text "id"
+                Error(DbError.Corrupt $"timepoints.outputs_json of {id}: {DecodeError.describeAll errors}")
+
+    /// One JSON column decoded on its own (null is None); undecodable JSON is a Corrupt error.
     let private decodeColumn (row: Row) (column: string) (decoder: Decoder<'T>) : Result<'T option, DbError> =
         match row.textOrNone column with
         | None -> Ok None
@@ -156,6 +169,7 @@ module TimepointRow =
                     row.textOrNone "error_kind"
                     |> Option.bind FailureKind.tryParse
                     |> Option.defaultValue FailureKind.Interrupted
+                ProviderKind = row.textOrNone "error_provider_kind" |> Option.bind ProviderErrorKind.tryParse
                 Step = row.textOrNone "error_step" |> Option.bind Steps.tryParse
                 Message = message
                 SuggestedQuery = row.textOrNone "suggested_query"
@@ -198,16 +212,7 @@ module TimepointRow =
     /// Maps a row selected with `columns` back to a Timepoint; undecodable JSON is a Corrupt error.
     let read (row: Row) : Result<Timepoint, DbError> = result {
         let! s = readSummary row
-        let! judge = decodeColumn row "judge_json" JudgeResult.decoder
-        let! timeline = decodeColumn row "timeline_json" TimelineData.decoder
-        let! scene = decodeColumn row "scene_json" SceneData.decoder
-        let! characters = decodeColumn row "characters_json" CharacterData.decoder
-        let! moment = decodeColumn row "moment_json" MomentData.decoder
-        let! dialog = decodeColumn row "dialog_json" DialogData.decoder
-        let! camera = decodeColumn row "camera_json" CameraData.decoder
-        let! graph = decodeColumn row "graph_json" GraphData.decoder
-        let! critique = decodeColumn row "critique_json" CritiqueData.decoder
-        let! imagePrompt = decodeColumn row "image_prompt_json" ImagePromptData.decoder
+        let! outputs = outputs row
         let! control = decodeColumn row "control_json" GenerationControl.storedDecoder
 
         return {
@@ -218,16 +223,7 @@ module TimepointRow =
             GenerateImage = s.GenerateImage
             Point = s.Point
             Location = s.Location
-            Judge = judge
-            Timeline = timeline
-            Scene = scene
-            Characters = characters
-            Moment = moment
-            Dialog = dialog
-            Camera = camera
-            Graph = graph
-            Critique = critique
-            ImagePrompt = imagePrompt
+            Outputs = outputs
             HasImage = s.HasImage
             ImageError = s.ImageError
             Error = s.Error

@@ -50,17 +50,15 @@ module Timepoints =
         INSERT INTO timepoints (
             id, query, slug, status, generate_image, year, month, day, hour, minute, second,
             season, time_of_day, era, hemisphere, calendar, location,
-            judge_json, timeline_json, scene_json, characters_json, moment_json,
-            dialog_json, camera_json, graph_json, critique_json, image_prompt_json,
-            image_prompt, image_error, error_kind, error_message, error_step, suggested_query,
+            outputs_json,
+            image_prompt, image_error, error_kind, error_provider_kind, error_message, error_step, suggested_query,
             parent_id, created_at, updated_at, control_json,
             preset_used, text_model_used, image_model_used, model_provider, generation_time_ms)
         VALUES (
             @id, @query, @slug, @status, @generate_image, @year, @month, @day, @hour, @minute, @second,
             @season, @time_of_day, @era, @hemisphere, @calendar, @location,
-            @judge_json, @timeline_json, @scene_json, @characters_json, @moment_json,
-            @dialog_json, @camera_json, @graph_json, @critique_json, @image_prompt_json,
-            @image_prompt, @image_error, @error_kind, @error_message, @error_step, @suggested_query,
+            @outputs_json,
+            @image_prompt, @image_error, @error_kind, @error_provider_kind, @error_message, @error_step, @suggested_query,
             @parent_id, @created_at, @updated_at, @control_json,
             @preset_used, @text_model_used, @image_model_used, @model_provider, @generation_time_ms)
         ON CONFLICT (slug) DO NOTHING
@@ -73,11 +71,9 @@ module Timepoints =
             year = @year, month = @month, day = @day, hour = @hour, minute = @minute, second = @second,
             season = @season, time_of_day = @time_of_day, era = @era, hemisphere = @hemisphere,
             calendar = @calendar, location = @location,
-            judge_json = @judge_json, timeline_json = @timeline_json, scene_json = @scene_json,
-            characters_json = @characters_json, moment_json = @moment_json, dialog_json = @dialog_json,
-            camera_json = @camera_json, graph_json = @graph_json, critique_json = @critique_json,
-            image_prompt_json = @image_prompt_json,
+            outputs_json = @outputs_json,
             image_prompt = @image_prompt, image_error = @image_error, error_kind = @error_kind,
+            error_provider_kind = @error_provider_kind,
             error_message = @error_message,
             error_step = @error_step, suggested_query = @suggested_query,
             control_json = @control_json, preset_used = @preset_used, text_model_used = @text_model_used,

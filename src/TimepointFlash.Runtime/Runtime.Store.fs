@@ -152,3 +152,23 @@ module StoreAdapter =
                         return false
                 }
         }
+
+/// Adapts the SQL chat sessions to the application's SessionStore port.
+[<RequireQualifiedAccess>]
+module SessionAdapter =
+    let private unwrap (t: Task<Result<'T, DbError>>) : Task<'T> = task {
+        match! t with
+        | Ok v -> return v
+        | Error e -> return raise (StoreFailure e)
+    }
+
+    /// The session store over a database.
+    let create (db: Database) : SessionStore =
+        let rows = Sessions.store db
+
+        {
+            Append = fun a -> unwrap (rows.Append a)
+            Get = fun id -> unwrap (rows.Get id)
+            List = fun id -> unwrap (rows.List id)
+            Delete = fun id -> unwrap (rows.Delete id)
+        }

@@ -85,7 +85,7 @@ module Instrumentation =
             if not (isNull span) then
                 (stepsOf generation)[Step.name step] <- span
 
-    let private finishStep (step: Step) (outcome: string) (report: StepReport option) =
+    let private finishStep (step: Step) (outcome: string) (record: StepRecord) =
         let generation = Activity.Current
 
         if not (isNull generation) then
@@ -93,15 +93,14 @@ module Instrumentation =
             | true, span ->
                 span.SetTag("outcome", outcome) |> ignore
 
-                report
-                |> Option.iter (fun r ->
-                    span
-                        .SetTag("model", r.Model)
-                        .SetTag("provider", r.Provider)
-                        .SetTag("tokens.input", r.Usage.Input)
-                        .SetTag("tokens.output", r.Usage.Output)
-                        .SetTag("attempts", r.Attempts)
-                    |> ignore)
+                [
+                    "model", record.Model |> Option.map box
+                    "provider", record.Provider |> Option.map box
+                    "tokens.input", record.Usage |> Option.map (fun u -> box u.Input)
+                    "tokens.output", record.Usage |> Option.map (fun u -> box u.Output)
+                    "attempts", record.Attempts |> Option.map box
+                ]
+                |> List.iter (fun (name, value) -> value |> Option.iter (fun v -> span.SetTag(name, v) |> ignore))
 
                 if outcome <> "completed" then
                     span.SetStatus(ActivityStatusCode.Error) |> ignore
@@ -111,16 +110,18 @@ module Instrumentation =
             | _ -> ()
 
     /// Wraps the pipeline's event sink: step spans under the current generation span, and step durations.
-    let traceSteps (emit: StepEvent -> Task) : StepEvent -> Task =
-        fun e ->
-            match e with
-            | StepEvent.Started step -> startStep step
-            | StepEvent.Completed(step, report) ->
-                stepDuration.Record(float report.LatencyMs / 1000.0, tag "step" (Step.name step))
-                finishStep step "completed" (Some report)
-            | StepEvent.Failed(step, _) -> finishStep step "failed" None
+    let traceSteps (emit: StepRecord -> Task) : StepRecord -> Task =
+        fun r ->
+            match r.Status with
+            | StepStatus.Started -> startStep r.Step
+            | StepStatus.Completed ->
+                r.LatencyMs
+                |> Option.iter (fun ms -> stepDuration.Record(float ms / 1000.0, tag "step" (Step.name r.Step)))
 
-            emit e
+                finishStep r.Step "completed" r
+            | StepStatus.Failed -> finishStep r.Step "failed" r
+
+            emit r
 
     /// Wraps the text model: one client span per call (under its step's span) and the token counters.
     let traceLlm (llm: Llm) : Llm =

@@ -19,6 +19,8 @@ type StartError =
 type Services = {
     Config: Config
     App: AppEnv
+    /// What the character interactions run on (`InteractionServices.create` makes the functions).
+    Interact: InteractEnv
     Engine: EngineParts
     Database: Database
     /// Starts the background job workers; the task ends after the token is cancelled.
@@ -57,7 +59,7 @@ module Runtime =
         (config: Config)
         (llm: Llm option)
         (log: string -> unit)
-        (onEvent: StepEvent -> Task)
+        (onEvent: StepRecord -> Task)
         : Task<Result<Services, StartError>> =
         task {
             match! Database.connect config.Database with
@@ -89,12 +91,11 @@ module Runtime =
                         | None -> engine
 
                     // A failed step is logged inside the generation span, so the line carries its timepoint id.
-                    let emit e =
-                        match e with
-                        | StepEvent.Failed(step, message) -> log $"step {Step.name step} failed: {message}"
-                        | _ -> ()
+                    let emit (r: StepRecord) =
+                        r.Error
+                        |> Option.iter (fun e -> log $"step {Step.name r.Step} failed: {GenerationError.describe e}")
 
-                        onEvent e
+                        onEvent r
 
                     let signal = JobSignal()
                     let store = StoreAdapter.create db signal
@@ -107,6 +108,7 @@ module Runtime =
                             Emit = Instrumentation.traceSteps emit
                             Mode = config.PipelineMode
                             ImagePromptMode = config.ImagePromptMode
+                            Now = fun () -> DateTimeOffset.UtcNow
                             Off = config.Off
                             Elapsed = fun () -> clock.ElapsedMilliseconds
                             Today = fun () -> DateOnly.FromDateTime DateTime.UtcNow
@@ -115,6 +117,21 @@ module Runtime =
                         NewId = Guid.NewGuid
                         Wake = fun () -> signal.Notify()
                         Presets = PresetCatalog.port config.Providers
+                    }
+
+                    let interact = {
+                        Store = store
+                        Sessions = SessionAdapter.create db
+                        Llm = env.Pipeline.Llm
+                        Stream =
+                            if engine.Info.IsOffline then
+                                OfflineEngine.stream
+                            else
+                                Agents.StreamLlm.ofLlm env.Pipeline.Llm
+                        Now = env.Now
+                        NewId = env.NewId
+                        Elapsed = env.Pipeline.Elapsed
+                        Presets = env.Presets
                     }
 
                     let watch = Instrumentation.watchQueue db
@@ -137,6 +154,7 @@ module Runtime =
                         Ok {
                             Config = config
                             App = env
+                            Interact = interact
                             Engine = engine
                             Database = db
                             RunWorkers = runWorkers
@@ -148,7 +166,7 @@ module Runtime =
         }
 
     /// Reads the environment and builds the services.
-    let start (log: string -> unit) (onEvent: StepEvent -> Task) = task {
+    let start (log: string -> unit) (onEvent: StepRecord -> Task) = task {
         match Config.read (environment ()) with
         | Error e -> return Error(StartError.Config e)
         | Ok config -> return! startWith config None log onEvent

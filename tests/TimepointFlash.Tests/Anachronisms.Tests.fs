@@ -181,25 +181,22 @@ let tests =
         ]
         testList "scenes" [
             test "scanScene names the field of every finding and flags dialog" {
-                let t = {
-                    Timepoint.pending Fixtures.fixedId "q" "q" false Fixtures.createdAt with
-                        Timeline = Some Fixtures.timeline
-                        Scene =
-                            Some {
-                                Fixtures.scene with
-                                    Architecture = Some "skyscrapers"
-                            }
-                        Dialog =
-                            Some {
-                                Fixtures.dialog with
-                                    Lines = [
-                                        {
-                                            Fixtures.dialog.Lines.Head with
-                                                Text = "Send a telegram."
-                                        }
-                                    ]
-                            }
-                }
+                let t =
+                    Timepoint.pending Fixtures.fixedId "q" "q" false Fixtures.createdAt
+                    |> Timepoint.withOutput TimelineData.key Fixtures.timeline
+                    |> Timepoint.withOutput SceneData.key {
+                        Fixtures.scene with
+                            Architecture = Some "skyscrapers"
+                    }
+                    |> Timepoint.withOutput DialogData.key {
+                        Fixtures.dialog with
+                            Lines = [
+                                {
+                                    Fixtures.dialog.Lines.Head with
+                                        Text = "Send a telegram."
+                                }
+                            ]
+                    }
 
                 let findings = Anachronisms.scanScene t
 
@@ -211,15 +208,13 @@ let tests =
                 Expect.equal (findings |> List.map Finding.isDialog) [ false; true ] "dialog is critical"
             }
             test "the full wire form carries the findings in metadata.anachronisms" {
-                let t = {
-                    Timepoint.pending Fixtures.fixedId "q" "q" false Fixtures.createdAt with
-                        Timeline = Some Fixtures.timeline
-                        Scene =
-                            Some {
-                                Fixtures.scene with
-                                    Architecture = Some "skyscrapers"
-                            }
-                }
+                let t =
+                    Timepoint.pending Fixtures.fixedId "q" "q" false Fixtures.createdAt
+                    |> Timepoint.withOutput TimelineData.key Fixtures.timeline
+                    |> Timepoint.withOutput SceneData.key {
+                        Fixtures.scene with
+                            Architecture = Some "skyscrapers"
+                    }
 
                 let wire = TimepointWire.encode true t
                 let findings = wire["metadata"].["anachronisms"].AsArray()
@@ -245,30 +240,26 @@ let tests =
                             { Center = t; Prior = []; Next = [] }
                     )
 
-                let clean = {
-                    Timepoint.pending Fixtures.fixedId "q" "q" false Fixtures.createdAt with
-                        Timeline = Some Fixtures.timeline
-                        Scene = Some Fixtures.scene
-                }
+                let clean =
+                    Timepoint.pending Fixtures.fixedId "q" "q" false Fixtures.createdAt
+                    |> Timepoint.withOutput TimelineData.key Fixtures.timeline
+                    |> Timepoint.withOutput SceneData.key Fixtures.scene
 
-                let flagged = {
-                    clean with
-                        Scene =
-                            Some {
-                                Fixtures.scene with
-                                    Architecture = Some "skyscrapers"
-                            }
-                }
+                let flagged =
+                    clean
+                    |> Timepoint.withOutput SceneData.key {
+                        Fixtures.scene with
+                            Architecture = Some "skyscrapers"
+                    }
 
                 Expect.isFalse ((page clean).Contains "Possible anachronisms") "clean scene"
                 Expect.stringContains (page flagged) "Possible anachronisms" "note"
                 Expect.stringContains (page flagged) "skyscraper (from 1885 CE) in scene.architecture" "finding"
             }
             test "a timepoint without a year has no findings" {
-                let t = {
-                    Timepoint.pending Fixtures.fixedId "q" "q" false Fixtures.createdAt with
-                        Scene = Some Fixtures.scene
-                }
+                let t =
+                    Timepoint.pending Fixtures.fixedId "q" "q" false Fixtures.createdAt
+                    |> Timepoint.withOutput SceneData.key Fixtures.scene
 
                 Expect.isEmpty (Anachronisms.scanScene t) "no year"
             }

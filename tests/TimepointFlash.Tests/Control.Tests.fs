@@ -161,14 +161,16 @@ let private calls =
         }
 
         test "provenance names the model most text steps answered with and the image step's model" {
-            let report model provider : StepReport = {
-                Model = model
-                Provider = provider
-                Usage = { Input = 1; Output = 1 }
-                LatencyMs = 1L
-                Attempts = 1
-                Output = JsonValue.Create 1
-            }
+            let at = DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)
+
+            let report step model provider =
+                StepRecord.completed at step {
+                    Model = model
+                    Provider = provider
+                    Usage = { Input = 1; Output = 1 }
+                    LatencyMs = 1L
+                    Attempts = 1
+                }
 
             let planned = {
                 Text = "planned-text"
@@ -181,10 +183,12 @@ let private calls =
                     "hyper"
                     planned
                     [
-                        Step.Judge, report "judge-model" "gemini"
-                        Step.Scene, report "text-model" "openrouter"
-                        Step.Dialog, report "text-model" "openrouter"
-                        Step.ImagePrompt, report "assembler" "none"
+                        StepRecord.started at Step.Judge
+                        report Step.Judge "judge-model" "gemini"
+                        StepRecord.started at Step.Scene
+                        report Step.Scene "text-model" "openrouter"
+                        report Step.Dialog "text-model" "openrouter"
+                        report Step.ImagePrompt "assembler" "none"
                     ]
                     1234L
 
@@ -490,6 +494,38 @@ let private wire =
                         (latest |> List.map fst |> List.distinct |> List.sort)
                         [ "gemini-2.0-flash"; "gemini-2.5-flash" ]
                         "hd's judge, the inherited text model"
+                })
+        }
+
+        testTask "a chat with a character of a scene runs with the scene's text model and parameters" {
+            do!
+                withGeminiApi (fun fake api -> task {
+                    let! (resp: Net.Http.HttpResponseMessage) =
+                        ApiHost.postJson
+                            api.Client
+                            "/api/v1/timepoints/generate/sync"
+                            """{"query":"assassination of julius caesar","preset":"hyper","text_model":"gemini-2.0-flash","llm_params":{"temperature":0.4}}"""
+
+                    let! source = ApiHost.body resp
+                    Expect.equal (int resp.StatusCode) 200 (source.ToJsonString())
+                    let before = (generateCalls fake).Length
+                    let id = ApiHost.str source "id"
+
+                    let! (chat: Net.Http.HttpResponseMessage) =
+                        ApiHost.postJson
+                            api.Client
+                            $"/api/v1/interactions/{id}/chat"
+                            """{"character":"Julius Caesar","message":"Where are we?","response_format":"text"}"""
+
+                    let! answer = ApiHost.body chat
+                    Expect.equal (int chat.StatusCode) 200 (answer.ToJsonString())
+                    let calls = generateCalls fake |> List.skip before
+                    Expect.isNonEmpty calls "the chat called the model"
+                    Expect.equal fake.Violations [] "every request valid for Gemini"
+
+                    for model, body in calls do
+                        Expect.equal model "gemini-2.0-flash" "the scene's text model"
+                        Expect.equal (number [ "generationConfig"; "temperature" ] body) (Some 0.4) "its temperature"
                 })
         }
 

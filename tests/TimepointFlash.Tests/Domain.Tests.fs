@@ -219,17 +219,17 @@ let golden =
 
             Expect.equal
                 (Encode.toString (TimepointWire.encode false t))
-                """{"id":"11111111-2222-3333-4444-555555555555","query":"rome 50 BCE","slug":"rome-50-bce","status":"pending","year":null,"month":null,"day":null,"hour":null,"minute":null,"season":null,"time_of_day":null,"era":null,"location":null,"calendar":null,"region":null,"dual_year":null,"generate_image":false,"image_prompt":null,"image_url":null,"has_image":false,"image_error":null,"error":null,"error_kind":null,"error_step":null,"suggested_query":null,"parent_id":null,"preset_used":null,"text_model_used":null,"image_model_used":null,"model_provider":null,"model_permissiveness":null,"generation_time_ms":null,"created_at":"2026-01-02T03:04:05.000Z","updated_at":"2026-01-02T03:04:05.000Z","scene":null,"characters":null,"dialog":null,"moment":null,"calendars":null,"metadata":null}"""
+                """{"id":"11111111-2222-3333-4444-555555555555","query":"rome 50 BCE","slug":"rome-50-bce","status":"pending","year":null,"month":null,"day":null,"hour":null,"minute":null,"season":null,"time_of_day":null,"era":null,"location":null,"calendar":null,"region":null,"dual_year":null,"generate_image":false,"image_prompt":null,"image_url":null,"has_image":false,"image_error":null,"error":null,"error_kind":null,"error_provider_kind":null,"error_step":null,"suggested_query":null,"parent_id":null,"preset_used":null,"text_model_used":null,"image_model_used":null,"model_provider":null,"model_permissiveness":null,"generation_time_ms":null,"created_at":"2026-01-02T03:04:05.000Z","updated_at":"2026-01-02T03:04:05.000Z","scene":null,"characters":null,"dialog":null,"moment":null,"calendars":null,"metadata":null}"""
                 "golden"
         }
 
         test
             "a full timepoint carries has_image, the moment at top level and image_prompt_data for the reference's clients" {
-            let t = {
-                Timepoint.pending Fixtures.fixedId "rome 50 BCE" "rome-50-bce" false Fixtures.createdAt with
-                    Moment = Some Fixtures.moment
-                    HasImage = true
-            }
+            let pending =
+                Timepoint.pending Fixtures.fixedId "rome 50 BCE" "rome-50-bce" false Fixtures.createdAt
+                |> Timepoint.withOutput MomentData.key Fixtures.moment
+
+            let t = { pending with HasImage = true }
 
             let wire = TimepointWire.encode true t
             let meta = wire["metadata"]
@@ -275,4 +275,67 @@ let golden =
         }
     ]
 
-let tests = testList "Domain" [ codecs; golden ]
+let providerKinds =
+    testList "provider kinds" [
+        test "every provider kind's name parses back to it, and names are distinct" {
+            for k in ProviderErrorKind.all do
+                Expect.equal (ProviderErrorKind.tryParse (ProviderErrorKind.name k)) (Some k) (ProviderErrorKind.name k)
+
+            let names = ProviderErrorKind.all |> List.map ProviderErrorKind.name
+            Expect.equal (List.distinct names) names "distinct"
+        }
+
+        test "a provider error's metric name is its stored kind's name; a cancellation has no stored kind" {
+            let errors = [
+                ProviderError.MissingKey "p"
+                ProviderError.AuthFailed("p", 401)
+                ProviderError.RateLimited("p", None)
+                ProviderError.Unavailable("p", None, "m")
+                ProviderError.Timeout("p", System.TimeSpan.FromSeconds 1.0)
+                ProviderError.BadRequest("p", 400, "m")
+                ProviderError.BadResponse("p", "m")
+                ProviderError.CircuitOpen "p"
+                ProviderError.Blocked("p", BlockReason.Refusal, "no")
+                ProviderError.Truncated("p", Some 10)
+                ProviderError.QuotaExhausted("p", "m")
+                ProviderError.Moderated("p", [ "r" ])
+                ProviderError.UpstreamError("p", Some 502, "m")
+            ]
+
+            Expect.equal
+                (errors |> List.choose ProviderError.tryKind)
+                ProviderErrorKind.all
+                "every case has its own kind"
+
+            for e in errors do
+                Expect.equal
+                    (ProviderError.kind e)
+                    (ProviderError.tryKind e |> Option.get |> ProviderErrorKind.name)
+                    "name"
+
+            Expect.isNone (ProviderError.tryKind ProviderError.Cancelled) "cancellation"
+            Expect.equal (ProviderError.kind ProviderError.Cancelled) "cancelled" "metric name"
+        }
+
+        test "a failed timepoint's error fields have this exact JSON" {
+            let t = {
+                Timepoint.pending Fixtures.fixedId "rome 50 BCE" "rome-50-bce" false Fixtures.createdAt with
+                    Status = TimepointStatus.Failed
+                    Error =
+                        Some {
+                            Kind = FailureKind.Provider
+                            ProviderKind = Some ProviderErrorKind.QuotaExhausted
+                            Step = Some Step.Scene
+                            Message = "[openai] quota exhausted"
+                            SuggestedQuery = None
+                        }
+            }
+
+            Expect.stringContains
+                (Encode.toString (TimepointWire.encode false t))
+                "\"error\":\"scene: [openai] quota exhausted\",\"error_kind\":\"provider\",\"error_provider_kind\":\"quota_exhausted\",\"error_step\":\"scene\""
+                "golden"
+        }
+    ]
+
+let tests = testList "Domain" [ codecs; golden; providerKinds ]

@@ -196,13 +196,17 @@ let rules =
                     Query = "q"
                     Judge = Fixtures.judge
                     Timeline = Fixtures.timeline
+                    Scene = Fixtures.scene
                     Continuity = None
                 }
 
             contains p.System [
                 "a register per speaker", "social register of their own, distinct from the other speakers"
                 "no ethnicity from a name", "Never infer an accent, ethnicity or religion from a name alone"
+                "voice fields", "personality (temperament in a few words), speaking_style"
             ]
+
+            contains p.User [ "the scene's setting", $"- setting: {Fixtures.scene.Setting}" ]
         }
 
         test "the dialog prompt carries the era, register, name, deity and silence rules" {

@@ -27,6 +27,7 @@ let all =
         Persistence.Store.tests
         Persistence.Links.tests
         Persistence.Logs.tests
+        Persistence.Sessions.tests
         Persistence.Durability.tests
         Persistence.Jobs.tests
         Persistence.Worker.tests
@@ -41,6 +42,8 @@ let all =
         Control.tests
         PipelineCritique.tests
         CalendarsEverywhere.tests
+        InteractionsVoices.tests
+        Interactions.tests
         ApiKestrel.tests
         ApiReadCache.tests
         ApiStorageErrors.tests

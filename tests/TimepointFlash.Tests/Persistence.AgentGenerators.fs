@@ -69,6 +69,9 @@ let private character (index: int) = gen {
     let! description = text
     let! fields = Gen.listOfLength 7 (opt text)
     let! speaks = Gen.elements [ true; false ]
+    let! voiceText = Gen.listOfLength 4 (opt text)
+    let! born = Gen.choose (-3000, 2100) |> Gen.optionOf
+    let! span = Gen.choose (0, 110) |> Gen.optionOf
 
     return {
         Name = $"{name} {index}"
@@ -82,6 +85,14 @@ let private character (index: int) = gen {
         AgeDescription = fields[5]
         HistoricalNote = fields[6]
         SpeaksInScene = speaks
+        Voice = {
+            Personality = voiceText[0]
+            SpeakingStyle = voiceText[1]
+            VoiceNotes = voiceText[2]
+            EmotionalState = voiceText[3]
+            BirthYear = born
+            DeathYear = Option.map2 (+) born span
+        }
     }
 }
 

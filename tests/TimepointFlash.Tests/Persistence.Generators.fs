@@ -126,6 +126,7 @@ let timepoint = gen {
         opt (
             gen {
                 let! kind = Gen.elements FailureKind.all
+                let! providerKind = opt (Gen.elements ProviderErrorKind.all)
                 let! step = opt (Gen.elements Steps.all)
                 let! message = text
                 let! suggested = opt text
@@ -133,6 +134,7 @@ let timepoint = gen {
                 return
                     ({
                         Kind = kind
+                        ProviderKind = providerKind
                         Step = step
                         Message = message
                         SuggestedQuery = suggested
@@ -153,16 +155,18 @@ let timepoint = gen {
         GenerateImage = generateImage
         Point = p
         Location = location
-        Judge = j
-        Timeline = tl
-        Scene = sc
-        Characters = cs
-        Moment = m
-        Dialog = d
-        Camera = c
-        Graph = g
-        Critique = cr
-        ImagePrompt = ip
+        Outputs =
+            Outputs.empty
+            |> Outputs.set JudgeResult.key j
+            |> Outputs.set TimelineData.key tl
+            |> Outputs.set SceneData.key sc
+            |> Outputs.set CharacterData.key cs
+            |> Outputs.set MomentData.key m
+            |> Outputs.set DialogData.key d
+            |> Outputs.set CameraData.key c
+            |> Outputs.set GraphData.key g
+            |> Outputs.set CritiqueData.key cr
+            |> Outputs.set ImagePromptData.key ip
         HasImage = false
         ImageError = imageError
         Error = error

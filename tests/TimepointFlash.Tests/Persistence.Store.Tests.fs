@@ -6,6 +6,7 @@ open Expecto
 open TimepointFlash
 open TimepointFlash.Persistence
 open TimepointFlash.Tests.Persistence.Support
+open TimepointFlash.Tests.Support
 
 let private roundTripConfig = {
     FsCheckConfig.defaultConfig with
@@ -77,6 +78,62 @@ let private dialectTests (dialect: Dialect) =
             })
 
     testList name [
+        testTask
+            "0004 moves the per-step JSON columns of an existing row into outputs_json, read back unchanged, after the later scripts" {
+            do!
+                withConfig dialect (fun config -> task {
+                    let db = openDb config
+                    use _dbLifetime = db :> IDisposable
+
+                    let before, after =
+                        Migrations.scripts dialect |> List.partition (fun m -> m.Version < 4)
+
+                    let script (m: Migration) =
+                        Db.run db (fun s -> Db.execute s m.Sql [])
+
+                    for m in before do
+                        let! applied = script m
+                        ok m.Name applied |> ignore
+
+                    let id = Guid.NewGuid()
+                    let json (x: Text.Json.Nodes.JsonNode) = Sql.json (Encode.toString x)
+
+                    let! inserted =
+                        Db.run db (fun s ->
+                            Db.execute s """
+                                INSERT INTO timepoints (id, query, slug, status, generate_image, created_at, updated_at,
+                                    judge_json, scene_json, critique_json)
+                                VALUES (@id, 'q', 'old-row', 'completed', @no, @at, @at, @judge, @scene, @critique)
+                                """ [
+                                "id", Sql.uuid id
+                                "no", Sql.bool false
+                                "at", Sql.timestamp Fixtures.createdAt
+                                "judge", json (JudgeResult.encode Fixtures.judge)
+                                "scene", json (SceneData.encode Fixtures.scene)
+                                "critique", json (CritiqueData.encode Fixtures.critique)
+                            ])
+
+                    Expect.equal (ok "old row" inserted) 1 "the old row is written"
+                    // The other later scripts first: migrations of parallel branches run in either order.
+                    for m in
+                        (after |> List.filter (fun m -> m.Version <> 4))
+                        @ (after |> List.filter (fun m -> m.Version = 4)) do
+                        let! applied = script m
+                        ok m.Name applied |> ignore
+
+                    let! read = (Timepoints.store db).TryGet id
+                    let t = (ok "read" read).Value
+                    Expect.equal t.Judge (Some Fixtures.judge) "judge kept"
+                    Expect.equal t.Scene (Some Fixtures.scene) "scene kept"
+                    Expect.equal t.Critique (Some Fixtures.critique) "critique kept"
+
+                    Expect.equal
+                        (Outputs.names t.Outputs)
+                        [ "critique"; "judge"; "scene" ]
+                        "absent outputs stay absent"
+                })
+        }
+
         testTask "migrations create the schema from empty and re-running them is a no-op" {
             do!
                 withConfig dialect (fun config -> task {
@@ -90,7 +147,7 @@ let private dialectTests (dialect: Dialect) =
                     let embedded = Migrations.scripts dialect |> List.map _.Version
 
                     Expect.equal (ok "versions" versions) embedded "every embedded script recorded"
-                    Expect.containsAll embedded [ 1; 2; 3; 5 ] "0001 to 0003 and 0005 (provenance) among them"
+                    Expect.containsAll embedded [ 1; 2; 3; 4; 5 ] "0001 to 0005 among them"
                 })
         }
 
@@ -360,5 +417,44 @@ let private connectionTests =
         }
     ]
 
+/// The one object of step outputs: what storage writes is what it reads.
+let private outputsTests =
+    testList "outputs" [
+        testPropertyWithConfig
+            roundTripConfig
+            "outputs decode with the table's codecs to what they encode"
+            (fun (t: Timepoint) ->
+                Expect.equal (Outputs.decode Steps.outputs (Outputs.encode t.Outputs)) (Ok t.Outputs) "round trip")
+
+        test "an output no step declares (a newer version's) is kept as it is and written back unchanged" {
+            let text =
+                """{"judge":"""
+                + Encode.toString (JudgeResult.encode Fixtures.judge)
+                + ""","later_step":{"x":[1,"two"]}}"""
+
+            let decoded = Outputs.decode Steps.outputs (Text.Json.Nodes.JsonNode.Parse text)
+
+            match decoded with
+            | Ok o ->
+                Expect.equal (Outputs.tryGet JudgeResult.key o) (Some Fixtures.judge) "the known one decodes"
+                Expect.equal (Encode.toString (Outputs.encode o)) text "written back unchanged"
+            | Error e -> failtest (DecodeError.describeAll e)
+        }
+
+        test "a stored output that does not decode names its output and field" {
+            let decoded =
+                Outputs.decode Steps.outputs (Text.Json.Nodes.JsonNode.Parse """{"scene":{"setting":5}}""")
+
+            match decoded with
+            | Ok _ -> failtest "accepted a bad scene"
+            | Error e -> Expect.stringStarts (DecodeError.describeAll e) "scene" "names the output"
+        }
+    ]
+
 let tests =
-    testList "Persistence.Store" [ connectionTests; dialectTests Dialect.Sqlite; dialectTests Dialect.Postgres ]
+    testList "Persistence.Store" [
+        outputsTests
+        connectionTests
+        dialectTests Dialect.Sqlite
+        dialectTests Dialect.Postgres
+    ]

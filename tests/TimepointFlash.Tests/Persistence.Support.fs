@@ -13,7 +13,7 @@ open TimepointFlash.Persistence
 /// The throwaway server's admin connection string.
 /// A step record with nothing but its step and status.
 let stepRecord (step: Step) (status: StepStatus) = {
-    StepRecord.ofEvent DateTimeOffset.MinValue (StepEvent.Started step) with
+    StepRecord.started DateTimeOffset.MinValue step with
         Status = status
 }
 

@@ -42,11 +42,10 @@ let private request q = {
 
 let private isStep (step: Step) (call: AgentCall) = call.Chat.Step = Step.name step
 
-let private started (events: ResizeArray<StepEvent>) =
+let private started (events: ResizeArray<StepRecord>) =
     events
-    |> Seq.choose (function
-        | StepEvent.Started s -> Some s
-        | _ -> None)
+    |> Seq.filter (fun e -> e.Status = StepStatus.Started)
+    |> Seq.map (fun e -> e.Step)
     |> List.ofSeq
 
 let private pipelineTests =
@@ -209,10 +208,14 @@ let private pipelineTests =
 
             Expect.exists
                 events
-                (function
-                | StepEvent.Failed(Step.Critique, GenerationFailure.Agent(Step.Critique, AgentError.Provider _)) -> true
-                | _ -> false)
-                "the failure is recorded as a typed step event"
+                (fun e ->
+                    e.Status = StepStatus.Failed
+                    && e.Step = Step.Critique
+                    && (e.Error |> Option.map (fun x -> x.Kind, x.Step)) = Some(
+                        FailureKind.Provider,
+                        Some Step.Critique
+                    ))
+                "the failure is recorded as a typed step record"
         }
 
         testTask "with the critique switched off no review is asked for" {

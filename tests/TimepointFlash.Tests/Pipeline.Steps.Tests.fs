@@ -46,7 +46,8 @@ let tests =
                 [
                     [ "judge" ]
                     [ "timeline" ]
-                    [ "scene"; "characters" ]
+                    [ "scene" ]
+                    [ "characters" ]
                     [ "moment"; "camera"; "graph" ]
                     [ "dialog" ]
                     [ "critique" ]
@@ -104,7 +105,7 @@ let tests =
             let wire = TimepointWire.encode true { t with HasImage = true }
 
             for s in Steps.table do
-                Expect.isSome (at s.Lands wire) $"{Step.name s.Step} lands at {s.Lands}"
+                Expect.isSome (at (Steps.landsAt s) wire) $"{Step.name s.Step} lands at {Steps.landsAt s}"
         }
 
         test "wire names parse back to their steps" {
@@ -133,9 +134,8 @@ let tests =
 
             let started =
                 events
-                |> Seq.choose (function
-                    | StepEvent.Started s -> Some s
-                    | _ -> None)
+                |> Seq.filter (fun e -> e.Status = StepStatus.Started)
+                |> Seq.map (fun e -> e.Step)
                 |> List.ofSeq
 
             Expect.equal

@@ -17,11 +17,10 @@ let private request q = {
 let private run deps q =
     Pipeline.run deps (request q) CancellationToken.None
 
-let private completed (events: ResizeArray<StepEvent>) =
+let private completed (events: ResizeArray<StepRecord>) =
     events
-    |> Seq.choose (function
-        | StepEvent.Completed(s, _) -> Some s
-        | _ -> None)
+    |> Seq.filter (fun e -> e.Status = StepStatus.Completed)
+    |> Seq.map (fun e -> e.Step)
     |> List.ofSeq
 
 let private isStep (step: Step) (call: AgentCall) = call.Chat.Step = Step.name step
@@ -115,11 +114,9 @@ let flow =
 
             let report =
                 events
-                |> Seq.pick (function
-                    | StepEvent.Completed(Step.Scene, rep) -> Some rep
-                    | _ -> None)
+                |> Seq.find (fun e -> e.Status = StepStatus.Completed && e.Step = Step.Scene)
 
-            Expect.equal report.Attempts 2 "two attempts"
+            Expect.equal report.Attempts (Some 2) "two attempts"
         }
 
         testTask "an answer that stays invalid after repair fails the run at that step" {
@@ -166,19 +163,43 @@ let flow =
                 FailureKind.Provider
                 "stored as a provider failure"
 
-            Expect.exists
+            Expect.exists events (fun e -> e.Status = StepStatus.Failed && e.Step = Step.Camera) "failed event"
+        }
+
+        testTask
+            "a blocked answer is stored as a provider failure that keeps the provider's kind, to the wire and the step record" {
+            let llm =
+                ScriptedLlm.create (fun c ->
+                    if isStep Step.Scene c then
+                        Some(Error(ProviderError.Blocked("gemini", BlockReason.Safety, "SAFETY")))
+                    else
+                        None)
+
+            let events = ResizeArray()
+            let! (r: PipelineResult) = run (ScriptedLlm.deps llm events) "signing of the declaration"
+            let e = GenerationFailure.toError r.Error.Value
+            Expect.equal (e.Kind, e.ProviderKind) (FailureKind.Provider, Some ProviderErrorKind.Blocked) "kinds"
+
+            let failed =
                 events
-                (function
-                | StepEvent.Failed(Step.Camera, _) -> true
-                | _ -> false)
-                "failed event"
+                |> Seq.find (fun x -> x.Status = StepStatus.Failed && x.Step = Step.Scene)
+
+            Expect.equal failed.Error (Some e) "the step record carries the same stored error"
+
+            let t =
+                Timepoint.pending System.Guid.Empty "q" "q" false System.DateTimeOffset.UnixEpoch
+                |> PipelineResult.applyTo None System.DateTimeOffset.UnixEpoch r
+
+            let wire = TimepointWire.encode false t
+            Expect.equal (wire["error_kind"].GetValue<string>()) "provider" "error_kind stays provider"
+            Expect.equal (wire["error_provider_kind"].GetValue<string>()) "blocked" "the provider's kind beside it"
         }
 
         testTask "answers in code fences with prose around them are accepted" {
             let fenced =
                 "Here you go:\n```json\n"
                 + ScriptedLlm.answer (
-                    AgentContext.Judge {
+                    AgentContext.ofInput Step.Judge {
                         Query = ""
                         Today = System.DateOnly(2026, 12, 1)
                     }

@@ -115,6 +115,52 @@ let badNavigateBodies: (string * Body) list = [
     Body.Json "{\"units\": 1, \"model_policy\": \"permissive\", \"text_model\": \"anthropic/claude-opus-4.8\"}"
 ]
 
+/// Bodies the chat endpoints must reject (with a character of the scene where one is needed).
+let badChatBodies: (string * Body) list = [
+    "missing message", Body.Json "{\"character\": \"Julius Caesar\"}"
+    "missing character", Body.Json "{\"message\": \"hello\"}"
+    "empty message", Body.Json "{\"character\": \"Julius Caesar\", \"message\": \"\"}"
+    "blank message", Body.Json "{\"character\": \"Julius Caesar\", \"message\": \"   \"}"
+    "message 2001 chars", Body.Json("{\"character\": \"Julius Caesar\", \"message\": \"" + String('m', 2001) + "\"}")
+    "message number", Body.Json "{\"character\": \"Julius Caesar\", \"message\": 42}"
+    "character array", Body.Json "{\"character\": [\"Julius Caesar\"], \"message\": \"hi\"}"
+    "unknown character", Body.Json "{\"character\": \"Robert'); DROP TABLE chat_sessions;--\", \"message\": \"hi\"}"
+    "response_format unknown",
+    Body.Json "{\"character\": \"Julius Caesar\", \"message\": \"hi\", \"response_format\": \"XML\"}"
+    "save_session string",
+    Body.Json "{\"character\": \"Julius Caesar\", \"message\": \"hi\", \"save_session\": \"yes\"}"
+    "session_id unknown",
+    Body.Json
+        "{\"character\": \"Julius Caesar\", \"message\": \"hi\", \"session_id\": \"00000000-0000-0000-0000-000000000001\"}"
+    "session_id not an id",
+    Body.Json "{\"character\": \"Julius Caesar\", \"message\": \"hi\", \"session_id\": \"../../etc\"}"
+    "session_id number", Body.Json "{\"character\": \"Julius Caesar\", \"message\": \"hi\", \"session_id\": 7}"
+]
+
+/// Bodies the dialog extension endpoints must reject.
+let badDialogBodies: (string * Body) list = [
+    "num_lines zero", Body.Json "{\"num_lines\": 0}"
+    "num_lines 11", Body.Json "{\"num_lines\": 11}"
+    "num_lines string", Body.Json "{\"num_lines\": \"5\"}"
+    "characters other word", Body.Json "{\"characters\": \"everyone\"}"
+    "characters empty list", Body.Json "{\"characters\": []}"
+    "characters unknown", Body.Json "{\"characters\": [\"Nobody At All\"]}"
+    "prompt too long", Body.Json("{\"prompt\": \"" + String('p', 1001) + "\"}")
+    "save string", Body.Json "{\"save\": \"true\"}"
+]
+
+/// Bodies the survey endpoints must reject.
+let badSurveyBodies: (string * Body) list = [
+    "no questions", Body.Json "{}"
+    "empty questions", Body.Json "{\"questions\": []}"
+    "eleven questions", Body.Json("{\"questions\": [" + String.Join(",", Array.create 11 "\"why?\"") + "]}")
+    "blank question", Body.Json "{\"questions\": [\"  \"]}"
+    "question too long", Body.Json("{\"questions\": [\"" + String('q', 501) + "\"]}")
+    "questions string", Body.Json "{\"questions\": \"why?\"}"
+    "mode unknown", Body.Json "{\"questions\": [\"why?\"], \"mode\": \"random\"}"
+    "characters unknown", Body.Json "{\"questions\": [\"why?\"], \"characters\": [\"Nobody At All\"]}"
+]
+
 /// Ids that are not timepoint ids (some encoded) and ids that are well formed but unknown.
 let badIds: string list = [
     "not-a-guid"
@@ -175,6 +221,30 @@ let all (id: Guid) (slug: string) : Case list = [
         for name, body in badNavigateBodies do
             case name "POST" path body
 
+    let ix = $"/api/v1/interactions/{id}"
+    let chats = [ $"{ix}/chat"; $"{ix}/chat/stream" ]
+    let dialogs = [ $"{ix}/dialog"; $"{ix}/dialog/stream" ]
+    let surveys = [ $"{ix}/survey"; $"{ix}/survey/stream" ]
+    // Every dialog field is optional: a well-formed object of unknown fields is a valid (empty) request there.
+    let wellFormedObjects = set [ "lone surrogate escape"; "deeply nested field" ]
+
+    for path in chats @ dialogs @ surveys do
+        for name, body in badJsonBodies do
+            if not (List.contains path dialogs && wellFormedObjects.Contains name) then
+                case name "POST" path body
+
+    for path in chats do
+        for name, body in badChatBodies do
+            case name "POST" path body
+
+    for path in dialogs do
+        for name, body in badDialogBodies do
+            case name "POST" path body
+
+    for path in surveys do
+        for name, body in badSurveyBodies do
+            case name "POST" path body
+
     for bad in badIds do
         case $"get id {bad}" "GET" $"{tp}/{bad}" Body.None
         case $"image id {bad}" "GET" $"{tp}/{bad}/image" Body.None
@@ -183,6 +253,18 @@ let all (id: Guid) (slug: string) : Case list = [
         case $"next id {bad}" "POST" $"/api/v1/temporal/{bad}/next" (Body.Json "{\"units\": 1}")
         case $"prior id {bad}" "POST" $"/api/v1/temporal/{bad}/prior" (Body.Json "{\"units\": 1}")
         case $"sequence id {bad}" "GET" $"/api/v1/temporal/{bad}/sequence" Body.None
+        case $"characters id {bad}" "GET" $"{tp}/{bad}/characters" Body.None
+
+        case
+            $"chat id {bad}"
+            "POST"
+            $"/api/v1/interactions/{bad}/chat"
+            (Body.Json "{\"character\": \"A\", \"message\": \"hi\"}")
+
+        case $"dialog id {bad}" "POST" $"/api/v1/interactions/{bad}/dialog/stream" (Body.Json "{}")
+        case $"survey id {bad}" "POST" $"/api/v1/interactions/{bad}/survey" (Body.Json "{\"questions\": [\"why?\"]}")
+        case $"session id {bad}" "GET" $"/api/v1/interactions/session/{bad}" Body.None
+        case $"delete session id {bad}" "DELETE" $"/api/v1/interactions/session/{bad}" Body.None
 
     for bad in badSlugs do
         case $"slug {bad}" "GET" $"{tp}/slug/{bad}" Body.None

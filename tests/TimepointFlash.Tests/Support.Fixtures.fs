@@ -77,6 +77,7 @@ let character name role speaks = {
     AgeDescription = Some "middle-aged"
     HistoricalNote = None
     SpeaksInScene = speaks
+    Voice = Voice.empty
 }
 
 let cast = {

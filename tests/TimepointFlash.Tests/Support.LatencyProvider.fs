@@ -96,6 +96,7 @@ module LatencyProvider =
                  ImagePromptMode = ImagePromptMode.Refined
                  Off = Set.empty
                  Elapsed = fun () -> 0L
+                 Now = fun () -> System.DateTimeOffset.UnixEpoch
                  Today = fun () -> System.DateOnly(2026, 12, 1)
              }
 

@@ -7,22 +7,23 @@ open TimepointFlash.Tests.Support
 
 /// The fixture answer for an agent's context.
 let answer (ctx: AgentContext) =
-    match ctx with
-    | AgentContext.Judge _ -> JudgeResult.encode Fixtures.judge
-    | AgentContext.Timeline _ -> TimelineData.encode Fixtures.timeline
-    | AgentContext.Scene _ -> SceneData.encode Fixtures.scene
-    | AgentContext.Characters _ -> CharacterData.encode Fixtures.cast
-    | AgentContext.Moment _ -> MomentData.encode Fixtures.moment
-    | AgentContext.Camera _ -> CameraData.encode Fixtures.camera
-    | AgentContext.Graph _ -> GraphData.encode Fixtures.graph
-    | AgentContext.Dialog _ -> DialogData.encode Fixtures.dialog
-    | AgentContext.Critique _ -> CritiqueData.encode Fixtures.critique
-    | AgentContext.ImagePrompt _ ->
+    match ctx.Input with
+    | :? JudgeInput -> JudgeResult.encode Fixtures.judge
+    | :? TimelineInput -> TimelineData.encode Fixtures.timeline
+    | :? SceneInput -> SceneData.encode Fixtures.scene
+    | :? CharactersInput -> CharacterData.encode Fixtures.cast
+    | :? MomentInput -> MomentData.encode Fixtures.moment
+    | :? CameraInput -> CameraData.encode Fixtures.camera
+    | :? GraphInput -> GraphData.encode Fixtures.graph
+    | :? DialogInput -> DialogData.encode Fixtures.dialog
+    | :? CritiqueInput -> CritiqueData.encode Fixtures.critique
+    | :? ImagePromptInput ->
         Encode.obj [
             "full_prompt", Encode.string "A refined prompt"
             "style", Encode.string "oil painting"
             "aspect_ratio", Encode.string "16:9"
         ]
+    | _ -> failwith $"no fixture answer for step {Step.name ctx.Step}"
     |> Encode.toString
 
 /// A response carrying text.
@@ -43,7 +44,7 @@ let create (script: AgentCall -> Result<ChatResponse, ProviderError> option) : L
         | None -> Task.FromResult(respond (answer call.Context))
 
 /// Deps with the given model, collecting events into a list.
-let deps (llm: Llm) (events: ResizeArray<StepEvent>) = {
+let deps (llm: Llm) (events: ResizeArray<StepRecord>) = {
     Llm = llm
     DrawImage = None
     Emit =
@@ -57,12 +58,9 @@ let deps (llm: Llm) (events: ResizeArray<StepEvent>) = {
         fun () ->
             System.Diagnostics.Stopwatch.GetTimestamp()
             / System.TimeSpan.TicksPerMillisecond
+    Now = fun () -> System.DateTimeOffset.UnixEpoch
     Today = fun () -> System.DateOnly(2026, 12, 1)
 }
 
 /// The step of an event.
-let stepOf =
-    function
-    | StepEvent.Started s
-    | StepEvent.Completed(s, _)
-    | StepEvent.Failed(s, _) -> s
+let stepOf (e: StepRecord) = e.Step
