@@ -131,6 +131,29 @@ module SceneView =
             ]
         ]
 
+    /// What grounding verified, with its sources: http(s) addresses as links, anything else as text (all escaped).
+    let private grounding (g: GroundingData) =
+        section [ _class "card"; _id "grounding" ] [
+            h2 [] [ str "Verified against sources" ]
+            dl [ _class "facts" ] [
+                yield! opt "Date" g.VerifiedDate
+                yield! opt "Place" g.VerifiedLocation
+                yield! listOf "People" g.Participants
+                yield! opt "Confidence" (Some $"{g.Confidence:F2}")
+            ]
+            ul [] (g.Facts |> List.map (fun f -> li [] [ str f ]))
+            ul
+                [ _class "sources" ]
+                (g.Sources
+                 |> List.map (fun s ->
+                     li [] [
+                         if GroundingSource.isLinkable s then
+                             a [ _href s.Url; attr "rel" "noopener noreferrer nofollow" ] [ str s.Title ]
+                         else
+                             str $"{s.Title} ({s.Url})"
+                     ]))
+        ]
+
     let private camera (c: CameraData) =
         section [ _class "card"; _id "camera" ] [
             h2 [] [ str "Camera" ]
@@ -319,6 +342,10 @@ module SceneView =
                 yield! t.Dialog |> Option.map dialog |> Option.toList
                 yield! t.Critique |> Option.map review |> Option.toList
                 yield! t.Moment |> Option.map moment |> Option.toList
+                yield!
+                    Outputs.tryGet GroundingData.key t.Outputs
+                    |> Option.map grounding
+                    |> Option.toList
                 match t.Characters, t.Graph with
                 | Some cast, Some g ->
                     section [ _class "card"; _id "graph" ] [

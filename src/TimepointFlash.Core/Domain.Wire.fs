@@ -75,6 +75,7 @@ module TimepointWire =
                 "characters", Encode.nil
                 "dialog", Encode.nil
                 "moment", Encode.nil
+                "grounding", Encode.nil
                 "calendars", Encode.nil
                 "metadata", Encode.nil
             ]
@@ -91,6 +92,8 @@ module TimepointWire =
                     "dialog", Encode.opt (fun (d: DialogData) -> Encode.list DialogLine.encode d.Lines) t.Dialog
                     // Also under metadata; top level is where the reference's clients read it.
                     "moment", Encode.opt MomentData.encode t.Moment
+                    // Also under metadata; what a search (or the offline engine's curated data) verified.
+                    "grounding", Encode.opt GroundingData.encode (Outputs.tryGet GroundingData.key t.Outputs)
                     "calendars", PlaceCalendar.wireCalendars t.Location t.Point
                     "metadata", metadata t
                 ]

@@ -40,6 +40,7 @@ let all =
         HardQueries.tests
         Api.tests
         Control.tests
+        Grounding.tests
         PipelineCritique.tests
         CalendarsEverywhere.tests
         InteractionsVoices.tests
