@@ -98,9 +98,9 @@ public sealed class GenerateTests : IDisposable
 
         var reports = progress.Reports;
         var completed = reports.Where(r => r.State == StepState.Completed).Select(r => r.Step).ToList();
-        Assert.Equal(10, completed.Count);
+        Assert.Equal(11, completed.Count);
         Assert.Equal(
-            new[] { "camera", "characters", "critique", "dialog", "graph", "image_prompt", "judge", "moment", "scene", "timeline" },
+            new[] { "camera", "characters", "critique", "dialog", "graph", "grounding", "image_prompt", "judge", "moment", "scene", "timeline" },
             completed.OrderBy(s => s, StringComparer.Ordinal));
         Assert.Equal("judge", reports[0].Step);
         Assert.Equal(StepState.Started, reports[0].State);
@@ -128,7 +128,7 @@ public sealed class GenerateTests : IDisposable
             "assassination of julius caesar", new GenerateOptions { GenerateImage = true }, progress);
 
         Assert.True(scene.HasImage);
-        Assert.Equal(11, progress.Reports.Count(r => r.State == StepState.Completed));
+        Assert.Equal(12, progress.Reports.Count(r => r.State == StepState.Completed));
         var image = await engine.GetImageAsync(scene.Id);
         Assert.NotNull(image);
         Assert.NotEmpty(image.Bytes);
