@@ -2,6 +2,7 @@
 // and prints the timepoint as the API's full JSON. The scene is not stored: its id is derived from the query and
 // its timestamps are fixed, so the same query prints the same JSON.
 // Build first (./scripts/test.sh or `dotnet build -c Release`), then: dotnet fsi scripts/generate.fsx "rome 50 BCE"
+// A preset first picks its models and settings: dotnet fsi scripts/generate.fsx --preset hyper "rome 50 BCE"
 #r "../src/TimepointFlash.Cli/bin/Release/net10.0/FsToolkit.ErrorHandling.dll"
 #r "../src/TimepointFlash.Cli/bin/Release/net10.0/Npgsql.dll"
 #r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Core.dll"
@@ -18,8 +19,13 @@ open System.Threading.Tasks
 open TimepointFlash
 open TimepointFlash.Runtime
 
+let preset, words =
+    match fsi.CommandLineArgs |> Array.tail |> List.ofArray with
+    | "--preset" :: name :: rest -> Some name, rest
+    | rest -> None, rest
+
 let query =
-    match fsi.CommandLineArgs |> Array.tail |> String.concat " " with
+    match String.concat " " words with
     | "" -> "signing of the declaration of independence"
     | q -> q
 
@@ -35,10 +41,23 @@ let engine = EngineBuilder.create config.Providers (new HttpClient()) ignore
 if engine.Info.IsOffline then
     eprintfn "generate.fsx: no provider key is configured; using the offline engine."
 
+let presets = PresetCatalog.port config.Providers
+
+let control =
+    match preset with
+    | Some name when not (List.contains name presets.Names) ->
+        eprintfn "generate.fsx: --preset must be one of %s" (String.concat ", " presets.Names)
+        exit 2
+    | _ -> { GenerationControl.none with Preset = preset }
+
+let tuning = presets.Tuning(Control.presetOf presets control)
+let reports = Collections.Concurrent.ConcurrentQueue<StepRecord>()
+
 let deps =
-    { Llm = engine.Llm
+    { Llm = fun call ct -> engine.Llm { call with Chat = Control.chat tuning control call.Chat } ct
       DrawImage = Some engine.DrawImage
-      Emit = fun r -> (match r.Status with
+      Emit = fun r -> (reports.Enqueue r
+                       match r.Status with
                        | StepStatus.Completed ->
                            eprintfn "  ✓ %-14s %5d ms  %s" (Step.name r.Step) (defaultArg r.LatencyMs 0L) (defaultArg r.Model "")
                        | StepStatus.Failed ->
@@ -61,9 +80,16 @@ let id = Guid(SHA1.HashData(Encoding.UTF8.GetBytes query) |> Array.take 16)
 let epoch = DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)
 let year = result.Timeline |> Option.map (fun t -> t.Year)
 
+// Provenance without a duration, so the output stays reproducible.
+let provenance =
+    { Control.provenance tuning.Name (presets.Planned control) (List.ofSeq reports) 0L with
+        GenerationTimeMs = None }
+
 let timepoint =
-    Timepoint.pending id query (Slug.ofText query year) false epoch
-    |> PipelineResult.applyTo None epoch result
+    { (Timepoint.pending id query (Slug.ofText query year) false epoch
+       |> PipelineResult.applyTo None epoch result) with
+        Control = control
+        Provenance = Some provenance }
 
 printfn "%s" (Encode.toIndentedString (TimepointWire.encode true timepoint))
 exit (if timepoint.Status = TimepointStatus.Completed then 0 else 1)

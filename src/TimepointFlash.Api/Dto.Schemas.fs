@@ -366,6 +366,9 @@ module ApiSchemas =
             "total", ApiSchema.int
             "note", s
         ]
+        "Presets",
+        ApiSchema.obj [] []
+        |> ApiSchema.describe "The presets with their models per provider, and the default."
         "StreamStart",
         envelope "start" (ApiSchema.enum [ "initialization" ]) (ApiSchema.record [ "query", s; "timepoint_id", uuid ])
         "StepComplete",

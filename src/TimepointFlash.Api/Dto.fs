@@ -15,6 +15,8 @@ type GenerateBody = {
     Query: string
     GenerateImage: bool
     Callback: CallbackBody option
+    /// Preset, models, model policy and llm_params.
+    Control: GenerationControl
 }
 
 /// A navigation request body.
@@ -23,6 +25,8 @@ type NavigateBody = {
     Unit: TimeUnit
     Background: bool
     Callback: CallbackBody option
+    /// Overrides of the source scene's preset, models and parameters.
+    Control: GenerationControl
 }
 
 /// Request bodies and query parameters, decoded and validated at the edge.
@@ -97,17 +101,33 @@ module Dto =
             return url |> Option.map (fun u -> { Url = u; Context = context })
         }
 
-    /// The body of the generate endpoints.
-    let generate: Decoder<GenerateBody> =
+    /// The generation control fields of a body: a known preset, parameters in range, and under
+    /// `model_policy: "permissive"` open-weight models only (all answered 422 before anything is stored).
+    let control (presets: string list) : Decoder<GenerationControl> =
+        fun path el ->
+            GenerationControl.decoder presets path el
+            |> Result.bind (fun c ->
+                match GenerationControl.policyViolations c with
+                | [] -> Ok c
+                | violations ->
+                    Error(
+                        violations
+                        |> List.map (fun (field, message) -> { Path = field; Message = message })
+                    ))
+
+    /// The body of the generate endpoints; `presets` are the names a preset may take.
+    let generate (presets: string list) : Decoder<GenerateBody> =
         fun path el -> validation {
             let! q = Decode.field "query" query path el
             and! image = Decode.withDefault "generate_image" false strictBool path el
+            and! c = control presets path el
             and! cb = callback path el
 
             return {
                 Query = q
                 GenerateImage = image
                 Callback = cb
+                Control = c
             }
         }
 
@@ -121,8 +141,8 @@ module Dto =
                 | Error _ -> Decode.fail path "must be one of second, minute, hour, day, week, month, year"
             | _ -> Decode.fail path "must be one of second, minute, hour, day, week, month, year"
 
-    /// The body of the navigation endpoints.
-    let navigate: Decoder<NavigateBody> =
+    /// The body of the navigation endpoints; `presets` are the names a preset may take.
+    let navigate (presets: string list) : Decoder<NavigateBody> =
         fun path el -> validation {
             let! units =
                 Decode.withDefault
@@ -140,12 +160,14 @@ module Dto =
             and! u = Decode.withDefault "unit" TimeUnit.Day unit path el
             and! background = Decode.withDefault "background" false strictBool path el
             and! cb = callback path el
+            and! c = control presets path el
 
             return {
                 Units = units
                 Unit = u
                 Background = background
                 Callback = cb
+                Control = c
             }
         }
 

@@ -21,11 +21,11 @@ module GenerateHandlers =
     /// POST /api/v1/timepoints/generate — a durable background job.
     let background (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
         ctx
-        |> Http.bindJson Dto.generate (fun body -> task {
+        |> Http.bindJson (Dto.generate deps.App.Presets.Names) (fun body -> task {
             match WebhookHandlers.resolve deps body.Callback with
             | Error refused -> return refused
             | Ok callback ->
-                let! t = Generation.enqueueWith deps.App callback body.Query body.GenerateImage
+                let! t = Generation.enqueueWith deps.App callback body.Control body.Query body.GenerateImage
 
                 return
                     Http.ok (
@@ -47,12 +47,14 @@ module GenerateHandlers =
     /// POST /api/v1/timepoints/generate/sync — runs now and returns the saved timepoint.
     let sync (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
         ctx
-        |> Http.bindJson Dto.generate (fun body -> task {
+        |> Http.bindJson (Dto.generate deps.App.Presets.Names) (fun body -> task {
             if body.Callback.IsSome then
                 return WebhookHandlers.notBackground
             else
                 // The run is tied to the host, not the request: a client that leaves does not lose it.
-                let! t = Generation.runNow deps.App noObserver body.Query body.GenerateImage deps.Stopping
+                let! t =
+                    Generation.runNowWith deps.App body.Control noObserver body.Query body.GenerateImage deps.Stopping
+
                 return Http.ok (TimepointWire.encode true t)
         })
 
@@ -84,12 +86,16 @@ module GenerateHandlers =
     /// POST /api/v1/timepoints/generate/stream — live SSE of one generation; `done` after the row is saved.
     let stream (deps: ApiDeps) (logger: ILogger) (ctx: HttpContext) : Task<IResult> =
         ctx
-        |> Http.bindJson Dto.generate (fun body -> task {
+        |> Http.bindJson (Dto.generate deps.App.Presets.Names) (fun body -> task {
             if body.Callback.IsSome then
                 return WebhookHandlers.notBackground
             else
                 let clock = Stopwatch.StartNew()
-                let! stored = deps.App.Store.Insert(Generation.create deps.App body.Query body.GenerateImage None)
+
+                let! stored =
+                    deps.App.Store.Insert(
+                        Generation.createWith deps.App body.Control body.Query body.GenerateImage None
+                    )
 
                 let channel =
                     Channel.CreateUnbounded<StepRecord>(UnboundedChannelOptions(SingleReader = true))
@@ -122,7 +128,7 @@ module GenerateHandlers =
 
                 Sse.start ctx
                 let progress = Sse.Progress(expectedSteps deps body.GenerateImage)
-                let! opened = Sse.send ctx (Sse.start' stored.Query stored.Id)
+                let! opened = Sse.send ctx (Sse.startOf deps.App.Presets stored)
 
                 let! alive =
                     if opened then
@@ -160,7 +166,7 @@ module GenerateHandlers =
                 let clock = Stopwatch.StartNew()
                 Sse.start ctx
                 let progress = Sse.Progress(expectedSteps deps first.GenerateImage)
-                let! opened = Sse.send ctx (Sse.start' first.Query first.Id)
+                let! opened = Sse.send ctx (Sse.startOf deps.App.Presets first)
                 let mutable alive = opened
                 let mutable seq = 0L
                 let mutable finished = false

@@ -4,6 +4,7 @@ open System
 open System.Threading
 open System.Threading.Tasks
 open Microsoft.AspNetCore.Http
+open FsToolkit.ErrorHandling
 open TimepointFlash
 
 /// Health, readiness and models.
@@ -118,11 +119,30 @@ module SystemHandlers =
         return Http.json (if database then 200 else 503) body
     }
 
-    /// GET /api/v1/models?provider&capability&fetch_remote
+    /// True when a model node's prompt and completion prices are both zero.
+    let isFree (n: Text.Json.Nodes.JsonNode) =
+        let price (key: string) =
+            match n["pricing"] with
+            | :? Text.Json.Nodes.JsonObject as p when not (isNull p[key]) -> Some(p[key].GetValue<float>())
+            | _ -> None
+
+        price "prompt" = Some 0.0 && price "completion" = Some 0.0
+
+    /// GET /api/v1/presets — the deployment's presets, the models each uses per provider, and the default.
+    let presets (deps: ApiDeps) (_: HttpContext) : Task<IResult> =
+        Task.FromResult(Http.ok (deps.Engine.Presets()))
+
+    /// GET /api/v1/models?provider&capability&fetch_remote&free_only
     let models (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
-        match Dto.boolParam "fetch_remote" false (Http.query "fetch_remote" ctx) with
+        let parsed = validation {
+            let! remote = Dto.boolParam "fetch_remote" false (Http.query "fetch_remote" ctx)
+            and! freeOnly = Dto.boolParam "free_only" false (Http.query "free_only" ctx)
+            return remote, freeOnly
+        }
+
+        match parsed with
         | Error errors -> return Http.unprocessable "Invalid query parameter" errors
-        | Ok remote ->
+        | Ok(remote, freeOnly) ->
             let! all, cached = deps.Engine.ListModels remote ctx.RequestAborted
             let provider = Http.query "provider" ctx
             let capability = Http.query "capability" ctx
@@ -133,7 +153,9 @@ module SystemHandlers =
                 | v -> v.ToString()
 
             let matches (n: Text.Json.Nodes.JsonNode) =
-                (provider |> Option.forall (fun p -> text n "provider" = p))
+                (provider
+                 |> Option.forall (fun p -> String.Equals(text n "provider", p, StringComparison.OrdinalIgnoreCase)))
+                && (not freeOnly || isFree n)
                 && (capability
                     |> Option.forall (fun c ->
                         match n["capabilities"] with
@@ -162,11 +184,6 @@ module SystemHandlers =
     /// note}`: `best` has the largest context; `fastest` is picked among those with at least 32k of context (else
     /// the largest) preferring Gemini Flash, other Gemini, Claude, then `:free` ids, smaller context first.
     let freeModels (catalogue: Text.Json.Nodes.JsonNode list) : Text.Json.Nodes.JsonNode =
-        let price (n: Text.Json.Nodes.JsonNode) (key: string) =
-            match n["pricing"] with
-            | :? Text.Json.Nodes.JsonObject as p when not (isNull p[key]) -> Some(p[key].GetValue<float>())
-            | _ -> None
-
         let context (n: Text.Json.Nodes.JsonNode) =
             match n["context_length"] with
             | null -> None
@@ -176,7 +193,7 @@ module SystemHandlers =
 
         let all =
             catalogue
-            |> List.filter (fun n -> price n "prompt" = Some 0.0 && price n "completion" = Some 0.0)
+            |> List.filter isFree
             |> List.sortByDescending (fun n -> context n |> Option.defaultValue 0)
 
         let preference (n: Text.Json.Nodes.JsonNode) =

@@ -11,7 +11,7 @@ module TemporalHandlers =
     /// POST /api/v1/temporal/{id}/next and /prior.
     let navigate (direction: Direction) (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> =
         ctx
-        |> Http.bindJson Dto.navigate (fun body -> task {
+        |> Http.bindJson (Dto.navigate deps.App.Presets.Names) (fun body -> task {
             match Dto.id (Http.route "id" ctx) with
             | None -> return Http.notFound "Source timepoint not found"
             | Some id ->
@@ -24,7 +24,7 @@ module TemporalHandlers =
                 | Error refused -> return refused
                 | Ok(Some _) when not body.Background -> return WebhookHandlers.notBackground
                 | Ok callback when body.Background ->
-                    match! Navigation.enqueueWith deps.App callback id direction body.Units body.Unit with
+                    match! Navigation.enqueueWith deps.App callback body.Control id direction body.Units body.Unit with
                     | Error e -> return Errors.ofApp e
                     | Ok target ->
                         let! source = deps.App.Store.Get id
@@ -34,8 +34,9 @@ module TemporalHandlers =
                         | None -> return Http.notFound "Source timepoint not found"
                 | Ok _ ->
                     let! outcome =
-                        Navigation.run
+                        Navigation.runWith
                             deps.App
+                            body.Control
                             (fun _ -> Task.CompletedTask)
                             id
                             direction

@@ -47,7 +47,7 @@ module UiHandlers =
                 After = None
             }
 
-        return html status (HomeView.page (Pages.chrome deps ctx) search result error)
+        return html status (HomeView.page (Pages.chrome deps ctx) deps.App.Presets search result error)
     }
 
     /// GET /
@@ -66,22 +66,57 @@ module UiHandlers =
             | :? IO.InvalidDataException -> return None
     }
 
+    /// The generate form as the JSON body the API reads: blank fields are left out, the temperature is a number
+    /// when it reads as one (else a string the decoder refuses).
+    let private formBody (f: IFormCollection) =
+        let field (name: string) =
+            let v = string f[name]
+            if String.IsNullOrWhiteSpace v then None else Some(v.Trim())
+
+        let temperature =
+            field "temperature"
+            |> Option.map (fun t ->
+                match
+                    Double.TryParse(t, Globalization.NumberStyles.Float, Globalization.CultureInfo.InvariantCulture)
+                with
+                | true, v when Double.IsFinite v -> Encode.float v
+                | _ -> Encode.string t)
+
+        let node =
+            Encode.obj [
+                "query", Encode.string (string f["query"])
+                for name in [ "preset"; "text_model"; "image_model" ] do
+                    match field name with
+                    | Some v -> name, Encode.string v
+                    | None -> ()
+                match temperature with
+                | Some t -> "llm_params", Encode.obj [ "temperature", t ]
+                | None -> ()
+            ]
+
+        Text.Json.JsonDocument.Parse(Encode.toString node).RootElement
+
     /// POST /ui/generate — generates now, then opens the scene.
     let generate (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
         match! form ctx with
         | None -> return message deps ctx 415 "Unsupported form" "Submit the form from the home page."
         | Some f ->
-            let query = string f["query"]
             let image = string f["generate_image"] = "true"
 
-            match
-                Dto.query "query" (Text.Json.JsonDocument.Parse(Text.Json.JsonSerializer.Serialize query).RootElement)
-            with
+            match Dto.generate deps.App.Presets.Names "" (formBody f) with
             | Error errors ->
                 let text = errors |> List.map DecodeError.describe |> String.concat "; "
-                return! listing deps ctx (Some $"Please check the query: {text}") 422
-            | Ok q ->
-                let! t = Generation.runNow deps.App (fun _ -> Task.CompletedTask) q image deps.Stopping
+                return! listing deps ctx (Some $"Please check the form: {text}") 422
+            | Ok body ->
+                let! t =
+                    Generation.runNowWith
+                        deps.App
+                        body.Control
+                        (fun _ -> Task.CompletedTask)
+                        body.Query
+                        image
+                        deps.Stopping
+
                 return Results.Redirect($"/t/{t.Slug}", false)
     }
 

@@ -255,6 +255,12 @@ module Operations =
             Errors = [ badQuery ]
     }
 
+    /// GET /api/v1/presets
+    let listPresets = {
+        d with
+            Responses = [ OperationDoc.json 200 "The presets and the default." "Presets" ]
+    }
+
     /// GET /api/v1/models/providers
     let listProviders = {
         d with

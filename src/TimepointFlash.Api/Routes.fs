@@ -250,6 +250,14 @@ module Routes =
                 "Linked scenes ordered in time"
                 (TemporalHandlers.sequence deps)
             |> documented Operations.sequence
+            read
+                "GET"
+                "/api/v1/presets"
+                "ListPresets"
+                "Models"
+                "Generation presets: models per provider, limits, thinking, the default"
+                (SystemHandlers.presets deps)
+            |> documented Operations.listPresets
             modelWrite
                 "POST"
                 $"{ix}/{{timepoint_id}}/chat"

@@ -174,6 +174,21 @@ module Sse =
         Error = None
     }
 
+    /// The `start` event of a stored timepoint: its query and id, whether it draws an image, and its preset.
+    let startOf (presets: PresetPort) (t: Timepoint) =
+        let s = start' t.Query t.Id
+
+        {
+            s with
+                Data =
+                    Encode.obj [
+                        "query", Encode.string t.Query
+                        "timepoint_id", Encode.string (string t.Id)
+                        "generate_image", Encode.bool t.GenerateImage
+                        "preset", Encode.string (Control.presetOf presets t.Control)
+                    ]
+        }
+
     /// Waits for the task, writing heartbeats while it runs; returns false when the client left.
     let heartbeatsUntil (ctx: HttpContext) (work: Task) : Task<bool> = task {
         let mutable alive = true

@@ -6,7 +6,7 @@ open TimepointFlash
 /// The home page: generate with live progress, and browse recent scenes.
 [<RequireQualifiedAccess>]
 module HomeView =
-    let private summary (t: TimepointSummary) =
+    let private card (t: TimepointSummary) =
         article [ _class "card" ] [
             h3 [] [
                 if TimepointStatus.isFinal t.Status then
@@ -27,8 +27,55 @@ module HomeView =
             ]
         ]
 
+    /// The preset picker and the "advanced" disclosure (text model, image model, temperature).
+    let private controls (presets: PresetPort) = [
+        label [ _for "preset" ] [ str "Preset" ]
+        select [ _id "preset"; _name "preset" ] [
+            for name in presets.Names do
+                option [
+                    _value name
+                    if name = presets.Default then
+                        _selected
+                ] [ str name ]
+        ]
+        details [ _class "advanced" ] [
+            summary [] [ str "Advanced" ]
+            label [ _for "text_model" ] [ str "Text model" ]
+            input [
+                _id "text_model"
+                _type "text"
+                _name "text_model"
+                _maxlength "200"
+                _placeholder "the preset's"
+            ]
+            label [ _for "image_model" ] [ str "Image model" ]
+            input [
+                _id "image_model"
+                _type "text"
+                _name "image_model"
+                _maxlength "200"
+                _placeholder "the preset's"
+            ]
+            label [ _for "temperature" ] [ str "Temperature (0–2)" ]
+            input [
+                _id "temperature"
+                _type "number"
+                _name "temperature"
+                _min "0"
+                _max "2"
+                _step "0.1"
+            ]
+        ]
+    ]
+
     /// The page for a listing (search text, page) with an optional error message.
-    let page (chrome: Chrome) (search: string option) (result: Page<TimepointSummary>) (error: string option) =
+    let page
+        (chrome: Chrome)
+        (presets: PresetPort)
+        (search: string option)
+        (result: Page<TimepointSummary>)
+        (error: string option)
+        =
         let pages =
             int ((result.Total + int64 result.PageSize - 1L) / int64 result.PageSize)
 
@@ -61,6 +108,7 @@ module HomeView =
                         input [ _type "checkbox"; _name "generate_image"; _value "true" ]
                         str " generate image"
                     ]
+                    yield! controls presets
                     button [ _type "submit" ] [ str "Generate" ]
                 ]
                 match error with
@@ -88,7 +136,7 @@ module HomeView =
                         | None -> $"{result.Total} scene(s)"
                     )
                 ]
-                div [ _class "cards"; _id "recent" ] (result.Items |> List.map summary)
+                div [ _class "cards"; _id "recent" ] (result.Items |> List.map card)
                 nav [ _class "pager"; attr "aria-label" "pages" ] [
                     if result.Page > 1 then
                         a [ _href $"/?page={result.Page - 1}{q}"; attr "rel" "prev" ] [ str "← Newer" ]

@@ -131,6 +131,29 @@ module SceneView =
             ]
         ]
 
+    /// What grounding verified, with its sources: http(s) addresses as links, anything else as text (all escaped).
+    let private grounding (g: GroundingData) =
+        section [ _class "card"; _id "grounding" ] [
+            h2 [] [ str "Verified against sources" ]
+            dl [ _class "facts" ] [
+                yield! opt "Date" g.VerifiedDate
+                yield! opt "Place" g.VerifiedLocation
+                yield! listOf "People" g.Participants
+                yield! opt "Confidence" (Some $"{g.Confidence:F2}")
+            ]
+            ul [] (g.Facts |> List.map (fun f -> li [] [ str f ]))
+            ul
+                [ _class "sources" ]
+                (g.Sources
+                 |> List.map (fun s ->
+                     li [] [
+                         if GroundingSource.isLinkable s then
+                             a [ _href s.Url; attr "rel" "noopener noreferrer nofollow" ] [ str s.Title ]
+                         else
+                             str $"{s.Title} ({s.Url})"
+                     ]))
+        ]
+
     let private camera (c: CameraData) =
         section [ _class "card"; _id "camera" ] [
             h2 [] [ str "Camera" ]
@@ -158,6 +181,20 @@ module SceneView =
                     ul [] (findings |> List.map (fun f -> li [] [ str (Finding.describe f) ]))
                 ]
             )
+
+    /// Which preset and models made the scene, and how long it took.
+    let private provenance (t: Timepoint) =
+        t.Provenance
+        |> Option.map (fun made ->
+            let parts = [
+                Some $"preset {made.PresetUsed}"
+                made.TextModelUsed |> Option.map (fun m -> $"text model {m}")
+                made.ImageModelUsed |> Option.map (fun m -> $"image model {m}")
+                made.ModelProvider |> Option.map (fun m -> $"provider {m}")
+                made.GenerationTimeMs |> Option.map (fun ms -> $"{ms} ms")
+            ]
+
+            p [ _class "meta"; _id "provenance" ] [ str (parts |> List.choose id |> String.concat " · ") ])
 
     let private steps (logs: StepRecord list) =
         let finished = logs |> List.filter (fun l -> l.Status <> StepStatus.Started)
@@ -322,6 +359,10 @@ module SceneView =
                 yield! t.Dialog |> Option.map dialog |> Option.toList
                 yield! t.Critique |> Option.map review |> Option.toList
                 yield! t.Moment |> Option.map moment |> Option.toList
+                yield!
+                    Outputs.tryGet GroundingData.key t.Outputs
+                    |> Option.map grounding
+                    |> Option.toList
                 match t.Characters, t.Graph with
                 | Some cast, Some g ->
                     section [ _class "card"; _id "graph" ] [
@@ -340,6 +381,7 @@ module SceneView =
                 | _ -> ()
                 yield! t.Camera |> Option.map camera |> Option.toList
                 yield! anachronisms t |> Option.toList
+                yield! provenance t |> Option.toList
                 steps logs
                 if t.Status = TimepointStatus.Completed then
                     travel chrome t

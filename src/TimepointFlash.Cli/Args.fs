@@ -16,6 +16,10 @@ type CommonArgs =
 type GenerateArgs =
     | [<MainCommand; ExactlyOnce>] Query of query: string list
     | Image
+    | Preset of name: string
+    | Text_Model of id: string
+    | Image_Model of id: string
+    | Temperature of value: float
     | Out of dir: string
     | [<AltCommandLine("-j")>] Json
     | Server of url: string
@@ -25,6 +29,10 @@ type GenerateArgs =
             match a with
             | Query _ -> "the moment, e.g. moon landing 1969 (words are joined; quotes are optional)"
             | Image -> "also generate an image"
+            | Preset _ -> "hyper, balanced (default), hd, gemini3, free_distillable or frontier"
+            | Text_Model _ -> "the text model for the creative steps (replaces the preset's)"
+            | Image_Model _ -> "the image model (replaces the preset's)"
+            | Temperature _ -> "sampling temperature for every text step (0-2)"
             | Out _ -> "write <slug>.json (and the image) into this folder"
             | Json -> "print the timepoint as JSON only"
             | Server _ -> "use a running server"

@@ -27,7 +27,8 @@ type CliError =
 
 /// What the commands need, from the embedded engine or a running server; answers are wire JSON.
 type Backend = {
-    Generate: string -> bool -> (StepLine -> unit) -> Task<Result<JsonNode, CliError>>
+    /// Generates a scene for a query, with or without an image, under a generation control.
+    Generate: string -> bool -> GenerationControl -> (StepLine -> unit) -> Task<Result<JsonNode, CliError>>
     Get: string -> Task<Result<JsonNode, CliError>>
     List: ListQuery -> Task<Result<JsonNode, CliError>>
     Navigate:
@@ -125,8 +126,8 @@ module Embedded =
         : Backend =
         {
             Generate =
-                fun query image report -> task {
-                    let! t = Generation.runNow env (observer report) query image (Interrupt.token ())
+                fun query image control report -> task {
+                    let! t = Generation.runNowWith env control (observer report) query image (Interrupt.token ())
                     return Ok(TimepointWire.encode true t)
                 }
             Get =

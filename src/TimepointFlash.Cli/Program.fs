@@ -164,19 +164,42 @@ let private withBackend server (f: Backend -> Task<int>) = task {
             return Interrupt.exitCode
 }
 
+/// The generation control of `--preset`, `--text-model`, `--image-model` and `--temperature`, checked as the API
+/// checks a request body.
+let private controlOf (args: ParseResults<GenerateArgs>) =
+    let text (name: string) (value: string option) =
+        value |> Option.map (fun v -> name, Encode.string v)
+
+    let node =
+        Encode.obj (
+            [
+                text "preset" (args.TryGetResult GenerateArgs.Preset)
+                text "text_model" (args.TryGetResult GenerateArgs.Text_Model)
+                text "image_model" (args.TryGetResult GenerateArgs.Image_Model)
+                args.TryGetResult GenerateArgs.Temperature
+                |> Option.map (fun t -> "llm_params", Encode.obj [ "temperature", Encode.float t ])
+            ]
+            |> List.choose id
+        )
+
+    Decode.fromNode (GenerationControl.decoder Engines.Presets.names) node
+    |> Result.mapError (fun errors -> CliError.Invalid(DecodeError.describeAll errors))
+
 let private generate (args: ParseResults<GenerateArgs>) =
     let json = args.Contains GenerateArgs.Json
 
     let query = String.Join(" ", args.GetResult GenerateArgs.Query).Trim()
 
-    if query.Length < 3 || query.Length > 500 then
+    match controlOf args with
+    | Error e -> Task.FromResult(fail e)
+    | Ok _ when query.Length < 3 || query.Length > 500 ->
         Task.FromResult(fail (CliError.Invalid "the query must be 3 to 500 characters long"))
-    else
+    | Ok control ->
 
         withBackend (args.TryGetResult GenerateArgs.Server) (fun b -> task {
             banner b
             let report, close = progress ()
-            let! outcome = b.Generate query (args.Contains GenerateArgs.Image) report
+            let! outcome = b.Generate query (args.Contains GenerateArgs.Image) control report
             close (outcome |> Result.toOption)
 
             match outcome with

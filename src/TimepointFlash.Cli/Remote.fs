@@ -129,13 +129,18 @@ module Remote =
 
         {
             Generate =
-                fun query image report -> task {
+                fun query image control report -> task {
                     try
                         let req =
                             new HttpRequestMessage(HttpMethod.Post, "/api/v1/timepoints/generate/stream")
 
                         let body =
-                            Encode.obj [ "query", Encode.string query; "generate_image", Encode.bool image ]
+                            match GenerationControl.encode control with
+                            | :? Text.Json.Nodes.JsonObject as fields ->
+                                fields["query"] <- Encode.string query
+                                fields["generate_image"] <- Encode.bool image
+                                fields :> Text.Json.Nodes.JsonNode
+                            | other -> other
 
                         req.Content <- new StringContent(Encode.toString body, Encoding.UTF8, "application/json")
                         use! resp = http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, Interrupt.token ())

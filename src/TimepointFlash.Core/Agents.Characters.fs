@@ -85,6 +85,7 @@ Never infer an accent, ethnicity or religion from a name alone; take them from t
                     "social dynamics", input.Scene.SocialDynamics
                     "tension", Some input.Scene.TensionLevel
                 ]
+                + GroundingData.promptSection input.Grounding
                 + AgentKit.continuity input.Continuity
         }
 

@@ -147,6 +147,7 @@ module AgentKit =
         Schema = Some agent.Schema
         Temperature = agent.Temperature
         MaxTokens = Some agent.MaxTokens
+        Tuning = CallTuning.none
     }
 
     /// Runs an agent: one call, and on invalid output one repair call that names the problems.

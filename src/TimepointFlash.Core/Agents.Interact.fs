@@ -133,6 +133,7 @@ module Interaction =
         Schema = a.Schema input
         Temperature = a.Temperature
         MaxTokens = Some a.MaxTokens
+        Tuning = CallTuning.none
     }
 
     let private outcome (r: ChatResponse) output attempts latency : AgentOutcome<'O> = {

@@ -64,6 +64,7 @@ Describe the place as it was at that date: the setting, the atmosphere, weather,
                     "season", t.Season |> Option.map TimelineData.seasonToString
                     "context", t.HistoricalContext
                 ]
+                + GroundingData.promptSection input.Grounding
                 + AgentKit.continuity input.Continuity
         }
 

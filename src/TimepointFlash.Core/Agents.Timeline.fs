@@ -101,6 +101,7 @@ A fictional request keeps its story's own chronology and places: the story's yea
                 + "\n\nWhat the screening found:\n"
                 + hints
                 + exact
+                + GroundingData.promptSection input.Grounding
                 + AgentKit.continuity input.Continuity
         }
 

@@ -42,12 +42,16 @@ type TimelineInput = {
     Query: string
     Judge: JudgeResult
     Continuity: Continuity option
+    /// What the grounding step verified, when it ran.
+    Grounding: GroundingData option
 }
 
 type SceneInput = {
     Query: string
     Timeline: TimelineData
     Continuity: Continuity option
+    /// What the grounding step verified, when it ran.
+    Grounding: GroundingData option
 }
 
 type CharactersInput = {
@@ -57,6 +61,8 @@ type CharactersInput = {
     /// The setting the cast stands in: who would be there, their ranks and trades.
     Scene: SceneData
     Continuity: Continuity option
+    /// What the grounding step verified, when it ran.
+    Grounding: GroundingData option
 }
 
 type MomentInput = {

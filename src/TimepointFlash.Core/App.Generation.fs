@@ -9,12 +9,50 @@ open System.Threading.Tasks
 /// Running generations against storage: synchronous, and the body of a background job.
 [<RequireQualifiedAccess>]
 module Generation =
+    /// A new timepoint for a request under a generation control, inserted directly as processing.
+    let createWith
+        (env: AppEnv)
+        (control: GenerationControl)
+        (query: string)
+        (generateImage: bool)
+        (parent: Guid option)
+        =
+        {
+            Timepoint.pending (env.NewId()) (query.Trim()) (Slug.ofText (query.Trim()) None) generateImage (env.Now()) with
+                Status = TimepointStatus.Processing
+                ParentId = parent
+                Control = control
+        }
+
     /// A new timepoint for a request, inserted directly as processing (the slug base is the query).
-    let create (env: AppEnv) (query: string) (generateImage: bool) (parent: Guid option) = {
-        Timepoint.pending (env.NewId()) (query.Trim()) (Slug.ofText (query.Trim()) None) generateImage (env.Now()) with
-            Status = TimepointStatus.Processing
-            ParentId = parent
-    }
+    let create (env: AppEnv) (query: string) (generateImage: bool) (parent: Guid option) =
+        createWith env GenerationControl.none query generateImage parent
+
+    /// The pipeline dependencies of one run: every model call carries the run's preset, models and parameters.
+    let tuned (env: AppEnv) (control: GenerationControl) (deps: PipelineDeps) =
+        let preset = env.Presets.Tuning(Control.presetOf env.Presets control)
+
+        {
+            deps with
+                Llm =
+                    fun call ct ->
+                        deps.Llm
+                            {
+                                call with
+                                    Chat = Control.chat preset control call.Chat
+                            }
+                            ct
+                DrawImage =
+                    deps.DrawImage
+                    |> Option.map (fun draw ->
+                        fun call ct ->
+                            draw
+                                {
+                                    call with
+                                        Request = Control.image preset control call.Request
+                                }
+                                ct)
+        }
 
     /// The untraced body of `runFor`.
     let private run
@@ -25,8 +63,12 @@ module Generation =
         (ct: CancellationToken)
         : Task<Timepoint> =
         task {
+            let started = env.Pipeline.Elapsed()
+            let records = Collections.Concurrent.ConcurrentQueue<StepRecord>()
+
             let emit (r: StepRecord) =
                 task {
+                    records.Enqueue r
                     do! env.Store.AppendLog t.Id r
                     do! env.Pipeline.Emit r
                     do! observe r
@@ -39,7 +81,7 @@ module Generation =
                 Continuity = continuity
             }
 
-            let! result = Pipeline.run { env.Pipeline with Emit = emit } request ct
+            let! result = Pipeline.run (tuned env t.Control { env.Pipeline with Emit = emit }) request ct
 
             match result.Image with
             | Some img ->
@@ -50,7 +92,18 @@ module Generation =
                     }
             | None -> ()
 
-            let finished = PipelineResult.applyTo continuity (env.Now()) result t
+            let provenance =
+                Control.provenance
+                    (Control.presetOf env.Presets t.Control)
+                    (env.Presets.Planned t.Control)
+                    (List.ofSeq records)
+                    (env.Pipeline.Elapsed() - started)
+
+            let finished = {
+                PipelineResult.applyTo continuity (env.Now()) result t with
+                    Provenance = Some provenance
+            }
+
             do! env.Store.Update finished
             return finished
         }
@@ -136,16 +189,21 @@ module Generation =
                 return Unchecked.defaultof<_>
         }
 
-    /// Creates and runs a generation now; the saved timepoint is returned. A run that throws leaves its
-    /// timepoint failed ("interrupted" when the token was cancelled).
-    let runNow (env: AppEnv) (observe: StepRecord -> Task) (query: string) (generateImage: bool) ct = task {
-        let! stored = env.Store.Insert(create env query generateImage None)
+    /// Creates and runs a generation now under a generation control; the saved timepoint is returned. A run that
+    /// throws leaves its timepoint failed ("interrupted" when the token was cancelled).
+    let runNowWith (env: AppEnv) (control: GenerationControl) (observe: StepRecord -> Task) query generateImage ct = task {
+        let! stored = env.Store.Insert(createWith env control query generateImage None)
         return! runGuarded (failureOf interrupted) env observe stored None ct
     }
 
-    /// Stores a processing timepoint with its job (and its callback's delivery); a worker will run it.
-    let enqueueWith (env: AppEnv) (callback: Callback option) (query: string) (generateImage: bool) = task {
-        let t = create env query generateImage None
+    /// Creates and runs a generation now; the saved timepoint is returned.
+    let runNow (env: AppEnv) (observe: StepRecord -> Task) (query: string) (generateImage: bool) ct =
+        runNowWith env GenerationControl.none observe query generateImage ct
+
+    /// Stores a processing timepoint under a generation control with its job (and its callback's delivery); a
+    /// worker will run it.
+    let enqueueWith (env: AppEnv) (callback: Callback option) (control: GenerationControl) query generateImage = task {
+        let t = createWith env control query generateImage None
 
         let! stored =
             env.Store.Enqueue t {
@@ -162,4 +220,4 @@ module Generation =
 
     /// Stores a processing timepoint with its job; a worker will run it.
     let enqueue (env: AppEnv) (query: string) (generateImage: bool) =
-        enqueueWith env None query generateImage
+        enqueueWith env None GenerationControl.none query generateImage

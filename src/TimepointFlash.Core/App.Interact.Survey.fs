@@ -18,7 +18,9 @@ module SurveyService =
         task {
             match! Interact.scene env.Store id with
             | Error e -> return Error e
-            | Ok(_, personas) ->
+            | Ok(t, personas) ->
+                let env = Interact.tunedFor env t
+
                 match Interact.choose personas ask.Characters with
                 | Error e -> return Error e
                 | Ok people ->

@@ -172,6 +172,8 @@ type InteractEnv = {
     Now: unit -> DateTimeOffset
     NewId: unit -> Guid
     Elapsed: unit -> int64
+    /// Presets, so a conversation's model calls carry its scene's preset, models and parameters.
+    Presets: PresetPort
 }
 
 /// The character interactions as one record of functions, for the API, CLI, facade and MCP tools. Each request

@@ -19,6 +19,21 @@ module Interact =
             | ps -> return Ok(t, ps)
     }
 
+    /// The dependencies for talking with a scene: every model call carries the scene's generation control.
+    let tunedFor (env: InteractEnv) (t: Timepoint) : InteractEnv =
+        let preset = env.Presets.Tuning(Control.presetOf env.Presets t.Control)
+
+        let tune (call: AgentCall) = {
+            call with
+                Chat = Control.chat preset t.Control call.Chat
+        }
+
+        {
+            env with
+                Llm = fun call ct -> env.Llm (tune call) ct
+                Stream = fun call onText ct -> env.Stream (tune call) onText ct
+        }
+
     let private names (ps: Persona list) =
         ps |> List.map (fun p -> p.Character.Name)
 
@@ -98,7 +113,9 @@ module ChatService =
         task {
             match! Interact.scene env.Store id with
             | Error e -> return Error e
-            | Ok(_, personas) ->
+            | Ok(t, personas) ->
+                let env = Interact.tunedFor env t
+
                 match Interact.find personas ask.Character with
                 | Error e -> return Error e
                 | Ok persona ->
@@ -181,6 +198,8 @@ module DialogService =
             match! Interact.scene env.Store id with
             | Error e -> return Error e
             | Ok(t, personas) ->
+                let env = Interact.tunedFor env t
+
                 match Interact.choose personas ask.Characters with
                 | Error e -> return Error e
                 | Ok speakers ->

@@ -92,12 +92,21 @@ module Navigation =
         | Some source -> return plan source direction units unit |> Result.map (fun c -> source, c)
     }
 
-    /// Navigates and generates the target scene now; the target is linked to the source by parent_id.
-    let run (env: AppEnv) (observe: StepRecord -> Task) (sourceId: Guid) direction units unit ct = task {
+    /// The target timepoint of a navigation: the source's generation control with the request's laid over it.
+    let private target (env: AppEnv) (control: GenerationControl) (source: Timepoint) (c: Continuity) =
+        Generation.createWith
+            env
+            (GenerationControl.overlay control source.Control)
+            (query source c)
+            false
+            (Some source.Id)
+
+    /// Navigates and generates the target scene now under a control (unset parts inherit the source's).
+    let runWith (env: AppEnv) control (observe: StepRecord -> Task) (sourceId: Guid) direction units unit ct = task {
         match! prepare env sourceId direction units unit with
         | Error e -> return Error e
         | Ok(source, c) ->
-            let t = Generation.create env (query source c) false (Some source.Id)
+            let t = target env control source c
             let! stored = env.Store.Insert t
 
             let! target =
@@ -113,12 +122,17 @@ module Navigation =
                 }
     }
 
-    /// Queues a navigation as a background job with an optional callback; the target (processing) is returned.
-    let enqueueWith (env: AppEnv) (callback: Callback option) (sourceId: Guid) direction units unit = task {
+    /// Navigates and generates the target scene now; the target is linked to the source by parent_id.
+    let run (env: AppEnv) (observe: StepRecord -> Task) (sourceId: Guid) direction units unit ct =
+        runWith env GenerationControl.none observe sourceId direction units unit ct
+
+    /// Queues a navigation as a background job under a control, with an optional callback; the target
+    /// (processing) is returned.
+    let enqueueWith (env: AppEnv) (callback: Callback option) control (sourceId: Guid) direction units unit = task {
         match! prepare env sourceId direction units unit with
         | Error e -> return Error e
         | Ok(source, c) ->
-            let t = Generation.create env (query source c) false (Some source.Id)
+            let t = target env control source c
 
             let! stored =
                 env.Store.Enqueue t {
@@ -141,4 +155,4 @@ module Navigation =
 
     /// Queues a navigation as a background job; the target (processing) is returned.
     let enqueue (env: AppEnv) (sourceId: Guid) direction units unit =
-        enqueueWith env None sourceId direction units unit
+        enqueueWith env None GenerationControl.none sourceId direction units unit

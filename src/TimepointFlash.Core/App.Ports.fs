@@ -115,6 +115,25 @@ type Store = {
     Ping: CancellationToken -> Task<bool>
 }
 
+/// The models a run is planned to use, before it runs.
+type PlannedModels = {
+    Text: string
+    Image: string
+    Provider: string
+}
+
+/// The deployment's presets as the application sees them.
+type PresetPort = {
+    /// The preset used when a request names none (DEFAULT_PRESET).
+    Default: string
+    /// Every preset name a request may use.
+    Names: string list
+    /// The provider-independent tuning of a preset (the default preset's for an unknown name).
+    Tuning: string -> PresetTuning
+    /// The models a control would use on the primary provider.
+    Planned: GenerationControl -> PlannedModels
+}
+
 /// Everything the application services need.
 type AppEnv = {
     Store: Store
@@ -124,6 +143,8 @@ type AppEnv = {
     NewId: unit -> Guid
     /// Wakes the background workers after an enqueue.
     Wake: unit -> unit
+    /// Presets and the models they plan.
+    Presets: PresetPort
 }
 
 /// Why an application request was refused.

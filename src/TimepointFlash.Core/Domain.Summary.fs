@@ -17,6 +17,7 @@ type TimepointSummary = {
     ImageError: string option
     Error: GenerationError option
     ParentId: Guid option
+    Provenance: Provenance option
     CreatedAt: DateTimeOffset
     UpdatedAt: DateTimeOffset
 }
@@ -37,6 +38,7 @@ module TimepointSummary =
         ImageError = t.ImageError
         Error = t.Error
         ParentId = t.ParentId
+        Provenance = t.Provenance
         CreatedAt = t.CreatedAt
         UpdatedAt = t.UpdatedAt
     }

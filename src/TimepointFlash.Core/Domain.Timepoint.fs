@@ -103,6 +103,10 @@ type Timepoint = {
     ImageError: string option
     Error: GenerationError option
     ParentId: Guid option
+    /// What the request asked for (preset, models, policy, parameters), kept for jobs and navigation.
+    Control: GenerationControl
+    /// Which settings and models produced it; None until a run finishes.
+    Provenance: Provenance option
     CreatedAt: DateTimeOffset
     UpdatedAt: DateTimeOffset
 } with
@@ -279,6 +283,8 @@ module Timepoint =
         ImageError = None
         Error = None
         ParentId = None
+        Control = GenerationControl.none
+        Provenance = None
         CreatedAt = now
         UpdatedAt = now
     }

@@ -61,6 +61,7 @@ module TimepointWire =
         "error_step", Encode.opt (fun (f: GenerationError) -> Encode.opt (Step.name >> Encode.string) f.Step) s.Error
         "suggested_query", s.Error |> Option.bind (fun f -> f.SuggestedQuery) |> Encode.opt Encode.string
         "parent_id", Encode.opt (string >> Encode.string) s.ParentId
+        yield! Provenance.fields s.Provenance
         "created_at", Encode.string (iso s.CreatedAt)
         "updated_at", Encode.string (iso s.UpdatedAt)
     ]
@@ -74,6 +75,7 @@ module TimepointWire =
                 "characters", Encode.nil
                 "dialog", Encode.nil
                 "moment", Encode.nil
+                "grounding", Encode.nil
                 "calendars", Encode.nil
                 "metadata", Encode.nil
             ]
@@ -90,6 +92,8 @@ module TimepointWire =
                     "dialog", Encode.opt (fun (d: DialogData) -> Encode.list DialogLine.encode d.Lines) t.Dialog
                     // Also under metadata; top level is where the reference's clients read it.
                     "moment", Encode.opt MomentData.encode t.Moment
+                    // Also under metadata; what a search (or the offline engine's curated data) verified.
+                    "grounding", Encode.opt GroundingData.encode (Outputs.tryGet GroundingData.key t.Outputs)
                     "calendars", PlaceCalendar.wireCalendars t.Location t.Point
                     "metadata", metadata t
                 ]

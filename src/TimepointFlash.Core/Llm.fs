@@ -32,6 +32,8 @@ type ChatRequest = {
     Schema: Schema option
     Temperature: float
     MaxTokens: int option
+    /// The run's preset, model override and extra sampling settings.
+    Tuning: CallTuning
 }
 
 /// Token counts reported by a provider.
@@ -51,6 +53,8 @@ type ImageRequest = {
     Prompt: string
     AspectRatio: string
     NegativePrompt: string option
+    /// The run's preset and image model override.
+    Tuning: CallTuning
 }
 
 /// Generated image bytes.

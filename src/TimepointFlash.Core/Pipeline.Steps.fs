@@ -117,15 +117,39 @@ module Steps =
                     Error = if j.IsValid then r.Error else Some(rejection j)
             })
 
+    let private groundingOn (plan: StepPlan) = not (plan.Off.Contains Grounding.step)
+
+    /// Checks a query about a real event (as the judge classes it) against sources; non-fatal (a failure is
+    /// recorded in the step log and the scene is built unverified).
+    let private grounding =
+        let spec =
+            agent Grounding.agent GroundingData.key [ Step.Judge ] (fun request r -> {
+                Query = query request r
+                Judge = get JudgeResult.key r
+            })
+
+        {
+            spec with
+                Switch = Some "GROUNDING"
+                Expected = fun _ -> false
+                Runs =
+                    fun plan r ->
+                        groundingOn plan
+                        && r.Error.IsNone
+                        && Outputs.tryGet JudgeResult.key r.Outputs |> Option.exists Grounding.isRealEvent
+                OnFailure = OnFailure.Records(fun _ r -> r)
+        }
+
     let private timeline =
         agentLanding
             Timeline.agent
             TimelineData.key
-            [ Step.Judge ]
+            [ Step.Judge; Grounding.step ]
             (fun request r -> {
                 Query = query request r
                 Judge = get JudgeResult.key r
                 Continuity = request.Continuity
+                Grounding = Outputs.tryGet GroundingData.key r.Outputs
             })
             (fun request t ->
                 let t =
@@ -140,6 +164,7 @@ module Steps =
             Query = query request r
             Timeline = get TimelineData.key r
             Continuity = request.Continuity
+            Grounding = Outputs.tryGet GroundingData.key r.Outputs
         })
 
     let private characters =
@@ -149,6 +174,7 @@ module Steps =
             Timeline = get TimelineData.key r
             Scene = get SceneData.key r
             Continuity = request.Continuity
+            Grounding = Outputs.tryGet GroundingData.key r.Outputs
         })
 
     let private moment =
@@ -328,6 +354,7 @@ module Steps =
                         Prompt = $"{prompt.Style} style: {ImagePromptData.enhanced prompt}"
                         AspectRatio = prompt.AspectRatio
                         NegativePrompt = prompt.NegativePrompt
+                        Tuning = CallTuning.none
                     }
                     Scene = imagePromptInput request r
                 }
@@ -357,6 +384,7 @@ module Steps =
     /// Every step, in table order (a step comes after the steps it reads).
     let table = [
         judge
+        grounding
         timeline
         scene
         characters

@@ -90,9 +90,24 @@ module Sampling =
         else
             budgets.Creative
 
-    /// Temperature, output limit and thinking for a family: thinking is granted on top of the answer budget.
+    /// The thinking tokens a requested level grants a Gemini 2.5 model.
+    let levelBudget =
+        function
+        | ThinkingLevel.None -> 0
+        | ThinkingLevel.Low -> 1024
+        | ThinkingLevel.Medium -> 4096
+        | ThinkingLevel.High -> 8192
+
+    /// Temperature, output limit and thinking for a family: thinking is granted on top of the answer budget; a
+    /// thinking level the run asks for (request or preset) replaces the step kind's default.
     let plan (family: ModelFamily) (budgets: ThinkingBudgets) (request: ChatRequest) : Sampling =
-        let granted = budget budgets request
+        let level = request.Tuning.Thinking
+
+        let granted =
+            match family, level with
+            | ModelFamily.Gemini25, Some l -> levelBudget l
+            | _ -> budget budgets request
+
         let widened = request.MaxTokens |> Option.map (fun n -> n + granted)
         let structured = request.Schema.IsSome
 
@@ -105,12 +120,29 @@ module Sampling =
         | ModelFamily.Gemini3 -> {
             Temperature = None
             MaxTokens = widened
-            Thinking = Some(Thinking.Level(if structured then "low" else "high"))
+            Thinking =
+                Some(
+                    Thinking.Level(
+                        match level with
+                        | Some(ThinkingLevel.None | ThinkingLevel.Low) -> "low"
+                        | Some(ThinkingLevel.Medium | ThinkingLevel.High) -> "high"
+                        | None -> if structured then "low" else "high"
+                    )
+                )
           }
         | ModelFamily.OpenAiReasoning -> {
             Temperature = None
             MaxTokens = widened
-            Thinking = Some(Thinking.Effort(if structured then "low" else "medium"))
+            Thinking =
+                Some(
+                    Thinking.Effort(
+                        match level with
+                        | Some(ThinkingLevel.None | ThinkingLevel.Low) -> "low"
+                        | Some ThinkingLevel.Medium -> "medium"
+                        | Some ThinkingLevel.High -> "high"
+                        | None -> if structured then "low" else "medium"
+                    )
+                )
           }
         | ModelFamily.Plain -> {
             Temperature = Some request.Temperature

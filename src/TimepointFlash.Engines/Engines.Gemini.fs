@@ -27,6 +27,16 @@ module Gemini =
     let chatBody (budgets: ThinkingBudgets) (model: string) (request: ChatRequest) : JsonNode =
         let sampling = Sampling.plan (ModelFamily.ofModel model) budgets request
 
+        // Gemini 2.5 Pro cannot switch thinking off: its smallest budget is 128 tokens.
+        let sampling =
+            match sampling.Thinking with
+            | Some(Thinking.Budget n) when n < 128 && (ModelFamily.bare model).StartsWith "gemini-2.5-pro" -> {
+                sampling with
+                    Thinking = Some(Thinking.Budget 128)
+                    MaxTokens = sampling.MaxTokens |> Option.map (fun m -> m - n + 128)
+              }
+            | _ -> sampling
+
         Json.objNode [
             if not (String.IsNullOrWhiteSpace request.System) then
                 "systemInstruction", Json.objNode [ "parts", textParts request.System ]
@@ -39,6 +49,14 @@ module Gemini =
                 match sampling.MaxTokens with
                 | Some n -> "maxOutputTokens", Json.integer n
                 | None -> ()
+                match request.Tuning.TopP with
+                | Some p -> "topP", Json.num p
+                | None -> ()
+                match request.Tuning.TopK with
+                | Some k -> "topK", Json.integer k
+                | None -> ()
+                if not request.Tuning.Stop.IsEmpty then
+                    "stopSequences", Json.arr (request.Tuning.Stop |> List.map Json.str)
                 match request.Schema with
                 | Some schema ->
                     "responseMimeType", Json.str "application/json"

@@ -53,6 +53,34 @@ module OpenAiWire =
         | _ -> ()
     ]
 
+    /// A run's extra sampling settings: `top_p` and `stop` everywhere (not on OpenAI reasoning models, which
+    /// reject them); `top_k` and the penalties OpenRouter documents, only there.
+    let private extras (dialect: Dialect) (family: ModelFamily) (t: CallTuning) = [
+        if family <> ModelFamily.OpenAiReasoning then
+            match t.TopP with
+            | Some p -> "top_p", Json.num p
+            | None -> ()
+
+            if not t.Stop.IsEmpty then
+                "stop", Json.arr (t.Stop |> List.map Json.str)
+
+            match t.FrequencyPenalty with
+            | Some p -> "frequency_penalty", Json.num p
+            | None -> ()
+
+            match t.PresencePenalty with
+            | Some p -> "presence_penalty", Json.num p
+            | None -> ()
+        if dialect = Dialect.OpenRouter then
+            match t.TopK with
+            | Some k -> "top_k", Json.integer k
+            | None -> ()
+
+            match t.RepetitionPenalty with
+            | Some p -> "repetition_penalty", Json.num p
+            | None -> ()
+    ]
+
     /// The chat-completions body for a chat request. Temperature, the output-limit field and reasoning follow the
     /// model family (`family`), never the host; `json_schema` is strict with a strict-compatible schema.
     let chatBody
@@ -92,6 +120,7 @@ module OpenAiWire =
             match sampling.MaxTokens with
             | Some n -> tokensField, Json.integer n
             | None -> ()
+            yield! extras dialect family request.Tuning
             yield! reasoning dialect sampling.Thinking
             match request.Schema, mode with
             | Some schema, StructuredMode.JsonSchema ->

@@ -48,6 +48,46 @@ module Router =
         | ModelRole.Creative -> provider.Models.Creative
         | ModelRole.Image -> provider.Models.Image
 
+    /// The model a call uses on a provider: its explicit model, else its preset's model for the role, else the
+    /// provider's configured model; translated to the provider's spelling. An error says why this provider
+    /// cannot serve the call (another vendor's model on Gemini, a proprietary model under `permissive`).
+    let modelOf (presets: PresetTable) (provider: ProviderSettings) (role: ModelRole) (tuning: CallTuning) =
+        let pick (m: ModelSet) =
+            match role with
+            | ModelRole.Judge -> m.Judge
+            | ModelRole.Creative -> m.Creative
+            | ModelRole.Image -> m.Image
+
+        let translate id =
+            ModelId.translate provider.Id provider.BaseUrl pick (Some id)
+
+        let name = ProviderId.name provider.Id
+
+        let chosen =
+            match tuning.Model with
+            | Some id when
+                provider.Id = ProviderId.Gemini
+                && id.Contains '/'
+                && not (id.StartsWith("google/", StringComparison.OrdinalIgnoreCase))
+                ->
+                Error $"{name} cannot serve '{id}'"
+            | Some id -> Ok(translate id)
+            | None ->
+                match
+                    tuning.Preset
+                    |> Option.bind (fun n -> Presets.modelFor (Presets.find presets n) provider.Id role)
+                with
+                | Some id -> Ok(translate id)
+                | None -> Ok(modelFor provider role)
+
+        match chosen with
+        | Ok m when tuning.Permissive && not (ModelPolicy.isOpenWeight m) ->
+            Error $"model_policy 'permissive': {name} would use the proprietary model '{m}'"
+        | other -> other
+
+    let private unservable provider (problem: string) =
+        Task.FromResult(Error(ProviderError.Unavailable(provider, None, problem)))
+
     /// Errors after which the next provider in the chain is tried: auth, missing key, open circuit,
     /// exhausted retries, exhausted quota or credit, an upstream failure inside a 200, and 404 (model unknown
     /// there). Blocks, moderation and truncation are about this content and are reported, not passed on.
@@ -107,12 +147,19 @@ module Router =
             Name = name
             Complete =
                 fun request ct ->
-                    Resilience.widening
-                        deps.Log
-                        (fun request ct -> guarded (calls.Complete (modelFor provider request.Role) request) ct)
-                        request
-                        ct
-            GenerateImage = fun request ct -> guarded (calls.GenerateImage provider.Models.Image request) ct
+                    match modelOf settings.Presets provider request.Role request.Tuning with
+                    | Error problem -> unservable name problem
+                    | Ok model ->
+                        Resilience.widening
+                            deps.Log
+                            (fun request ct -> guarded (calls.Complete model request) ct)
+                            request
+                            ct
+            GenerateImage =
+                fun request ct ->
+                    match modelOf settings.Presets provider ModelRole.Image request.Tuning with
+                    | Error problem -> unservable name problem
+                    | Ok model -> guarded (calls.GenerateImage model request) ct
         }
 
         let stream (fresh: unit -> bool) : StreamChat =

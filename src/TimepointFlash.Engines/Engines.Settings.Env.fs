@@ -242,6 +242,12 @@ module Settings =
                 return Engine.Remote(p, fallback)
     }
 
+    let private readPresetsFile (path: string) =
+        try
+            Ok(File.ReadAllText path)
+        with e ->
+            Error $"cannot be read ({e.GetType().Name})"
+
     /// Parses provider settings; the first problem found is returned as one line naming its variable.
     let parse (lookup: string -> string option) : Result<Settings, SettingsError> = result {
         let! judge = parseModel lookup "JUDGE_MODEL"
@@ -255,6 +261,7 @@ module Settings =
             |> List.traverseResultM (provider lookup (judge, creative, image))
 
         let! engine = engine providers (nonBlank lookup "PRIMARY_PROVIDER") (nonBlank lookup "FALLBACK_PROVIDER")
+        let! presets = Presets.parse lookup readPresetsFile
 
         return {
             Engine = engine
@@ -263,6 +270,7 @@ module Settings =
             MaxRetries = retries
             CircuitThreshold = 5
             CircuitCooldown = TimeSpan.FromSeconds 30.0
+            Presets = presets
         }
     }
 

@@ -1,6 +1,7 @@
 namespace TimepointFlash.Engines
 
 open System
+open TimepointFlash
 
 /// A remote LLM provider the engine can call.
 [<RequireQualifiedAccess>]
@@ -73,6 +74,32 @@ type Engine =
     | Offline
     | Remote of primary: ProviderId * fallback: Fallback option
 
+/// The models a preset picks on one provider; None keeps the deployment's configured model for that role.
+type PresetModels = {
+    JudgeModel: string option
+    CreativeModel: string option
+    ImageModel: string option
+}
+
+/// A named bundle of generation settings: models per provider, an output ceiling, a temperature shift and a
+/// thinking level (where the provider supports one).
+type Preset = {
+    Name: string
+    Label: string
+    Description: string
+    /// Providers absent here use the deployment's models under this preset.
+    Models: (ProviderId * PresetModels) list
+    MaxTokens: int option
+    TemperatureShift: float
+    Thinking: ThinkingLevel option
+}
+
+/// The deployment's presets and its default.
+type PresetTable = {
+    Default: string
+    Presets: Preset list
+}
+
 /// Provider layer configuration, parsed once from the environment.
 type Settings = {
     Engine: Engine
@@ -82,6 +109,8 @@ type Settings = {
     MaxRetries: int
     CircuitThreshold: int
     CircuitCooldown: TimeSpan
+    /// The deployment's presets (built-ins with PRESETS_FILE and PRESET_* overrides) and DEFAULT_PRESET.
+    Presets: PresetTable
 }
 
 /// A configuration problem: the variable and what is wrong (never its secret value).

@@ -51,6 +51,7 @@ module OfflineEngine =
         | :? GraphInput as i -> Answers.graph i.Characters None |> GraphData.encode
         | :? DialogInput as i -> Answers.dialog i.Query i.Timeline i.Scene i.Speakers |> DialogData.encode
         | :? CritiqueInput as i -> ReviewAnswer.answer i |> CritiqueData.encode
+        | :? GroundingInput as i -> GroundAnswer.answer i |> GroundingData.encode
         | :? ImagePromptInput as i ->
             // A navigated scene keeps its source's place name; drop the parts that name a later thing.
             let place =

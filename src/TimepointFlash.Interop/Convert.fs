@@ -68,6 +68,32 @@ module internal Convert =
         | TravelUnit.Year -> TimeUnit.Year
         | _ -> TimeUnit.Day
 
+    /// The generation control of per-call options, checked as the API checks a request body (an invalid
+    /// value is an ArgumentException naming the option).
+    let control (presets: string list) (o: GenerateOptions) : GenerationControl =
+        let text (name: string) (value: string | null) =
+            match value with
+            | null -> None
+            | v -> Some(name, Encode.string v)
+
+        let node =
+            Encode.obj (
+                [
+                    text "preset" o.Preset
+                    text "text_model" o.TextModel
+                    text "image_model" o.ImageModel
+                    (if o.Temperature.HasValue then
+                         Some("llm_params", Encode.obj [ "temperature", Encode.float o.Temperature.Value ])
+                     else
+                         None)
+                ]
+                |> List.choose id
+            )
+
+        match Decode.fromNode (GenerationControl.decoder presets) node with
+        | Ok c -> c
+        | Error errors -> raise (ArgumentException(DecodeError.describeAll errors, "options"))
+
     let private values (xs: 'T seq) = ValueList<'T>(xs)
 
     let private character (c: Character) =

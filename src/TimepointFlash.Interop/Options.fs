@@ -44,3 +44,11 @@ type GenerateOptions
     () =
     /// Also draw an image (read it with TimepointEngine.GetImageAsync).
     member val GenerateImage = false with get, set
+    /// hyper, balanced, hd, gemini3, free_distillable or frontier; unset → the deployment's default (DEFAULT_PRESET).
+    member val Preset: string | null = null with get, set
+    /// The text model of the creative steps, replacing the preset's.
+    member val TextModel: string | null = null with get, set
+    /// The image model, replacing the preset's.
+    member val ImageModel: string | null = null with get, set
+    /// Sampling temperature of every text step (0 to 2); unset → each step's own.
+    member val Temperature: System.Nullable<float> = System.Nullable() with get, set

@@ -91,12 +91,12 @@ type TimepointEngine private (services: Services) =
 
         ct.ThrowIfCancellationRequested()
 
-        let image =
+        let image, control =
             match options with
-            | null -> false
-            | o -> o.GenerateImage
+            | null -> false, GenerationControl.none
+            | o -> o.GenerateImage, Convert.control app.Presets.Names o
 
-        return! runStored (Generation.create app query image None) None report ct
+        return! runStored (Generation.createWith app control query image None) None report ct
     }
 
     let travel direction (id: Guid) (units: int) (unit: TravelUnit) (report: Report) (ct: CancellationToken) = task {
@@ -108,8 +108,9 @@ type TimepointEngine private (services: Services) =
         match! Navigation.prepare app id direction units (Convert.unit unit) with
         | Error e -> return raise (travelError id e)
         | Ok(source, c) ->
+            // The new scene runs with the source's preset, models and parameters.
             let pending =
-                Generation.create app (Navigation.query source c) false (Some source.Id)
+                Generation.createWith app source.Control (Navigation.query source c) false (Some source.Id)
 
             return! runStored pending (Some c) report ct
     }

@@ -15,11 +15,12 @@ module TimepointRow =
         t.season, t.time_of_day, t.era, t.hemisphere, t.calendar, t.location,
         t.image_prompt, t.image_error, t.error_kind, t.error_provider_kind, t.error_message, t.error_step, t.suggested_query,
         t.parent_id, t.created_at, t.updated_at,
+        t.preset_used, t.text_model_used, t.image_model_used, t.model_provider, t.generation_time_ms,
         EXISTS (SELECT 1 FROM timepoint_images i WHERE i.timepoint_id = t.id) AS has_image
         """
 
     /// Every column a SELECT of a full timepoint returns.
-    let columns = summaryColumns + ", t.outputs_json"
+    let columns = summaryColumns + ", t.outputs_json, t.control_json"
 
     /// Database text of a calendar convention.
     let calendarName =
@@ -86,6 +87,15 @@ module TimepointRow =
             "error_step", Sql.textOrNone (t.Error |> Option.bind (fun e -> e.Step) |> Option.map Step.name)
             "suggested_query", Sql.textOrNone (t.Error |> Option.bind (fun e -> e.SuggestedQuery))
             "parent_id", Sql.uuidOrNone t.ParentId
+            "control_json", Sql.json (Encode.toString (GenerationControl.encode t.Control))
+            "preset_used", Sql.textOrNone (t.Provenance |> Option.map _.PresetUsed)
+            "text_model_used", Sql.textOrNone (t.Provenance |> Option.bind _.TextModelUsed)
+            "image_model_used", Sql.textOrNone (t.Provenance |> Option.bind _.ImageModelUsed)
+            "model_provider", Sql.textOrNone (t.Provenance |> Option.bind _.ModelProvider)
+            "generation_time_ms",
+            (match t.Provenance |> Option.bind _.GenerationTimeMs with
+             | Some ms -> Sql.int64 ms
+             | None -> SqlValue.Null)
             "created_at", Sql.timestamp t.CreatedAt
             "updated_at", Sql.timestamp t.UpdatedAt
         ]
@@ -112,6 +122,17 @@ module TimepointRow =
             | Error errors ->
                 let id = row.text "id"
                 Error(DbError.Corrupt $"timepoints.outputs_json of {id}: {DecodeError.describeAll errors}")
+
+    /// One JSON column decoded on its own (null is None); undecodable JSON is a Corrupt error.
+    let private decodeColumn (row: Row) (column: string) (decoder: Decoder<'T>) : Result<'T option, DbError> =
+        match row.textOrNone column with
+        | None -> Ok None
+        | Some text ->
+            match Decode.fromString decoder text with
+            | Ok v -> Ok(Some v)
+            | Error errors ->
+                let id = row.text "id"
+                Error(DbError.Corrupt $"timepoints.{column} of {id}: {DecodeError.describeAll errors}")
 
     let private point (row: Row) : Result<TemporalPoint option, DbError> =
         match row.intOrNone "year" with
@@ -175,6 +196,15 @@ module TimepointRow =
                 ImageError = row.textOrNone "image_error"
                 Error = error
                 ParentId = row.uuidOrNone "parent_id"
+                Provenance =
+                    row.textOrNone "preset_used"
+                    |> Option.map (fun preset -> {
+                        PresetUsed = preset
+                        TextModelUsed = row.textOrNone "text_model_used"
+                        ImageModelUsed = row.textOrNone "image_model_used"
+                        ModelProvider = row.textOrNone "model_provider"
+                        GenerationTimeMs = row.int64OrNone "generation_time_ms"
+                    })
                 CreatedAt = row.timestamp "created_at"
                 UpdatedAt = row.timestamp "updated_at"
             }
@@ -184,6 +214,7 @@ module TimepointRow =
     let read (row: Row) : Result<Timepoint, DbError> = result {
         let! s = readSummary row
         let! outputs = outputs row
+        let! control = decodeColumn row "control_json" GenerationControl.storedDecoder
 
         return {
             Id = s.Id
@@ -198,6 +229,8 @@ module TimepointRow =
             ImageError = s.ImageError
             Error = s.Error
             ParentId = s.ParentId
+            Control = control |> Option.defaultValue GenerationControl.none
+            Provenance = s.Provenance
             CreatedAt = s.CreatedAt
             UpdatedAt = s.UpdatedAt
         }

@@ -57,13 +57,15 @@ module Timepoints =
             season, time_of_day, era, hemisphere, calendar, location, search_text,
             outputs_json,
             image_prompt, image_error, error_kind, error_provider_kind, error_message, error_step, suggested_query,
-            parent_id, created_at, updated_at)
+            parent_id, created_at, updated_at, control_json,
+            preset_used, text_model_used, image_model_used, model_provider, generation_time_ms)
         VALUES (
             @id, @query, @slug, @status, @generate_image, @year, @month, @day, @hour, @minute, @second,
             @season, @time_of_day, @era, @hemisphere, @calendar, @location, @search_text,
             @outputs_json,
             @image_prompt, @image_error, @error_kind, @error_provider_kind, @error_message, @error_step, @suggested_query,
-            @parent_id, @created_at, @updated_at)
+            @parent_id, @created_at, @updated_at, @control_json,
+            @preset_used, @text_model_used, @image_model_used, @model_provider, @generation_time_ms)
         ON CONFLICT (slug) DO NOTHING
         """
 
@@ -79,6 +81,9 @@ module Timepoints =
             error_provider_kind = @error_provider_kind,
             error_message = @error_message,
             error_step = @error_step, suggested_query = @suggested_query,
+            control_json = @control_json, preset_used = @preset_used, text_model_used = @text_model_used,
+            image_model_used = @image_model_used, model_provider = @model_provider,
+            generation_time_ms = @generation_time_ms,
             updated_at = @updated_at
         WHERE id = @id
         """

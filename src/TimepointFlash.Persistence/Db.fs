@@ -120,6 +120,10 @@ type Row(reader: DbDataReader, dialect: Dialect) =
     member r.int64 name =
         Convert.ToInt64(reader.GetValue(r.Ordinal name))
 
+    /// A nullable 64-bit integer column.
+    member r.int64OrNone name =
+        if r.IsNull name then None else Some(r.int64 name)
+
     /// A boolean column (INTEGER 0/1 on SQLite).
     member r.bool name =
         Convert.ToBoolean(reader.GetValue(r.Ordinal name))

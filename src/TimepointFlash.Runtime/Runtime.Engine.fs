@@ -17,6 +17,8 @@ type EngineInfo = {
     Describe: unit -> JsonNode
     /// Models known to the engine, and whether the remote catalogue came from the cache.
     ListModels: bool -> CancellationToken -> Task<JsonNode list * bool>
+    /// The deployment's presets as `GET /api/v1/presets` lists them.
+    Presets: unit -> JsonNode
 }
 
 /// The text model, image drawing and description for a configuration.
@@ -55,6 +57,110 @@ module RemoteCatalogue =
             finally
                 gate.Release() |> ignore
         }
+
+/// The deployment's presets as the application sees them.
+[<RequireQualifiedAccess>]
+module PresetCatalog =
+    /// The models a control would use: on the first provider of the chain that can serve it.
+    let planned (settings: Settings) (control: GenerationControl) : PlannedModels =
+        let table = settings.Presets
+
+        let preset =
+            Presets.find table (control.Preset |> Option.defaultValue table.Default)
+
+        let tuning = Control.tuning (Presets.tuning preset) control
+
+        let chain =
+            match settings.Engine with
+            | Engine.Offline -> []
+            | Engine.Remote(primary, fallback) ->
+                primary
+                :: (match fallback with
+                    | Some(Fallback.Provider id) -> [ id ]
+                    | _ -> [])
+
+        let onChain role =
+            chain
+            |> List.tryPick (fun id ->
+                let p = Settings.find settings id
+
+                match Router.modelOf table p role (tuning role) with
+                | Ok m -> Some(m, ProviderId.name id)
+                | Error _ -> None)
+
+        match onChain ModelRole.Creative with
+        | Some(text, provider) -> {
+            Text = text
+            Image =
+                onChain ModelRole.Image
+                |> Option.map fst
+                |> Option.defaultValue OfflineEngine.modelId
+            Provider = provider
+          }
+        | None -> {
+            Text = OfflineEngine.modelId
+            Image = OfflineEngine.modelId
+            Provider = "offline"
+          }
+
+    /// The port the application uses.
+    let port (settings: Settings) : PresetPort = {
+        Default = settings.Presets.Default
+        Names = settings.Presets.Presets |> List.map _.Name
+        Tuning = fun name -> Presets.tuning (Presets.find settings.Presets name)
+        Planned = planned settings
+    }
+
+    /// One preset as `GET /api/v1/presets` lists it: its settings and the models it uses on each provider.
+    let describe (settings: Settings) (p: Preset) =
+        let providers =
+            settings.Providers
+            |> List.map (fun provider ->
+                let model role =
+                    match
+                        Router.modelOf settings.Presets provider role {
+                            CallTuning.none with
+                                Preset = Some p.Name
+                        }
+                    with
+                    | Ok m -> Encode.string m
+                    | Error _ -> Encode.nil
+
+                ProviderId.name provider.Id,
+                Encode.obj [
+                    "judge_model", model ModelRole.Judge
+                    "text_model", model ModelRole.Creative
+                    "image_model", model ModelRole.Image
+                    "available", Encode.bool provider.Configured
+                ])
+
+        let planned =
+            planned settings {
+                GenerationControl.none with
+                    Preset = Some p.Name
+            }
+
+        Encode.obj [
+            "name", Encode.string p.Name
+            "display_name", Encode.string p.Label
+            "description", Encode.string p.Description
+            "default", Encode.bool (p.Name = settings.Presets.Default)
+            "text_model", Encode.string planned.Text
+            "image_model", Encode.string planned.Image
+            "provider", Encode.string planned.Provider
+            "max_tokens", Encode.opt Encode.int p.MaxTokens
+            "temperature_shift", Encode.float p.TemperatureShift
+            "thinking_level", Encode.opt (ThinkingLevel.name >> Encode.string) p.Thinking
+            "providers", Encode.obj providers
+        ]
+
+    /// `GET /api/v1/presets`: every preset and the default.
+    let list (settings: Settings) =
+        Encode.obj [
+            "presets", settings.Presets.Presets |> Encode.list (describe settings)
+            "default", Encode.string settings.Presets.Default
+            "total", Encode.int settings.Presets.Presets.Length
+        ]
 
 /// Builds the engine: the offline engine when no provider is configured, else the router (with the
 /// offline engine behind it when FALLBACK_PROVIDER=offline).
@@ -158,6 +264,7 @@ module EngineBuilder =
             IsOffline = true
             Describe = describe settings
             ListModels = fun _ _ -> Task.FromResult(configuredModels settings, cache)
+            Presets = fun () -> PresetCatalog.list settings
         }
 
         match settings.Engine with
@@ -209,6 +316,7 @@ module EngineBuilder =
                     Name = ProviderId.name primary
                     IsOffline = false
                     Describe = describe settings
+                    Presets = fun () -> PresetCatalog.list settings
                     ListModels =
                         fun remote ct -> task {
                             let configured = configuredModels settings

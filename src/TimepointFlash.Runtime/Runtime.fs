@@ -144,6 +144,7 @@ module Runtime =
                         Now = fun () -> DateTimeOffset.UtcNow
                         NewId = Guid.NewGuid
                         Wake = fun () -> signal.Notify()
+                        Presets = PresetCatalog.port config.Providers
                     }
 
                     let interact = {
@@ -154,6 +155,7 @@ module Runtime =
                         Now = env.Now
                         NewId = env.NewId
                         Elapsed = env.Pipeline.Elapsed
+                        Presets = env.Presets
                     }
 
                     let watch = Instrumentation.watchQueue db

@@ -36,7 +36,7 @@ public sealed class ChatClientTests : IDisposable
         Assert.False(scene.DialogRevised);
 
         Assert.Equal(
-            new[] { "camera", "characters", "critique", "dialog", "graph", "judge", "moment", "scene", "timeline" },
+            new[] { "camera", "characters", "critique", "dialog", "graph", "grounding", "judge", "moment", "scene", "timeline" },
             client.Agents.OrderBy(a => a, StringComparer.Ordinal));
         var modelSteps = progress.Reports.Where(r => r.State == StepState.Completed && r.Step != "image_prompt").ToList();
         Assert.Equal(9, modelSteps.Count);

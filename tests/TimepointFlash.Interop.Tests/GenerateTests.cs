@@ -20,6 +20,35 @@ public sealed class GenerateTests : IDisposable
     }
 
     [Fact]
+    public async Task A_preset_and_a_temperature_are_used_and_recorded_as_provenance()
+    {
+        await using var engine = await _db.CreateEngineAsync();
+
+        var scene = await engine.GenerateAsync(
+            "signing of the declaration of independence",
+            new GenerateOptions { Preset = "HYPER", Temperature = 0.4 });
+
+        Assert.Equal(TimepointStatus.Completed, scene.Status);
+        var json = scene.ToJson().Replace(" ", "");
+        Assert.Contains("\"preset_used\":\"hyper\"", json);
+        Assert.Contains("\"model_provider\":\"offline\"", json);
+    }
+
+    [Fact]
+    public async Task An_unknown_preset_or_an_out_of_range_temperature_is_an_argument_exception_naming_the_allowed_values()
+    {
+        await using var engine = await _db.CreateEngineAsync();
+
+        var preset = await Assert.ThrowsAsync<ArgumentException>(() =>
+            engine.GenerateAsync("rome 50 BCE", new GenerateOptions { Preset = "turbo" }));
+        Assert.Contains("hyper, balanced, hd, gemini3, free_distillable, frontier", preset.Message);
+
+        var temperature = await Assert.ThrowsAsync<ArgumentException>(() =>
+            engine.GenerateAsync("rome 50 BCE", new GenerateOptions { Temperature = 2.5 }));
+        Assert.Contains("between 0 and 2", temperature.Message);
+    }
+
+    [Fact]
     public async Task Generating_the_declaration_of_independence_stages_July_4_1776_in_Philadelphia()
     {
         await using var engine = await _db.CreateEngineAsync();
@@ -69,9 +98,9 @@ public sealed class GenerateTests : IDisposable
 
         var reports = progress.Reports;
         var completed = reports.Where(r => r.State == StepState.Completed).Select(r => r.Step).ToList();
-        Assert.Equal(10, completed.Count);
+        Assert.Equal(11, completed.Count);
         Assert.Equal(
-            new[] { "camera", "characters", "critique", "dialog", "graph", "image_prompt", "judge", "moment", "scene", "timeline" },
+            new[] { "camera", "characters", "critique", "dialog", "graph", "grounding", "image_prompt", "judge", "moment", "scene", "timeline" },
             completed.OrderBy(s => s, StringComparer.Ordinal));
         Assert.Equal("judge", reports[0].Step);
         Assert.Equal(StepState.Started, reports[0].State);
@@ -99,7 +128,7 @@ public sealed class GenerateTests : IDisposable
             "assassination of julius caesar", new GenerateOptions { GenerateImage = true }, progress);
 
         Assert.True(scene.HasImage);
-        Assert.Equal(11, progress.Reports.Count(r => r.State == StepState.Completed));
+        Assert.Equal(12, progress.Reports.Count(r => r.State == StepState.Completed));
         var image = await engine.GetImageAsync(scene.Id);
         Assert.NotNull(image);
         Assert.NotEmpty(image.Bytes);

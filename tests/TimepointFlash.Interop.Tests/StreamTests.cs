@@ -26,8 +26,8 @@ public sealed class StreamTests : IDisposable
         Assert.NotNull(last.TimepointId);
         Assert.Null(last.Error);
         Assert.Single(seen, p => p.State == StepState.Done);
-        Assert.Equal(10, seen.Count(p => p.State == StepState.Completed));
-        Assert.Equal(10, seen.Count(p => p.State == StepState.Started));
+        Assert.Equal(11, seen.Count(p => p.State == StepState.Completed));
+        Assert.Equal(11, seen.Count(p => p.State == StepState.Started));
         for (var i = 1; i < seen.Count; i++)
         {
             Assert.True(seen[i].Percent >= seen[i - 1].Percent, $"percent fell at report {i}");

@@ -25,7 +25,7 @@ public sealed class TimeTravelTests : IDisposable
         Assert.Equal((-44, 3, 16), (next.Year!.Value, next.Month!.Value, next.Day!.Value));
         Assert.StartsWith("March 16, 44 BCE", next.DisplayDate);
         Assert.Equal(caesar.Location, next.Location);
-        Assert.Equal(10, progress.Reports.Count(r => r.State == StepState.Completed));
+        Assert.Equal(11, progress.Reports.Count(r => r.State == StepState.Completed));
     }
 
     [Fact]

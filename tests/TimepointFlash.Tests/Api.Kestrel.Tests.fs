@@ -81,7 +81,12 @@ let tests =
                 let kinds = events |> Seq.map (fun e -> string e["event"]) |> List.ofSeq
                 Expect.equal kinds.Head "start" "start first"
                 Expect.equal (List.last kinds) "done" "done last"
-                Expect.equal (kinds |> List.filter ((=) "step_complete")).Length 10 "ten steps, the critique among them"
+
+                Expect.equal
+                    (kinds |> List.filter ((=) "step_complete")).Length
+                    11
+                    "eleven steps, grounding and the critique among them"
+
                 let id = string (events |> Seq.last).["data"].["timepoint_id"]
                 let! (saved: string) = http.GetStringAsync($"/api/v1/timepoints/{id}")
                 Expect.stringContains saved "\"year\":1789" "saved: the Bastille, 1789"

@@ -242,7 +242,7 @@ let generation =
                         |> Array.filter (fun m -> str m "event" = "step_complete")
                         |> Array.map (fun m -> str m "step")
 
-                    Expect.equal steps.Length 10 "ten steps, the critique among them"
+                    Expect.equal steps.Length 11 "eleven steps, grounding and the critique among them"
                     let id = str last["data"] "timepoint_id"
                     let! saved = api.Client.GetStringAsync($"/api/v1/timepoints/{id}")
                     Expect.stringContains saved "\"year\":-44" "saved with its year"

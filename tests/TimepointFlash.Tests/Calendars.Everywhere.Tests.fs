@@ -117,6 +117,7 @@ let tests =
                         DetectedLocation = Some "Petrograd"
                 }
                 Continuity = None
+                Grounding = None
             }
 
             let prompt = TimepointFlash.Agents.Timeline.buildPrompt input

@@ -219,7 +219,7 @@ let golden =
 
             Expect.equal
                 (Encode.toString (TimepointWire.encode false t))
-                """{"id":"11111111-2222-3333-4444-555555555555","query":"rome 50 BCE","slug":"rome-50-bce","status":"pending","year":null,"month":null,"day":null,"hour":null,"minute":null,"season":null,"time_of_day":null,"era":null,"location":null,"calendar":null,"region":null,"dual_year":null,"generate_image":false,"image_prompt":null,"image_url":null,"has_image":false,"image_error":null,"error":null,"error_kind":null,"error_provider_kind":null,"error_step":null,"suggested_query":null,"parent_id":null,"created_at":"2026-01-02T03:04:05.000Z","updated_at":"2026-01-02T03:04:05.000Z","scene":null,"characters":null,"dialog":null,"moment":null,"calendars":null,"metadata":null}"""
+                """{"id":"11111111-2222-3333-4444-555555555555","query":"rome 50 BCE","slug":"rome-50-bce","status":"pending","year":null,"month":null,"day":null,"hour":null,"minute":null,"season":null,"time_of_day":null,"era":null,"location":null,"calendar":null,"region":null,"dual_year":null,"generate_image":false,"image_prompt":null,"image_url":null,"has_image":false,"image_error":null,"error":null,"error_kind":null,"error_provider_kind":null,"error_step":null,"suggested_query":null,"parent_id":null,"preset_used":null,"text_model_used":null,"image_model_used":null,"model_provider":null,"model_permissiveness":null,"generation_time_ms":null,"created_at":"2026-01-02T03:04:05.000Z","updated_at":"2026-01-02T03:04:05.000Z","scene":null,"characters":null,"dialog":null,"moment":null,"grounding":null,"calendars":null,"metadata":null}"""
                 "golden"
         }
 
@@ -259,6 +259,7 @@ let golden =
                 (Steps.all |> List.map Step.name)
                 [
                     "judge"
+                    "grounding"
                     "timeline"
                     "scene"
                     "characters"

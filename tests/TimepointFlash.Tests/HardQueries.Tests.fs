@@ -198,6 +198,7 @@ let rules =
                     Timeline = Fixtures.timeline
                     Scene = Fixtures.scene
                     Continuity = None
+                    Grounding = None
                 }
 
             contains p.System [
@@ -319,6 +320,7 @@ let rules =
                     Query = "q"
                     Judge = Fixtures.judge
                     Continuity = None
+                    Grounding = None
                 }
 
             contains p.System [

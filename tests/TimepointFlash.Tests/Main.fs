@@ -44,6 +44,8 @@ let all =
         Api.tests
         ApiContract.tests
         ApiExport.tests
+        Control.tests
+        Grounding.tests
         PipelineCritique.tests
         CalendarsEverywhere.tests
         InteractionsVoices.tests

@@ -203,7 +203,7 @@ let private generationSpans () = task {
 
     Expect.equal
         (steps |> List.map (fun a -> tagText a "step") |> List.sort)
-        (List.sort textSteps)
+        (List.sort ("grounding" :: textSteps))
         "a step child for each expected step"
 
     for s in steps do

@@ -23,6 +23,84 @@ let instant = gen {
     return DateTimeOffset(ticks, TimeSpan.Zero)
 }
 
+/// A number in [lo, hi] with two decimals (exact through JSON).
+let private within (lo: float) (hi: float) =
+    Gen.choose (int (lo * 100.0), int (hi * 100.0))
+    |> Gen.map (fun n -> float n / 100.0)
+
+/// An identifier-like text (model ids, preset names).
+let private ident =
+    Gen.elements [
+        "hyper"
+        "gemini-2.5-flash"
+        "meta-llama/llama-4-scout"
+        "google/gemini-3-pro-preview"
+        "x"
+    ]
+
+/// Arbitrary request parameters, each within its documented range.
+let llmParams = gen {
+    let! temperature = opt (within 0.0 2.0)
+    let! maxTokens = opt (Gen.choose (1, 32768))
+    let! topP = opt (within 0.0 1.0)
+    let! topK = opt (Gen.choose (1, 500))
+    let! frequency = opt (within -2.0 2.0)
+    let! presence = opt (within -2.0 2.0)
+    let! repetition = opt (within 0.0 2.0)
+    let! stop = Gen.listOfLength 2 text |> Gen.map (List.filter (fun s -> s.Trim() <> ""))
+    let! thinking = opt (Gen.elements ThinkingLevel.all)
+    let! prefix = opt (Gen.elements [ "Be brief."; "Answer in plain English." ])
+    let! suffix = opt (Gen.elements [ "Cite nothing."; "No lists." ])
+
+    return {
+        Temperature = temperature
+        MaxTokens = maxTokens
+        TopP = topP
+        TopK = topK
+        FrequencyPenalty = frequency
+        PresencePenalty = presence
+        RepetitionPenalty = repetition
+        Stop = stop
+        Thinking = thinking
+        SystemPromptPrefix = prefix
+        SystemPromptSuffix = suffix
+    }
+}
+
+/// An arbitrary generation control.
+let control = gen {
+    let! preset = opt ident
+    let! text = opt ident
+    let! image = opt ident
+    let! policy = Gen.elements [ ModelPolicy.Any; ModelPolicy.Permissive ]
+    let! p = llmParams
+
+    return {
+        Preset = preset
+        TextModel = text
+        ImageModel = image
+        Policy = policy
+        Params = p
+    }
+}
+
+/// An arbitrary provenance.
+let provenance = gen {
+    let! preset = ident
+    let! text = opt ident
+    let! image = opt ident
+    let! provider = opt (Gen.elements [ "gemini"; "openrouter"; "offline" ])
+    let! ms = opt (Gen.choose (0, Int32.MaxValue) |> Gen.map int64)
+
+    return {
+        PresetUsed = preset
+        TextModelUsed = text
+        ImageModelUsed = image
+        ModelProvider = provider
+        GenerationTimeMs = ms
+    }
+}
+
 /// A timepoint with every column filled arbitrarily (no parent, no image: the tests add those).
 let timepoint = gen {
     let! query = text
@@ -41,6 +119,8 @@ let timepoint = gen {
     let! cr = opt critique
     let! ip = opt imagePrompt
     let! imageError = opt text
+    let! ctl = control
+    let! prov = opt provenance
 
     let! error =
         opt (
@@ -91,6 +171,8 @@ let timepoint = gen {
         ImageError = imageError
         Error = error
         ParentId = None
+        Control = ctl
+        Provenance = prov
         CreatedAt = created
         UpdatedAt = updated
     }

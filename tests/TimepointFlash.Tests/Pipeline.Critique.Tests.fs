@@ -435,6 +435,7 @@ let private wireTests =
                             "PRIMARY_PROVIDER", "openai"
                             "FALLBACK_PROVIDER", "none"
                             "PIPELINE_MODE", "sequential"
+                            "GROUNDING", "off"
                             "LLM_MAX_RETRIES", "0"
                         ]
                         None

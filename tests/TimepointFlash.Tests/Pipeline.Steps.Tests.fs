@@ -45,6 +45,7 @@ let tests =
                 (Steps.levels |> List.map (List.map (fun s -> s.Step) >> names))
                 [
                     [ "judge" ]
+                    [ "grounding" ]
                     [ "timeline" ]
                     [ "scene" ]
                     [ "characters" ]
@@ -72,10 +73,13 @@ let tests =
                 Expect.equal level[s.Step] (deepest + 1) (Step.name s.Step)
         }
 
-        test "the expected step count counts the image only when asked, and never the conditional revision" {
+        test "the expected step count counts the image only when asked, and never the conditional revision or grounding" {
             let text =
                 Steps.table
-                |> List.filter (fun s -> s.Step <> Step.Image && s.Step <> Step.DialogRevision)
+                |> List.filter (fun s ->
+                    s.Step <> Step.Image
+                    && s.Step <> Step.DialogRevision
+                    && s.Step <> TimepointFlash.Agents.Grounding.step)
                 |> List.length
 
             Expect.equal (Steps.expected (plan false)) text "text steps"
@@ -147,7 +151,11 @@ let tests =
 
             Expect.equal
                 started
-                (Steps.all |> List.filter (fun s -> s <> Step.Image && s <> Step.DialogRevision))
+                (Steps.all
+                 |> List.filter (fun s ->
+                     s <> Step.Image
+                     && s <> Step.DialogRevision
+                     && s <> TimepointFlash.Agents.Grounding.step))
                 "table order"
         }
     ]

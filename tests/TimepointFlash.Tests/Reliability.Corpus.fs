@@ -67,6 +67,32 @@ let badGenerateBodies: (string * Body) list = [
     "generate_image string", Body.Json "{\"query\": \"rome 50 BCE\", \"generate_image\": \"yes\"}"
     "generate_image number", Body.Json "{\"query\": \"rome 50 BCE\", \"generate_image\": 1}"
     "wrong key case", Body.Json "{\"Query\": \"rome 50 BCE\"}"
+    "preset unknown", Body.Json "{\"query\": \"rome 50 BCE\", \"preset\": \"turbo\"}"
+    "preset number", Body.Json "{\"query\": \"rome 50 BCE\", \"preset\": 3}"
+    "preset injection", Body.Json "{\"query\": \"rome 50 BCE\", \"preset\": \"hd'; DROP TABLE timepoints;--\"}"
+    "text_model with spaces", Body.Json "{\"query\": \"rome 50 BCE\", \"text_model\": \"gemini 2.5\"}"
+    "text_model 201 chars", Body.Json("{\"query\": \"rome 50 BCE\", \"text_model\": \"" + String('m', 201) + "\"}")
+    "image_model object", Body.Json "{\"query\": \"rome 50 BCE\", \"image_model\": {}}"
+    "model_policy unknown", Body.Json "{\"query\": \"rome 50 BCE\", \"model_policy\": \"libre\"}"
+    "permissive proprietary model",
+    Body.Json "{\"query\": \"rome 50 BCE\", \"model_policy\": \"permissive\", \"text_model\": \"gpt-4o\"}"
+    "llm_params array", Body.Json "{\"query\": \"rome 50 BCE\", \"llm_params\": [1]}"
+    "temperature 2.01", Body.Json "{\"query\": \"rome 50 BCE\", \"llm_params\": {\"temperature\": 2.01}}"
+    "temperature negative", Body.Json "{\"query\": \"rome 50 BCE\", \"llm_params\": {\"temperature\": -0.1}}"
+    "temperature huge", Body.Json "{\"query\": \"rome 50 BCE\", \"llm_params\": {\"temperature\": 1e308}}"
+    "top_p 1.5", Body.Json "{\"query\": \"rome 50 BCE\", \"llm_params\": {\"top_p\": 1.5}}"
+    "top_k 0", Body.Json "{\"query\": \"rome 50 BCE\", \"llm_params\": {\"top_k\": 0}}"
+    "max_tokens 0", Body.Json "{\"query\": \"rome 50 BCE\", \"llm_params\": {\"max_tokens\": 0}}"
+    "max_tokens overflow", Body.Json "{\"query\": \"rome 50 BCE\", \"llm_params\": {\"max_tokens\": 99999999999}}"
+    "five stop sequences",
+    Body.Json "{\"query\": \"rome 50 BCE\", \"llm_params\": {\"stop\": [\"a\",\"b\",\"c\",\"d\",\"e\"]}}"
+    "thinking level unknown", Body.Json "{\"query\": \"rome 50 BCE\", \"llm_params\": {\"thinking_level\": \"max\"}}"
+    "suffix 2001 chars",
+    Body.Json(
+        "{\"query\": \"rome 50 BCE\", \"llm_params\": {\"system_prompt_suffix\": \""
+        + String('s', 2001)
+        + "\"}}"
+    )
 ]
 
 /// Bodies the navigation endpoints must reject.
@@ -83,6 +109,10 @@ let badNavigateBodies: (string * Body) list = [
     "unit number", Body.Json "{\"units\": 1, \"unit\": 7}"
     "unit injection", Body.Json "{\"units\": 1, \"unit\": \"day'; DROP TABLE timepoints;--\"}"
     "background string", Body.Json "{\"units\": 1, \"background\": \"true\"}"
+    "preset unknown", Body.Json "{\"units\": 1, \"preset\": \"turbo\"}"
+    "temperature 3", Body.Json "{\"units\": 1, \"llm_params\": {\"temperature\": 3}}"
+    "permissive proprietary model",
+    Body.Json "{\"units\": 1, \"model_policy\": \"permissive\", \"text_model\": \"anthropic/claude-opus-4.8\"}"
 ]
 
 /// Bodies the chat endpoints must reject (with a character of the scene where one is needed).
@@ -325,6 +355,9 @@ let all (id: Guid) (slug: string) : Case list = [
     case "DELETE models" "DELETE" "/api/v1/models" Body.None
     case "POST free models" "POST" "/api/v1/models/free" (Body.Json "{}")
     case "DELETE providers" "DELETE" "/api/v1/models/providers" Body.None
+    case "POST presets" "POST" "/api/v1/presets" (Body.Json "{\"name\": \"hyper\"}")
+    case "DELETE presets" "DELETE" "/api/v1/presets" Body.None
+    case "models free_only not a bool" "GET" "/api/v1/models?free_only=maybe" Body.None
     case "PUT home" "PUT" "/" Body.None
     case "GET ui generate" "GET" "/ui/generate" Body.None
 

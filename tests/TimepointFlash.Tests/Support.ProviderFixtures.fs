@@ -94,6 +94,7 @@ let chat role : ChatRequest = {
     Schema = None
     Temperature = 0.2
     MaxTokens = Some 256
+    Tuning = CallTuning.none
 }
 
 /// An image request.
@@ -101,6 +102,7 @@ let image: ImageRequest = {
     Prompt = "The Roman forum at dusk"
     AspectRatio = "16:9"
     NegativePrompt = None
+    Tuning = CallTuning.none
 }
 
 /// A small structured-output schema.

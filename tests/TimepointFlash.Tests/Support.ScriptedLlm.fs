@@ -17,6 +17,15 @@ let answer (ctx: AgentContext) =
     | :? GraphInput -> GraphData.encode Fixtures.graph
     | :? DialogInput -> DialogData.encode Fixtures.dialog
     | :? CritiqueInput -> CritiqueData.encode Fixtures.critique
+    | :? Agents.GroundingInput ->
+        GroundingData.encode {
+            VerifiedDate = Some "15 March 44 BCE"
+            VerifiedLocation = Some "Rome"
+            Participants = []
+            Facts = [ "A fixture fact" ]
+            Sources = []
+            Confidence = 0.5
+        }
     | :? ImagePromptInput ->
         Encode.obj [
             "full_prompt", Encode.string "A refined prompt"
@@ -53,7 +62,8 @@ let deps (llm: Llm) (events: ResizeArray<StepRecord>) = {
             Task.CompletedTask
     Mode = PipelineMode.Dag
     ImagePromptMode = ImagePromptMode.Assembled
-    Off = Set.empty
+    // The optional grounding step is covered by the Grounding tests; the flow tests count the core steps.
+    Off = set [ Agents.Grounding.step ]
     Elapsed =
         fun () ->
             System.Diagnostics.Stopwatch.GetTimestamp()

@@ -67,11 +67,18 @@
       list.innerHTML = '';
       var q = gen.querySelector('[name=query]').value;
       var img = gen.querySelector('[name=generate_image]').checked;
+      var body = { query: q, generate_image: img };
+      ['preset', 'text_model', 'image_model'].forEach(function (n) {
+        var el = gen.querySelector('[name=' + n + ']');
+        if (el && el.value.trim() !== '') body[n] = el.value.trim();
+      });
+      var temp = gen.querySelector('[name=temperature]');
+      if (temp && temp.value.trim() !== '') body.llm_params = { temperature: Number(temp.value) };
       busy(gen, true);
       item(list, 'Generating “' + q + '”…');
       fetch('/api/v1/timepoints/generate/stream', {
         method: 'POST', headers: headers(),
-        body: JSON.stringify({ query: q, generate_image: img })
+        body: JSON.stringify(body)
       }).then(function (r) {
         if (!r.ok) return problem(r);
         return follow(r, list, function (d) {

@@ -1,0 +1,10 @@
+-- 0005: generation control and provenance. control_json is what the request asked for (preset, models, policy,
+-- llm_params), kept so a background job or a navigation from the scene runs with the same settings; the other
+-- columns say which preset and models produced the scene and how long it took.
+
+ALTER TABLE timepoints ADD COLUMN control_json text;
+ALTER TABLE timepoints ADD COLUMN preset_used text;
+ALTER TABLE timepoints ADD COLUMN text_model_used text;
+ALTER TABLE timepoints ADD COLUMN image_model_used text;
+ALTER TABLE timepoints ADD COLUMN model_provider text;
+ALTER TABLE timepoints ADD COLUMN generation_time_ms integer;
