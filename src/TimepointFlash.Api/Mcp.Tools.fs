@@ -162,7 +162,7 @@ module McpTools =
         Text = McpSummary.markdown t
     }
 
-    /// Reports finished steps as progress.
+    /// Reports finished steps as progress (the total grows when an optional step such as grounding runs).
     let private observer (report: ToolProgress -> Task) (total: int) =
         let finished = ref 0
 
@@ -177,7 +177,7 @@ module McpTools =
 
                 report {
                     Done = n
-                    Total = total
+                    Total = max total n
                     Message = $"{Step.name r.Step} done ({ms} ms)"
                 }
             | StepStatus.Failed ->
@@ -186,7 +186,7 @@ module McpTools =
 
                 report {
                     Done = n
-                    Total = total
+                    Total = max total n
                     Message = $"{Step.name r.Step} failed: {why}"
                 }
             | StepStatus.Started -> Task.CompletedTask

@@ -164,16 +164,17 @@ module Router =
 
         let stream (fresh: unit -> bool) : StreamChat =
             fun request onText ct ->
-                let model = modelFor provider request.Role
-
-                Resilience.retryingWhile
-                    fresh
-                    deps.Runtime
-                    policy
-                    deps.Log
-                    breaker
-                    (providerStream deps.Http deps.Runtime.Now provider model request onText)
-                    ct
+                match modelOf settings.Presets provider request.Role request.Tuning with
+                | Error problem -> unservable name problem
+                | Ok model ->
+                    Resilience.retryingWhile
+                        fresh
+                        deps.Runtime
+                        policy
+                        deps.Log
+                        breaker
+                        (providerStream deps.Http deps.Runtime.Now provider model request onText)
+                        ct
 
         (backend, stream), Some breaker
 

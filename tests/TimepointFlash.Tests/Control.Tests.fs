@@ -380,7 +380,7 @@ let private withGeminiApi (body: FakeServer -> ApiHost.TestApi -> Threading.Task
 
 let private generateCalls (fake: FakeServer) =
     fake.Requests
-    |> List.filter (fun r -> r.Path.Contains ":generateContent")
+    |> List.filter (fun r -> r.Path.Contains ":generateContent" || r.Path.Contains ":streamGenerateContent")
     |> List.map (fun r ->
         let model = r.Path.Split("/models/").[1].Split(':').[0]
         model, JsonDocument.Parse(r.Body).RootElement.Clone())
