@@ -120,55 +120,38 @@ else
   cat "$logs/check-generate.log" >&2; fail_step "generate.fsx behaviour"
 fi
 
+# A script check that prints its own "N passed, M failed" summary: run it, add its counts, show its failures.
+script_check() { # name script
+  local name=$1 script=$2 rc line p f
+  bash "$script" >"$logs/$name.log" 2>&1
+  rc=$?
+  line=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" "$logs/$name.log" | tail -1)
+  if [ -n "$line" ]; then
+    p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")
+    f=$(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")
+    passed=$((passed + p)); failed=$((failed + f))
+    echo "($name) $p passed, $f failed"
+    [ "$f" -ne 0 ] && grep -E "^(FAIL|     )" "$logs/$name.log" | head -60 >&2
+    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && fail_step "$script exited with $rc"
+  else
+    tail -40 "$logs/$name.log" >&2; fail_step "$script produced no summary (exit $rc)"
+  fi
+  return 0
+}
+
 # ---- Deployment checks (issue 8): Dockerfile/.dockerignore, deploy/ manifests, .env.example, promtool rules,
-# the image's publish commands, PostgreSQL backup/restore round trip. Adds its own counts.
+# the image's publish commands, PostgreSQL backup/restore round trip.
 echo "== deployment checks (scripts/check-deploy.sh)"
-bash scripts/check-deploy.sh >"$logs/deploy.log" 2>&1
-rc=$?
-line=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" "$logs/deploy.log" | tail -1)
-if [ -n "$line" ]; then
-  p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")
-  f=$(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")
-  passed=$((passed + p)); failed=$((failed + f))
-  echo "(deploy) $p passed, $f failed"
-  [ "$f" -ne 0 ] && grep -E "^(FAIL|     )" "$logs/deploy.log" | head -60 >&2
-  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && fail_step "check-deploy.sh exited with $rc"
-else
-  tail -40 "$logs/deploy.log" >&2; fail_step "check-deploy.sh produced no summary (exit $rc)"
-fi
+script_check deploy scripts/check-deploy.sh
 
 # ---- The wire contract (issue 17): the OpenAPI document linted by @redocly/cli, and the reference-compatible
-# shell client, both against the built server with the offline engine. Adds its own counts.
+# shell client, both against the built server with the offline engine.
 echo "== contract checks (scripts/check-contract.sh)"
-bash scripts/check-contract.sh >"$logs/contract.log" 2>&1
-rc=$?
-line=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" "$logs/contract.log" | tail -1)
-if [ -n "$line" ]; then
-  p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")
-  f=$(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")
-  passed=$((passed + p)); failed=$((failed + f))
-  echo "(contract) $p passed, $f failed"
-  [ "$f" -ne 0 ] && grep -E "^(FAIL|     )" "$logs/contract.log" | head -60 >&2
-  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && fail_step "check-contract.sh exited with $rc"
-else
-  tail -40 "$logs/contract.log" >&2; fail_step "check-contract.sh produced no summary (exit $rc)"
-fi
+script_check contract scripts/check-contract.sh
 
 # ---- Packages (issue 21): the TimepointFlash package added by name to a fresh C# app outside the repository, and
-# the tpflash tool installed from a temporary feed. Adds its own counts.
+# the tpflash tool installed from a temporary feed.
 echo "== package checks (scripts/check-packages.sh)"
-bash scripts/check-packages.sh >"$logs/packages.log" 2>&1
-rc=$?
-line=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" "$logs/packages.log" | tail -1)
-if [ -n "$line" ]; then
-  p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")
-  f=$(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")
-  passed=$((passed + p)); failed=$((failed + f))
-  echo "(packages) $p passed, $f failed"
-  [ "$f" -ne 0 ] && grep -E "^(FAIL|     )" "$logs/packages.log" | head -60 >&2
-  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && fail_step "check-packages.sh exited with $rc"
-else
-  tail -40 "$logs/packages.log" >&2; fail_step "check-packages.sh produced no summary (exit $rc)"
-fi
+script_check packages scripts/check-packages.sh
 
 finish
