@@ -136,8 +136,8 @@ module McpTools =
             else
                 Ok q)
 
-    /// Generation presets a request may name (echoed; the server's configured settings run).
-    let presets = [ "hyper"; "balanced"; "hd"; "gemini3" ]
+    /// Generation presets a request may name.
+    let presets = TimepointFlash.Engines.Presets.names
 
     /// Finds a timepoint by id or slug.
     let find (app: AppEnv) (idOrSlug: string) = task {
@@ -194,6 +194,12 @@ module McpTools =
     let private totalSteps (app: AppEnv) generateImage =
         Steps.expected (Pipeline.plan app.Pipeline generateImage)
 
+    /// The generation control of a tool's `preset` argument.
+    let private controlOf (preset: string option) = {
+        GenerationControl.none with
+            Preset = preset |> Option.map (fun p -> p.Trim().ToLowerInvariant())
+    }
+
     let private generate: McpTool = {
         Name = "generate_timepoint"
         Description =
@@ -201,7 +207,9 @@ module McpTools =
             + "Returns the id, slug, status and URLs at once; with wait=true it runs to the end, reports each pipeline "
             + "step as a progress notification and returns the finished scene."
         Schema =
-            """{"type":"object","properties":{"query":{"type":"string","minLength":3,"maxLength":500,"description":"The moment: event, place and/or date"},"generate_image":{"type":"boolean","default":false,"description":"Also draw an image"},"preset":{"type":"string","enum":["hyper","balanced","hd","gemini3"],"description":"Requested generation preset (echoed; the server's configured settings run)"},"wait":{"type":"boolean","default":false,"description":"Wait for the scene, with progress notifications"}},"required":["query"],"additionalProperties":false}"""
+            """{"type":"object","properties":{"query":{"type":"string","minLength":3,"maxLength":500,"description":"The moment: event, place and/or date"},"generate_image":{"type":"boolean","default":false,"description":"Also draw an image"},"preset":{"type":"string","enum":"""
+            + Encode.toString (Encode.list Encode.string presets)
+            + ""","description":"Generation preset: its models, limits and thinking (default: the server's DEFAULT_PRESET)"},"wait":{"type":"boolean","default":false,"description":"Wait for the scene, with progress notifications"}},"required":["query"],"additionalProperties":false}"""
         Run =
             fun deps args report _ -> task {
                 let parsed =
@@ -217,8 +225,9 @@ module McpTools =
 
                 match parsed with
                 | Error e -> return Error e
-                | Ok(q, image, false, _) ->
-                    let! t = Generation.enqueue deps.App q image
+                | Ok(q, image, false, preset) ->
+                    let control = controlOf preset
+                    let! t = Generation.enqueueWith deps.App None control q image
 
                     return
                         Ok {
@@ -226,9 +235,9 @@ module McpTools =
                             Text =
                                 $"Generation started: {t.Id} (slug {t.Slug}). Read timepoint://{t.Id} when it is completed."
                         }
-                | Ok(q, image, true, _) ->
+                | Ok(q, image, true, preset) ->
                     let observe = observer report (totalSteps deps.App image)
-                    let! t = Generation.runNow deps.App observe q image deps.Stopping
+                    let! t = Generation.runNowWith deps.App (controlOf preset) observe q image deps.Stopping
                     return Ok(scene t)
             }
     }

@@ -97,6 +97,7 @@ let private exercise (client: McpClient) = task {
             "generate_timepoint"
             [
                 "query", box "the signing of the magna carta at runnymede 1215"
+                "preset", box "hyper"
                 "wait", box true
             ]
             progress
@@ -104,6 +105,7 @@ let private exercise (client: McpClient) = task {
     Expect.equal generated.IsError (Nullable false) (textOf generated)
     let scene = structured generated
     Expect.equal (string scene["status"]) "completed" "the scene is completed"
+    Expect.equal (string scene["preset_used"]) "hyper" "the tool's preset runs and is stored"
     let steps = progress.Seen
     Expect.isGreaterThanOrEqual steps.Length 3 "progress notifications for the steps"
 
