@@ -53,6 +53,8 @@ type ImageRequest = {
     Prompt: string
     AspectRatio: string
     NegativePrompt: string option
+    /// The compact form (at most 150 words) for image models with short text windows, when there is one.
+    Compact: string option
     /// The run's preset and image model override.
     Tuning: CallTuning
 }

@@ -349,14 +349,17 @@ module Steps =
             fun deps request r ct -> task {
                 let prompt = get ImagePromptData.key r
 
+                let scene = imagePromptInput request r
+
                 let call = {
                     Request = {
                         Prompt = $"{prompt.Style} style: {ImagePromptData.enhanced prompt}"
                         AspectRatio = prompt.AspectRatio
                         NegativePrompt = prompt.NegativePrompt
+                        Compact = Some(ImagePrompt.compact scene)
                         Tuning = CallTuning.none
                     }
-                    Scene = imagePromptInput request r
+                    Scene = scene
                 }
 
                 let! result =

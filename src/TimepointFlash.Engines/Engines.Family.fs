@@ -152,11 +152,26 @@ module Sampling =
 
 [<RequireQualifiedAccess>]
 module ImageEndpoint =
-    /// The prompt text sent to every image API: none of them has a field for what to avoid, so it is appended.
-    let promptText (request: ImageRequest) =
-        match request.NegativePrompt with
-        | Some avoid when not (String.IsNullOrWhiteSpace avoid) -> $"{request.Prompt}\n\nAvoid: {avoid}"
-        | _ -> request.Prompt
+    /// Image models whose text window is short (Imagen ~480 tokens, DALL·E 2 1,000 characters, CLIP-based
+    /// Stable Diffusion 77 tokens): they get the compact prompt.
+    let shortWindow (model: string) =
+        let m = ModelFamily.bare model
+
+        m.StartsWith "imagen"
+        || m.StartsWith "dall-e-2"
+        || m.Contains "stable-diffusion"
+        || m.Contains "sdxl"
+
+    /// The prompt text sent to an image API for a model: the compact form for short text windows (it already
+    /// leads with era, place and "no text"), otherwise the full prompt with what to avoid appended (no image API
+    /// has a field for it).
+    let promptText (model: string) (request: ImageRequest) =
+        match request.Compact with
+        | Some compact when shortWindow model -> compact
+        | _ ->
+            match request.NegativePrompt with
+            | Some avoid when not (String.IsNullOrWhiteSpace avoid) -> $"{request.Prompt}\n\nAvoid: {avoid}"
+            | _ -> request.Prompt
 
     /// Where a provider serves an image model, or why it cannot make images with it.
     let forModel (provider: ProviderId) (model: string) : Result<ImageEndpoint, string> =

@@ -69,13 +69,13 @@ module Gemini =
         ]
 
     /// The generateContent body for an image-capable Gemini model.
-    let imageBody (request: ImageRequest) : JsonNode =
+    let imageBody (model: string) (request: ImageRequest) : JsonNode =
         Json.objNode [
             "contents",
             Json.arr [
                 Json.objNode [
                     "role", Json.str "user"
-                    "parts", textParts (ImageEndpoint.promptText request)
+                    "parts", textParts (ImageEndpoint.promptText model request)
                 ]
             ]
             "generationConfig",
@@ -87,9 +87,9 @@ module Gemini =
         ]
 
     /// The Imagen `:predict` body.
-    let imagenBody (request: ImageRequest) : JsonNode =
+    let imagenBody (model: string) (request: ImageRequest) : JsonNode =
         Json.objNode [
-            "instances", Json.arr [ Json.objNode [ "prompt", Json.str (ImageEndpoint.promptText request) ] ]
+            "instances", Json.arr [ Json.objNode [ "prompt", Json.str (ImageEndpoint.promptText model request) ] ]
             "parameters",
             Json.objNode [
                 "sampleCount", Json.integer 1
@@ -318,8 +318,8 @@ module Gemini =
             fun model request ct -> task {
                 let verb, body, parse =
                     match ImageEndpoint.forModel ProviderId.Gemini model with
-                    | Ok ImageEndpoint.ImagenPredict -> "predict", imagenBody request, parseImagen
-                    | _ -> "generateContent", imageBody request, parseImage
+                    | Ok ImageEndpoint.ImagenPredict -> "predict", imagenBody model request, parseImagen
+                    | _ -> "generateContent", imageBody model request, parseImage
 
                 let! result = exchange settings http now model verb body None parse ct
 

@@ -17,7 +17,7 @@ module OpenAiImages =
     let imageBody (model: string) (request: ImageRequest) : JsonNode =
         Json.objNode [
             "model", Json.str model
-            "messages", Json.arr [ userMessage (ImageEndpoint.promptText request) ]
+            "messages", Json.arr [ userMessage (ImageEndpoint.promptText model request) ]
             "modalities", Json.arr [ Json.str "image"; Json.str "text" ]
             if not (String.IsNullOrWhiteSpace request.AspectRatio) then
                 "image_config", Json.objNode [ "aspect_ratio", Json.str request.AspectRatio ]
@@ -32,7 +32,7 @@ module OpenAiImages =
 
         Json.objNode [
             "model", Json.str model
-            "prompt", Json.str (ImageEndpoint.promptText request)
+            "prompt", Json.str (ImageEndpoint.promptText model request)
             "n", Json.integer 1
             "size", Json.str (ImageEndpoint.imageSize model request.AspectRatio)
             if not gptImage then

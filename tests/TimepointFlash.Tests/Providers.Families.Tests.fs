@@ -207,6 +207,40 @@ let private imageTests =
                 (Ok ImageEndpoint.ImagenPredict)
                 "imagen"
         }
+        test "short-window image models get the compact prompt, the others the full prompt with what to avoid" {
+            let request = {
+                ProviderFixtures.image with
+                    Prompt = "A long, detailed painting prompt"
+                    NegativePrompt = Some "cars"
+                    Compact = Some "Late Roman Republic, 15 March 44 BCE, Rome. No text."
+            }
+
+            for model in
+                [
+                    "imagen-4.0-generate-001"
+                    "dall-e-2"
+                    "stability-ai/stable-diffusion-3"
+                    "sdxl-turbo"
+                ] do
+                Expect.equal (ImageEndpoint.promptText model request) request.Compact.Value model
+
+            for model in
+                [
+                    "gpt-image-1"
+                    "dall-e-3"
+                    "gemini-2.5-flash-image"
+                    "google/gemini-3-pro-image-preview"
+                ] do
+                Expect.equal
+                    (ImageEndpoint.promptText model request)
+                    "A long, detailed painting prompt\n\nAvoid: cars"
+                    model
+
+            Expect.equal
+                (ImageEndpoint.promptText "imagen-4.0-generate-001" { request with Compact = None })
+                "A long, detailed painting prompt\n\nAvoid: cars"
+                "without a compact form the full prompt goes"
+        }
     ]
 
 let private specTests =

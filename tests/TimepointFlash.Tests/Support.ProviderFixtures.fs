@@ -102,6 +102,7 @@ let image: ImageRequest = {
     Prompt = "The Roman forum at dusk"
     AspectRatio = "16:9"
     NegativePrompt = None
+    Compact = None
     Tuning = CallTuning.none
 }
 
