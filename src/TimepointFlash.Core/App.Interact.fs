@@ -71,6 +71,14 @@ module Interact =
 
             Ok(List.truncate 4 pool)
 
+
+    /// A completed scene, its chosen personas (see `choose`) and the dependencies tuned to its generation control.
+    let cast (env: InteractEnv) (id: Guid) (wanted: string list option) = task {
+        match! scene env.Store id with
+        | Error e -> return Error e
+        | Ok(t, personas) -> return choose personas wanted |> Result.map (fun people -> t, tunedFor env t, people)
+    }
+
     /// Whether structure is asked for (auto means structured when the answer is not streamed as speech).
     let structured (format: ResponseFormat) = format <> ResponseFormat.Text
 
@@ -195,68 +203,63 @@ module DialogService =
         (ask: DialogAsk)
         : Task<Result<Prepared<DialogLine, DialogAnswer>, InteractError>> =
         task {
-            match! Interact.scene env.Store id with
+            match! Interact.cast env id ask.Characters with
             | Error e -> return Error e
-            | Ok(t, personas) ->
-                let env = Interact.tunedFor env t
+            | Ok(t, env, speakers) ->
 
-                match Interact.choose personas ask.Characters with
-                | Error e -> return Error e
-                | Ok speakers ->
+                let input = {
+                    Speakers = speakers
+                    SoFar = t.Dialog |> Option.map (fun d -> d.Lines) |> Option.defaultValue []
+                    Lines = ask.Lines
+                    Direction = ask.Prompt
+                }
 
-                    let input = {
-                        Speakers = speakers
-                        SoFar = t.Dialog |> Option.map (fun d -> d.Lines) |> Option.defaultValue []
-                        Lines = ask.Lines
-                        Direction = ask.Prompt
-                    }
+                let run (onLine: DialogLine -> Task) ct = task {
+                    let started = env.Elapsed()
 
-                    let run (onLine: DialogLine -> Task) ct = task {
-                        let started = env.Elapsed()
+                    match! Interaction.run env.Llm Extend.agent input ct with
+                    | Error e -> return Error(InteractError.Agent e)
+                    | Ok o ->
+                        for line in o.Output do
+                            do! onLine line
 
-                        match! Interaction.run env.Llm Extend.agent input ct with
-                        | Error e -> return Error(InteractError.Agent e)
-                        | Ok o ->
-                            for line in o.Output do
-                                do! onLine line
-
-                            if ask.Save then
-                                // Read again just before writing, so lines saved meanwhile are kept.
-                                match! env.Store.Get id with
-                                | Some current ->
-                                    let dialog =
-                                        current.Dialog
-                                        |> Option.defaultValue {
-                                            Lines = []
-                                            SceneContext = None
-                                            LanguageStyle = None
-                                            HistoricalAccuracyNote = None
-                                        }
-
-                                    let extended = {
-                                        dialog with
-                                            Lines = dialog.Lines @ o.Output |> List.truncate DialogData.maxStoredLines
+                        if ask.Save then
+                            // Read again just before writing, so lines saved meanwhile are kept.
+                            match! env.Store.Get id with
+                            | Some current ->
+                                let dialog =
+                                    current.Dialog
+                                    |> Option.defaultValue {
+                                        Lines = []
+                                        SceneContext = None
+                                        LanguageStyle = None
+                                        HistoricalAccuracyNote = None
                                     }
 
-                                    do!
-                                        env.Store.Update {
-                                            current with
-                                                Outputs = Outputs.add DialogData.key extended current.Outputs
-                                                UpdatedAt = env.Now()
-                                        }
-                                | None -> ()
-
-                            let setting = speakers.Head.Setting |> Option.defaultValue speakers.Head.Place
-
-                            return
-                                Ok {
-                                    Lines = o.Output
-                                    Context = $"Continued dialog in {setting}"
-                                    CharactersInvolved = o.Output |> List.map (fun l -> l.Speaker) |> List.distinct
-                                    Saved = ask.Save
-                                    LatencyMs = env.Elapsed() - started
+                                let extended = {
+                                    dialog with
+                                        Lines = dialog.Lines @ o.Output |> List.truncate DialogData.maxStoredLines
                                 }
-                    }
 
-                    return Ok { Run = run }
+                                do!
+                                    env.Store.Update {
+                                        current with
+                                            Outputs = Outputs.add DialogData.key extended current.Outputs
+                                            UpdatedAt = env.Now()
+                                    }
+                            | None -> ()
+
+                        let setting = speakers.Head.Setting |> Option.defaultValue speakers.Head.Place
+
+                        return
+                            Ok {
+                                Lines = o.Output
+                                Context = $"Continued dialog in {setting}"
+                                CharactersInvolved = o.Output |> List.map (fun l -> l.Speaker) |> List.distinct
+                                Saved = ask.Save
+                                LatencyMs = env.Elapsed() - started
+                            }
+                }
+
+                return Ok { Run = run }
         }
