@@ -19,23 +19,7 @@ let arg =
     | "" -> "assassination of julius caesar"
     | q -> q
 
-let dbFile =
-    Path.Combine(Path.GetTempPath(), $"tpflash-interview-{Guid.NewGuid():N}.db")
-
-let env = Runtime.environment ()
-
-let lookup name =
-    match name, env name with
-    | "DATABASE_URL", None -> Some $"sqlite:///{dbFile}"
-    | _, v -> v
-
-let services =
-    match Config.read lookup with
-    | Error e -> failwith (ConfigError.describe e)
-    | Ok config ->
-        match run (Runtime.startWith config None ignore (fun _ -> Task.CompletedTask)) with
-        | Ok s -> s
-        | Error e -> failwith (Runtime.describe e)
+let services, stop = startServices "interview"
 
 let app = services.App
 let interact = InteractionServices.create services.Interact
@@ -88,11 +72,7 @@ let answered =
         ]
         |> List.sum
 
-services.Dispose()
-
-for f in [ dbFile; dbFile + "-wal"; dbFile + "-shm" ] do
-    if File.Exists f then
-        File.Delete f
+stop ()
 
 if answered = 0 then
     eprintfn "interview.fsx: no character answered"

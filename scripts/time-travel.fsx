@@ -18,23 +18,7 @@ let query =
     | "" -> "assassination of julius caesar"
     | q -> q
 
-let dbFile =
-    Path.Combine(Path.GetTempPath(), $"tpflash-time-travel-{Guid.NewGuid():N}.db")
-
-let env = Runtime.environment ()
-
-let lookup name =
-    match name, env name with
-    | "DATABASE_URL", None -> Some $"sqlite:///{dbFile}"
-    | _, v -> v
-
-let services =
-    match Config.read lookup with
-    | Error e -> failwith (ConfigError.describe e)
-    | Ok config ->
-        match run (Runtime.startWith config None ignore (fun _ -> Task.CompletedTask)) with
-        | Ok s -> s
-        | Error e -> failwith (Runtime.describe e)
+let services, stop = startServices "time-travel"
 
 let app = services.App
 let quiet (_: StepRecord) = Task.CompletedTask
@@ -82,11 +66,7 @@ let inOrder =
     |> List.pairwise
     |> List.forall (fun (a, b) -> Temporal.compare a b <= 0)
 
-services.Dispose()
-
-for f in [ dbFile; dbFile + "-wal"; dbFile + "-shm" ] do
-    if File.Exists f then
-        File.Delete f
+stop ()
 
 if
     travelled.Length <> 4

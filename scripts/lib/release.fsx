@@ -38,3 +38,33 @@ Runtime.InteropServices.NativeLibrary.SetDllImportResolver(
 
 /// Waits for a task in a script.
 let run (t: Task<'T>) = t.GetAwaiter().GetResult()
+
+/// Starts the configured services for a script: DATABASE_URL when set, else a throwaway SQLite file named after the
+/// script. Returns the services and the function that stops them and removes that file.
+let startServices (script: string) =
+    let dbFile =
+        Path.Combine(Path.GetTempPath(), $"tpflash-{script}-{Guid.NewGuid():N}.db")
+
+    let env = TimepointFlash.Runtime.Runtime.environment ()
+
+    let lookup name =
+        match name, env name with
+        | "DATABASE_URL", None -> Some $"sqlite:///{dbFile}"
+        | _, v -> v
+
+    let services =
+        match TimepointFlash.Runtime.Config.read lookup with
+        | Error e -> failwith (TimepointFlash.Runtime.ConfigError.describe e)
+        | Ok config ->
+            match run (TimepointFlash.Runtime.Runtime.startWith config None ignore (fun _ -> Task.CompletedTask)) with
+            | Ok s -> s
+            | Error e -> failwith (TimepointFlash.Runtime.Runtime.describe e)
+
+    let stop () =
+        services.Dispose()
+
+        for f in [ dbFile; dbFile + "-wal"; dbFile + "-shm" ] do
+            if File.Exists f then
+                File.Delete f
+
+    services, stop
