@@ -384,6 +384,17 @@ module ApiSchemas =
                 "attempts", ni
             ] [])
         "StepError", envelope "step_error" s (ApiSchema.obj [ "error_kind", ns; "provider_kind", ns ] [])
+        "StepWaiting",
+        envelope
+            "step_waiting"
+            s
+            (ApiSchema.obj [
+                "state", ApiSchema.enum [ "waiting for provider budget" ]
+                "provider", ns
+                "model_used", ns
+                "wait_ms", ni
+            ] [])
+        |> ApiSchema.describe "A model call of the step waits for provider budget (PROVIDER_LIMITS) before it goes out."
         "StreamDone",
         envelope
             "done"
@@ -414,4 +425,4 @@ module ApiSchemas =
     let components = generationComponents @ InteractSchemas.components
 
     /// The event schemas of a generation stream, in the order a run sends them.
-    let streamEvents = [ "StreamStart"; "StepComplete"; "StepError"; "StreamDone"; "StreamError" ]
+    let streamEvents = [ "StreamStart"; "StepComplete"; "StepWaiting"; "StepError"; "StreamDone"; "StreamError" ]

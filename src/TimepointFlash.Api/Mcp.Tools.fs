@@ -189,6 +189,12 @@ module McpTools =
                     Total = max total n
                     Message = $"{Step.name r.Step} failed: {why}"
                 }
+            | StepStatus.Waiting ->
+                report {
+                    Done = finished.Value
+                    Total = max total finished.Value
+                    Message = $"{Step.name r.Step} waiting for provider budget"
+                }
             | StepStatus.Started -> Task.CompletedTask
 
     let private totalSteps (app: AppEnv) generateImage =

@@ -105,7 +105,7 @@ module Operations =
     let generateStream = {
         d with
             Description =
-                "Runs the pipeline and streams its progress: each `data:` line is one JSON event (start, step_complete, step_error, then done or error); comment lines are heartbeats."
+                "Runs the pipeline and streams its progress: each `data:` line is one JSON event (start, step_complete, step_waiting, step_error, then done or error); comment lines are heartbeats."
             Body = Some(ApiSchema.ref "GenerateRequest", generateExample)
             Responses = [
                 OperationDoc.events "Server-sent events, one JSON object per data line." ApiSchemas.streamEvents

@@ -78,11 +78,25 @@ module Sse =
         /// The current percentage.
         member _.Current = min 99 (finished * 100 / (max 1 expected))
 
-    /// The message for a step record (None for "started", which carries no progress). Live events and the replay
+    /// The message for a step record (None for "started", which carries no progress; "waiting" keeps the percentage). Live events and the replay
     /// of a stored job go through this one function, so both send the same payload for the same step.
     let ofRecord (progress: Progress) (r: StepRecord) =
         match r.Status with
         | StepStatus.Started -> None
+        | StepStatus.Waiting ->
+            Some {
+                Event = "step_waiting"
+                Step = Some(Step.name r.Step)
+                Data =
+                    Encode.obj [
+                        "state", Encode.string "waiting for provider budget"
+                        "provider", Encode.opt Encode.string r.Provider
+                        "model_used", Encode.opt Encode.string r.Model
+                        "wait_ms", Encode.opt Encode.int64 r.LatencyMs
+                    ]
+                Progress = progress.Current
+                Error = None
+            }
         | StepStatus.Completed ->
             Some {
                 Event = "step_complete"

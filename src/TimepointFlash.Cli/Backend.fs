@@ -10,6 +10,8 @@ open TimepointFlash
 type StepLine = {
     Step: string
     Ok: bool
+    /// Waiting for provider budget (not finished; `LatencyMs` is the expected wait).
+    Waiting: bool
     LatencyMs: int64 option
     Model: string option
     Error: string option
@@ -62,10 +64,20 @@ module Embedded =
     let private progressOf (r: StepRecord) =
         match r.Status with
         | StepStatus.Started -> None
+        | StepStatus.Waiting ->
+            Some {
+                Step = Step.name r.Step
+                Ok = true
+                Waiting = true
+                LatencyMs = r.LatencyMs
+                Model = r.Model
+                Error = None
+            }
         | StepStatus.Completed ->
             Some {
                 Step = Step.name r.Step
                 Ok = true
+                Waiting = false
                 LatencyMs = r.LatencyMs
                 Model = r.Model
                 Error = None
@@ -74,6 +86,7 @@ module Embedded =
             Some {
                 Step = Step.name r.Step
                 Ok = false
+                Waiting = false
                 LatencyMs = None
                 Model = None
                 Error =

@@ -93,7 +93,14 @@ let private progress () =
         AnsiConsole.Create(AnsiConsoleSettings(Out = AnsiConsoleOutput(Console.Error)))
 
     let print (p: StepLine) =
-        if p.Ok then
+        if p.Waiting then
+            let wait =
+                p.LatencyMs |> Option.map (fun v -> $"~{v / 1000L} s") |> Option.defaultValue ""
+
+            console.MarkupLine(
+                $"[yellow]…[/] {Markup.Escape p.Step, -16} [grey]waiting for provider budget {Markup.Escape wait}[/]"
+            )
+        elif p.Ok then
             let ms = p.LatencyMs |> Option.map (fun v -> $"{v} ms") |> Option.defaultValue ""
             let model = p.Model |> Option.defaultValue ""
 
@@ -114,7 +121,10 @@ let private progress () =
     let report (p: StepLine) =
         flush ()
 
-        if p.Ok && p.Step = "judge" then held <- Some p else print p
+        if p.Ok && not p.Waiting && p.Step = "judge" then
+            held <- Some p
+        else
+            print p
 
     let close (t: JsonNode option) =
         let text (key: string) =

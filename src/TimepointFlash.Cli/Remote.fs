@@ -70,8 +70,25 @@ module Remote =
             Some {
                 Step = text msg "step" |> Option.defaultValue "?"
                 Ok = true
+                Waiting = false
                 LatencyMs =
                     text data "latency_ms"
+                    |> Option.bind (fun s ->
+                        match Int64.TryParse s with
+                        | true, v -> Some v
+                        | _ -> None)
+                Model = text data "model_used"
+                Error = None
+            }
+        | Some "step_waiting" ->
+            let data = msg["data"]
+
+            Some {
+                Step = text msg "step" |> Option.defaultValue "?"
+                Ok = true
+                Waiting = true
+                LatencyMs =
+                    text data "wait_ms"
                     |> Option.bind (fun s ->
                         match Int64.TryParse s with
                         | true, v -> Some v
@@ -83,6 +100,7 @@ module Remote =
             Some {
                 Step = text msg "step" |> Option.defaultValue "?"
                 Ok = false
+                Waiting = false
                 LatencyMs = None
                 Model = None
                 Error = text msg "error"

@@ -148,6 +148,7 @@ module AgentKit =
         Temperature = agent.Temperature
         MaxTokens = Some agent.MaxTokens
         Tuning = CallTuning.none
+        OnWait = WaitNotice.None
     }
 
     /// Runs an agent: one call, and on invalid output one repair call that names the problems.

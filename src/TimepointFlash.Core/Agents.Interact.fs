@@ -134,6 +134,7 @@ module Interaction =
         Temperature = a.Temperature
         MaxTokens = Some a.MaxTokens
         Tuning = CallTuning.none
+        OnWait = WaitNotice.None
     }
 
     let private outcome (r: ChatResponse) output attempts latency : AgentOutcome<'O> = {

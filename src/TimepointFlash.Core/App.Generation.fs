@@ -66,10 +66,14 @@ module Generation =
             let started = env.Pipeline.Elapsed()
             let records = Collections.Concurrent.ConcurrentQueue<StepRecord>()
 
+            // A wait for provider budget is live progress only: it is not stored, so the log and its replay keep
+            // one started and one finished record per step.
             let emit (r: StepRecord) =
                 task {
-                    records.Enqueue r
-                    do! env.Store.AppendLog t.Id r
+                    if r.Status <> StepStatus.Waiting then
+                        records.Enqueue r
+                        do! env.Store.AppendLog t.Id r
+
                     do! env.Pipeline.Emit r
                     do! observe r
                 }

@@ -23,6 +23,33 @@ type Schema =
     | Object of properties: (string * Schema) list * required: string list
     | Nullable of Schema
 
+/// A call held back until its provider's budget (PROVIDER_LIMITS) allows it.
+type BudgetWait = {
+    Provider: string
+    Model: string
+    /// The bucket it draws from (`provider` or `provider:model`).
+    Bucket: string
+    /// How long the budget says it will wait.
+    Wait: TimeSpan
+}
+
+/// Told when a call has to wait for provider budget before it goes out (the pipeline shows it as the step's state).
+/// Every notice equals every other, so requests still compare by their content.
+[<CustomEquality; NoComparison>]
+type WaitNotice =
+    | WaitNotice of (BudgetWait -> Task)
+
+    override _.Equals(other: obj) = other :? WaitNotice
+    override _.GetHashCode() = 0
+
+    /// Nobody listens.
+    static member None = WaitNotice(fun _ -> Task.CompletedTask)
+
+    /// Tells the listener.
+    member n.Tell(wait: BudgetWait) =
+        let (WaitNotice tell) = n
+        tell wait
+
 /// One request to a chat model: system + user text, optional structured output schema.
 type ChatRequest = {
     Role: ModelRole
@@ -34,6 +61,8 @@ type ChatRequest = {
     MaxTokens: int option
     /// The run's preset, model override and extra sampling settings.
     Tuning: CallTuning
+    /// Where a wait for provider budget is reported.
+    OnWait: WaitNotice
 }
 
 /// Token counts reported by a provider.
@@ -57,6 +86,8 @@ type ImageRequest = {
     Compact: string option
     /// The run's preset and image model override.
     Tuning: CallTuning
+    /// Where a wait for provider budget is reported.
+    OnWait: WaitNotice
 }
 
 /// Generated image bytes.

@@ -358,6 +358,7 @@ module Steps =
                         NegativePrompt = prompt.NegativePrompt
                         Compact = Some(ImagePrompt.compact scene)
                         Tuning = CallTuning.none
+                        OnWait = WaitNotice.None
                     }
                     Scene = scene
                 }

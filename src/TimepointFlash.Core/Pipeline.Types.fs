@@ -25,6 +25,8 @@ type DrawImage = ImageCall -> CancellationToken -> Task<Result<ImageResponse, Pr
 [<RequireQualifiedAccess>]
 type StepStatus =
     | Started
+    /// Waiting for provider budget (PROVIDER_LIMITS) before a model call goes out: live progress, never stored.
+    | Waiting
     | Completed
     | Failed
 
@@ -61,6 +63,14 @@ module StepRecord =
 
     /// A step has started (unnumbered until stored).
     let started at step = blank at step StepStatus.Started
+
+    /// A step's model call is waiting for provider budget (provider and model of the call).
+    let waiting at step (w: BudgetWait) = {
+        blank at step StepStatus.Waiting with
+            Provider = Some w.Provider
+            Model = Some w.Model
+            LatencyMs = Some(int64 w.Wait.TotalMilliseconds)
+    }
 
     /// A step has finished with its report.
     let completed at step (r: StepReport) = {

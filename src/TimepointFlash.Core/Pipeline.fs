@@ -13,9 +13,24 @@ module Pipeline =
         Off = deps.Off
     }
 
+    /// The step's model calls report a wait for provider budget as the step's `Waiting` record.
+    let private noticing (deps: PipelineDeps) (step: Step) =
+        let notice =
+            WaitNotice(fun w -> deps.Emit(StepRecord.waiting (deps.Now()) step w))
+
+        {
+            deps with
+                Llm = fun call ct -> deps.Llm { call with Chat = { call.Chat with OnWait = notice } } ct
+                DrawImage =
+                    deps.DrawImage
+                    |> Option.map (fun draw ->
+                        fun call ct -> draw { call with Request = { call.Request with OnWait = notice } } ct)
+        }
+
     /// Runs one step: emits started, then completed or failed; returns what it adds to the result.
     let private runStep deps request (s: StepSpec) (r: PipelineResult) ct : Task<Land> = task {
         do! deps.Emit(StepRecord.started (deps.Now()) s.Step)
+        let deps = noticing deps s.Step
 
         match! s.Run deps request r ct with
         | Ok(report, add) ->

@@ -34,6 +34,10 @@ type ProviderEvent =
     | CircuitOpened of provider: string * until: DateTimeOffset
     | CircuitClosed of provider: string
     | Failed of error: ProviderError
+    /// A call waits for its provider budget (PROVIDER_LIMITS) before it goes out.
+    | WaitingForBudget of provider: string * bucket: string * wait: TimeSpan
+    /// The budget store could not be asked; the call went out without taking budget.
+    | BudgetUnavailable of provider: string * reason: string
 
 [<RequireQualifiedAccess>]
 module ProviderEvent =
@@ -50,6 +54,9 @@ module ProviderEvent =
             $"[{p}] circuit opened until {stamp}"
         | ProviderEvent.CircuitClosed p -> $"[{p}] circuit closed"
         | ProviderEvent.Failed e -> $"provider call failed: {ProviderError.describe e}"
+        | ProviderEvent.WaitingForBudget(p, bucket, wait) ->
+            $"[{p}] waiting for provider budget '{bucket}' ({wait.TotalSeconds:F1}s)"
+        | ProviderEvent.BudgetUnavailable(p, reason) -> $"[{p}] provider budget unavailable, calling anyway: {reason}"
 
 type private CircuitState =
     | Closed of failures: int
@@ -178,9 +185,18 @@ module Resilience =
             return false
     }
 
-    /// Retries transient failures while `more ()` holds (a stream stops once text was shown); the final error is
-    /// the last real one (fixes B5).
-    let retryingWhile
+    /// Admits every attempt before it goes out, outside its timeout: Ok with what to do with the attempt's outcome,
+    /// or the error that ends the call (the provider budget, `ProviderBudget.admit`).
+    type Admit<'a> = CancellationToken -> Task<Result<Result<'a, ProviderError> -> Task, ProviderError>>
+
+    /// Admits every attempt at once.
+    let free: Admit<'a> =
+        fun _ -> Task.FromResult(Ok(fun (_: Result<'a, ProviderError>) -> Task.CompletedTask))
+
+    /// Retries transient failures while `more ()` holds (a stream stops once text was shown), each attempt admitted
+    /// first; the final error is the last real one (fixes B5).
+    let retryingAdmitted
+        (admit: Admit<'a>)
         (more: unit -> bool)
         (runtime: Runtime)
         (policy: RetryPolicy)
@@ -194,10 +210,19 @@ module Resilience =
         let rec loop attempt (last: ProviderError option) = task {
             if ct.IsCancellationRequested then
                 return Error ProviderError.Cancelled
-            elif not (breaker.TryAcquire()) then
+            else
+                match! admit ct with
+                | Error e -> return Error e
+                | Ok settle -> return! attempt' attempt last settle
+        }
+
+        and attempt' attempt last settle = task {
+            if not (breaker.TryAcquire()) then
+                do! settle (Error(ProviderError.CircuitOpen provider))
                 return Error(defaultArg last (ProviderError.CircuitOpen provider))
             else
                 let! outcome = withTimeout policy.Timeout provider call ct
+                do! settle outcome
                 breaker.Record outcome |> Option.iter log
 
                 match outcome with
@@ -216,6 +241,11 @@ module Resilience =
         }
 
         loop 0 None
+
+    /// Retries transient failures while `more ()` holds (a stream stops once text was shown); the final error is
+    /// the last real one (fixes B5).
+    let retryingWhile more runtime policy log breaker call ct =
+        retryingAdmitted free more runtime policy log breaker call ct
 
     /// Retries transient failures (429, 5xx, timeout, malformed body); the final error is the last real one (fixes B5).
     let retrying runtime policy log breaker call ct =

@@ -20,6 +20,8 @@ type RouterDeps = {
     Runtime: Runtime
     /// The offline engine, used when the engine is offline or FALLBACK_PROVIDER=offline.
     Offline: Backend option
+    /// The model-call budget every remote call takes before it goes out (PROVIDER_LIMITS).
+    Budget: ProviderBudget
 }
 
 /// The provider layer as the pipeline, API and CLI use it.
@@ -140,8 +142,24 @@ module Router =
         let breaker =
             CircuitBreaker(name, settings.CircuitThreshold, settings.CircuitCooldown, deps.Runtime.Now)
 
-        let guarded call ct =
-            Resilience.retrying deps.Runtime policy deps.Log breaker call ct
+        // The one place calls leave for a provider: every attempt of a chat, streamed chat or image call is admitted
+        // by the budget first (waiting outside the attempt's timeout), then settled with the usage it reports.
+        let admit notice model cost (usage: 'a -> TokenUsage option) : Resilience.Admit<'a> =
+            fun ct -> task {
+                match! ProviderBudget.admit deps.Runtime deps.Budget deps.Log notice name model cost ct with
+                | Error e -> return Error e
+                | Ok settle ->
+                    return
+                        Ok(fun outcome ->
+                            match outcome with
+                            | Ok value -> settle (usage value)
+                            | Error _ -> settle None)
+            }
+
+        let chatUsage (r: ChatResponse) = Some r.Usage
+
+        let guarded admitted call ct =
+            Resilience.retryingAdmitted admitted (fun () -> true) deps.Runtime policy deps.Log breaker call ct
 
         let backend = {
             Name = name
@@ -152,14 +170,22 @@ module Router =
                     | Ok model ->
                         Resilience.widening
                             deps.Log
-                            (fun request ct -> guarded (calls.Complete model request) ct)
+                            (fun request ct ->
+                                guarded
+                                    (admit request.OnWait model (ProviderLimits.chatCost request) chatUsage)
+                                    (calls.Complete model request)
+                                    ct)
                             request
                             ct
             GenerateImage =
                 fun request ct ->
                     match modelOf settings.Presets provider ModelRole.Image request.Tuning with
                     | Error problem -> unservable name problem
-                    | Ok model -> guarded (calls.GenerateImage model request) ct
+                    | Ok model ->
+                        guarded
+                            (admit request.OnWait model ProviderLimits.imageCost (fun _ -> None))
+                            (calls.GenerateImage model request)
+                            ct
         }
 
         let stream (fresh: unit -> bool) : StreamChat =
@@ -167,7 +193,8 @@ module Router =
                 match modelOf settings.Presets provider request.Role request.Tuning with
                 | Error problem -> unservable name problem
                 | Ok model ->
-                    Resilience.retryingWhile
+                    Resilience.retryingAdmitted
+                        (admit request.OnWait model (ProviderLimits.chatCost request) chatUsage)
                         fresh
                         deps.Runtime
                         policy
@@ -279,13 +306,15 @@ module Router =
             Stream = stream
         }
 
-    /// Builds the router with the real clock and delays; `log` receives retries, fallbacks and circuit changes.
-    let create (settings: Settings) (http: HttpClient) (log: ProviderEvent -> unit) : Router =
+    /// Builds the router with the real clock and delays over a model-call budget; `log` receives retries, fallbacks,
+    /// circuit changes and waits for budget.
+    let create (settings: Settings) (budget: ProviderBudget) (http: HttpClient) (log: ProviderEvent -> unit) : Router =
         createWith
             {
                 Http = http
                 Log = log
                 Runtime = Resilience.live
                 Offline = None
+                Budget = budget
             }
             settings

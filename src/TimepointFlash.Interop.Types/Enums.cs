@@ -24,6 +24,8 @@ public enum StepState
     Failed = 2,
     /// <summary>The generation finished and the timepoint is saved (the last report, step "complete").</summary>
     Done = 3,
+    /// <summary>A model call of the step is waiting for provider budget (PROVIDER_LIMITS) before it goes out.</summary>
+    Waiting = 4,
 }
 
 /// <summary>Unit of time travel.</summary>

@@ -331,6 +331,17 @@ module internal Convert =
                     null,
                     Nullable()
                 )
+            | TimepointFlash.StepStatus.Waiting ->
+                progress (
+                    Step.name s,
+                    StepState.Waiting,
+                    min 99 (finished * 100 / expected),
+                    Nullable(),
+                    Option.toObj e.Model,
+                    Option.toObj e.Provider,
+                    null,
+                    Nullable()
+                )
             | TimepointFlash.StepStatus.Completed ->
                 finished <- finished + 1
 

@@ -41,6 +41,7 @@ type TimepointEngine private (services: Services) =
             match e.Status with
             | TimepointFlash.StepStatus.Started -> ct.ThrowIfCancellationRequested()
             | TimepointFlash.StepStatus.Failed -> causes.Failed e
+            | TimepointFlash.StepStatus.Waiting
             | TimepointFlash.StepStatus.Completed -> ()
 
             report (tracker.Report e)

@@ -22,10 +22,11 @@ module StepStatus =
     let name =
         function
         | StepStatus.Started -> "started"
+        | StepStatus.Waiting -> "waiting"
         | StepStatus.Completed -> "completed"
         | StepStatus.Failed -> "failed"
 
-    /// Reads database text.
+    /// Reads database text (a wait for provider budget is live progress, never stored).
     let tryParse (s: string) =
         [ StepStatus.Started; StepStatus.Completed; StepStatus.Failed ]
         |> List.tryFind (fun x -> name x = s)

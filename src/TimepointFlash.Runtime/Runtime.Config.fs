@@ -59,6 +59,10 @@ type Config = {
     /// Seconds a finished timepoint's rendered JSON is served from memory (0 = off).
     ReadCacheSeconds: int
     Webhooks: WebhookSettings
+    /// The model-call budget (PROVIDER_LIMITS), shared by every replica on PostgreSQL.
+    ProviderLimits: ProviderLimits
+    /// The longest a model call waits for budget before it fails as rate limited (PROVIDER_BUDGET_WAIT_SECONDS).
+    BudgetWait: TimeSpan
 }
 
 [<RequireQualifiedAccess>]
@@ -224,6 +228,18 @@ module Config =
                 })
             |> List.sequenceResultM
 
+        let! limits =
+            ProviderLimits.parse
+                ([ ProviderId.Gemini; ProviderId.OpenRouter; ProviderId.OpenAi ]
+                 |> List.map ProviderId.name)
+                (lookup "PROVIDER_LIMITS")
+            |> Result.mapError (fun e -> {
+                Variable = "PROVIDER_LIMITS"
+                Problem = ProviderLimits.describeError e
+            })
+
+        let! budgetWait = intVar lookup "PROVIDER_BUDGET_WAIT_SECONDS" 120 1 3600
+
         return {
             Database = db
             Providers = providers
@@ -249,5 +265,7 @@ module Config =
                 AllowHosts = { Entries = allowHosts }
                 RetryBase = TimeSpan.FromMilliseconds(float retryBase)
             }
+            ProviderLimits = limits
+            BudgetWait = TimeSpan.FromSeconds(float budgetWait)
         }
     }

@@ -257,8 +257,8 @@ module EngineBuilder =
             "max_retries", Encode.int d.MaxRetries
         ]
 
-    /// Builds the engine parts from provider settings.
-    let create (settings: Settings) (http: HttpClient) (log: ProviderEvent -> unit) : EngineParts =
+    /// Builds the engine parts from provider settings and the model-call budget.
+    let create (settings: Settings) (budget: ProviderBudget) (http: HttpClient) (log: ProviderEvent -> unit) : EngineParts =
         let offlineInfo cache = {
             Name = "offline"
             IsOffline = true
@@ -276,7 +276,7 @@ module EngineBuilder =
             SceneCard = OfflineEngine.sceneCard
           }
         | Engine.Remote(primary, fallback) ->
-            let router = Router.create settings http log
+            let router = Router.create settings budget http log
             let offlineBehind = fallback = Some Fallback.Offline
             let cache = RemoteCatalogue.create router.ListModels
 

@@ -54,7 +54,9 @@ module Instrumentation =
             providerErrors.Add(1L, tag "provider" from, tag "kind" (errorKind err))
         | ProviderEvent.Failed err -> countError err
         | ProviderEvent.CircuitOpened _
-        | ProviderEvent.CircuitClosed _ -> ()
+        | ProviderEvent.CircuitClosed _
+        | ProviderEvent.WaitingForBudget _
+        | ProviderEvent.BudgetUnavailable _ -> ()
 
     // Open step spans of each generation span, by step name: model calls find their parent here, because a step
     // span started inside an event callback cannot become Activity.Current in the pipeline's own flow.
@@ -120,6 +122,7 @@ module Instrumentation =
 
                 finishStep r.Step "completed" r
             | StepStatus.Failed -> finishStep r.Step "failed" r
+            | StepStatus.Waiting -> ()
 
             emit r
 

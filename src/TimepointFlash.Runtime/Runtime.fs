@@ -77,8 +77,18 @@ module Runtime =
                 | Ok _ ->
                     ImageEndpoint.warnings config.Providers |> List.iter log
 
+                    // One model-call budget: shared through PostgreSQL by every replica, in memory on SQLite.
+                    let budget = {
+                        Limits = config.ProviderLimits
+                        MaxWait = config.BudgetWait
+                        Store =
+                            match db.Dialect with
+                            | Dialect.Postgres -> BudgetStores.postgres db
+                            | Dialect.Sqlite -> BudgetStore.memory (fun () -> DateTimeOffset.UtcNow)
+                    }
+
                     let engine =
-                        EngineBuilder.create config.Providers sharedHttp.Value (fun e ->
+                        EngineBuilder.create config.Providers budget sharedHttp.Value (fun e ->
                             Instrumentation.providerEvent e
                             log (ProviderEvent.describe e))
 

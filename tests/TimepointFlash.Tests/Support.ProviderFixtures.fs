@@ -54,16 +54,21 @@ let runtimeOf (r: Recorder) : Runtime = {
     Random = fun () -> 0.5
 }
 
-/// A router over fakes with the recording runtime.
-let routerWith (offline: Backend option) (r: Recorder) (settings: Settings) =
+/// A router over fakes with the recording runtime and a model-call budget.
+let routerBudgeted (budget: ProviderBudget) (offline: Backend option) (r: Recorder) (settings: Settings) =
     Router.createWith
         {
             Http = FakeServer.http
             Log = r.Log
             Runtime = runtimeOf r
             Offline = offline
+            Budget = budget
         }
         settings
+
+/// A router over fakes with the recording runtime.
+let routerWith (offline: Backend option) (r: Recorder) (settings: Settings) =
+    routerBudgeted ProviderBudget.unlimited offline r settings
 
 /// Variables pointing Gemini at a fake, which from then on validates requests as Gemini's API.
 let geminiAt (fake: FakeServer) =
@@ -95,6 +100,7 @@ let chat role : ChatRequest = {
     Temperature = 0.2
     MaxTokens = Some 256
     Tuning = CallTuning.none
+    OnWait = WaitNotice.None
 }
 
 /// An image request.
@@ -104,6 +110,7 @@ let image: ImageRequest = {
     NegativePrompt = None
     Compact = None
     Tuning = CallTuning.none
+    OnWait = WaitNotice.None
 }
 
 /// A small structured-output schema.
