@@ -70,6 +70,8 @@ let all =
         WebhookTests.tests
         WebhooksRestart.tests
         McpTests.tests
+        Budget.tests
+        BudgetReplicas.tests
     ]
 
 [<EntryPoint>]
