@@ -425,4 +425,11 @@ module ApiSchemas =
     let components = generationComponents @ InteractSchemas.components
 
     /// The event schemas of a generation stream, in the order a run sends them.
-    let streamEvents = [ "StreamStart"; "StepComplete"; "StepWaiting"; "StepError"; "StreamDone"; "StreamError" ]
+    let streamEvents = [
+        "StreamStart"
+        "StepComplete"
+        "StepWaiting"
+        "StepError"
+        "StreamDone"
+        "StreamError"
+    ]

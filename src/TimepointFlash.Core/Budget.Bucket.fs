@@ -73,7 +73,11 @@ module Bucket =
 
     let private shortfall (rate: BucketRate option) (level: float) (cost: float) =
         match rate with
-        | Some r when level + slack < cost -> if r.PerSecond > 0.0 then (cost - level) / r.PerSecond else infinity
+        | Some r when level + slack < cost ->
+            if r.PerSecond > 0.0 then
+                (cost - level) / r.PerSecond
+            else
+                infinity
         | _ -> 0.0
 
     /// Seconds until the bucket (as of its own time) holds the cost; 0 when it does now.

@@ -53,13 +53,22 @@ module ProviderLimits =
             PerSecond = refill / windowSeconds
         }
 
-    let private units = [ "rpm", (true, 60.0); "rps", (true, 1.0); "tpm", (false, 60.0); "tps", (false, 1.0) ]
+    let private units = [
+        "rpm", (true, 60.0)
+        "rps", (true, 1.0)
+        "tpm", (false, 60.0)
+        "tps", (false, 1.0)
+    ]
 
     let private amount (entry: string) (part: string) =
         let part = part.Trim().ToLowerInvariant()
 
         match units |> List.tryFind (fun (u, _) -> part.EndsWith u) with
-        | None -> Error { Entry = entry; Problem = $"'{String.truncate 24 part}' needs a unit: rpm, rps, tpm or tps" }
+        | None ->
+            Error {
+                Entry = entry
+                Problem = $"'{String.truncate 24 part}' needs a unit: rpm, rps, tpm or tps"
+            }
         | Some(unit, (isRequests, window)) ->
             let digits = part.Substring(0, part.Length - unit.Length)
 
@@ -78,8 +87,16 @@ module ProviderLimits =
             | part :: rest ->
                 match amount entry part with
                 | Error e -> Error e
-                | Ok(true, _) when acc.Requests.IsSome -> Error { Entry = entry; Problem = "names requests twice" }
-                | Ok(false, _) when acc.Tokens.IsSome -> Error { Entry = entry; Problem = "names tokens twice" }
+                | Ok(true, _) when acc.Requests.IsSome ->
+                    Error {
+                        Entry = entry
+                        Problem = "names requests twice"
+                    }
+                | Ok(false, _) when acc.Tokens.IsSome ->
+                    Error {
+                        Entry = entry
+                        Problem = "names tokens twice"
+                    }
                 | Ok(true, r) -> fold { acc with Requests = Some r } rest
                 | Ok(false, r) -> fold { acc with Tokens = Some r } rest
 
@@ -98,9 +115,16 @@ module ProviderLimits =
 
             if not (List.contains provider providers) then
                 let known = String.Join(", ", providers)
-                Error { Entry = entry; Problem = $"unknown provider '{String.truncate 24 provider}' (known: {known})" }
+
+                Error {
+                    Entry = entry
+                    Problem = $"unknown provider '{String.truncate 24 provider}' (known: {known})"
+                }
             elif model |> Option.exists String.IsNullOrWhiteSpace then
-                Error { Entry = entry; Problem = "names no model after ':'" }
+                Error {
+                    Entry = entry
+                    Problem = "names no model after ':'"
+                }
             else
                 let bucket =
                     match model with
@@ -108,13 +132,18 @@ module ProviderLimits =
                     | None -> provider
 
                 limitOf entry values |> Result.map (fun limit -> bucket, limit)
-        | _ -> Error { Entry = entry; Problem = "must be provider[:model]=<n>rpm[/<n>tpm]" }
+        | _ ->
+            Error {
+                Entry = entry
+                Problem = "must be provider[:model]=<n>rpm[/<n>tpm]"
+            }
 
     /// Reads PROVIDER_LIMITS for the known provider names; blank is no limits; a key named twice is an error.
     let parse (providers: string list) (text: string option) : Result<ProviderLimits, LimitsError> =
         let entries =
             text
-            |> Option.map (fun s -> s.Split(',', StringSplitOptions.RemoveEmptyEntries ||| StringSplitOptions.TrimEntries))
+            |> Option.map (fun s ->
+                s.Split(',', StringSplitOptions.RemoveEmptyEntries ||| StringSplitOptions.TrimEntries))
             |> Option.defaultValue [||]
             |> List.ofArray
 
@@ -124,7 +153,11 @@ module ProviderLimits =
             | entry :: rest ->
                 match entryOf providers entry with
                 | Error e -> Error e
-                | Ok(bucket, _) when acc.ContainsKey bucket -> Error { Entry = entry; Problem = $"'{bucket}' is limited twice" }
+                | Ok(bucket, _) when acc.ContainsKey bucket ->
+                    Error {
+                        Entry = entry
+                        Problem = $"'{bucket}' is limited twice"
+                    }
                 | Ok(bucket, limit) -> fold (acc.Add(bucket, limit)) rest
 
         fold Map.empty entries

@@ -15,16 +15,28 @@ module Pipeline =
 
     /// The step's model calls report a wait for provider budget as the step's `Waiting` record.
     let private noticing (deps: PipelineDeps) (step: Step) =
-        let notice =
-            WaitNotice(fun w -> deps.Emit(StepRecord.waiting (deps.Now()) step w))
+        let notice = WaitNotice(fun w -> deps.Emit(StepRecord.waiting (deps.Now()) step w))
 
         {
             deps with
-                Llm = fun call ct -> deps.Llm { call with Chat = { call.Chat with OnWait = notice } } ct
+                Llm =
+                    fun call ct ->
+                        deps.Llm
+                            {
+                                call with
+                                    Chat = { call.Chat with OnWait = notice }
+                            }
+                            ct
                 DrawImage =
                     deps.DrawImage
                     |> Option.map (fun draw ->
-                        fun call ct -> draw { call with Request = { call.Request with OnWait = notice } } ct)
+                        fun call ct ->
+                            draw
+                                {
+                                    call with
+                                        Request = { call.Request with OnWait = notice }
+                                }
+                                ct)
         }
 
     /// Runs one step: emits started, then completed or failed; returns what it adds to the result.

@@ -43,12 +43,7 @@ module BudgetStores =
         cmd.Parameters.Add p |> ignore
 
     let private dimension (cmd: DbCommand) (name: string) (rate: BucketRate option) (cost: float) =
-        let r =
-            rate
-            |> Option.defaultValue {
-                Capacity = 0.0
-                PerSecond = 0.0
-            }
+        let r = rate |> Option.defaultValue { Capacity = 0.0; PerSecond = 0.0 }
 
         add cmd $"{name}_cap" (box r.Capacity)
         add cmd $"{name}_rate" (box r.PerSecond)
@@ -103,7 +98,4 @@ module BudgetStores =
         :> Task
 
     /// The store over PostgreSQL's provider_budgets table.
-    let postgres (db: Database) : BudgetStore = {
-        Take = take db
-        Settle = settle db
-    }
+    let postgres (db: Database) : BudgetStore = { Take = take db; Settle = settle db }

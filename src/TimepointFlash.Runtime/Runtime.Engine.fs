@@ -258,7 +258,12 @@ module EngineBuilder =
         ]
 
     /// Builds the engine parts from provider settings and the model-call budget.
-    let create (settings: Settings) (budget: ProviderBudget) (http: HttpClient) (log: ProviderEvent -> unit) : EngineParts =
+    let create
+        (settings: Settings)
+        (budget: ProviderBudget)
+        (http: HttpClient)
+        (log: ProviderEvent -> unit)
+        : EngineParts =
         let offlineInfo cache = {
             Name = "offline"
             IsOffline = true

@@ -27,7 +27,13 @@ type Quota(limit: int, window: TimeSpan) =
 
             if inWindow >= limit then
                 refused <- refused + 1
-                Some(Fault.Status(429, """{"error":{"message":"rate limit","type":"rate_limit_exceeded","code":null}}"""))
+
+                Some(
+                    Fault.Status(
+                        429,
+                        """{"error":{"message":"rate limit","type":"rate_limit_exceeded","code":null}}"""
+                    )
+                )
             else
                 accepted.Add now
                 None)
@@ -60,7 +66,10 @@ let enqueue (baseUrl: string) (query: string) = task {
     let body = $"{{\"query\": \"{query}\"}}"
 
     let! resp =
-        http.PostAsync($"{baseUrl}/api/v1/timepoints/generate", new StringContent(body, Encoding.UTF8, "application/json"))
+        http.PostAsync(
+            $"{baseUrl}/api/v1/timepoints/generate",
+            new StringContent(body, Encoding.UTF8, "application/json")
+        )
 
     return int resp.StatusCode
 }
@@ -87,7 +96,11 @@ let tests =
             let servers =
                 ports
                 |> List.map (fun port ->
-                    ServerProcess.start None (ServerProcess.serverDll ()) "" (replicaVars provider cs "openai=60rpm" port))
+                    ServerProcess.start
+                        None
+                        (ServerProcess.serverDll ())
+                        ""
+                        (replicaVars provider cs "openai=60rpm" port))
 
             try
                 for port in ports do
@@ -97,7 +110,9 @@ let tests =
                 // Three generations queued on each replica: far more calls than the quota lets through in the run.
                 for port in ports do
                     for i in 1..3 do
-                        let! status = enqueue $"http://127.0.0.1:{port}" $"the storming of the bastille, take {port}-{i}"
+                        let! status =
+                            enqueue $"http://127.0.0.1:{port}" $"the storming of the bastille, take {port}-{i}"
+
                         Expect.equal status 200 "queued"
 
                 // Measure 30 s of steady state, after the first 5 s (the burst of 3 and the replicas' warm-up).
@@ -113,7 +128,10 @@ let tests =
                 while DateTimeOffset.UtcNow < until.AddSeconds 1.0 do
                     do! Task.Delay 250
 
-                let counted = quota.Accepted |> List.filter (fun at -> at >= from && at < until) |> List.length
+                let counted =
+                    quota.Accepted
+                    |> List.filter (fun at -> at >= from && at < until)
+                    |> List.length
 
                 Expect.equal quota.Refused 0 "no 429 reached the provider"
                 Expect.isLessThanOrEqual counted 30 "at most the quota (1 a second) in 30 s"

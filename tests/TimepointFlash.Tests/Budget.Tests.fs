@@ -26,21 +26,30 @@ type Schedule = Schedule of (int * float * float) list
 
 type BudgetGenerators =
     static member Limit() =
-        let rate =
-            gen {
-                let! capacity = Gen.choose (1, 50)
-                let! perSecond = Gen.choose (1, 400)
+        let rate = gen {
+            let! capacity = Gen.choose (1, 50)
+            let! perSecond = Gen.choose (1, 400)
 
-                return {
-                    Capacity = float capacity
-                    PerSecond = float perSecond / 20.0
-                }
+            return {
+                Capacity = float capacity
+                PerSecond = float perSecond / 20.0
             }
+        }
 
         gen {
             let! requests = rate
-            let! tokens = Gen.oneof [ Gen.constant None; rate |> Gen.map (fun r -> Some { r with Capacity = r.Capacity * 100.0 }) ]
-            let limit: BucketLimit = { Requests = Some requests; Tokens = tokens }
+
+            let! tokens =
+                Gen.oneof [
+                    Gen.constant None
+                    rate |> Gen.map (fun r -> Some { r with Capacity = r.Capacity * 100.0 })
+                ]
+
+            let limit: BucketLimit = {
+                Requests = Some requests
+                Tokens = tokens
+            }
+
             return BudgetLimit limit
         }
         |> Arb.fromGen
@@ -110,10 +119,17 @@ let waitsAreMonotone (BudgetLimit limit) schedule (NonNegativeInt extra) (NonNeg
         | None -> Bucket.full limit epoch
 
     let cost: BucketCost = { Requests = 1.0; Tokens = 500.0 }
-    let bigger = { cost with Requests = cost.Requests + float (extra % 5) }
+
+    let bigger = {
+        cost with
+            Requests = cost.Requests + float (extra % 5)
+    }
+
     let d = float (ms % 10_000) / 1000.0
     let now = Bucket.waitSeconds limit cost level
-    let later = Bucket.waitSeconds limit cost (Bucket.refill limit (level.At.AddSeconds d) level)
+
+    let later =
+        Bucket.waitSeconds limit cost (Bucket.refill limit (level.At.AddSeconds d) level)
 
     Bucket.waitSeconds limit bigger level >= now - 1e-9
     && later <= max 0.0 (now - d) + 1e-6
@@ -129,7 +145,9 @@ let waitingTheStatedTimeIsEnough (BudgetLimit limit) schedule =
 
     match Bucket.take limit cost level.At level with
     | Ok _ -> true
-    | Error wait -> Bucket.take limit cost (level.At + wait + TimeSpan.FromTicks 1L) level |> Result.isOk
+    | Error wait ->
+        Bucket.take limit cost (level.At + wait + TimeSpan.FromTicks 1L) level
+        |> Result.isOk
 
 /// Law: a settlement never lifts tokens above capacity and leaves requests alone.
 let settleStaysWithinCapacity (BudgetLimit limit) (NormalFloat refund) =
@@ -155,7 +173,10 @@ let private lawTests =
         testPropertyWithConfig config "no level ever exceeds its capacity" neverAboveCapacity
         testPropertyWithConfig config "no window of w seconds grants more than capacity + rate × w" windowBound
         testPropertyWithConfig config "waits are monotone in the cost and shrink with time" waitsAreMonotone
-        testPropertyWithConfig config "a refused take is granted once its stated wait has passed" waitingTheStatedTimeIsEnough
+        testPropertyWithConfig
+            config
+            "a refused take is granted once its stated wait has passed"
+            waitingTheStatedTimeIsEnough
         testPropertyWithConfig config "a settlement stays within the token capacity" settleStaysWithinCapacity
         testPropertyWithConfig config "a limit of n per window never admits more than n in a window" limitRule
         test "a call larger than the bucket waits for a full bucket, not forever" {
@@ -164,7 +185,11 @@ let private lawTests =
                 Tokens = Some { Capacity = 100.0; PerSecond = 10.0 }
             }
 
-            let empty: BucketLevel = { Bucket.full limit epoch with Tokens = 0.0 }
+            let empty: BucketLevel = {
+                Bucket.full limit epoch with
+                    Tokens = 0.0
+            }
+
             let cost: BucketCost = { Requests = 1.0; Tokens = 5000.0 }
             Expect.equal (Bucket.waitSeconds limit cost empty) 10.0 "ten seconds to full"
         }
@@ -186,8 +211,22 @@ let private parseTests =
                 [ "gemini"; "openai"; "openrouter:meta-llama/llama-3.1-8b-instruct:free" ]
                 "buckets"
 
-            Expect.equal limits.Buckets["gemini"].Requests (Some { Capacity = 3.0; PerSecond = 57.0 / 60.0 }) "60 rpm"
-            Expect.equal limits.Buckets["gemini"].Tokens (Some { Capacity = 50000.0; PerSecond = 950000.0 / 60.0 }) "1M tpm"
+            Expect.equal
+                limits.Buckets["gemini"].Requests
+                (Some {
+                    Capacity = 3.0
+                    PerSecond = 57.0 / 60.0
+                })
+                "60 rpm"
+
+            Expect.equal
+                limits.Buckets["gemini"].Tokens
+                (Some {
+                    Capacity = 50000.0
+                    PerSecond = 950000.0 / 60.0
+                })
+                "1M tpm"
+
             Expect.equal limits.Buckets["openai"].Requests (Some { Capacity = 1.0; PerSecond = 4.0 }) "5 rps"
             Expect.isNone limits.Buckets["openai"].Tokens "tokens unlimited"
         }
@@ -214,8 +253,16 @@ let private parseTests =
                 ProviderLimits.parse providers (Some "openrouter=60rpm,openrouter:a/b=5rpm")
                 |> Result.defaultWith (fun _ -> failtest "parse")
 
-            Expect.equal (ProviderLimits.bucketFor limits "openrouter" "a/b" |> Option.map fst) (Some "openrouter:a/b") "own"
-            Expect.equal (ProviderLimits.bucketFor limits "openrouter" "c/d" |> Option.map fst) (Some "openrouter") "provider's"
+            Expect.equal
+                (ProviderLimits.bucketFor limits "openrouter" "a/b" |> Option.map fst)
+                (Some "openrouter:a/b")
+                "own"
+
+            Expect.equal
+                (ProviderLimits.bucketFor limits "openrouter" "c/d" |> Option.map fst)
+                (Some "openrouter")
+                "provider's"
+
             Expect.isNone (ProviderLimits.bucketFor limits "gemini" "x") "not limited"
         }
         test "a chat call is estimated at its prompt's characters / 4 plus its output maximum, settled by usage" {
@@ -230,11 +277,17 @@ let private parseTests =
             Expect.equal (ProviderLimits.estimate { request with MaxTokens = None }) 1224 "200 + 1024 by default"
             let cost = ProviderLimits.chatCost request
             Expect.equal (ProviderLimits.refund cost { Input = 150; Output = 300 }) 750.0 "gives back the rest"
-            Expect.equal (ProviderLimits.refund cost { Input = 0; Output = 0 }) 0.0 "nothing reported: keeps the estimate"
+
+            Expect.equal
+                (ProviderLimits.refund cost { Input = 0; Output = 0 })
+                0.0
+                "nothing reported: keeps the estimate"
         }
         test "an invalid PROVIDER_LIMITS stops start-up naming the variable" {
             match
-                TimepointFlash.Runtime.Config.read (lookupOf [ "DATABASE_URL", "sqlite:///x.db"; "PROVIDER_LIMITS", "gemini=lots" ])
+                TimepointFlash.Runtime.Config.read (
+                    lookupOf [ "DATABASE_URL", "sqlite:///x.db"; "PROVIDER_LIMITS", "gemini=lots" ]
+                )
             with
             | Ok _ -> failtest "accepted"
             | Error e ->
@@ -283,14 +336,27 @@ let private gateTests =
                     Task.CompletedTask)
 
             let admit () =
-                ProviderBudget.admit clock.Runtime budget events.Add notice "openai" "m" ProviderLimits.imageCost CancellationToken.None
+                ProviderBudget.admit
+                    clock.Runtime
+                    budget
+                    events.Add
+                    notice
+                    "openai"
+                    "m"
+                    ProviderLimits.imageCost
+                    CancellationToken.None
 
             let! first = admit ()
             Expect.isOk first "the burst of one goes at once"
             Expect.equal clock.Now epoch "no wait"
             let! second = admit ()
             Expect.isOk second "then waits"
-            Expect.isGreaterThanOrEqual (clock.Now - epoch).TotalSeconds 0.5 "half a second at 2 rps (burst 1, refill 1/s)"
+
+            Expect.isGreaterThanOrEqual
+                (clock.Now - epoch).TotalSeconds
+                0.5
+                "half a second at 2 rps (burst 1, refill 1/s)"
+
             Expect.equal told.Count 1 "the step is told once"
             Expect.equal told[0].Bucket "openai" "bucket"
 
@@ -313,13 +379,22 @@ let private gateTests =
             }
 
             let admit () =
-                ProviderBudget.admit clock.Runtime budget ignore WaitNotice.None "openai" "m" ProviderLimits.imageCost CancellationToken.None
+                ProviderBudget.admit
+                    clock.Runtime
+                    budget
+                    ignore
+                    WaitNotice.None
+                    "openai"
+                    "m"
+                    ProviderLimits.imageCost
+                    CancellationToken.None
 
             let! _ = admit ()
             let! second = admit ()
 
             match second with
-            | Error(ProviderError.RateLimited("openai", Some wait)) -> Expect.isGreaterThan wait (TimeSpan.FromSeconds 5.0) "the wait"
+            | Error(ProviderError.RateLimited("openai", Some wait)) ->
+                Expect.isGreaterThan wait (TimeSpan.FromSeconds 5.0) "the wait"
             | other -> failtest $"expected rate limited, got %A{other |> Result.map ignore}"
         }
         testTask "a cancelled caller stops waiting" {
@@ -332,9 +407,30 @@ let private gateTests =
             }
 
             let cts = new CancellationTokenSource()
-            let! _ = ProviderBudget.admit clock.Runtime budget ignore WaitNotice.None "openai" "m" ProviderLimits.imageCost cts.Token
+
+            let! _ =
+                ProviderBudget.admit
+                    clock.Runtime
+                    budget
+                    ignore
+                    WaitNotice.None
+                    "openai"
+                    "m"
+                    ProviderLimits.imageCost
+                    cts.Token
+
             cts.Cancel()
-            let! r = ProviderBudget.admit clock.Runtime budget ignore WaitNotice.None "openai" "m" ProviderLimits.imageCost cts.Token
+
+            let! r =
+                ProviderBudget.admit
+                    clock.Runtime
+                    budget
+                    ignore
+                    WaitNotice.None
+                    "openai"
+                    "m"
+                    ProviderLimits.imageCost
+                    cts.Token
 
             match r with
             | Error ProviderError.Cancelled -> ()
@@ -390,14 +486,20 @@ let private postgresTests =
                     try
                         let limit: BucketLimit = {
                             Requests = Some { Capacity = 5.0; PerSecond = 0.001 }
-                            Tokens = Some { Capacity = 10_000.0; PerSecond = 0.001 }
+                            Tokens =
+                                Some {
+                                    Capacity = 10_000.0
+                                    PerSecond = 0.001
+                                }
                         }
 
                         let stores = [ BudgetStores.postgres db; BudgetStores.postgres other ]
                         let cost: BucketCost = { Requests = 1.0; Tokens = 100.0 }
 
                         let! answers =
-                            [ for i in 0..19 -> stores[i % 2].Take "openai:m" limit cost CancellationToken.None ]
+                            [
+                                for i in 0..19 -> stores[i % 2].Take "openai:m" limit cost CancellationToken.None
+                            ]
                             |> Task.WhenAll
 
                         let granted = answers |> Array.filter ((=) TakeAnswer.Granted) |> Array.length
@@ -406,7 +508,8 @@ let private postgresTests =
                         for a in answers do
                             match a with
                             | TakeAnswer.Granted -> ()
-                            | TakeAnswer.Wait w -> Expect.isGreaterThan w.TotalSeconds 900.0 "about 1000 s to one request"
+                            | TakeAnswer.Wait w ->
+                                Expect.isGreaterThan w.TotalSeconds 900.0 "about 1000 s to one request"
                             | TakeAnswer.Unavailable e -> failtest e
 
                         // A settlement gives tokens back (up to capacity) without touching requests.
@@ -479,7 +582,11 @@ let private stepTests =
 
             Expect.equal judge [ StepStatus.Started; StepStatus.Waiting; StepStatus.Completed ] "judge's records"
             let waiting = records |> Seq.find (fun r -> r.Status = StepStatus.Waiting)
-            Expect.equal (waiting.Provider, waiting.Model, waiting.LatencyMs) (Some "openai", Some "m", Some 2000L) "what waits"
+
+            Expect.equal
+                (waiting.Provider, waiting.Model, waiting.LatencyMs)
+                (Some "openai", Some "m", Some 2000L)
+                "what waits"
 
             Expect.equal
                 (records |> Seq.filter (fun r -> r.Status = StepStatus.Waiting) |> Seq.length)
