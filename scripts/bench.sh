@@ -2,8 +2,10 @@
 # Benchmarks (not part of the test run; docs/BENCHMARKS.md records their numbers):
 #   1. critical path (bench/pipeline.fsx) and offline engine persisted to SQLite (bench/offline.fsx), one core each;
 #   2. start-up, read path with wrk against bare Kestrel, 500 concurrent streams (bench/TimepointFlash.Bench),
-#      on SQLite and on a throwaway PostgreSQL 15.
-# Usage: ./scripts/bench.sh [all|pipeline|offline|startup|read|concurrency]   (default all)
+#      on SQLite and on a throwaway PostgreSQL 15;
+#   3. shared model budget: generations a minute with 1 and 3 replicas on one PostgreSQL against a fake provider
+#      answering 429 above 60 calls a minute, with PROVIDER_LIMITS=openai=60rpm and (3 replicas) without it.
+# Usage: ./scripts/bench.sh [all|pipeline|offline|startup|read|concurrency|budget]   (default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -51,6 +53,12 @@ case "$what" in
     "${bench[@]}" startup --runs 5 --published "$published" ;;&
   read|all) "${bench[@]}" read; with_postgres read ;;&
   concurrency|all) "${bench[@]}" concurrency; with_postgres concurrency ;;&
-  pipeline|offline|startup|read|concurrency|all) ;;
-  *) echo "usage: scripts/bench.sh [all|pipeline|offline|startup|read|concurrency]" >&2; exit 2 ;;
+  budget|all)
+    echo "## Shared model budget (fake provider: 429 above 60 calls a minute, 200 ms a call; 1 minute of warm-up, 2 measured minutes)"
+    echo
+    with_postgres budget --replicas 1
+    with_postgres budget --replicas 3
+    with_postgres budget --replicas 3 --limits none ;;&
+  pipeline|offline|startup|read|concurrency|budget|all) ;;
+  *) echo "usage: scripts/bench.sh [all|pipeline|offline|startup|read|concurrency|budget]" >&2; exit 2 ;;
 esac

@@ -1,4 +1,4 @@
-/// tpflash-bench: `read`, `concurrency`, `startup`, `all`; `bare` is the read path's child server.
+/// tpflash-bench: `read`, `concurrency`, `startup`, `budget`, `all`; `bare` is the read path's child server.
 module TimepointFlash.Bench.Program
 
 open System
@@ -11,6 +11,8 @@ let private arg (name: string) (args: string list) =
 let private usage () =
     eprintfn
         "usage: tpflash-bench read|concurrency|startup|all [--database-url URL] [--streams N] [--runs N] [--published DIR]"
+
+    eprintfn "       tpflash-bench budget --database-url URL [--replicas N] [--limits SPEC|none] [--minutes M]"
 
     eprintfn "       tpflash-bench bare --port P --file F"
     2
@@ -45,7 +47,26 @@ let main argv =
 
         Startup.run (("Release build output", Processes.serverDll ()) :: published) (number "--runs" 5)
 
+    let budget () =
+        Budget.run {
+            Budget.defaults with
+                DatabaseUrl = defaultArg db ""
+                Replicas = number "--replicas" Budget.defaults.Replicas
+                Limits =
+                    match arg "--limits" args with
+                    | Some "none" -> ""
+                    | Some spec -> spec
+                    | None -> Budget.defaults.Limits
+                Minutes =
+                    arg "--minutes" args
+                    |> Option.map (fun m -> float m)
+                    |> Option.defaultValue Budget.defaults.Minutes
+        }
+
     match args with
+    | "budget" :: _ when db.IsSome ->
+        (budget ()).Wait()
+        0
     | "bare" :: _ ->
         match arg "--port" args, arg "--file" args with
         | Some port, Some file -> Bare.serve (int port) file

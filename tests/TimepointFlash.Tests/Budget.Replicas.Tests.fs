@@ -3,7 +3,6 @@
 module TimepointFlash.Tests.BudgetReplicas
 
 open System
-open System.Collections.Generic
 open System.Net.Http
 open System.Text
 open System.Threading.Tasks
@@ -12,37 +11,7 @@ open Npgsql
 open TimepointFlash.Tests.Persistence.Support
 open TimepointFlash.Tests.Support
 open TimepointFlash.Tests.Support.LatencyProvider
-
-/// A provider's quota: at most `limit` calls in any `window`; a call beyond it is answered 429 and not counted.
-type Quota(limit: int, window: TimeSpan) =
-    let gate = obj ()
-    let accepted = List<DateTimeOffset>()
-    let mutable refused = 0
-
-    /// The fake's fault rule: 429 when the window already holds `limit` accepted calls.
-    member _.Fault (_: int) (_: string) =
-        lock gate (fun () ->
-            let now = DateTimeOffset.UtcNow
-            let inWindow = accepted |> Seq.filter (fun at -> at > now - window) |> Seq.length
-
-            if inWindow >= limit then
-                refused <- refused + 1
-
-                Some(
-                    Fault.Status(
-                        429,
-                        """{"error":{"message":"rate limit","type":"rate_limit_exceeded","code":null}}"""
-                    )
-                )
-            else
-                accepted.Add now
-                None)
-
-    /// Calls answered 429.
-    member _.Refused = lock gate (fun () -> refused)
-
-    /// Times of the accepted calls, in order.
-    member _.Accepted = lock gate (fun () -> List.ofSeq accepted)
+open TimepointFlash.Tests.Support.Quota
 
 /// The fixed environment of a replica (the provider, the shared database and the budget).
 let replicaVars (provider: LatencyServer) (databaseUrl: string) (limits: string) (port: int) =
