@@ -254,7 +254,15 @@ module Embedded =
                         number.Value <- number.Value + 1
                         "line", InteractWire.line number.Value l
 
-                    interaction env TimepointFlash.Api.InteractDto.dialog interact.Dialog line InteractWire.dialog key body onEvent
+                    interaction
+                        env
+                        TimepointFlash.Api.InteractDto.dialog
+                        interact.Dialog
+                        line
+                        InteractWire.dialog
+                        key
+                        body
+                        onEvent
             Survey =
                 interaction env TimepointFlash.Api.InteractDto.survey interact.Survey surveyEvent InteractWire.survey
             Describe = describe

@@ -394,7 +394,8 @@ let private castOf (names: string option) : JsonNode =
 
 /// True when events may be printed as they come: a terminal, not JSON. Piped output is printed once complete, in
 /// the result's order.
-let private live json = not json && not Console.IsOutputRedirected
+let private live json =
+    not json && not Console.IsOutputRedirected
 
 /// Adds lines to a scene's dialog, printing each as it is written.
 let private dialog (args: ParseResults<DialogArgs>) =
@@ -450,8 +451,7 @@ let private survey (args: ParseResults<SurveyArgs>) =
             Console.Out.WriteLine($"""{a["character_name"]} — {a["question"]}""")
             Console.Out.WriteLine($"""  {a["response"]} ({a["sentiment"]})""")
 
-        let summary (s: JsonNode) =
-            Console.Out.WriteLine($"Summary: {s}")
+        let summary (s: JsonNode) = Console.Out.WriteLine($"Summary: {s}")
 
         let onEvent (event, data: JsonNode) =
             match event with

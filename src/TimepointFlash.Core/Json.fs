@@ -163,7 +163,10 @@ module Decode =
             | JsonValueKind.String ->
                 let s = el.GetString()
 
-                match choices |> List.tryFind (fun (n, _) -> String.Equals(n, s, StringComparison.OrdinalIgnoreCase)) with
+                match
+                    choices
+                    |> List.tryFind (fun (n, _) -> String.Equals(n, s, StringComparison.OrdinalIgnoreCase))
+                with
                 | Some(_, v) -> Ok v
                 | None -> fail path $"must be one of {allowed}, got \"{String.truncate 40 s}\""
             | _ -> fail path $"must be one of {allowed}"

@@ -133,7 +133,10 @@ let private remoteWithKey = testTask "tpflash --server sends TPFLASH_API_KEY to 
         let result = Text.Json.Nodes.JsonNode.Parse out
         Expect.isGreaterThan (result["responses"].AsArray().Count) 0 "answers"
         Expect.isNotNull result["summary"] "the summary asked for"
-        let code, _, err = tpflashOut [ "dialog"; "rome-50-bce"; "--server"; url; "--lines"; "11" ] key
+
+        let code, _, err =
+            tpflashOut [ "dialog"; "rome-50-bce"; "--server"; url; "--lines"; "11" ] key
+
         Expect.equal code 2 "the server's 422 is an argument error"
         Expect.stringContains err "num_lines" "naming the field"
     finally

@@ -169,11 +169,12 @@ let interactions = test "dialog adds lines among the chosen people and survey as
         Expect.isNull result["summary"] "no summary unless asked"
         Expect.equal (result["mode"].ToString()) "parallel" "parallel unless chained"
 
-        for args, field in [
-            [ "dialog"; slug; "--lines"; "11" ], "num_lines"
-            [ "dialog"; slug; "--characters"; " , " ], "characters"
-            [ "survey"; slug; "--question"; "  " ], "questions"
-        ] do
+        for args, field in
+            [
+                [ "dialog"; slug; "--lines"; "11" ], "num_lines"
+                [ "dialog"; slug; "--characters"; " , " ], "characters"
+                [ "survey"; slug; "--question"; "  " ], "questions"
+            ] do
             let code, _, err = run dir args
             Expect.equal code 2 $"{args} is an argument error"
             Expect.stringContains err field "naming what is wrong"

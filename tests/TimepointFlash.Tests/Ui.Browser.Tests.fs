@@ -521,7 +521,11 @@ let private chatStreams (page: IPage) = task {
             violations.Add m.Text)
 
     let posted = ResizeArray<string>()
-    page.Request.Add(fun r -> if r.Method = "POST" then posted.Add r.Url)
+
+    page.Request.Add(fun r ->
+        if r.Method = "POST" then
+            posted.Add r.Url)
+
     do! generateLive page "signing of the declaration of independence"
     let scene = page.Url
     let! _ = page.Locator("#chat-character").SelectOptionAsync "John Adams"
@@ -601,7 +605,8 @@ let private chatFallsBack = testTask "when the stream is refused the chat form p
             let! _ =
                 page.RouteAsync(
                     "**/chat/stream",
-                    Func<IRoute, Task>(fun route -> route.FulfillAsync(RouteFulfillOptions(Status = 503, Body = "down")))
+                    Func<IRoute, Task>(fun route ->
+                        route.FulfillAsync(RouteFulfillOptions(Status = 503, Body = "down")))
                 )
 
             let! _ = page.Locator("#chat-character").SelectOptionAsync "Benjamin Franklin"
