@@ -619,6 +619,32 @@ let private chatFallsBack = testTask "when the stream is refused the chat form p
         })
 }
 
+let private extendStreams = testTask "extending the dialog shows the new lines as they stream and keeps them after a reload" {
+    do!
+        withEnv (fun env -> task {
+            let! page = newPage env true 1100
+            let posted = ResizeArray<string>()
+
+            page.Request.Add(fun r ->
+                if r.Method = "POST" then
+                    posted.Add r.Url)
+
+            do! generateLive page "assassination of Julius Caesar"
+            let lines = "#dialog p:not(.meta)"
+            let! before = count page lines
+            do! page.Locator("#num-lines").FillAsync "2"
+            do! page.Locator("#extend-form button[type=submit]").ClickAsync()
+            do! page.Locator("#dialog p.added").Nth(1).WaitForAsync()
+            do! page.Locator("#extend-form[aria-busy=false]").WaitForAsync()
+            let! speaker = page.Locator("#dialog p.added .speaker").First.InnerTextAsync()
+            Expect.isNotEmpty speaker "each new line names its speaker"
+            Expect.isFalse (posted |> Seq.exists (fun u -> u.EndsWith "/dialog")) "no form post: the lines streamed"
+            let! _ = page.ReloadAsync()
+            let! after = count page lines
+            Expect.equal after (before + 2) "the two lines were saved with the scene"
+        })
+}
+
 /// The browser suite runs one test at a time (each with its own server and browser).
 let tests =
     testList "UiBrowser" [
@@ -633,5 +659,6 @@ let tests =
         chat
         chatSignedIn
         chatFallsBack
+        extendStreams
     ]
     |> testSequenced

@@ -171,6 +171,64 @@
       }).catch(fallBack);
     });
   }
+  // Extend dialog: each new line appears in the scene's dialog as it is written (saved with the scene, as the form
+  // does); any failure removes them and posts the form instead.
+  var extend = document.getElementById('extend-form');
+  var script = document.getElementById('dialog');
+  if (extend && script && window.fetch && window.TextDecoder) {
+    extend.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var names = Array.prototype.map.call(extend.querySelectorAll('[name=characters]:checked'), function (c) { return c.value; });
+      var body = {
+        num_lines: parseInt(extend.querySelector('[name=num_lines]').value, 10),
+        characters: names.length ? names : 'all',
+        save: true
+      };
+      var prompt = extend.querySelector('[name=prompt]').value.trim();
+      if (prompt !== '') body.prompt = prompt;
+      var added = [];
+      var finished = false;
+      busy(extend, true);
+      function fallBack() {
+        if (finished) return;
+        finished = true;
+        added.forEach(function (p) { script.removeChild(p); });
+        extend.submit();
+      }
+      fetch('/api/v1/interactions/' + extend.dataset.id + '/dialog/stream', {
+        method: 'POST', headers: headers(), body: JSON.stringify(body)
+      }).then(function (r) {
+        if (!r.ok) { fallBack(); return; }
+        return events(r, function (msg) {
+          if (msg.event === 'line') {
+            added.push(line(script, msg.data || {}));
+          } else if (msg.event === 'done') {
+            finished = true;
+            busy(extend, false);
+          } else if (msg.event === 'error') {
+            fallBack();
+          }
+        }).then(function () { if (!finished) fallBack(); });
+      }).catch(fallBack);
+    });
+  }
+  // A dialog line as the scene page draws one: speaker, tone, the words in quotes.
+  function line(section, l) {
+    var p = document.createElement('p');
+    p.className = 'added';
+    var name = document.createElement('span');
+    name.className = 'speaker';
+    name.textContent = l.speaker || '';
+    p.appendChild(name);
+    if (l.tone) {
+      var tone = document.createElement('em');
+      tone.textContent = ' (' + l.tone + ')';
+      p.appendChild(tone);
+    }
+    p.appendChild(document.createTextNode(' \u201c' + (l.text || '') + '\u201d'));
+    section.appendChild(p);
+    return p;
+  }
   // A line of the chat log: the speaker, then the words as one text node the stream appends to.
   function speech(log, cls, who, words) {
     var li = document.createElement('li');
