@@ -5,7 +5,7 @@ open TimepointFlash
 open TimepointFlash.Agents
 
 /// The scene page's interaction panels — chat with one of the cast, extend the dialog, survey the cast — as plain
-/// forms that work without JavaScript (the page script streams the chat answer and the new dialog lines when it can).
+/// forms that work without JavaScript (the page script streams the chat answer, the new dialog lines and the survey's answers when it can).
 [<RequireQualifiedAccess>]
 module InteractView =
     let private castOf (t: Timepoint) =
@@ -126,7 +126,12 @@ module InteractView =
     let survey (chrome: Chrome) (t: Timepoint) =
         section [ _class "card"; _id "survey" ] [
             h2 [] [ str "Survey the cast" ]
-            form [ _id "survey-form"; _method "post"; _action $"/t/{t.Slug}/survey" ] [
+            form [
+                _id "survey-form"
+                _method "post"
+                _action $"/t/{t.Slug}/survey"
+                attr "data-id" (string t.Id)
+            ] [
                 Layout.tokenField chrome
                 label [ _for "survey-questions" ] [ str $"Questions (one a line, at most {Survey.maxQuestions})" ]
                 textarea [ _id "survey-questions"; _name "questions"; _required; _rows "3" ] []

@@ -645,6 +645,34 @@ let private extendStreams = testTask "extending the dialog shows the new lines a
         })
 }
 
+let private surveyStreams = testTask "a survey's answers appear under its form as they stream, then the summary" {
+    do!
+        withEnv (fun env -> task {
+            let! page = newPage env true 1100
+            let posted = ResizeArray<string>()
+
+            page.Request.Add(fun r ->
+                if r.Method = "POST" then
+                    posted.Add r.Url)
+
+            do! generateLive page "signing of the declaration of independence"
+            let scene = page.Url
+            do! page.Locator("#survey-questions").FillAsync "What do you fear?\nWho do you trust?"
+            do! page.Locator("#survey-c0").CheckAsync()
+            do! page.Locator("#survey-c1").CheckAsync()
+            do! page.Locator("#survey-form button[type=submit]").ClickAsync()
+            do! page.Locator("#survey-form[aria-busy=false]").WaitForAsync()
+            let! answers = count page "#survey-live li.survey-answer"
+            Expect.equal answers 4 "two questions to two characters"
+            let! live = text page "#survey-live"
+            Expect.stringContains live "What do you fear?" "each answer names its question"
+            let! summaries = count page "#survey-live li.survey-summary"
+            Expect.equal summaries 1 "then the summary"
+            Expect.equal page.Url scene "the page stayed"
+            Expect.isFalse (posted |> Seq.exists (fun u -> u.EndsWith "/survey")) "no form post: the answers streamed"
+        })
+}
+
 /// The browser suite runs one test at a time (each with its own server and browser).
 let tests =
     testList "UiBrowser" [
@@ -660,5 +688,6 @@ let tests =
         chatSignedIn
         chatFallsBack
         extendStreams
+        surveyStreams
     ]
     |> testSequenced

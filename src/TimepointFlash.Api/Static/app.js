@@ -212,6 +212,60 @@
       }).catch(fallBack);
     });
   }
+  // Survey: the answers appear under the form as each character gives one, then the summary; any failure before
+  // the end posts the form instead (its answer page shows the same survey).
+  var survey = document.getElementById('survey-form');
+  if (survey && window.fetch && window.TextDecoder) {
+    survey.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var names = Array.prototype.map.call(survey.querySelectorAll('[name=characters]:checked'), function (c) { return c.value; });
+      var questions = survey.querySelector('[name=questions]').value.split('\n')
+        .map(function (q) { return q.trim(); }).filter(function (q) { return q !== ''; });
+      var chained = survey.querySelector('[name=chain]').checked;
+      var body = {
+        questions: questions,
+        characters: names.length ? names : 'all',
+        mode: chained ? 'sequential' : 'parallel',
+        chain_prompts: chained
+      };
+      var list = document.getElementById('survey-live');
+      if (!list) {
+        list = document.createElement('ol');
+        list.id = 'survey-live';
+        list.className = 'chat-log';
+        list.setAttribute('aria-live', 'polite');
+        survey.parentNode.appendChild(list);
+      }
+      list.innerHTML = '';
+      var finished = false;
+      busy(survey, true);
+      function fallBack() {
+        if (finished) return;
+        finished = true;
+        list.innerHTML = '';
+        survey.submit();
+      }
+      fetch('/api/v1/interactions/' + survey.dataset.id + '/survey/stream', {
+        method: 'POST', headers: headers(), body: JSON.stringify(body)
+      }).then(function (r) {
+        if (!r.ok) { fallBack(); return; }
+        return events(r, function (msg) {
+          var d = msg.data || {};
+          if (msg.event === 'response') {
+            var li = speech(list, 'survey-answer', d.character_name || '', '');
+            li.lastChild.data = ' ' + (d.question || '') + ' \u2014 ' + (d.response || '') + ' (' + (d.sentiment || '') + ')';
+          } else if (msg.event === 'summary') {
+            speech(list, 'survey-summary', 'Summary', String(msg.data || ''));
+          } else if (msg.event === 'error') {
+            item(list, String(msg.data || 'failed'), 'failed');
+          } else if (msg.event === 'done') {
+            finished = true;
+            busy(survey, false);
+          }
+        }).then(function () { if (!finished) fallBack(); });
+      }).catch(fallBack);
+    });
+  }
   // A dialog line as the scene page draws one: speaker, tone, the words in quotes.
   function line(section, l) {
     var p = document.createElement('p');
