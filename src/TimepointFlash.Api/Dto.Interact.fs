@@ -16,15 +16,11 @@ module InteractDto =
     let maxPromptLength = 1000
 
     let private format: Decoder<ResponseFormat> =
-        fun path el ->
-            Decode.string path el
-            |> Result.bind (fun s ->
-                match s with
-                | "text" -> Ok ResponseFormat.Text
-                | "structured" -> Ok ResponseFormat.Structured
-                | "auto" -> Ok ResponseFormat.Auto
-                | other ->
-                    Decode.fail path $"must be one of text, structured, auto, got \"{String.truncate 40 other}\"")
+        Decode.named [
+            "text", ResponseFormat.Text
+            "structured", ResponseFormat.Structured
+            "auto", ResponseFormat.Auto
+        ]
 
     let private model: Decoder<string option> =
         Decode.optional
@@ -120,12 +116,7 @@ module InteractDto =
         }
 
     let private mode: Decoder<SurveyMode> =
-        fun path el ->
-            Decode.string path el
-            |> Result.bind (function
-                | "parallel" -> Ok SurveyMode.Parallel
-                | "sequential" -> Ok SurveyMode.Sequential
-                | other -> Decode.fail path $"must be parallel or sequential, got \"{String.truncate 40 other}\"")
+        Decode.named [ "parallel", SurveyMode.Parallel; "sequential", SurveyMode.Sequential ]
 
     /// POST …/survey
     let survey: Decoder<SurveyAsk> =

@@ -5,7 +5,7 @@ open TimepointFlash
 open TimepointFlash.Agents
 
 /// The scene page's interaction panels — chat with one of the cast, extend the dialog, survey the cast — as plain
-/// forms that work without JavaScript (the page script streams the chat answer when it can).
+/// forms that work without JavaScript (the page script streams the chat answer, the new dialog lines and the survey's answers when it can).
 [<RequireQualifiedAccess>]
 module InteractView =
     let private castOf (t: Timepoint) =
@@ -93,7 +93,12 @@ module InteractView =
     let extend (chrome: Chrome) (t: Timepoint) =
         section [ _class "card"; _id "extend" ] [
             h2 [] [ str "Extend the dialog" ]
-            form [ _id "extend-form"; _method "post"; _action $"/t/{t.Slug}/dialog" ] [
+            form [
+                _id "extend-form"
+                _method "post"
+                _action $"/t/{t.Slug}/dialog"
+                attr "data-id" (string t.Id)
+            ] [
                 Layout.tokenField chrome
                 label [ _for "num-lines" ] [ str "Lines" ]
                 input [
@@ -121,7 +126,12 @@ module InteractView =
     let survey (chrome: Chrome) (t: Timepoint) =
         section [ _class "card"; _id "survey" ] [
             h2 [] [ str "Survey the cast" ]
-            form [ _id "survey-form"; _method "post"; _action $"/t/{t.Slug}/survey" ] [
+            form [
+                _id "survey-form"
+                _method "post"
+                _action $"/t/{t.Slug}/survey"
+                attr "data-id" (string t.Id)
+            ] [
                 Layout.tokenField chrome
                 label [ _for "survey-questions" ] [ str $"Questions (one a line, at most {Survey.maxQuestions})" ]
                 textarea [ _id "survey-questions"; _name "questions"; _required; _rows "3" ] []

@@ -143,6 +143,46 @@ type ChatArgs =
             | Json -> "print the answer as JSON only"
             | Server _ -> "use a running server"
 
+type DialogArgs =
+    | [<MainCommand; ExactlyOnce>] Id of idOrSlug: string
+    | Lines of n: int
+    | Characters of names: string
+    | Prompt of text: string
+    | Save
+    | [<AltCommandLine("-j")>] Json
+    | Server of url: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Id _ -> "timepoint id or slug"
+            | Lines _ -> "how many lines to add, 1 to 10 (default 5)"
+            | Characters _ -> "who speaks, comma-separated, e.g. \"John Adams,Benjamin Franklin\" (default all)"
+            | Prompt _ -> "steer the conversation, e.g. \"they argue about who signs first\""
+            | Save -> "append the lines to the scene's dialog"
+            | Json -> "print the result as JSON only"
+            | Server _ -> "use a running server"
+
+type SurveyArgs =
+    | [<MainCommand; ExactlyOnce>] Id of idOrSlug: string
+    | [<Mandatory>] Question of text: string
+    | Characters of names: string
+    | Chain
+    | Summary
+    | [<AltCommandLine("-j")>] Json
+    | Server of url: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Id _ -> "timepoint id or slug"
+            | Question _ -> "a question for every chosen character (repeat for more, at most 10)"
+            | Characters _ -> "who to ask, comma-separated (default all)"
+            | Chain -> "ask one after another, each seeing the earlier answers"
+            | Summary -> "end with a summary across the answers"
+            | Json -> "print the result as JSON only"
+            | Server _ -> "use a running server"
+
 type ServeArgs =
     | Port of int
 
@@ -195,6 +235,8 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Calendar of ParseResults<CalendarArgs>
     | [<CliPrefix(CliPrefix.None)>] Check of ParseResults<CheckArgs>
     | [<CliPrefix(CliPrefix.None)>] Chat of ParseResults<ChatArgs>
+    | [<CliPrefix(CliPrefix.None)>] Dialog of ParseResults<DialogArgs>
+    | [<CliPrefix(CliPrefix.None)>] Survey of ParseResults<SurveyArgs>
     | [<CliPrefix(CliPrefix.None)>] Serve of ParseResults<ServeArgs>
     | [<CliPrefix(CliPrefix.None)>] Mcp of ParseResults<McpArgs>
     | [<SubCommand; CliPrefix(CliPrefix.None)>] Migrate
@@ -216,6 +258,8 @@ type Command =
             | Calendar _ -> "a date in the calendars of its place and of the world (no server needed)"
             | Check _ -> "check text for anachronisms against a year (exit 1 when something is found)"
             | Chat _ -> "talk to a person of a scene, in character (one message or a conversation)"
+            | Dialog _ -> "extend a scene's dialog by a few lines among its people"
+            | Survey _ -> "put the same questions to several people of a scene"
             | Serve _ -> "run the HTTP server"
             | Mcp _ -> "run the MCP server over stdio (for desktop MCP clients)"
             | Migrate -> "apply database migrations"

@@ -39,6 +39,12 @@ type Backend = {
     Delete: string -> Task<Result<JsonNode, CliError>>
     /// Says something to a character of a scene: key, character, message, session to continue, whether to keep one.
     Chat: string -> string -> string -> Guid option -> bool -> Task<Result<JsonNode, CliError>>
+    /// Extends a scene's dialog: key, the body as the API takes it, and each streamed event (its name and wire data:
+    /// `line`); answers the API's result.
+    Dialog: string -> JsonNode -> (string * JsonNode -> unit) -> Task<Result<JsonNode, CliError>>
+    /// Surveys a scene's cast: key, the body as the API takes it, and each streamed event (`response`, `summary`,
+    /// `error` for one failed answer); answers the API's result.
+    Survey: string -> JsonNode -> (string * JsonNode -> unit) -> Task<Result<JsonNode, CliError>>
     Models: unit -> Task<Result<JsonNode, CliError>>
     Image: Guid -> Task<StoredImage option>
     Describe: string
@@ -129,6 +135,44 @@ module Embedded =
         | InteractError.SessionOfAnotherCharacter name -> CliError.Invalid $"the session is a conversation with {name}"
         | InteractError.Agent e -> CliError.Failed(AgentError.describe e)
 
+    /// Checks a body with the API's decoder, then runs the interaction on the scene, passing each event on as its
+    /// stream's event name and data; answers the result as the API would.
+    let private interaction
+        (env: AppEnv)
+        (decoder: Decoder<'Ask>)
+        (start: Guid -> 'Ask -> Task<Result<Prepared<'Event, 'Result>, InteractError>>)
+        (wire: 'Event -> string * JsonNode)
+        (result: 'Result -> JsonNode)
+        (key: string)
+        (body: JsonNode)
+        (onEvent: string * JsonNode -> unit)
+        =
+        task {
+            match Decode.fromNode decoder body with
+            | Error e -> return Error(CliError.Invalid(e |> List.map DecodeError.describe |> String.concat "; "))
+            | Ok ask ->
+                match! require env key with
+                | Error e -> return Error e
+                | Ok t ->
+                    match! start t.Id ask with
+                    | Error e -> return Error(ofInteract key e)
+                    | Ok prepared ->
+                        let pass e =
+                            onEvent (wire e)
+                            Task.CompletedTask
+
+                        match! prepared.Run pass (Interrupt.token ()) with
+                        | Ok r -> return Ok(result r)
+                        | Error e -> return Error(ofInteract key e)
+        }
+
+    /// A survey event as the survey stream names it.
+    let private surveyEvent =
+        function
+        | SurveyEvent.Answered(a, _) -> "response", InteractWire.answer a
+        | SurveyEvent.Failed(name, _, e, _) -> "error", Encode.string $"Failed for {name}: {AgentError.describe e}"
+        | SurveyEvent.Summary text -> "summary", Encode.string text
+
     /// The backend over an application environment and its character interactions.
     let create
         (env: AppEnv)
@@ -215,6 +259,25 @@ module Embedded =
                             | Ok a -> return Ok(InteractWire.chat a)
                             | Error e -> return Error(ofInteract key e)
                 }
+            Dialog =
+                fun key body onEvent ->
+                    let number = ref 0
+
+                    let line l =
+                        number.Value <- number.Value + 1
+                        "line", InteractWire.line number.Value l
+
+                    interaction
+                        env
+                        TimepointFlash.Api.InteractDto.dialog
+                        interact.Dialog
+                        line
+                        InteractWire.dialog
+                        key
+                        body
+                        onEvent
+            Survey =
+                interaction env TimepointFlash.Api.InteractDto.survey interact.Survey surveyEvent InteractWire.survey
             Describe = describe
             Offline = offline
         }

@@ -394,6 +394,94 @@ let private chat (args: ParseResults<ChatArgs>) =
             return code
     })
 
+/// `--characters a,b` as the API's `characters`: the names, or "all" when absent.
+let private castOf (names: string option) : JsonNode =
+    match names with
+    | None -> Encode.string "all"
+    | Some s ->
+        s.Split(',', StringSplitOptions.TrimEntries ||| StringSplitOptions.RemoveEmptyEntries)
+        |> Encode.list Encode.string
+
+/// True when events may be printed as they come: a terminal, not JSON. Piped output is printed once complete, in
+/// the result's order.
+let private live json =
+    not json && not Console.IsOutputRedirected
+
+/// Adds lines to a scene's dialog, printing each as it is written.
+let private dialog (args: ParseResults<DialogArgs>) =
+    let json = args.Contains DialogArgs.Json
+
+    withBackend (args.TryGetResult DialogArgs.Server) (fun b -> task {
+        let body =
+            Encode.obj [
+                "num_lines", Encode.opt Encode.int (args.TryGetResult DialogArgs.Lines)
+                "characters", castOf (args.TryGetResult DialogArgs.Characters)
+                "prompt", Encode.opt Encode.string (args.TryGetResult DialogArgs.Prompt)
+                "save", Encode.bool (args.Contains DialogArgs.Save)
+            ]
+
+        let said (l: JsonNode) =
+            Console.Out.WriteLine($"""{l["speaker"]}: {l["text"]}""")
+
+        let onEvent (event, data) =
+            if event = "line" && live json then
+                said data
+
+        match! b.Dialog (args.GetResult DialogArgs.Id) body onEvent with
+        | Error e -> return fail e
+        | Ok r ->
+            if json then
+                out r
+            else
+                if not (live json) then
+                    r["dialog"].AsArray() |> Seq.iter said
+
+                if r["saved"].GetValue<bool>() then
+                    Console.Out.WriteLine "(saved to the scene's dialog)"
+
+            return Exit.ok
+    })
+
+/// Puts the questions to the chosen characters, printing each answer as it comes.
+let private survey (args: ParseResults<SurveyArgs>) =
+    let json = args.Contains SurveyArgs.Json
+    let chain = args.Contains SurveyArgs.Chain
+
+    withBackend (args.TryGetResult SurveyArgs.Server) (fun b -> task {
+        let body =
+            Encode.obj [
+                "questions", Encode.list Encode.string (args.GetResults SurveyArgs.Question)
+                "characters", castOf (args.TryGetResult SurveyArgs.Characters)
+                "mode", Encode.string (if chain then "sequential" else "parallel")
+                "chain_prompts", Encode.bool chain
+                "include_summary", Encode.bool (args.Contains SurveyArgs.Summary)
+            ]
+
+        let answered (a: JsonNode) =
+            Console.Out.WriteLine($"""{a["character_name"]} — {a["question"]}""")
+            Console.Out.WriteLine($"""  {a["response"]} ({a["sentiment"]})""")
+
+        let summary (s: JsonNode) = Console.Out.WriteLine($"Summary: {s}")
+
+        let onEvent (event, data: JsonNode) =
+            match event with
+            | "response" when live json -> answered data
+            | "summary" when live json -> summary data
+            | "error" -> Console.Error.WriteLine($"tpflash: {data}")
+            | _ -> ()
+
+        match! b.Survey (args.GetResult SurveyArgs.Id) body onEvent with
+        | Error e -> return fail e
+        | Ok r ->
+            if json then
+                out r
+            elif not (live json) then
+                r["responses"].AsArray() |> Seq.iter answered
+                r["summary"] |> Option.ofObj |> Option.iter summary
+
+            return Exit.ok
+    })
+
 let private delete (args: ParseResults<ShowArgs>) =
     withBackend (args.TryGetResult ShowArgs.Server) (fun b -> task {
         match! b.Delete(args.GetResult ShowArgs.Id) with
@@ -531,6 +619,8 @@ let dispatch (results: ParseResults<Command>) : Task<int> =
         | Sequence a -> sequence a
         | Delete a -> delete a
         | Chat a -> chat a
+        | Dialog a -> dialog a
+        | Survey a -> survey a
         | Models a -> models a
         | Export a -> export a
         | Command.Calendar a ->

@@ -27,6 +27,13 @@ module Remote =
         with _ ->
             body
 
+    /// A refusal or failure status as a command-line error.
+    let private refusal (status: int) (body: string) =
+        match status with
+        | 404 -> CliError.NotFound(detail body)
+        | s when s >= 400 && s < 500 -> CliError.Invalid(detail body)
+        | s -> CliError.Failed $"server answered {s}: {detail body}"
+
     let private send (http: HttpClient) (req: HttpRequestMessage) = task {
         try
             use! resp = http.SendAsync req
@@ -34,9 +41,7 @@ module Remote =
 
             match int resp.StatusCode with
             | s when s >= 200 && s < 300 -> return Ok(JsonNode.Parse body)
-            | 404 -> return Error(CliError.NotFound(detail body))
-            | s when s >= 400 && s < 500 -> return Error(CliError.Invalid(detail body))
-            | s -> return Error(CliError.Failed $"server answered {s}: {detail body}")
+            | s -> return Error(refusal s body)
         with
         | :? HttpRequestException as e -> return Error(CliError.Unreachable e.Message)
         | :? TaskCanceledException -> return Error(CliError.Unreachable "timed out")
@@ -133,6 +138,69 @@ module Remote =
             | _ -> ()
 
         return result
+    }
+
+    /// Reads an interaction stream: each event on to `onEvent` (an `error` one only once something follows it, as a
+    /// survey's failed answer), then the `done` frame's result, or the last error when the stream ends without one.
+    let private readInteraction (stream: Stream) (onEvent: string * JsonNode -> unit) = task {
+        use reader = new StreamReader(stream)
+        let mutable result = None
+        let mutable pending: JsonNode option = None
+        let mutable reading = true
+
+        let flush () =
+            pending |> Option.iter (fun p -> onEvent ("error", p))
+            pending <- None
+
+        while reading do
+            let! line = reader.ReadLineAsync()
+
+            match line with
+            | null -> reading <- false
+            | l when l.StartsWith "data: " ->
+                let msg = JsonNode.Parse(l.Substring 6)
+                let data = msg["data"] |> Option.ofObj |> Option.map (fun d -> d.DeepClone())
+
+                match text msg "event", data with
+                | Some "done", Some d ->
+                    flush ()
+                    result <- d["result"] |> Option.ofObj |> Option.map (fun r -> r.DeepClone())
+                    reading <- false
+                | Some "error", d ->
+                    flush ()
+                    pending <- Some(d |> Option.defaultWith (fun () -> Encode.string "the interaction failed"))
+                | Some e, Some d ->
+                    flush ()
+                    onEvent (e, d)
+                | _ -> ()
+            | _ -> ()
+
+        match result, pending with
+        | Some r, _ -> return Ok r
+        | None, Some p -> return Error(CliError.Failed(p.ToString()))
+        | None, None -> return Error(CliError.Failed "the stream ended without a result")
+    }
+
+    /// POSTs an interaction body to its stream route (`dialog` or `survey`) and reads the events.
+    let private interaction (http: HttpClient) (route: string) (key: string) (body: JsonNode) onEvent = task {
+        match! resolve http key with
+        | Error e -> return Error e
+        | Ok id ->
+            try
+                let req =
+                    new HttpRequestMessage(HttpMethod.Post, $"/api/v1/interactions/{id}/{route}/stream")
+
+                req.Content <- new StringContent(Encode.toString body, Encoding.UTF8, "application/json")
+                use! resp = http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, Interrupt.token ())
+
+                if resp.IsSuccessStatusCode then
+                    let! stream = resp.Content.ReadAsStreamAsync()
+                    return! readInteraction stream onEvent
+                else
+                    let! b = resp.Content.ReadAsStringAsync()
+                    return Error(refusal (int resp.StatusCode) b)
+            with :? HttpRequestException as e ->
+                return Error(CliError.Unreachable e.Message)
     }
 
     /// The backend for a server at a base URL.
@@ -251,6 +319,8 @@ module Remote =
 
                         return! post http $"/api/v1/interactions/{id}/chat" body
                 }
+            Dialog = interaction http "dialog"
+            Survey = interaction http "survey"
             Models = fun () -> get http "/api/v1/models"
             Image =
                 fun id -> task {

@@ -153,6 +153,24 @@ module Decode =
             else
                 None)
 
+    /// One of a fixed set of names, matched ignoring case: a client generated from the OpenAPI document may send an
+    /// enum's member name (`Auto` for `auto`). Anything else, or a non-string, names the choices.
+    let named (choices: (string * 'T) list) : Decoder<'T> =
+        fun path el ->
+            let allowed = choices |> List.map fst |> String.concat ", "
+
+            match el.ValueKind with
+            | JsonValueKind.String ->
+                let s = el.GetString()
+
+                match
+                    choices
+                    |> List.tryFind (fun (n, _) -> String.Equals(n, s, StringComparison.OrdinalIgnoreCase))
+                with
+                | Some(_, v) -> Ok v
+                | None -> fail path $"must be one of {allowed}, got \"{String.truncate 40 s}\""
+            | _ -> fail path $"must be one of {allowed}"
+
     /// A string that is not blank, trimmed.
     let nonBlank: Decoder<string> =
         string

@@ -51,8 +51,8 @@ let private listensWhere (args: string) (vars: (string * string) list) (url: str
         stop p
 }
 
-/// Runs the built tpflash with extra environment variables; returns the exit code and stderr.
-let private tpflash (args: string list) (vars: (string * string) list) =
+/// Runs the built tpflash with extra environment variables; returns the exit code, stdout and stderr.
+let private tpflashOut (args: string list) (vars: (string * string) list) =
     let dll =
         Path.Combine(
             ServerProcess.repoRoot.Value,
@@ -83,8 +83,12 @@ let private tpflash (args: string list) (vars: (string * string) list) =
     let out = p.StandardOutput.ReadToEndAsync()
     let err = p.StandardError.ReadToEndAsync()
     p.WaitForExit()
-    out.Result |> ignore
-    p.ExitCode, err.Result
+    p.ExitCode, out.Result, err.Result
+
+/// Runs the built tpflash with extra environment variables; returns the exit code and stderr.
+let private tpflash (args: string list) (vars: (string * string) list) =
+    let code, _, err = tpflashOut args vars
+    code, err
 
 let private remoteWithKey = testTask "tpflash --server sends TPFLASH_API_KEY to a server with API_KEYS" {
     let url = $"http://127.0.0.1:{ServerProcess.freePort ()}"
@@ -100,8 +104,41 @@ let private remoteWithKey = testTask "tpflash --server sends TPFLASH_API_KEY to 
         let refused, err = tpflash args []
         Expect.notEqual refused 0 "without a key: refused"
         Expect.stringContains err "API key" "and says why"
-        let made, err = tpflash args [ "TPFLASH_API_KEY", "cli-key-1" ]
+        let key = [ "TPFLASH_API_KEY", "cli-key-1" ]
+        let made, err = tpflash args key
         Expect.equal made 0 $"with the key: generated ({err})"
+
+        let code, out, err =
+            tpflashOut [ "dialog"; "rome-50-bce"; "--server"; url; "--lines"; "2"; "--save" ] key
+
+        Expect.equal code 0 $"the dialog streams from the server ({err})"
+        Expect.equal (out.Split('\n') |> Array.filter (fun l -> l.Contains ": ") |> Array.length) 2 "two lines"
+        Expect.stringContains out "(saved to the scene's dialog)" "and says they were saved"
+
+        let code, out, err =
+            tpflashOut
+                [
+                    "survey"
+                    "rome-50-bce"
+                    "--server"
+                    url
+                    "--question"
+                    "What do you fear?"
+                    "--summary"
+                    "--json"
+                ]
+                key
+
+        Expect.equal code 0 $"the survey streams from the server ({err})"
+        let result = Text.Json.Nodes.JsonNode.Parse out
+        Expect.isGreaterThan (result["responses"].AsArray().Count) 0 "answers"
+        Expect.isNotNull result["summary"] "the summary asked for"
+
+        let code, _, err =
+            tpflashOut [ "dialog"; "rome-50-bce"; "--server"; url; "--lines"; "11" ] key
+
+        Expect.equal code 2 "the server's 422 is an argument error"
+        Expect.stringContains err "num_lines" "naming the field"
     finally
         stop p
 }

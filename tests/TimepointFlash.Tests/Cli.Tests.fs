@@ -107,9 +107,94 @@ let chat = test "chat answers in character, holds a conversation until the input
             ()
 }
 
+let interactions = test "dialog adds lines among the chosen people and survey asks each of them; bad arguments exit 2" {
+    let dir = Directory.CreateTempSubdirectory("tpflash-interact-").FullName
+
+    try
+        let code, _, _ = run dir [ "generate"; "assassination of julius caesar"; "--json" ]
+        Expect.equal code 0 "generated"
+        let slug = "assassination-of-julius-caesar"
+
+        let code, out, err =
+            run dir [
+                "dialog"
+                slug
+                "--lines"
+                "3"
+                "--characters"
+                "Julius Caesar, Marcus Junius Brutus"
+                "--prompt"
+                "Brutus hesitates"
+                "--save"
+            ]
+
+        Expect.equal code 0 $"dialog ({err})"
+        let said = out.Split('\n') |> Array.filter (fun l -> l.Contains ": ")
+        Expect.equal said.Length 3 "three lines"
+
+        Expect.all
+            said
+            (fun l -> l.StartsWith "Julius Caesar: " || l.StartsWith "Marcus Junius Brutus: ")
+            "only the chosen people speak"
+
+        Expect.stringContains out "(saved to the scene's dialog)" "saved"
+        let _, shown, _ = run dir [ "show"; slug; "--json" ]
+        let dialog = JsonNode.Parse(shown).["dialog"].AsArray()
+        let last = said[2].Substring(said[2].IndexOf(": ") + 2).Trim()
+        Expect.equal (dialog[dialog.Count - 1].["text"].ToString()) last "the last saved line is the last printed"
+
+        let code, out, err =
+            run dir [
+                "survey"
+                slug
+                "--question"
+                "What do you fear today?"
+                "--question"
+                "Who do you trust?"
+                "--characters"
+                "Julius Caesar,Marcus Junius Brutus"
+                "--chain"
+                "--summary"
+            ]
+
+        Expect.equal code 0 $"survey ({err})"
+        let asked = out.Split('\n') |> Array.filter (fun l -> l.Contains " — ")
+        Expect.equal asked.Length 4 "two questions to two people"
+        Expect.stringContains out "Julius Caesar — What do you fear today?" "by name and question"
+        Expect.stringContains out "Summary: " "the summary asked for"
+
+        let code, out, _ = run dir [ "survey"; slug; "--question"; "Why?"; "--json" ]
+        Expect.equal code 0 "survey as JSON"
+        let result = JsonNode.Parse out
+        Expect.isNull result["summary"] "no summary unless asked"
+        Expect.equal (result["mode"].ToString()) "parallel" "parallel unless chained"
+
+        for args, field in
+            [
+                [ "dialog"; slug; "--lines"; "11" ], "num_lines"
+                [ "dialog"; slug; "--characters"; " , " ], "characters"
+                [ "survey"; slug; "--question"; "  " ], "questions"
+            ] do
+            let code, _, err = run dir args
+            Expect.equal code 2 $"{args} is an argument error"
+            Expect.stringContains err field "naming what is wrong"
+
+        let code, _, _ = run dir [ "survey"; slug ]
+        Expect.equal code 2 "a survey needs a question"
+        let code, _, err = run dir [ "dialog"; slug; "--characters"; "Napoleon" ]
+        Expect.notEqual code 0 "a stranger is an error"
+        Expect.stringContains err "Julius Caesar" "the cast is named"
+    finally
+        try
+            Directory.Delete(dir, true)
+        with _ ->
+            ()
+}
+
 let tests =
     testList "Cli" [
         chat
+        interactions
         test "check reports anachronisms with their earliest years and exits 1, and exits 0 on clean text" {
             let dir = Directory.CreateTempSubdirectory("tpflash-check-").FullName
 

@@ -43,6 +43,7 @@ let all =
         HardQueries.tests
         Api.tests
         ApiContract.tests
+        ApiRequests.tests
         ApiExport.tests
         Control.tests
         Grounding.tests

@@ -127,6 +127,8 @@ let badChatBodies: (string * Body) list = [
     "unknown character", Body.Json "{\"character\": \"Robert'); DROP TABLE chat_sessions;--\", \"message\": \"hi\"}"
     "response_format unknown",
     Body.Json "{\"character\": \"Julius Caesar\", \"message\": \"hi\", \"response_format\": \"XML\"}"
+    "response_format number",
+    Body.Json "{\"character\": \"Julius Caesar\", \"message\": \"hi\", \"response_format\": 1}"
     "save_session string",
     Body.Json "{\"character\": \"Julius Caesar\", \"message\": \"hi\", \"save_session\": \"yes\"}"
     "session_id unknown",
@@ -158,6 +160,7 @@ let badSurveyBodies: (string * Body) list = [
     "question too long", Body.Json("{\"questions\": [\"" + String('q', 501) + "\"]}")
     "questions string", Body.Json "{\"questions\": \"why?\"}"
     "mode unknown", Body.Json "{\"questions\": [\"why?\"], \"mode\": \"random\"}"
+    "mode number", Body.Json "{\"questions\": [\"why?\"], \"mode\": 2}"
     "characters unknown", Body.Json "{\"questions\": [\"why?\"], \"characters\": [\"Nobody At All\"]}"
 ]
 

@@ -58,7 +58,7 @@ type private Env = {
     Browser: IBrowser
 }
 
-let private startServer (vars: (string * string) list) : Task<TestApi * string> = task {
+let private startServer (vars: (string * string) list) (tune: Services -> Services) : Task<TestApi * string> = task {
     let file = tempDb ()
 
     let map =
@@ -76,7 +76,9 @@ let private startServer (vars: (string * string) list) : Task<TestApi * string> 
     | Ok config ->
         match! Runtime.startWith config None ignore (fun _ -> Task.CompletedTask) with
         | Error e -> return failwith (Runtime.describe e)
-        | Ok services ->
+        | Ok started ->
+            let services = tune started
+
             let app =
                 Server.build services (Server.options config) true (fun b ->
                     b.WebHost.UseUrls("http://127.0.0.1:0") |> ignore
@@ -99,9 +101,10 @@ let private startServer (vars: (string * string) list) : Task<TestApi * string> 
 /// How long one browser test may take before it fails instead of hanging the suite.
 let private limit = TimeSpan.FromSeconds 120.0
 
-/// Runs a test against a fresh server (with extra settings) and browser, then stops both and rethrows.
-let private withEnvVars (vars: (string * string) list) (f: Env -> Task<unit>) = task {
-    let! api, address = startServer vars
+/// Runs a test against a fresh server (with extra settings and its services tuned) and browser, then stops both
+/// and rethrows.
+let private withTunedEnv (vars: (string * string) list) (tune: Services -> Services) (f: Env -> Task<unit>) = task {
+    let! api, address = startServer vars tune
     let! playwright = Playwright.CreateAsync()
 
     let! browser =
@@ -138,8 +141,32 @@ let private withEnvVars (vars: (string * string) list) (f: Env -> Task<unit>) = 
     | None -> ()
 }
 
+/// Runs a test against a fresh server (with extra settings) and browser, then stops both and rethrows.
+let private withEnvVars (vars: (string * string) list) (f: Env -> Task<unit>) = withTunedEnv vars id f
+
 /// Runs a test against a fresh open server and browser, then stops both (awaiting every cleanup) and rethrows.
 let private withEnv (f: Env -> Task<unit>) = withEnvVars [] f
+
+/// The offline engine's streamed chat slowed to a word every 40 ms, so the page can be seen while it grows.
+let private slowChat (s: Services) =
+    let stream = s.Interact.Stream
+
+    let slow: StreamLlm =
+        fun call onText ct ->
+            stream
+                call
+                (fun word ->
+                    task {
+                        do! Task.Delay(40, ct)
+                        do! onText word
+                    }
+                    :> Task)
+                ct
+
+    {
+        s with
+            Interact = { s.Interact with Stream = slow }
+    }
 
 /// A new page in a new context; `javascript` false gives a browser without scripts.
 let private newPage (env: Env) (javascript: bool) (width: int) = task {
@@ -484,6 +511,168 @@ let private signInAndGenerate = testTask "with API_KEYS the browser signs in, ge
         })
 }
 
+/// Chats on the scene page with JavaScript: the answer grows in the log while it streams, the address keeps the
+/// session, a second message continues it, and a reload shows the stored history.
+let private chatStreams (page: IPage) = task {
+    let violations = ResizeArray<string>()
+
+    page.Console.Add(fun m ->
+        if m.Text.Contains "Content Security Policy" then
+            violations.Add m.Text)
+
+    let posted = ResizeArray<string>()
+
+    page.Request.Add(fun r ->
+        if r.Method = "POST" then
+            posted.Add r.Url)
+
+    do! generateLive page "signing of the declaration of independence"
+    let scene = page.Url
+    let! _ = page.Locator("#chat-character").SelectOptionAsync "John Adams"
+    do! page.Locator("#chat-message").FillAsync "What are you signing today?"
+    do! page.Locator("#chat-form button[type=submit]").ClickAsync()
+    let streaming = page.Locator "#chat-log li.chat-character.streaming"
+    do! streaming.WaitForAsync()
+
+    // The shown answer's length, or -1 once it is no longer streaming.
+    let lengthOf () =
+        page.EvaluateAsync<int>(
+            "() => { const li = document.querySelector('#chat-log li.chat-character.streaming'); return li ? li.lastChild.data.trim().length : -1; }"
+        )
+
+    let! _ =
+        page.WaitForFunctionAsync(
+            "() => { const li = document.querySelector('#chat-log li.streaming'); return li && li.lastChild.data.trim().length > 0; }"
+        )
+
+    let! early = lengthOf ()
+
+    let! _ =
+        page.WaitForFunctionAsync(
+            $"() => {{ const li = document.querySelector('#chat-log li.chat-character'); return li.lastChild.data.trim().length > {early}; }}"
+        )
+
+    Expect.isGreaterThan early 0 "part of the answer is shown while it is still streaming"
+    do! page.Locator("#chat-log li.chat-character:not(.streaming)").WaitForAsync()
+    let! answer = text page "#chat-log li.chat-character"
+    Expect.stringContains answer "John Adams" "the speaker is named"
+    Expect.stringContains answer "1776" "the answer knows the scene's date"
+    let! sent = page.Locator("#chat-message").InputValueAsync()
+    Expect.equal sent "" "the message box is cleared once answered"
+    Expect.stringContains page.Url "session=" "the address keeps the session"
+    Expect.isFalse (posted |> Seq.exists (fun u -> u.EndsWith "/chat")) "no form post: the answer streamed"
+    do! page.Locator("#chat-message").FillAsync "Who signs first?"
+    do! page.Locator("#chat-form button[type=submit]").ClickAsync()
+    do! page.Locator("#chat-log li.chat-character:not(.streaming)").Nth(1).WaitForAsync()
+    let! _ = page.ReloadAsync()
+    let! stored = count page "#chat-log li"
+    Expect.equal stored 4 "the reloaded page shows both questions and both answers"
+    let! history = text page "#chat-log"
+    Expect.stringContains history "What are you signing today?" "the first question was stored"
+    Expect.stringContains history "Who signs first?" "the second question joined the same session"
+    Expect.isTrue (page.Url.StartsWith scene) "still the scene page"
+    Expect.isEmpty violations "no Content-Security-Policy violations"
+}
+
+let private chat = testTask "chatting on the scene page streams the answer into the log and keeps the session" {
+    do!
+        withTunedEnv [] slowChat (fun env -> task {
+            let! page = newPage env true 1100
+            do! chatStreams page
+        })
+}
+
+let private chatSignedIn = testTask "with API_KEYS a signed-in browser chats through its session and page token" {
+    do!
+        withTunedEnv [ "API_KEYS", "browser-key-2" ] slowChat (fun env -> task {
+            let! page = newPage env true 1100
+            let! _ = page.GotoAsync "/signin"
+            do! page.Locator("#key").FillAsync "browser-key-2"
+            do! page.Locator("#signin-form button").ClickAsync()
+            let! _ = page.WaitForURLAsync(Regex "/$")
+            do! chatStreams page
+            let! html = page.ContentAsync()
+            Expect.isFalse (html.Contains "browser-key-2") "the key is never in the page"
+        })
+}
+
+let private chatFallsBack = testTask "when the stream is refused the chat form posts and the answer still appears" {
+    do!
+        withEnv (fun env -> task {
+            let! page = newPage env true 1100
+            do! generateLive page "signing of the declaration of independence"
+
+            let! _ =
+                page.RouteAsync(
+                    "**/chat/stream",
+                    Func<IRoute, Task>(fun route ->
+                        route.FulfillAsync(RouteFulfillOptions(Status = 503, Body = "down")))
+                )
+
+            let! _ = page.Locator("#chat-character").SelectOptionAsync "Benjamin Franklin"
+            do! page.Locator("#chat-message").FillAsync "Is the ink dry?"
+            do! page.Locator("#chat-form button[type=submit]").ClickAsync()
+            let! _ = page.WaitForURLAsync(Regex "session=")
+            let! history = text page "#chat-log"
+            Expect.stringContains history "Is the ink dry?" "the form post stored the question"
+            Expect.stringContains history "Benjamin Franklin" "and the answer"
+        })
+}
+
+let private extendStreams = testTask "extending the dialog shows the new lines as they stream and keeps them after a reload" {
+    do!
+        withEnv (fun env -> task {
+            let! page = newPage env true 1100
+            let posted = ResizeArray<string>()
+
+            page.Request.Add(fun r ->
+                if r.Method = "POST" then
+                    posted.Add r.Url)
+
+            do! generateLive page "assassination of Julius Caesar"
+            let lines = "#dialog p:not(.meta)"
+            let! before = count page lines
+            do! page.Locator("#num-lines").FillAsync "2"
+            do! page.Locator("#extend-form button[type=submit]").ClickAsync()
+            do! page.Locator("#dialog p.added").Nth(1).WaitForAsync()
+            do! page.Locator("#extend-form[aria-busy=false]").WaitForAsync()
+            let! speaker = page.Locator("#dialog p.added .speaker").First.InnerTextAsync()
+            Expect.isNotEmpty speaker "each new line names its speaker"
+            Expect.isFalse (posted |> Seq.exists (fun u -> u.EndsWith "/dialog")) "no form post: the lines streamed"
+            let! _ = page.ReloadAsync()
+            let! after = count page lines
+            Expect.equal after (before + 2) "the two lines were saved with the scene"
+        })
+}
+
+let private surveyStreams = testTask "a survey's answers appear under its form as they stream, then the summary" {
+    do!
+        withEnv (fun env -> task {
+            let! page = newPage env true 1100
+            let posted = ResizeArray<string>()
+
+            page.Request.Add(fun r ->
+                if r.Method = "POST" then
+                    posted.Add r.Url)
+
+            do! generateLive page "signing of the declaration of independence"
+            let scene = page.Url
+            do! page.Locator("#survey-questions").FillAsync "What do you fear?\nWho do you trust?"
+            do! page.Locator("#survey-c0").CheckAsync()
+            do! page.Locator("#survey-c1").CheckAsync()
+            do! page.Locator("#survey-form button[type=submit]").ClickAsync()
+            do! page.Locator("#survey-form[aria-busy=false]").WaitForAsync()
+            let! answers = count page "#survey-live li.survey-answer"
+            Expect.equal answers 4 "two questions to two characters"
+            let! live = text page "#survey-live"
+            Expect.stringContains live "What do you fear?" "each answer names its question"
+            let! summaries = count page "#survey-live li.survey-summary"
+            Expect.equal summaries 1 "then the summary"
+            Expect.equal page.Url scene "the page stayed"
+            Expect.isFalse (posted |> Seq.exists (fun u -> u.EndsWith "/survey")) "no form post: the answers streamed"
+        })
+}
+
 /// The browser suite runs one test at a time (each with its own server and browser).
 let tests =
     testList "UiBrowser" [
@@ -495,5 +684,10 @@ let tests =
         noJavaScript
         escaping
         phone
+        chat
+        chatSignedIn
+        chatFallsBack
+        extendStreams
+        surveyStreams
     ]
     |> testSequenced
