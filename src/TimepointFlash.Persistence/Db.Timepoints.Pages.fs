@@ -73,7 +73,14 @@ module TimepointPages =
         let! rows =
             Db.query
                 s
-                $"SELECT {columns} FROM timepoints t {pageWhere} ORDER BY t.created_at DESC, t.id DESC LIMIT @limit OFFSET @offset"
+                // The page's ids first (the order's index, no wide column read), then their columns: a search
+                // matching thousands of rows sorts ids, not stored summaries.
+                $"""
+                SELECT {columns} FROM timepoints t WHERE t.id IN (
+                    SELECT t.id FROM timepoints t {pageWhere}
+                    ORDER BY t.created_at DESC, t.id DESC LIMIT @limit OFFSET @offset)
+                ORDER BY t.created_at DESC, t.id DESC
+                """
                 (ps @ keysetParams @ [ "limit", Sql.int size; "offset", Sql.int64 offset ])
                 (fun r ->
                     read r

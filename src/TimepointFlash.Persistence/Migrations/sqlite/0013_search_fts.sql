@@ -30,3 +30,12 @@ CREATE TRIGGER IF NOT EXISTS timepoints_search_delete AFTER DELETE ON timepoints
 BEGIN
     DELETE FROM timepoints_search WHERE rowid = OLD.rowid;
 END;
+
+-- Listings order by (created_at DESC, id DESC). With created_at alone indexed, SQLite sorted the rows of equal
+-- created_at in a temporary b-tree, so it read the selected columns of every row up to the page's offset (the
+-- stored summary lies behind the full wire bytes in each row): page 10 cost 20× page 1. An index of the whole
+-- order walks straight to the page and serves the cursor's keyset; the indexes it extends are dropped.
+CREATE INDEX IF NOT EXISTS ix_timepoints_created_id ON timepoints (created_at, id);
+CREATE INDEX IF NOT EXISTS ix_timepoints_status_created_id ON timepoints (status, created_at, id);
+DROP INDEX IF EXISTS ix_timepoints_created;
+DROP INDEX IF EXISTS ix_timepoints_status_created;
