@@ -2,8 +2,11 @@
 # Benchmarks (not part of the test run; docs/BENCHMARKS.md records their numbers):
 #   1. critical path (bench/pipeline.fsx) and offline engine persisted to SQLite (bench/offline.fsx), one core each;
 #   2. start-up, read path with wrk against bare Kestrel, 500 concurrent streams (bench/TimepointFlash.Bench),
-#      on SQLite and on a throwaway PostgreSQL 15.
-# Usage: ./scripts/bench.sh [all|pipeline|offline|startup|read|concurrency]   (default all)
+#      on SQLite and on a throwaway PostgreSQL 15;
+#   3. scale: a library seeded to 1,000 and 10,000 scenes (BENCH_100K=1 adds 100,000; seeding takes a while), with
+#      get/list/search latency, the read path for a random id vs bare Kestrel and the server's RSS, both databases;
+#      replicas: two servers on one PostgreSQL, the delay of step events from one to the other.
+# Usage: ./scripts/bench.sh [all|pipeline|offline|startup|read|concurrency|scale|replicas]   (default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -51,6 +54,14 @@ case "$what" in
     "${bench[@]}" startup --runs 5 --published "$published" ;;&
   read|all) "${bench[@]}" read; with_postgres read ;;&
   concurrency|all) "${bench[@]}" concurrency; with_postgres concurrency ;;&
-  pipeline|offline|startup|read|concurrency|all) ;;
-  *) echo "usage: scripts/bench.sh [all|pipeline|offline|startup|read|concurrency]" >&2; exit 2 ;;
+  scale|all)
+    tiers=1000,10000
+    [ "${BENCH_100K:-0}" = 1 ] && tiers=1000,10000,100000
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    "${bench[@]}" scale --tiers "$tiers"
+    with_postgres scale --tiers "$tiers"
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" ;;&
+  replicas|all) with_postgres replicas --generations 20 ;;&
+  pipeline|offline|startup|read|concurrency|scale|replicas|all) ;;
+  *) echo "usage: scripts/bench.sh [all|pipeline|offline|startup|read|concurrency|scale|replicas]" >&2; exit 2 ;;
 esac
