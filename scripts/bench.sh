@@ -5,7 +5,10 @@
 #      on SQLite and on a throwaway PostgreSQL 15;
 #   3. shared model budget: generations a minute with 1 and 3 replicas on one PostgreSQL against a fake provider
 #      answering 429 above 60 calls a minute, with PROVIDER_LIMITS=openai=60rpm and (3 replicas) without it.
-# Usage: ./scripts/bench.sh [all|pipeline|offline|startup|read|concurrency|budget]   (default all)
+#   4. scale: a library seeded to 1,000 and 10,000 scenes (BENCH_100K=1 adds 100,000; seeding takes a while), with
+#      get/list/search latency, the read path for a random id vs bare Kestrel and the server's RSS, both databases;
+#      replicas: two servers on one PostgreSQL, the delay of step events from one to the other.
+# Usage: ./scripts/bench.sh [all|pipeline|offline|startup|read|concurrency|budget|scale|replicas]   (default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -59,6 +62,14 @@ case "$what" in
     with_postgres budget --replicas 1
     with_postgres budget --replicas 3
     with_postgres budget --replicas 3 --limits none ;;&
-  pipeline|offline|startup|read|concurrency|budget|all) ;;
-  *) echo "usage: scripts/bench.sh [all|pipeline|offline|startup|read|concurrency|budget]" >&2; exit 2 ;;
+  scale|all)
+    tiers=1000,10000
+    [ "${BENCH_100K:-0}" = 1 ] && tiers=1000,10000,100000
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    "${bench[@]}" scale --tiers "$tiers"
+    with_postgres scale --tiers "$tiers"
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" ;;&
+  replicas|all) with_postgres replicas --generations 20 ;;&
+  pipeline|offline|startup|read|concurrency|budget|scale|replicas|all) ;;
+  *) echo "usage: scripts/bench.sh [all|pipeline|offline|startup|read|concurrency|budget|scale|replicas]" >&2; exit 2 ;;
 esac

@@ -53,10 +53,13 @@ let parse (output: string) =
         Errors = count @"Non-2xx or 3xx responses:\s+(\d+)" + socketErrors
     }
 
-/// Runs `wrk --latency` pinned to the given cores against the url; its parsed report.
-let run (cores: string) (connections: int) (seconds: int) (url: string) =
+/// Runs `wrk --latency` pinned to the given cores against the url, with a Lua script when given; its report.
+let runWith (script: string option) (cores: string) (connections: int) (seconds: int) (url: string) =
+    let scripted =
+        script |> Option.map (fun s -> $"-s \"{s}\" ") |> Option.defaultValue ""
+
     let psi =
-        ProcessStartInfo("taskset", $"-c {cores} wrk -t1 -c{connections} -d{seconds}s --latency {url}")
+        ProcessStartInfo("taskset", $"-c {cores} wrk -t1 -c{connections} -d{seconds}s --latency {scripted}{url}")
 
     psi.UseShellExecute <- false
     psi.RedirectStandardOutput <- true
@@ -70,3 +73,24 @@ let run (cores: string) (connections: int) (seconds: int) (url: string) =
         failwith $"wrk exited with {p.ExitCode}: {err.Trim()}"
 
     parse out
+
+/// Runs `wrk --latency` pinned to the given cores against the url; its parsed report.
+let run cores connections seconds url =
+    runWith None cores connections seconds url
+
+/// A wrk Lua script requesting `prefix` + a random line of the file (one id a line) on every request.
+let randomPathScript (idsFile: string) (prefix: string) =
+    let file = IO.Path.ChangeExtension(idsFile, ".lua")
+
+    IO.File.WriteAllText(
+        file,
+        $"""local ids = {{}}
+for line in io.lines("{idsFile}") do ids[#ids + 1] = line end
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", "{prefix}" .. ids[math.random(#ids)])
+end
+"""
+    )
+
+    file

@@ -9,15 +9,34 @@ module TimepointPages =
     let private escapeLike (s: string) =
         s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")
 
+    /// Unicode characters (not UTF-16 units) in a text: the trigram index answers searches of three or more.
+    let private characters (text: string) =
+        text |> Seq.filter (fun c -> not (System.Char.IsLowSurrogate c)) |> Seq.length
+
+    /// An FTS5 phrase query for the text: double-quoted, inner quotes doubled, so every character is literal.
+    let private phrase (text: string) =
+        "\"" + text.Replace("\"", "\"\"") + "\""
+
+    /// The condition that the folded search lies inside `search_text`: the trigram index of migration 0013 on
+    /// SQLite (a phrase query of three or more characters), otherwise LIKE, which the pg_trgm index answers on
+    /// PostgreSQL and which scans the narrow column for one- and two-character searches on SQLite.
+    let private searchCondition (dialect: Dialect) (text: string) =
+        let folded = SearchText.fold text
+
+        match dialect with
+        | Dialect.Sqlite when characters folded >= 3 ->
+            "t.rowid IN (SELECT rowid FROM timepoints_search WHERE timepoints_search MATCH @search)",
+            [ "search", Sql.text (phrase folded) ]
+        | _ -> "t.search_text LIKE @search ESCAPE '\\'", [ "search", Sql.text $"%%{escapeLike folded}%%" ]
+
     /// WHERE conditions and their parameters for a listing's status and search: the folded search inside the
-    /// folded query or location (`search_text`, SearchText), which a trigram index answers on PostgreSQL.
-    let private filters (q: ListQuery) = [
+    /// folded query or location (`search_text`, SearchText), answered by an index on both dialects.
+    let private filters (dialect: Dialect) (q: ListQuery) = [
         match q.Status with
         | Some st -> "t.status = @status", [ "status", Sql.text (TimepointStatus.name st) ]
         | None -> ()
         match q.Search |> Option.bind String.nonBlank with
-        | Some text ->
-            "t.search_text LIKE @search ESCAPE '\\'", [ "search", Sql.text $"%%{escapeLike (SearchText.fold text)}%%" ]
+        | Some text -> searchCondition dialect text
         | None -> ()
     ]
 
@@ -25,7 +44,7 @@ module TimepointPages =
     let load (columns: string) (read: Row -> Result<'T, DbError>) (s: Session) (q: ListQuery) = task {
         let page = max 1 q.Page
         let size = q.PageSize |> max 1 |> min 1000
-        let conditions = filters q
+        let conditions = filters s.Dialect q
 
         let where =
             match conditions with
@@ -54,7 +73,14 @@ module TimepointPages =
         let! rows =
             Db.query
                 s
-                $"SELECT {columns} FROM timepoints t {pageWhere} ORDER BY t.created_at DESC, t.id DESC LIMIT @limit OFFSET @offset"
+                // The page's ids first (the order's index, no wide column read), then their columns: a search
+                // matching thousands of rows sorts ids, not stored summaries.
+                $"""
+                SELECT {columns} FROM timepoints t WHERE t.id IN (
+                    SELECT t.id FROM timepoints t {pageWhere}
+                    ORDER BY t.created_at DESC, t.id DESC LIMIT @limit OFFSET @offset)
+                ORDER BY t.created_at DESC, t.id DESC
+                """
                 (ps @ keysetParams @ [ "limit", Sql.int size; "offset", Sql.int64 offset ])
                 (fun r ->
                     read r

@@ -40,3 +40,37 @@ module SearchRows =
 
         return outcome.Value
     }
+
+    /// On SQLite, whether the FTS5 index of migration 0013 holds exactly each row's search text under its rowid;
+    /// rebuilds it when not (a file copied by VACUUM may renumber rowids). True when it was rebuilt.
+    let checkIndex (db: Database) : Task<Result<bool, DbError>> =
+        match db.Dialect with
+        | Dialect.Postgres -> Task.FromResult(Ok false)
+        | Dialect.Sqlite ->
+            Db.transact db (fun s -> task {
+                let! stale =
+                    Db.scalarInt64 s """
+                        SELECT CASE WHEN
+                            (SELECT COUNT(*) FROM timepoints WHERE search_text IS NOT NULL)
+                                = (SELECT COUNT(*) FROM timepoints_search)
+                            AND NOT EXISTS (
+                                SELECT 1 FROM timepoints t
+                                WHERE t.search_text IS NOT NULL AND NOT EXISTS (
+                                    SELECT 1 FROM timepoints_search f
+                                    WHERE f.rowid = t.rowid AND f.search_text = t.search_text))
+                        THEN 0 ELSE 1 END
+                        """ []
+
+                if stale = 0L then
+                    return Ok false
+                else
+                    let! _ = Db.execute s "DELETE FROM timepoints_search" []
+
+                    let! _ =
+                        Db.execute
+                            s
+                            "INSERT INTO timepoints_search (rowid, search_text) SELECT rowid, search_text FROM timepoints WHERE search_text IS NOT NULL"
+                            []
+
+                    return Ok true
+            })

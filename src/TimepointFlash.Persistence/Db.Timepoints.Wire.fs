@@ -116,17 +116,63 @@ module WireRows =
                 |> Result.map (Option.map (fun (t, wire) -> StoredWire.served full wire, t.Status))
     }
 
-    /// Summary columns plus the stored summary, for listing bytes.
-    let listColumns = TimepointRow.summaryColumns + ", t.wire_summary, t.wire_stamp"
+    /// What a listing selects: the stored summary and its stamp only (the summary columns are read for the rare
+    /// row whose bytes are stale, see `listPage`).
+    let listColumns = "t.id, t.created_at, t.wire_summary, t.wire_stamp"
 
-    /// A listed row's summary bytes: stored when current, otherwise rendered from the summary columns.
-    let readListed (row: Row) : Result<byte[], DbError> =
+    /// A listed row's stored summary bytes when current; otherwise its id, for rendering.
+    let private readListed (row: Row) : Result<Choice<byte[], Guid>, DbError> =
         match row.textOrNone "wire_stamp", row.bytesOrNone "wire_summary" with
-        | Some stamp, Some bytes when stamp = StoredWire.stamp -> Ok bytes
-        | _ ->
-            TimepointRow.readSummary row
-            |> Result.map (fun summary ->
-                Text.Encoding.UTF8.GetBytes(Encode.toString (TimepointWire.encodeSummary summary)))
+        | Some stamp, Some bytes when stamp = StoredWire.stamp -> Ok(Choice1Of2 bytes)
+        | _ -> Ok(Choice2Of2(row.uuid "id"))
+
+    /// The summary JSON of one timepoint rendered from its summary columns.
+    let private renderSummaryIn (s: Session) (id: Guid) = task {
+        let! rows =
+            Db.query
+                s
+                $"SELECT {TimepointRow.summaryColumns} FROM timepoints t WHERE t.id = @id"
+                [ "id", Sql.uuid id ]
+                TimepointRow.readSummary
+
+        return
+            match rows with
+            | [ summary ] ->
+                summary
+                |> Result.map (fun summary ->
+                    Text.Encoding.UTF8.GetBytes(Encode.toString (TimepointWire.encodeSummary summary)))
+            | _ -> Error(DbError.NotFound $"timepoint {id}")
+    }
+
+    /// A page of listed summaries as wire JSON bytes: the stored bytes, rendered from the row where stale.
+    let listPage (s: Session) (q: ListQuery) : Task<Result<Page<byte[]>, DbError>> = task {
+        match! TimepointPages.load listColumns readListed s q with
+        | Error e -> return Error e
+        | Ok page ->
+            let items = ResizeArray()
+            let mutable failed = None
+
+            for item in page.Items do
+                match item with
+                | Choice1Of2 bytes -> items.Add bytes
+                | Choice2Of2 id when failed.IsNone ->
+                    match! renderSummaryIn s id with
+                    | Ok bytes -> items.Add bytes
+                    | Error e -> failed <- Some e
+                | Choice2Of2 _ -> ()
+
+            return
+                match failed with
+                | Some e -> Error e
+                | None ->
+                    Ok {
+                        Items = List.ofSeq items
+                        Total = page.Total
+                        Page = page.Page
+                        PageSize = page.PageSize
+                        Next = page.Next
+                    }
+    }
 
     /// Renders every finished timepoint whose bytes are missing or another renderer's, `batch` rows at a time
     /// in id order; a row that cannot be read is skipped. Returns how many were rendered.

@@ -308,8 +308,5 @@ module Timepoints =
         LinkParent = linkParent db
         Children = fun id -> Db.run db (fun s -> children s id) |> flatten
         TryGetWire = fun key full -> Db.run db (fun s -> WireRows.readIn s key full) |> flatten
-        ListWire =
-            fun q ->
-                Db.run db (fun s -> TimepointPages.load WireRows.listColumns WireRows.readListed s q)
-                |> flatten
+        ListWire = fun q -> Db.run db (fun s -> WireRows.listPage s q) |> flatten
     }

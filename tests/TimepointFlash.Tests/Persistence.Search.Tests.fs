@@ -68,6 +68,39 @@ let private searches =
         ]
     ]
 
+/// Letters for generated rows: upper and lower case, accents and ligatures that fold, non-Latin scripts, spaces,
+/// LIKE and FTS5 syntax characters and quotes.
+let private alphabet = "aAbeEoOsS éÉèüÜßøØłŁœŒæÆóÓźσΣςπдДж %_\\\"'*-:()^"
+
+/// A short text over the alphabet.
+let private generatedText (longest: int) = gen {
+    let! length = Gen.choose (0, longest)
+    let! letters = Gen.arrayOfLength length (Gen.elements alphabet)
+    return String letters
+}
+
+/// Generated rows (query, location) and a search: a piece of one row in another case, or any short text.
+let private generatedCase = gen {
+    let! count = Gen.choose (1, 8)
+    let! queries = Gen.listOfLength count (generatedText 16 |> Gen.map (fun q -> "q " + q))
+    let! locations = Gen.listOfLength count (Gen.optionOf (generatedText 12))
+    let rows = List.zip queries locations
+    let! renamed = generatedText 16
+    let texts = rows |> List.collect (fun (q, l) -> q :: Option.toList l)
+
+    let piece = gen {
+        let! text = Gen.elements texts
+        let! start = Gen.choose (0, text.Length)
+        let! length = Gen.choose (0, min 6 (text.Length - start))
+        let! upper = Gen.elements [ true; false ]
+        let p = text.Substring(start, length)
+        return if upper then p.ToUpperInvariant() else p
+    }
+
+    let! search = Gen.oneof [ piece; piece |> Gen.map SearchText.fold; generatedText 5 ]
+    return rows, "q " + renamed, search
+}
+
 let private dialectTests (dialect: Dialect) =
     let seeded =
         lazy
@@ -92,6 +125,22 @@ let private dialectTests (dialect: Dialect) =
 
                     ok "insert" inserted |> ignore
 
+                return db
+            })
+
+    // A database of its own for generated rows (each case clears it first).
+    let scratch =
+        lazy
+            (task {
+                let! config, cleanup = freshConfig dialect
+                let db = openDb config
+
+                AppDomain.CurrentDomain.ProcessExit.Add(fun _ ->
+                    (db :> IDisposable).Dispose()
+                    (cleanup ()).Wait())
+
+                let! applied = Migrations.apply db
+                ok "migrations" applied |> ignore
                 return db
             })
 
@@ -132,6 +181,77 @@ let private dialectTests (dialect: Dialect) =
                 |> List.sort
 
             Expect.equal found expected $"search {text}")
+
+        testPropertyWithConfig
+            { config with maxTest = 80 }
+            "on generated rows, inserted, renamed and deleted, the index finds exactly what the reference matching finds"
+        <| Prop.forAll (Arb.fromGen generatedCase) (fun (rows, renamed, text) ->
+            (task {
+                let! db = scratch.Value
+                let! cleared = Db.run db (fun s -> Db.execute s "DELETE FROM timepoints" [])
+                ok "clear" cleared |> ignore
+                let store = Timepoints.store db
+                let mutable stored = []
+
+                for query, location in rows do
+                    let! inserted =
+                        store.Insert {
+                            pending query with
+                                Location = location
+                        }
+
+                    stored <- stored @ [ ok "insert" inserted ]
+
+                // The first row is renamed and the last deleted (when there are two), so the index follows
+                // updates and deletes too.
+                let first = List.head stored
+                let! updated = store.Update { first with Query = renamed }
+                ok "update" updated |> ignore
+
+                let kept =
+                    if List.length stored > 1 then
+                        let last = List.last stored
+                        ok "delete" (store.Delete last.Id).Result |> ignore
+                        List.take (List.length stored - 1) stored
+                    else
+                        stored
+
+                let now =
+                    kept
+                    |> List.mapi (fun i t -> if i = 0 then renamed, t.Location else t.Query, t.Location)
+
+                let! found = search db text
+                let needle = text.Trim()
+
+                let expected =
+                    now
+                    |> List.filter (fun (q, l) -> needle = "" || SearchText.matches needle q l)
+                    |> List.map fst
+                    |> List.sort
+
+                Expect.equal found expected $"search {text} in {now}"
+            })
+                .Result)
+
+        testTask "the start-up check leaves an index in step alone and rebuilds one that disagrees with the rows" {
+            let! db = seeded.Value
+            let! first = SearchRows.checkIndex db
+            Expect.equal (ok "check" first) false "in step after inserts"
+
+            match dialect with
+            | Dialect.Postgres -> ()
+            | Dialect.Sqlite ->
+                let! emptied = Db.run db (fun s -> Db.execute s "DELETE FROM timepoints_search" [])
+                ok "empty the index" emptied |> ignore
+                let! lost = search db "munchen"
+                Expect.isEmpty lost "the emptied index finds nothing"
+                let! rebuilt = SearchRows.checkIndex db
+                Expect.equal (ok "check" rebuilt) true "rebuilt"
+                let! found = search db "munchen"
+                Expect.equal found [ "Straßenbahn in München"; "strassenbahn in munchen" ] "found again"
+                let! again = SearchRows.checkIndex db
+                Expect.equal (ok "check" again) false "in step after the rebuild"
+        }
 
         testTask "every row today's matching (case folded) finds is still found, and accent variants find each other" {
             let! db = seeded.Value
