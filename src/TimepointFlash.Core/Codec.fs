@@ -289,11 +289,16 @@ type Vocabulary<'T when 'T: equality> = {
 /// Closed vocabularies: lenient reading of model text, strict canonical storage.
 [<RequireQualifiedAccess>]
 module Vocabulary =
-    /// Lower case, hyphens and underscores as spaces, runs of white space as one space, trimmed.
+    /// Lower case; every character but letters, digits, apostrophes and colons as a space; runs of spaces as one;
+    /// trimmed ("Eye-level, slightly low" is "eye level slightly low").
     let normalise (s: string) =
         let chars =
             s.ToLowerInvariant()
-            |> String.map (fun c -> if c = '-' || c = '_' || Char.IsWhiteSpace c then ' ' else c)
+            |> String.map (fun c ->
+                if Char.IsLetterOrDigit c || c = '\'' || c = ':' then
+                    c
+                else
+                    ' ')
 
         chars.Split(' ', StringSplitOptions.RemoveEmptyEntries) |> String.concat " "
 
