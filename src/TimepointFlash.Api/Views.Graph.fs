@@ -10,10 +10,10 @@ open TimepointFlash
 module GraphView =
     let private colour =
         function
-        | "hostile" -> "#b3261e"
-        | "tense" -> "#d97706"
-        | "friendly" -> "#2e7d32"
-        | _ -> "#6b6254"
+        | RelationshipTension.Hostile -> "#b3261e"
+        | RelationshipTension.Tense -> "#d97706"
+        | RelationshipTension.Friendly -> "#2e7d32"
+        | RelationshipTension.Neutral -> "#6b6254"
 
     let private f (x: float) =
         x.ToString("0.#", CultureInfo.InvariantCulture)
@@ -50,11 +50,11 @@ module GraphView =
                             attr "y2" (f y2)
                             attr "stroke" (colour rel.TensionLevel)
                             attr "stroke-width" "3"
-                            attr "class" $"edge {rel.TensionLevel}"
+                            attr "class" $"edge {RelationshipTension.name rel.TensionLevel}"
                         ] [
                             tag "title" [] [
                                 str
-                                    $"{rel.FromCharacter} → {rel.ToCharacter}: {rel.RelationshipType} ({rel.TensionLevel})"
+                                    $"{rel.FromCharacter} → {rel.ToCharacter}: {RelationshipType.name rel.RelationshipType} ({RelationshipTension.name rel.TensionLevel})"
                             ]
                         ]
                     )
@@ -94,7 +94,7 @@ module GraphView =
         ] [ yield! edges; yield! nodes ]
 
     /// A short coloured line matching an edge of the given tension.
-    let swatch (tension: string) =
+    let swatch (tension: RelationshipTension) =
         // An SVG fill, not a style attribute: the Content-Security-Policy allows no inline styles.
         tag "svg" [
             _class "swatch"
@@ -110,12 +110,11 @@ module GraphView =
         let present =
             graph.Relationships |> List.map (fun r -> r.TensionLevel) |> List.distinct
 
-        let known = [ "friendly"; "neutral"; "tense"; "hostile" ]
-
         let ordered =
-            (known |> List.filter (fun k -> List.contains k present))
-            @ (present |> List.filter (fun p -> not (List.contains p known)))
+            Vocabulary.all RelationshipTension.vocabulary
+            |> List.filter (fun k -> List.contains k present)
 
         ul
             [ _class "legend"; attr "aria-label" "Edge colours" ]
-            (ordered |> List.map (fun t -> li [] [ swatch t; str t ]))
+            (ordered
+             |> List.map (fun t -> li [] [ swatch t; str (RelationshipTension.name t) ]))

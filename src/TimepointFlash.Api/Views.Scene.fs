@@ -37,7 +37,7 @@ module SceneView =
                 yield! opt "Lighting" s.Lighting
                 yield! opt "Architecture" s.Architecture
                 yield! opt "Mood" s.Mood
-                yield! opt "Tension" (Some s.TensionLevel)
+                yield! opt "Tension" (Some(TensionLevel.name s.TensionLevel))
                 yield! listOf "Objects" s.Objects
                 yield! listOf "Palette" s.ColorPalette
             ]
@@ -45,7 +45,7 @@ module SceneView =
             ul
                 [ _class "senses" ]
                 (s.SensoryDetails
-                 |> List.map (fun d -> li [] [ strong [] [ str d.Sense ]; str $": {d.Description}" ]))
+                 |> List.map (fun d -> li [] [ strong [] [ str (Sense.name d.Sense) ]; str $": {d.Description}" ]))
         ]
 
     let private characters (cast: CharacterData) =
@@ -124,7 +124,7 @@ module SceneView =
             p [] [ str m.PlotSummary ]
             dl [ _class "facts" ] [
                 yield! opt "Stakes" (if m.Stakes = "" then None else Some m.Stakes)
-                yield! opt "Tension" (Some m.TensionArc)
+                yield! opt "Tension" (Some(TensionArc.name m.TensionArc))
                 yield! opt "Before" m.BeforeContext
                 yield! opt "After" m.AfterContext
                 yield! opt "Significance" m.HistoricalSignificance
@@ -159,7 +159,7 @@ module SceneView =
             h2 [] [ str "Camera" ]
             p [] [ str (CameraData.describe c) ]
             dl [ _class "facts" ] [
-                yield! opt "Depth of field" (Some c.DepthOfField)
+                yield! opt "Depth of field" (Some(DepthOfField.name c.DepthOfField))
                 yield! listOf "Foreground" c.ForegroundElements
                 yield! listOf "Background" c.BackgroundElements
                 yield! opt "Intent" c.FramingIntent
@@ -375,7 +375,8 @@ module SceneView =
                              |> List.map (fun r ->
                                  li [] [
                                      GraphView.swatch r.TensionLevel
-                                     str $"{r.FromCharacter} → {r.ToCharacter}: {r.RelationshipType}, {r.TensionLevel}"
+                                     str
+                                         $"{r.FromCharacter} → {r.ToCharacter}: {RelationshipType.name r.RelationshipType}, {RelationshipTension.name r.TensionLevel}"
                                  ]))
                     ]
                 | _ -> ()

@@ -5,45 +5,9 @@ open TimepointFlash
 /// Step 4b: how the scene is framed, from its light and its people.
 [<RequireQualifiedAccess>]
 module Camera =
-    let private str = Schema.String None
-    let private opt = Schema.Nullable str
-    let private strings = Schema.Array(str, Some 6)
 
     /// Output schema.
-    let schema =
-        Schema.Object(
-            [
-                "shot_type",
-                Schema.Enum [
-                    "extreme wide"
-                    "wide"
-                    "medium wide"
-                    "medium"
-                    "medium close-up"
-                    "close-up"
-                ]
-                "angle",
-                Schema.Enum [
-                    "eye level"
-                    "low angle"
-                    "high angle"
-                    "bird's eye"
-                    "dutch angle"
-                    "over the shoulder"
-                ]
-                "focal_point", str
-                "secondary_focus", opt
-                "depth_of_field", Schema.Enum [ "shallow"; "moderate"; "deep" ]
-                "movement", opt
-                "composition_rule", str
-                "leading_lines", strings
-                "foreground_elements", strings
-                "midground_elements", strings
-                "background_elements", strings
-                "framing_intent", opt
-            ],
-            [ "shot_type"; "angle"; "focal_point"; "composition_rule" ]
-        )
+    let schema = CameraData.codec.Schema
 
     let private system =
         """You are a cinematographer composing a single still frame of a historical moment.
@@ -75,7 +39,7 @@ Work with the light that exists in the scene and place the people where they sta
                     "lighting", s.Lighting
                     "weather", s.Weather
                     "architecture", s.Architecture
-                    "tension", Some s.TensionLevel
+                    "tension", Some(TensionLevel.name s.TensionLevel)
                     "focal point", s.FocalPoint
                     "focal character", input.Characters.FocalCharacter
                 ]

@@ -5,45 +5,9 @@ open TimepointFlash
 /// Step 3b: the people present.
 [<RequireQualifiedAccess>]
 module Characters =
-    let private str = Schema.String None
-    let private opt = Schema.Nullable str
 
     /// Output schema.
-    let schema =
-        Schema.Object(
-            [
-                "characters",
-                Schema.Array(
-                    Schema.Object(
-                        [
-                            "name", str
-                            "role", Schema.Enum [ "primary"; "secondary"; "background" ]
-                            "description", str
-                            "clothing", opt
-                            "expression", opt
-                            "pose", opt
-                            "action", opt
-                            "position_in_scene", opt
-                            "age_description", opt
-                            "historical_note", opt
-                            "speaks_in_scene", Schema.Boolean
-                            "personality", opt
-                            "speaking_style", opt
-                            "voice_notes", opt
-                            "emotional_state", opt
-                            "birth_year", Schema.Nullable(Schema.Integer(None, None))
-                            "death_year", Schema.Nullable(Schema.Integer(None, None))
-                        ],
-                        [ "name"; "role"; "description"; "speaks_in_scene" ]
-                    ),
-                    Some Character.maxCount
-                )
-                "focal_character", opt
-                "group_dynamics", opt
-                "historical_accuracy_note", opt
-            ],
-            [ "characters" ]
-        )
+    let schema = CharacterData.codec.Schema
 
     let private system =
         """You are a casting director for historically accurate scenes.
@@ -83,7 +47,7 @@ Never infer an accent, ethnicity or religion from a name alone; take them from t
                     "architecture", input.Scene.Architecture
                     "crowd", input.Scene.CrowdDescription
                     "social dynamics", input.Scene.SocialDynamics
-                    "tension", Some input.Scene.TensionLevel
+                    "tension", Some(TensionLevel.name input.Scene.TensionLevel)
                 ]
                 + GroundingData.promptSection input.Grounding
                 + AgentKit.continuity input.Continuity

@@ -7,31 +7,9 @@ open TimepointFlash
 /// dialog back once with the reviewer's instructions (step dialog_revision).
 [<RequireQualifiedAccess>]
 module Critique =
-    let private str = Schema.String None
 
     /// Output schema.
-    let schema =
-        Schema.Object(
-            [
-                "issues",
-                Schema.Array(
-                    Schema.Object(
-                        [
-                            "severity", Schema.Enum(CritiqueData.severities |> List.map snd)
-                            "category", Schema.Enum(CritiqueData.categories |> List.map snd)
-                            "field", str
-                            "quote", Schema.Nullable str
-                            "description", str
-                        ],
-                        [ "severity"; "category"; "field"; "description" ]
-                    ),
-                    Some 12
-                )
-                "has_critical", Schema.Boolean
-                "revision_instructions", Schema.Nullable str
-            ],
-            [ "issues"; "has_critical" ]
-        )
+    let schema = CritiqueData.codec.Schema
 
     let private system =
         """You are a historian reviewing a staged historical scene before it is published.

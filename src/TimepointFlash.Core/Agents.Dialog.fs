@@ -6,35 +6,9 @@ open FsToolkit.ErrorHandling
 /// Step 5: what the people present say.
 [<RequireQualifiedAccess>]
 module Dialog =
-    let private str = Schema.String None
-    let private opt = Schema.Nullable str
 
     /// Output schema.
-    let schema =
-        Schema.Object(
-            [
-                "lines",
-                Schema.Array(
-                    Schema.Object(
-                        [
-                            "speaker", str
-                            "text", str
-                            "tone", opt
-                            "is_whispered", Schema.Boolean
-                            "action", opt
-                            "direction", opt
-                            "response_to", opt
-                        ],
-                        [ "speaker"; "text" ]
-                    ),
-                    Some DialogData.maxLines
-                )
-                "scene_context", opt
-                "language_style", opt
-                "historical_accuracy_note", opt
-            ],
-            [ "lines" ]
-        )
+    let schema = DialogData.codec.Schema
 
     /// Speakers: those who speak in the scene, else the first two primary and two secondary; at most four.
     let speakers (cast: CharacterData) =
@@ -77,11 +51,11 @@ Each line may carry a tone, whether it is whispered, an action, a stage directio
     let buildPrompt (input: DialogInput) =
         let speakers = input.Speakers |> List.map voice
 
-
         let relations =
             input.Graph.Relationships
             |> List.truncate 8
-            |> List.map (fun r -> $"{r.FromCharacter} → {r.ToCharacter}: {r.RelationshipType}, {r.TensionLevel}")
+            |> List.map (fun r ->
+                $"{r.FromCharacter} → {r.ToCharacter}: {RelationshipType.name r.RelationshipType}, {RelationshipTension.name r.TensionLevel}")
 
         {
             System = system

@@ -5,43 +5,9 @@ open TimepointFlash
 /// Step 4c: who stands with whom.
 [<RequireQualifiedAccess>]
 module Graph =
-    let private str = Schema.String None
-    let private opt = Schema.Nullable str
 
     /// Output schema.
-    let schema =
-        Schema.Object(
-            [
-                "relationships",
-                Schema.Array(
-                    Schema.Object(
-                        [
-                            "from_character", str
-                            "to_character", str
-                            "relationship_type", Schema.Enum Relationship.types
-                            "tension_level", Schema.Enum Relationship.tensions
-                            "description", opt
-                        ],
-                        [ "from_character"; "to_character"; "relationship_type"; "tension_level" ]
-                    ),
-                    Some 16
-                )
-                "factions",
-                Schema.Array(
-                    Schema.Object(
-                        [ "name", str; "members", Schema.Array(str, Some 8); "goal", opt ],
-                        [ "name"; "members" ]
-                    ),
-                    Some 4
-                )
-                "power_dynamics", opt
-                "central_conflict", opt
-                "alliances", Schema.Array(str, Some 6)
-                "rivalries", Schema.Array(str, Some 6)
-                "historical_context", opt
-            ],
-            [ "relationships"; "factions" ]
-        )
+    let schema = GraphData.codec.Schema
 
     let private system =
         """You map the relationships between the people in a historical scene.
@@ -83,9 +49,9 @@ Keep the graph small: only pairs with a real bond or conflict; no neutral or str
             background.Contains(n.ToLowerInvariant())
 
         let weak (r: Relationship) =
-            match r.RelationshipType.ToLowerInvariant() with
-            | "neutral"
-            | "stranger" -> true
+            match r.RelationshipType with
+            | RelationshipType.Neutral
+            | RelationshipType.Stranger -> true
             | _ -> false
 
         {

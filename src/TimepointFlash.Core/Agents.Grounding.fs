@@ -11,22 +11,8 @@ module Grounding =
     /// The grounding step.
     let step = Step.named "grounding"
 
-    let private str = Schema.String None
-    let private opt = Schema.Nullable str
-
     /// Output schema.
-    let schema =
-        Schema.Object(
-            [
-                "verified_date", opt
-                "verified_location", opt
-                "participants", Schema.Array(str, Some 12)
-                "facts", Schema.Array(str, Some 8)
-                "sources", Schema.Array(Schema.Object([ "title", str; "url", str ], [ "url" ]), Some 8)
-                "confidence", Schema.Number(Some 0.0, Some 1.0)
-            ],
-            [ "facts"; "sources"; "confidence" ]
-        )
+    let schema = GroundingData.codec.Schema
 
     let private system =
         """You are a fact checker for a historical scene generator.

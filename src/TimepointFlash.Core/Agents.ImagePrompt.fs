@@ -103,7 +103,7 @@ module ImagePrompt =
         let composition =
             section "Composition" [
                 sentence (CameraData.describe cam)
-                sentence $"Depth of field: {cam.DepthOfField}"
+                sentence $"Depth of field: {DepthOfField.name cam.DepthOfField}"
                 (if List.isEmpty cam.ForegroundElements then
                      ""
                  else
@@ -187,13 +187,13 @@ module ImagePrompt =
             Medium = Some "digital painting"
             AspectRatio = "16:9"
             CompositionNotes = Some cam.CompositionRule
-            CameraAngle = Some cam.Angle
+            CameraAngle = Some(CameraAngle.name cam.Angle)
             FocalLength =
                 Some(
                     match cam.ShotType with
-                    | "close-up"
-                    | "medium close-up" -> "85mm"
-                    | "medium" -> "50mm"
+                    | ShotType.CloseUp
+                    | ShotType.MediumCloseUp -> "85mm"
+                    | ShotType.Medium -> "50mm"
                     | _ -> "35mm"
                 )
             CharacterPlacements =
@@ -210,29 +210,8 @@ module ImagePrompt =
             NegativePrompt = Some(negativeFor input.Timeline.Year)
         }
 
-    let private str = Schema.String None
-    let private opt' = Schema.Nullable str
-
     /// Output schema of the refined mode.
-    let schema =
-        Schema.Object(
-            [
-                "full_prompt", str
-                "style", str
-                "medium", opt'
-                "aspect_ratio", Schema.Enum ImagePromptData.aspectRatios
-                "composition_notes", opt'
-                "camera_angle", opt'
-                "focal_length", opt'
-                "character_placements", Schema.Array(str, Some 8)
-                "lighting_direction", opt'
-                "color_guidance", opt'
-                "quality_tags", Schema.Array(str, Some 8)
-                "historical_accuracy", opt'
-                "negative_prompt", opt'
-            ],
-            [ "full_prompt"; "style"; "aspect_ratio" ]
-        )
+    let schema = ImagePromptData.codec.Schema
 
     let private system =
         """You write prompts for an image model that paints historical scenes photorealistically.

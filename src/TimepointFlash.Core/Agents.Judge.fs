@@ -5,24 +5,9 @@ open TimepointFlash
 /// Step 1: decides whether a query names a moment that can be staged, and cleans it.
 [<RequireQualifiedAccess>]
 module Judge =
-    let private str = Schema.String None
 
     /// Output schema.
-    let schema =
-        Schema.Object(
-            [
-                "is_valid", Schema.Boolean
-                "query_type", Schema.Enum(QueryType.all |> List.map QueryType.name)
-                "cleaned_query", str
-                "confidence", Schema.Number(Some 0.0, Some 1.0)
-                "reason", Schema.Nullable str
-                "suggested_query", Schema.Nullable str
-                "detected_year", Schema.Nullable(Schema.Integer(Some -10000, Some 3000))
-                "detected_location", Schema.Nullable str
-                "detected_figures", Schema.Array(str, Some 10)
-            ],
-            [ "is_valid"; "query_type"; "cleaned_query"; "confidence" ]
-        )
+    let schema = JudgeResult.codec.Schema
 
     /// The supported years, stated once from the temporal algebra's bounds.
     let yearRange =

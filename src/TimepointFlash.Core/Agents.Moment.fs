@@ -5,27 +5,9 @@ open TimepointFlash
 /// Step 4a: the dramatic shape of the moment.
 [<RequireQualifiedAccess>]
 module Moment =
-    let private str = Schema.String None
-    let private opt = Schema.Nullable str
 
     /// Output schema.
-    let schema =
-        Schema.Object(
-            [
-                "plot_summary", str
-                "before_context", opt
-                "after_context", opt
-                "stakes", str
-                "consequences", opt
-                "tension_arc", Schema.Enum [ "rising"; "falling"; "climactic"; "resolved" ]
-                "emotional_beats", Schema.Array(str, Some 6)
-                "conflict_type", opt
-                "central_question", opt
-                "dramatic_irony", opt
-                "historical_significance", opt
-            ],
-            [ "plot_summary"; "stakes"; "tension_arc" ]
-        )
+    let schema = MomentData.codec.Schema
 
     let private system =
         """You are a dramatist who finds the story inside a historical moment.
@@ -51,7 +33,7 @@ Summarise what happens in this instant, what led to it and what follows, what is
                     "era", t.Era
                     "setting", Some input.Scene.Setting
                     "atmosphere", Some input.Scene.Atmosphere
-                    "tension", Some input.Scene.TensionLevel
+                    "tension", Some(TensionLevel.name input.Scene.TensionLevel)
                 ]
                 + "\n\nPeople present:\n"
                 + AgentKit.bullets "various people" people

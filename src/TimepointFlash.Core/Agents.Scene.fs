@@ -5,43 +5,9 @@ open TimepointFlash
 /// Step 3a: the physical environment of the moment.
 [<RequireQualifiedAccess>]
 module Scene =
-    let private str = Schema.String None
-    let private opt = Schema.Nullable str
-    let private strings n = Schema.Array(str, Some n)
 
     /// Output schema.
-    let schema =
-        Schema.Object(
-            [
-                "setting", str
-                "atmosphere", str
-                "weather", opt
-                "lighting", opt
-                "temperature", opt
-                "architecture", opt
-                "objects", strings 12
-                "furniture", strings 8
-                "sensory_details",
-                Schema.Array(
-                    Schema.Object(
-                        [
-                            "sense", Schema.Enum [ "sight"; "sound"; "smell"; "touch"; "taste" ]
-                            "description", str
-                            "intensity", Schema.Enum [ "subtle"; "moderate"; "strong" ]
-                        ],
-                        [ "sense"; "description" ]
-                    ),
-                    Some 8
-                )
-                "crowd_description", opt
-                "social_dynamics", opt
-                "tension_level", Schema.Enum [ "low"; "medium"; "high"; "climactic" ]
-                "mood", opt
-                "focal_point", opt
-                "color_palette", strings 8
-            ],
-            [ "setting"; "atmosphere"; "sensory_details"; "tension_level" ]
-        )
+    let schema = SceneData.codec.Schema
 
     let private system =
         """You are a production designer recreating a historical moment with accuracy.

@@ -5,42 +5,9 @@ open TimepointFlash
 /// Step 2: fixes the date, time and place of the moment.
 [<RequireQualifiedAccess>]
 module Timeline =
-    let private str = Schema.String None
-
-    let private optInt lo hi =
-        Schema.Nullable(Schema.Integer(Some lo, Some hi))
 
     /// Output schema.
-    let schema =
-        Schema.Object(
-            [
-                "year", Schema.Integer(Some -10000, Some 3000)
-                "month", optInt 1 12
-                "day", optInt 1 31
-                "hour", optInt 0 23
-                "minute", optInt 0 59
-                "season", Schema.Nullable(Schema.Enum [ "spring"; "summer"; "fall"; "winter" ])
-                "time_of_day",
-                Schema.Nullable(
-                    Schema.Enum [
-                        "dawn"
-                        "morning"
-                        "midday"
-                        "afternoon"
-                        "evening"
-                        "dusk"
-                        "night"
-                        "midnight"
-                    ]
-                )
-                "location", str
-                "era", Schema.Nullable str
-                "historical_context", Schema.Nullable str
-                "is_approximate", Schema.Boolean
-                "confidence", Schema.Number(Some 0.0, Some 1.0)
-            ],
-            [ "year"; "location"; "is_approximate"; "confidence" ]
-        )
+    let schema = TimelineData.codec.Schema
 
     let private system =
         """You are a historian who places a moment precisely in time and space.

@@ -1,7 +1,5 @@
 namespace TimepointFlash
 
-open FsToolkit.ErrorHandling
-
 /// A character's weight in the scene.
 [<RequireQualifiedAccess>]
 type CharacterRole =
@@ -60,22 +58,30 @@ module CharacterRole =
         | CharacterRole.Secondary -> 1
         | CharacterRole.Background -> 2
 
-    /// Parses a wire name, case-insensitively.
-    let tryParse (s: string) =
-        match s.Trim().ToLowerInvariant() with
-        | "primary" -> Some CharacterRole.Primary
-        | "secondary" -> Some CharacterRole.Secondary
-        | "background" -> Some CharacterRole.Background
-        | _ -> None
+    /// Primary, secondary or background; anything else reads as secondary (a figure of the scene, not its lead).
+    let vocabulary =
+        Vocabulary.create
+            [
+                CharacterRole.Primary, name CharacterRole.Primary
+                CharacterRole.Secondary, name CharacterRole.Secondary
+                CharacterRole.Background, name CharacterRole.Background
+            ]
+            [
+                "main", CharacterRole.Primary
+                "lead", CharacterRole.Primary
+                "protagonist", CharacterRole.Primary
+                "supporting", CharacterRole.Secondary
+                "minor", CharacterRole.Background
+                "extra", CharacterRole.Background
+                "bystander", CharacterRole.Background
+            ]
+            (Some CharacterRole.Secondary)
 
-    /// Decoder for a role.
-    let decoder: Decoder<CharacterRole> =
-        fun path el ->
-            Decode.string path el
-            |> Result.bind (fun s ->
-                match tryParse s with
-                | Some r -> Ok r
-                | None -> Decode.fail path $"must be one of primary, secondary, background, got \"{s}\"")
+    /// Parses a wire name leniently (see Vocabulary.tryParse).
+    let tryParse (s: string) = Vocabulary.tryParse vocabulary s
+
+    /// Decoder for a role (lenient).
+    let decoder: Decoder<CharacterRole> = (Vocabulary.codec vocabulary).Decoder
 
 [<RequireQualifiedAccess>]
 module Voice =
@@ -89,40 +95,38 @@ module Voice =
         DeathYear = None
     }
 
-    /// Reads the voice fields of a character object (all optional; a death year before the birth year is dropped).
-    let decoder: Decoder<Voice> =
-        fun path el -> validation {
-            let! personality = Decode.text "personality" path el
-            and! style = Decode.text "speaking_style" path el
-            and! notes = Decode.text "voice_notes" path el
-            and! emotion = Decode.text "emotional_state" path el
-            and! born = Decode.optional "birth_year" (Decode.intRange -10000 10000) path el
-            and! died = Decode.optional "death_year" (Decode.intRange -10000 10000) path el
+    // Checked within ±10000 but asked without bounds (a model's "unknown" is null).
+    let private year = {
+        Codec.intRange -10000 10000 with
+            Schema = Schema.Integer(None, None)
+    }
 
-            let died =
-                match born, died with
-                | Some b, Some d when d < b -> None
-                | _ -> died
-
-            return {
+    /// The voice's properties (flat, beside the character's other fields; all optional, so scenes stored before
+    /// voices existed still decode; a death year before the birth year is dropped).
+    let fields: Fields<Voice, Voice> =
+        let fields =
+            Codec.record (fun personality style notes emotion born died -> {
                 Personality = personality
                 SpeakingStyle = style
                 VoiceNotes = notes
                 EmotionalState = emotion
                 BirthYear = born
-                DeathYear = died
-            }
-        }
+                DeathYear =
+                    match born, died with
+                    | Some b, Some d when d < b -> None
+                    | _ -> died
+            })
+            |> Codec.optional "personality" (fun v -> v.Personality) Codec.label
+            |> Codec.optional "speaking_style" (fun v -> v.SpeakingStyle) Codec.guidance
+            |> Codec.optional "voice_notes" (fun v -> v.VoiceNotes) Codec.guidance
+            |> Codec.optional "emotional_state" (fun v -> v.EmotionalState) Codec.label
+            |> Codec.optional "birth_year" (fun v -> v.BirthYear) year
+            |> Codec.optional "death_year" (fun v -> v.DeathYear) year
 
-    /// The voice's wire properties (flat, beside the character's other fields).
-    let properties (v: Voice) = [
-        "personality", Encode.opt Encode.string v.Personality
-        "speaking_style", Encode.opt Encode.string v.SpeakingStyle
-        "voice_notes", Encode.opt Encode.string v.VoiceNotes
-        "emotional_state", Encode.opt Encode.string v.EmotionalState
-        "birth_year", Encode.opt Encode.int v.BirthYear
-        "death_year", Encode.opt Encode.int v.DeathYear
-    ]
+        fields
+
+    /// Reads the voice fields of a character object.
+    let decoder: Decoder<Voice> = fields.Decode
 
 [<RequireQualifiedAccess>]
 module Character =
@@ -142,54 +146,41 @@ module Character =
         |> List.choose id
         |> String.concat ", "
 
-    /// Reads one character.
-    let decoder: Decoder<Character> =
-        fun path el -> validation {
-            let! name = Decode.field "name" Decode.nonBlank path el
-            and! role = Decode.withDefault "role" CharacterRole.Secondary CharacterRole.decoder path el
-            and! description = Decode.field "description" Decode.nonBlank path el
-            and! clothing = Decode.text "clothing" path el
-            and! expression = Decode.text "expression" path el
-            and! pose = Decode.text "pose" path el
-            and! action = Decode.text "action" path el
-            and! position = Decode.text "position_in_scene" path el
-            and! age = Decode.text "age_description" path el
-            and! note = Decode.text "historical_note" path el
-            and! speaks = Decode.withDefault "speaks_in_scene" false Decode.bool path el
-            and! voice = Voice.decoder path el
+    /// The codec of one character.
+    let codec: Codec<Character> =
+        Codec.record (fun name role description clothing expression pose action position age note speaks voice -> {
+            Name = name
+            Role = role
+            Description = description
+            Clothing = clothing
+            Expression = expression
+            Pose = pose
+            Action = action
+            PositionInScene = position
+            AgeDescription = age
+            HistoricalNote = note
+            SpeaksInScene = speaks
+            Voice = voice
+        })
+        |> Codec.required "name" (fun c -> c.Name) Codec.label
+        |> Codec.fallback "role" (fun c -> c.Role) CharacterRole.Secondary (Vocabulary.codec CharacterRole.vocabulary)
+        |> Codec.required "description" (fun c -> c.Description) Codec.prose
+        |> Codec.optional "clothing" (fun c -> c.Clothing) Codec.prose
+        |> Codec.optional "expression" (fun c -> c.Expression) Codec.prose
+        |> Codec.optional "pose" (fun c -> c.Pose) Codec.prose
+        |> Codec.optional "action" (fun c -> c.Action) Codec.prose
+        |> Codec.optional "position_in_scene" (fun c -> c.PositionInScene) Codec.prose
+        |> Codec.optional "age_description" (fun c -> c.AgeDescription) Codec.label
+        |> Codec.optional "historical_note" (fun c -> c.HistoricalNote) Codec.hindsight
+        |> Codec.fallback "speaks_in_scene" (fun c -> c.SpeaksInScene) false Codec.bool
+        |> Codec.flatten (fun c -> c.Voice) Voice.fields
+        |> Codec.seal
 
-            return {
-                Name = name
-                Role = role
-                Description = description
-                Clothing = clothing
-                Expression = expression
-                Pose = pose
-                Action = action
-                PositionInScene = position
-                AgeDescription = age
-                HistoricalNote = note
-                SpeaksInScene = speaks
-                Voice = voice
-            }
-        }
+    /// Reads one character.
+    let decoder = codec.Decoder
 
     /// Wire form.
-    let encode (c: Character) =
-        Encode.obj [
-            "name", Encode.string c.Name
-            "role", Encode.string (CharacterRole.name c.Role)
-            "description", Encode.string c.Description
-            "clothing", Encode.opt Encode.string c.Clothing
-            "expression", Encode.opt Encode.string c.Expression
-            "pose", Encode.opt Encode.string c.Pose
-            "action", Encode.opt Encode.string c.Action
-            "position_in_scene", Encode.opt Encode.string c.PositionInScene
-            "age_description", Encode.opt Encode.string c.AgeDescription
-            "historical_note", Encode.opt Encode.string c.HistoricalNote
-            "speaks_in_scene", Encode.bool c.SpeaksInScene
-            yield! Voice.properties c.Voice
-        ]
+    let encode = codec.Encode
 
 [<RequireQualifiedAccess>]
 module CharacterData =
@@ -215,44 +206,36 @@ module CharacterData =
         d.Characters
         |> List.tryFind (fun c -> c.Name.ToLowerInvariant() = name.Trim().ToLowerInvariant())
 
-    /// Reads and validates a cast (1–8 after trimming; names unique).
-    let decoder: Decoder<CharacterData> =
-        fun path el -> validation {
-            let! characters =
-                Decode.field
-                    "characters"
-                    (Decode.list Character.decoder
-                     |> Decode.check (fun cs ->
-                         if List.isEmpty cs then
-                             Some "must name at least one character"
-                         else
-                             None))
-                    path
-                    el
+    /// The cast's one definition (1–8 after trimming; names unique).
+    let codec: Codec<CharacterData> =
+        Codec.record (fun characters focal dynamics note -> {
+            Characters =
+                characters
+                |> List.distinctBy (fun (c: Character) -> c.Name.ToLowerInvariant())
+                |> trim
+            FocalCharacter = focal
+            GroupDynamics = dynamics
+            HistoricalAccuracyNote = note
+        })
+        |> Codec.required
+            "characters"
+            (fun d -> d.Characters)
+            (Codec.list (Some Character.maxCount) Character.codec
+             |> Codec.check (fun cs ->
+                 if List.isEmpty cs then
+                     Some "must name at least one character"
+                 else
+                     None))
+        |> Codec.optional "focal_character" (fun d -> d.FocalCharacter) Codec.label
+        |> Codec.optional "group_dynamics" (fun d -> d.GroupDynamics) Codec.prose
+        |> Codec.optional "historical_accuracy_note" (fun d -> d.HistoricalAccuracyNote) Codec.hindsight
+        |> Codec.seal
 
-            and! focal = Decode.text "focal_character" path el
-            and! dynamics = Decode.text "group_dynamics" path el
-            and! note = Decode.text "historical_accuracy_note" path el
-
-            let unique =
-                characters |> List.distinctBy (fun c -> c.Name.ToLowerInvariant()) |> trim
-
-            return {
-                Characters = unique
-                FocalCharacter = focal
-                GroupDynamics = dynamics
-                HistoricalAccuracyNote = note
-            }
-        }
+    /// Reads and validates a cast.
+    let decoder = codec.Decoder
 
     /// Wire form.
-    let encode (d: CharacterData) =
-        Encode.obj [
-            "characters", Encode.list Character.encode d.Characters
-            "focal_character", Encode.opt Encode.string d.FocalCharacter
-            "group_dynamics", Encode.opt Encode.string d.GroupDynamics
-            "historical_accuracy_note", Encode.opt Encode.string d.HistoricalAccuracyNote
-        ]
+    let encode = codec.Encode
 
     /// Where the output is kept (metadata.characters).
-    let key = OutputKey.create "characters" encode decoder
+    let key = OutputKey.ofCodec "characters" codec

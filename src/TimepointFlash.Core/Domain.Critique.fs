@@ -1,7 +1,5 @@
 namespace TimepointFlash
 
-open FsToolkit.ErrorHandling
-
 /// How much an issue the critique found matters.
 [<RequireQualifiedAccess>]
 type Severity =
@@ -52,77 +50,64 @@ module CritiqueData =
         IssueCategory.Style, "style"
     ]
 
-    let private nameIn table x =
-        table |> List.find (fun (v, _) -> v = x) |> snd
+    /// Severity as a closed vocabulary; an unknown severity is an error (the reviewer is asked again).
+    let severityVocabulary =
+        Vocabulary.create severities [ "high", Severity.Critical; "medium", Severity.Major; "low", Severity.Minor ] None
+
+    /// Category as a closed vocabulary; an unknown category is an error.
+    let categoryVocabulary =
+        Vocabulary.create
+            categories
+            [
+                "anachronistic", IssueCategory.Anachronism
+                "character voice", IssueCategory.Voice
+                "factual", IssueCategory.Fact
+                "accuracy", IssueCategory.Fact
+                "tone", IssueCategory.Style
+            ]
+            None
 
     /// Wire name of a severity.
-    let severityName = nameIn severities
+    let severityName = Vocabulary.name severityVocabulary
 
     /// Wire name of a category.
-    let categoryName = nameIn categories
+    let categoryName = Vocabulary.name categoryVocabulary
 
-    /// A closed vocabulary read leniently from model text ("Critical " → Critical), naming the allowed values.
-    let private vocabulary (table: ('T * string) list) : Decoder<'T> =
-        fun path el -> validation {
-            let! text = Decode.string path el
-            let wanted = text.Trim().ToLowerInvariant()
+    let private issue: Codec<CritiqueIssue> =
+        Codec.record (fun severity category field quote description -> {
+            Severity = severity
+            Category = category
+            Field = field
+            Quote = quote
+            Description = description
+        })
+        |> Codec.required "severity" (fun i -> i.Severity) (Vocabulary.codec severityVocabulary)
+        |> Codec.required "category" (fun i -> i.Category) (Vocabulary.codec categoryVocabulary)
+        |> Codec.fallback "field" (fun i -> i.Field) "" Codec.label
+        |> Codec.optional "quote" (fun i -> i.Quote) Codec.hindsight
+        |> Codec.required "description" (fun i -> i.Description) Codec.hindsight
+        |> Codec.seal
 
-            match table |> List.tryFind (fun (_, name) -> name = wanted) with
-            | Some(v, _) -> return v
-            | None ->
-                let allowed = table |> List.map snd |> String.concat ", "
-                return! Decode.fail path $"\"{text}\" is not one of {allowed}"
-        }
+    /// The critique's one definition: the reviewer's answer, and the stored form with whether the dialog was
+    /// revised. `has_critical` is asked of the reviewer but always recomputed from the issues.
+    let codec: Codec<CritiqueData> =
+        Codec.record (fun issues (_: bool) instructions revised -> {
+            Issues = issues
+            HasCritical = issues |> List.exists (fun i -> i.Severity = Severity.Critical)
+            RevisionInstructions = instructions
+            Revised = revised
+        })
+        |> Codec.fallback "issues" (fun c -> c.Issues) [] (Codec.list (Some 12) issue)
+        |> Codec.fallback "has_critical" (fun c -> c.HasCritical) false Codec.bool
+        |> Codec.optional "revision_instructions" (fun c -> c.RevisionInstructions) Codec.guidance
+        |> Codec.stored "revised" (fun c -> c.Revised) false Codec.bool
+        |> Codec.seal
 
-    let private issue: Decoder<CritiqueIssue> =
-        fun path el -> validation {
-            let! severity = Decode.field "severity" (vocabulary severities) path el
-            and! category = Decode.field "category" (vocabulary categories) path el
-            and! field = Decode.textOr "field" "" path el
-            and! quote = Decode.text "quote" path el
-            and! description = Decode.field "description" Decode.nonBlank path el
+    /// Reads a critique.
+    let decoder = codec.Decoder
 
-            return {
-                Severity = severity
-                Category = category
-                Field = field
-                Quote = quote
-                Description = description
-            }
-        }
-
-    /// Reads and validates a critique; has_critical is true exactly when an issue is critical.
-    let decoder: Decoder<CritiqueData> =
-        fun path el -> validation {
-            let! issues = Decode.listOrEmpty "issues" issue path el
-            and! instructions = Decode.text "revision_instructions" path el
-            and! revised = Decode.withDefault "revised" false Decode.bool path el
-
-            return {
-                Issues = issues
-                HasCritical = issues |> List.exists (fun i -> i.Severity = Severity.Critical)
-                RevisionInstructions = instructions
-                Revised = revised
-            }
-        }
-
-    /// Wire form (stored in metadata.critique).
-    let encode (c: CritiqueData) =
-        Encode.obj [
-            "issues",
-            c.Issues
-            |> Encode.list (fun i ->
-                Encode.obj [
-                    "severity", Encode.string (severityName i.Severity)
-                    "category", Encode.string (categoryName i.Category)
-                    "field", Encode.string i.Field
-                    "quote", Encode.opt Encode.string i.Quote
-                    "description", Encode.string i.Description
-                ])
-            "has_critical", Encode.bool c.HasCritical
-            "revision_instructions", Encode.opt Encode.string c.RevisionInstructions
-            "revised", Encode.bool c.Revised
-        ]
+    /// Wire form.
+    let encode = codec.Encode
 
     /// Where the output is kept (metadata.critique).
-    let key = OutputKey.create "critique" encode decoder
+    let key = OutputKey.ofCodec "critique" codec

@@ -1,7 +1,5 @@
 namespace TimepointFlash
 
-open FsToolkit.ErrorHandling
-
 /// One spoken line.
 type DialogLine = {
     Speaker: string
@@ -34,39 +32,31 @@ module DialogLine =
         |> List.choose id
         |> String.concat " "
 
-    /// Reads one line.
-    let decoder: Decoder<DialogLine> =
-        fun path el -> validation {
-            let! speaker = Decode.field "speaker" Decode.nonBlank path el
-            and! text = Decode.field "text" Decode.nonBlank path el
-            and! tone = Decode.text "tone" path el
-            and! whispered = Decode.withDefault "is_whispered" false Decode.bool path el
-            and! action = Decode.text "action" path el
-            and! direction = Decode.text "direction" path el
-            and! responseTo = Decode.text "response_to" path el
+    /// The codec of one line.
+    let codec: Codec<DialogLine> =
+        Codec.record (fun speaker text tone whispered action direction responseTo -> {
+            Speaker = speaker
+            Text = text
+            Tone = tone
+            IsWhispered = whispered
+            Action = action
+            Direction = direction
+            ResponseTo = responseTo
+        })
+        |> Codec.required "speaker" (fun l -> l.Speaker) Codec.label
+        |> Codec.required "text" (fun l -> l.Text) Codec.prose
+        |> Codec.optional "tone" (fun l -> l.Tone) Codec.label
+        |> Codec.defaulted "is_whispered" (fun l -> l.IsWhispered) false Codec.bool
+        |> Codec.optional "action" (fun l -> l.Action) Codec.prose
+        |> Codec.optional "direction" (fun l -> l.Direction) Codec.prose
+        |> Codec.optional "response_to" (fun l -> l.ResponseTo) Codec.label
+        |> Codec.seal
 
-            return {
-                Speaker = speaker
-                Text = text
-                Tone = tone
-                IsWhispered = whispered
-                Action = action
-                Direction = direction
-                ResponseTo = responseTo
-            }
-        }
+    /// Reads one line.
+    let decoder = codec.Decoder
 
     /// Wire form.
-    let encode (l: DialogLine) =
-        Encode.obj [
-            "speaker", Encode.string l.Speaker
-            "text", Encode.string l.Text
-            "tone", Encode.opt Encode.string l.Tone
-            "is_whispered", Encode.bool l.IsWhispered
-            "action", Encode.opt Encode.string l.Action
-            "direction", Encode.opt Encode.string l.Direction
-            "response_to", Encode.opt Encode.string l.ResponseTo
-        ]
+    let encode = codec.Encode
 
 [<RequireQualifiedAccess>]
 module DialogData =
@@ -109,46 +99,42 @@ module DialogData =
     /// The most lines a stored dialog keeps: the scene's own and the lines saved by dialog extensions.
     let maxStoredLines = 200
 
-    let private decodeWith (limit: DialogLine list -> DialogLine list) : Decoder<DialogData> =
-        fun path el -> validation {
-            let! lines =
-                Decode.field
-                    "lines"
-                    (Decode.list DialogLine.decoder
-                     |> Decode.check (fun ls ->
-                         if List.isEmpty ls then
-                             Some "must contain at least one line"
-                         else
-                             None))
-                    path
-                    el
+    let private codecWith (limit: DialogLine list -> DialogLine list) : Codec<DialogData> =
+        Codec.record (fun lines context style note -> {
+            Lines = limit lines
+            SceneContext = context
+            LanguageStyle = style
+            HistoricalAccuracyNote = note
+        })
+        |> Codec.required
+            "lines"
+            (fun d -> d.Lines)
+            (Codec.list (Some maxLines) DialogLine.codec
+             |> Codec.check (fun ls ->
+                 if List.isEmpty ls then
+                     Some "must contain at least one line"
+                 else
+                     None))
+        |> Codec.optional "scene_context" (fun d -> d.SceneContext) Codec.prose
+        |> Codec.optional "language_style" (fun d -> d.LanguageStyle) Codec.guidance
+        |> Codec.optional "historical_accuracy_note" (fun d -> d.HistoricalAccuracyNote) Codec.hindsight
+        |> Codec.seal
 
-            and! context = Decode.text "scene_context" path el
-            and! style = Decode.text "language_style" path el
-            and! note = Decode.text "historical_accuracy_note" path el
+    /// The dialog agent's definition: 1–7 lines after trimming.
+    let codec = codecWith trim
 
-            return {
-                Lines = limit lines
-                SceneContext = context
-                LanguageStyle = style
-                HistoricalAccuracyNote = note
-            }
-        }
+    /// The stored dialog's definition: the scene's lines and any saved extension, untrimmed (up to
+    /// `maxStoredLines`).
+    let storedCodec = codecWith (List.truncate maxStoredLines)
 
     /// Reads and validates a dialog answer (1–7 lines after trimming).
-    let decoder: Decoder<DialogData> = decodeWith trim
+    let decoder: Decoder<DialogData> = codec.Decoder
 
-    /// Reads a stored dialog: the scene's lines and any saved extension, untrimmed (up to `maxStoredLines`).
-    let storedDecoder: Decoder<DialogData> = decodeWith (List.truncate maxStoredLines)
+    /// Reads a stored dialog.
+    let storedDecoder: Decoder<DialogData> = storedCodec.Decoder
 
     /// Wire form.
-    let encode (d: DialogData) =
-        Encode.obj [
-            "lines", Encode.list DialogLine.encode d.Lines
-            "scene_context", Encode.opt Encode.string d.SceneContext
-            "language_style", Encode.opt Encode.string d.LanguageStyle
-            "historical_accuracy_note", Encode.opt Encode.string d.HistoricalAccuracyNote
-        ]
+    let encode = storedCodec.Encode
 
     /// Where the output is kept (metadata.dialog).
-    let key = OutputKey.create "dialog" encode storedDecoder
+    let key = OutputKey.ofCodec "dialog" storedCodec

@@ -1,13 +1,33 @@
 namespace TimepointFlash
 
-open FsToolkit.ErrorHandling
+/// What one character is to another.
+[<RequireQualifiedAccess>]
+type RelationshipType =
+    | Ally
+    | Rival
+    | Enemy
+    | Subordinate
+    | Leader
+    | Mentor
+    | Family
+    | Friend
+    | Stranger
+    | Neutral
+
+/// How a relationship feels at the moment.
+[<RequireQualifiedAccess>]
+type RelationshipTension =
+    | Friendly
+    | Neutral
+    | Tense
+    | Hostile
 
 /// A directed relationship between two characters.
 type Relationship = {
     FromCharacter: string
     ToCharacter: string
-    RelationshipType: string
-    TensionLevel: string
+    RelationshipType: RelationshipType
+    TensionLevel: RelationshipTension
     Description: string option
 }
 
@@ -30,79 +50,123 @@ type GraphData = {
 }
 
 [<RequireQualifiedAccess>]
+module RelationshipType =
+    /// The kinds the prompt offers; anything else reads as neutral.
+    let vocabulary =
+        Vocabulary.create
+            [
+                RelationshipType.Ally, "ally"
+                RelationshipType.Rival, "rival"
+                RelationshipType.Enemy, "enemy"
+                RelationshipType.Subordinate, "subordinate"
+                RelationshipType.Leader, "leader"
+                RelationshipType.Mentor, "mentor"
+                RelationshipType.Family, "family"
+                RelationshipType.Friend, "friend"
+                RelationshipType.Stranger, "stranger"
+                RelationshipType.Neutral, "neutral"
+            ]
+            [
+                "allies", RelationshipType.Ally
+                "alliance", RelationshipType.Ally
+                "rivals", RelationshipType.Rival
+                "rivalry", RelationshipType.Rival
+                "foe", RelationshipType.Enemy
+                "adversary", RelationshipType.Enemy
+                "servant", RelationshipType.Subordinate
+                "follower", RelationshipType.Subordinate
+                "commander", RelationshipType.Leader
+                "superior", RelationshipType.Leader
+                "master", RelationshipType.Leader
+                "teacher", RelationshipType.Mentor
+                "kin", RelationshipType.Family
+                "relative", RelationshipType.Family
+                "friends", RelationshipType.Friend
+                "acquaintance", RelationshipType.Stranger
+                "unknown", RelationshipType.Stranger
+            ]
+            (Some RelationshipType.Neutral)
+
+    /// Stored name.
+    let name = Vocabulary.name vocabulary
+
+    /// Reads a word leniently; anything else is neutral.
+    let parse (s: string) =
+        Vocabulary.tryParse vocabulary s |> Option.defaultValue RelationshipType.Neutral
+
+[<RequireQualifiedAccess>]
+module RelationshipTension =
+    /// Friendly, neutral, tense or hostile; anything else reads as neutral.
+    let vocabulary =
+        Vocabulary.create
+            [
+                RelationshipTension.Friendly, "friendly"
+                RelationshipTension.Neutral, "neutral"
+                RelationshipTension.Tense, "tense"
+                RelationshipTension.Hostile, "hostile"
+            ]
+            [
+                "warm", RelationshipTension.Friendly
+                "cordial", RelationshipTension.Friendly
+                "calm", RelationshipTension.Neutral
+                "strained", RelationshipTension.Tense
+                "uneasy", RelationshipTension.Tense
+                "antagonistic", RelationshipTension.Hostile
+                "violent", RelationshipTension.Hostile
+            ]
+            (Some RelationshipTension.Neutral)
+
+    /// Stored name.
+    let name = Vocabulary.name vocabulary
+
+    /// Reads a word leniently; anything else is neutral.
+    let parse (s: string) =
+        Vocabulary.tryParse vocabulary s
+        |> Option.defaultValue RelationshipTension.Neutral
+
+[<RequireQualifiedAccess>]
 module Relationship =
-    /// Relationship kinds the prompt offers.
-    let types = [
-        "ally"
-        "rival"
-        "enemy"
-        "subordinate"
-        "leader"
-        "mentor"
-        "family"
-        "friend"
-        "stranger"
-        "neutral"
-    ]
-
-    /// Tension levels the prompt offers.
-    let tensions = [ "friendly"; "neutral"; "tense"; "hostile" ]
-
     /// (from, to, type).
     let toEdge (r: Relationship) =
         r.FromCharacter, r.ToCharacter, r.RelationshipType
 
-    /// Reads one relationship.
-    let decoder: Decoder<Relationship> =
-        fun path el -> validation {
-            let! from = Decode.field "from_character" Decode.nonBlank path el
-            and! target = Decode.field "to_character" Decode.nonBlank path el
-            and! kind = Decode.textOr "relationship_type" "neutral" path el
-            and! tension = Decode.textOr "tension_level" "neutral" path el
-            and! description = Decode.text "description" path el
-
-            return {
-                FromCharacter = from
-                ToCharacter = target
-                RelationshipType = kind.ToLowerInvariant()
-                TensionLevel = tension.ToLowerInvariant()
-                Description = description
-            }
-        }
-
-    /// Wire form.
-    let encode (r: Relationship) =
-        Encode.obj [
-            "from_character", Encode.string r.FromCharacter
-            "to_character", Encode.string r.ToCharacter
-            "relationship_type", Encode.string r.RelationshipType
-            "tension_level", Encode.string r.TensionLevel
-            "description", Encode.opt Encode.string r.Description
-        ]
+    /// The codec of one relationship.
+    let codec: Codec<Relationship> =
+        Codec.record (fun from target kind tension description -> {
+            FromCharacter = from
+            ToCharacter = target
+            RelationshipType = kind
+            TensionLevel = tension
+            Description = description
+        })
+        |> Codec.required "from_character" (fun r -> r.FromCharacter) Codec.label
+        |> Codec.required "to_character" (fun r -> r.ToCharacter) Codec.label
+        |> Codec.fallback
+            "relationship_type"
+            (fun r -> r.RelationshipType)
+            RelationshipType.Neutral
+            (Vocabulary.codec RelationshipType.vocabulary)
+        |> Codec.fallback
+            "tension_level"
+            (fun r -> r.TensionLevel)
+            RelationshipTension.Neutral
+            (Vocabulary.codec RelationshipTension.vocabulary)
+        |> Codec.optional "description" (fun r -> r.Description) Codec.prose
+        |> Codec.seal
 
 [<RequireQualifiedAccess>]
 module Faction =
-    /// Reads one faction.
-    let decoder: Decoder<Faction> =
-        fun path el -> validation {
-            let! name = Decode.field "name" Decode.nonBlank path el
-            and! members = Decode.listOrEmpty "members" Decode.nonBlank path el
-            and! goal = Decode.text "goal" path el
-
-            return {
-                Name = name
-                Members = members
-                Goal = goal
-            }
-        }
-
-    /// Wire form.
-    let encode (f: Faction) =
-        Encode.obj [
-            "name", Encode.string f.Name
-            "members", Encode.list Encode.string f.Members
-            "goal", Encode.opt Encode.string f.Goal
-        ]
+    /// The codec of one faction.
+    let codec: Codec<Faction> =
+        Codec.record (fun name members goal -> {
+            Name = name
+            Members = members
+            Goal = goal
+        })
+        |> Codec.required "name" (fun f -> f.Name) Codec.label
+        |> Codec.fallback "members" (fun f -> f.Members) [] (Codec.list (Some 8) Codec.label)
+        |> Codec.optional "goal" (fun f -> f.Goal) Codec.prose
+        |> Codec.seal
 
 [<RequireQualifiedAccess>]
 module GraphData =
@@ -115,39 +179,31 @@ module GraphData =
     let factionOf (name: string) (g: GraphData) =
         g.Factions |> List.tryFind (fun f -> List.contains name f.Members)
 
-    /// Reads and validates a graph answer.
-    let decoder: Decoder<GraphData> =
-        fun path el -> validation {
-            let! relationships = Decode.listOrEmpty "relationships" Relationship.decoder path el
-            and! factions = Decode.listOrEmpty "factions" Faction.decoder path el
-            and! power = Decode.text "power_dynamics" path el
-            and! conflict = Decode.text "central_conflict" path el
-            and! alliances = Decode.listOrEmpty "alliances" Decode.nonBlank path el
-            and! rivalries = Decode.listOrEmpty "rivalries" Decode.nonBlank path el
-            and! context = Decode.text "historical_context" path el
+    /// The graph's one definition.
+    let codec: Codec<GraphData> =
+        Codec.record (fun relationships factions power conflict alliances rivalries context -> {
+            Relationships = relationships
+            Factions = factions
+            PowerDynamics = power
+            CentralConflict = conflict
+            Alliances = alliances
+            Rivalries = rivalries
+            HistoricalContext = context
+        })
+        |> Codec.fallback "relationships" (fun g -> g.Relationships) [] (Codec.list (Some 16) Relationship.codec)
+        |> Codec.fallback "factions" (fun g -> g.Factions) [] (Codec.list (Some 4) Faction.codec)
+        |> Codec.optional "power_dynamics" (fun g -> g.PowerDynamics) Codec.prose
+        |> Codec.optional "central_conflict" (fun g -> g.CentralConflict) Codec.prose
+        |> Codec.defaulted "alliances" (fun g -> g.Alliances) [] (Codec.list (Some 6) Codec.label)
+        |> Codec.defaulted "rivalries" (fun g -> g.Rivalries) [] (Codec.list (Some 6) Codec.label)
+        |> Codec.optional "historical_context" (fun g -> g.HistoricalContext) Codec.prose
+        |> Codec.seal
 
-            return {
-                Relationships = relationships
-                Factions = factions
-                PowerDynamics = power
-                CentralConflict = conflict
-                Alliances = alliances
-                Rivalries = rivalries
-                HistoricalContext = context
-            }
-        }
+    /// Reads and validates a graph answer.
+    let decoder = codec.Decoder
 
     /// Wire form.
-    let encode (g: GraphData) =
-        Encode.obj [
-            "relationships", Encode.list Relationship.encode g.Relationships
-            "factions", Encode.list Faction.encode g.Factions
-            "power_dynamics", Encode.opt Encode.string g.PowerDynamics
-            "central_conflict", Encode.opt Encode.string g.CentralConflict
-            "alliances", Encode.list Encode.string g.Alliances
-            "rivalries", Encode.list Encode.string g.Rivalries
-            "historical_context", Encode.opt Encode.string g.HistoricalContext
-        ]
+    let encode = codec.Encode
 
     /// Where the output is kept (metadata.graph).
-    let key = OutputKey.create "graph" encode decoder
+    let key = OutputKey.ofCodec "graph" codec

@@ -1,7 +1,5 @@
 namespace TimepointFlash
 
-open FsToolkit.ErrorHandling
-
 /// A source a grounding cites.
 type GroundingSource = { Title: string; Url: string }
 
@@ -17,21 +15,15 @@ type GroundingData = {
 
 [<RequireQualifiedAccess>]
 module GroundingSource =
-    /// Reads a source; a blank title falls back to the address.
-    let decoder: Decoder<GroundingSource> =
-        fun path el -> validation {
-            let! url = Decode.field "url" Decode.nonBlank path el
-            and! title = Decode.text "title" path el
-
-            return {
-                Title = title |> Option.defaultValue url
-                Url = url
-            }
-        }
-
-    /// Wire form.
-    let encode (s: GroundingSource) =
-        Encode.obj [ "title", Encode.string s.Title; "url", Encode.string s.Url ]
+    /// The codec of one source; a source without a title is titled by its address.
+    let codec: Codec<GroundingSource> =
+        Codec.record (fun title url -> {
+            Title = if title = "" then url else title
+            Url = url
+        })
+        |> Codec.defaulted "title" (fun s -> s.Title) "" Codec.label
+        |> Codec.required "url" (fun s -> s.Url) Codec.label
+        |> Codec.seal
 
     /// True for an address a page may link to (http or https); anything else is shown as text.
     let isLinkable (s: GroundingSource) =
@@ -40,43 +32,36 @@ module GroundingSource =
 
 [<RequireQualifiedAccess>]
 module GroundingData =
-    let private names name : Decoder<string list> =
-        Decode.listOrEmpty name Decode.string
-        |> Decode.map (List.map (fun s -> s.Trim()) >> List.filter (fun s -> s <> ""))
+    let private names max kind =
+        Codec.list (Some max) (Codec.loose kind)
+        |> Codec.refine (List.filter (fun s -> s <> ""))
 
-    /// Reads and validates a grounding answer (blank names and facts are dropped).
-    let decoder: Decoder<GroundingData> =
-        fun path el -> validation {
-            let! date = Decode.text "verified_date" path el
-            and! location = Decode.text "verified_location" path el
-            and! participants = names "participants" path el
-            and! facts = names "facts" path el
-            and! sources = Decode.listOrEmpty "sources" GroundingSource.decoder path el
-            and! confidence = Decode.withDefault "confidence" 0.5 (Decode.floatRange 0.0 1.0) path el
+    /// The grounding's one definition (blank names and facts are dropped; sources are unique by address).
+    let codec: Codec<GroundingData> =
+        Codec.record (fun date location participants facts sources confidence -> {
+            VerifiedDate = date
+            VerifiedLocation = location
+            Participants = participants
+            Facts = facts
+            Sources = sources |> List.distinctBy (fun (s: GroundingSource) -> s.Url)
+            Confidence = confidence
+        })
+        |> Codec.optional "verified_date" (fun g -> g.VerifiedDate) Codec.label
+        |> Codec.optional "verified_location" (fun g -> g.VerifiedLocation) Codec.label
+        |> Codec.defaulted "participants" (fun g -> g.Participants) [] (names 12 TextKind.Label)
+        |> Codec.fallback "facts" (fun g -> g.Facts) [] (names 8 TextKind.Hindsight)
+        |> Codec.fallback "sources" (fun g -> g.Sources) [] (Codec.list (Some 8) GroundingSource.codec)
+        |> Codec.fallback "confidence" (fun g -> g.Confidence) 0.5 (Codec.floatRange 0.0 1.0)
+        |> Codec.seal
 
-            return {
-                VerifiedDate = date
-                VerifiedLocation = location
-                Participants = participants
-                Facts = facts
-                Sources = sources |> List.distinctBy (fun s -> s.Url)
-                Confidence = confidence
-            }
-        }
+    /// Reads and validates a grounding answer.
+    let decoder = codec.Decoder
 
     /// Wire form.
-    let encode (g: GroundingData) =
-        Encode.obj [
-            "verified_date", Encode.opt Encode.string g.VerifiedDate
-            "verified_location", Encode.opt Encode.string g.VerifiedLocation
-            "participants", Encode.list Encode.string g.Participants
-            "facts", Encode.list Encode.string g.Facts
-            "sources", Encode.list GroundingSource.encode g.Sources
-            "confidence", Encode.float g.Confidence
-        ]
+    let encode = codec.Encode
 
     /// Where the output is kept (metadata.grounding, and top-level `grounding`).
-    let key = OutputKey.create "grounding" encode decoder
+    let key = OutputKey.ofCodec "grounding" codec
 
     /// Verified facts as prompt lines for the steps that build the scene.
     let promptLines (g: GroundingData) =

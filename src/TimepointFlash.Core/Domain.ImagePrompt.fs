@@ -1,7 +1,5 @@
 namespace TimepointFlash
 
-open FsToolkit.ErrorHandling
-
 /// The prompt for the scene's image.
 type ImagePromptData = {
     FullPrompt: string
@@ -39,7 +37,9 @@ module ImagePromptData =
     /// Aspect ratios image providers accept.
     let aspectRatios = [ "16:9"; "4:3"; "1:1"; "3:4"; "9:16" ]
 
-    let private allowedRatios = String.concat ", " aspectRatios
+    /// The aspect ratios as a closed vocabulary; an unknown ratio is an error (the model is asked again).
+    let aspectRatioVocabulary =
+        Vocabulary.create (aspectRatios |> List.map (fun r -> r, r)) [] None
 
     /// Default quality tags.
     let defaultTags = [ "highly detailed"; "8k"; "masterpiece" ]
@@ -54,49 +54,10 @@ module ImagePromptData =
         else
             p.FullPrompt + ", " + String.concat ", " p.QualityTags
 
-    /// Reads and validates an image-prompt answer (prompt ≤ 15,000 characters, known aspect ratio).
-    let decoder: Decoder<ImagePromptData> =
-        fun path el -> validation {
-            let! prompt =
-                Decode.field
-                    "full_prompt"
-                    (Decode.nonBlank
-                     |> Decode.check (fun s ->
-                         if s.Length > maxLength then
-                             Some $"must be at most {maxLength} characters, got {s.Length}"
-                         else
-                             None))
-                    path
-                    el
-
-            and! style = Decode.textOr "style" "photorealistic historical painting" path el
-            and! medium = Decode.text "medium" path el
-
-            and! ratio =
-                Decode.withDefault
-                    "aspect_ratio"
-                    "16:9"
-                    (Decode.string
-                     |> Decode.map (fun s -> s.Trim())
-                     |> Decode.check (fun s ->
-                         if List.contains s aspectRatios then
-                             None
-                         else
-                             Some $"must be one of {allowedRatios}, got \"{s}\""))
-                    path
-                    el
-
-            and! notes = Decode.text "composition_notes" path el
-            and! angle = Decode.text "camera_angle" path el
-            and! focal = Decode.text "focal_length" path el
-            and! placements = Decode.listOrEmpty "character_placements" Decode.nonBlank path el
-            and! lighting = Decode.text "lighting_direction" path el
-            and! colors = Decode.text "color_guidance" path el
-            and! tags = Decode.withDefault "quality_tags" defaultTags (Decode.list Decode.nonBlank) path el
-            and! accuracy = Decode.text "historical_accuracy" path el
-            and! negative = Decode.text "negative_prompt" path el
-
-            return {
+    /// The image prompt's one definition (prompt ≤ 15,000 characters, known aspect ratio).
+    let codec: Codec<ImagePromptData> =
+        Codec.record
+            (fun prompt style medium ratio notes angle focal placements lighting colors tags accuracy negative -> {
                 FullPrompt = prompt
                 Style = style
                 Medium = medium
@@ -110,26 +71,35 @@ module ImagePromptData =
                 QualityTags = tags
                 HistoricalAccuracy = accuracy
                 NegativePrompt = negative
-            }
-        }
+            })
+        |> Codec.required
+            "full_prompt"
+            (fun p -> p.FullPrompt)
+            (Codec.prose
+             |> Codec.check (fun s ->
+                 if s.Length > maxLength then
+                     Some $"must be at most {maxLength} characters, got {s.Length}"
+                 else
+                     None))
+        |> Codec.fallback "style" (fun p -> p.Style) "photorealistic historical painting" Codec.label
+        |> Codec.optional "medium" (fun p -> p.Medium) Codec.label
+        |> Codec.fallback "aspect_ratio" (fun p -> p.AspectRatio) "16:9" (Vocabulary.codec aspectRatioVocabulary)
+        |> Codec.optional "composition_notes" (fun p -> p.CompositionNotes) Codec.prose
+        |> Codec.optional "camera_angle" (fun p -> p.CameraAngle) Codec.label
+        |> Codec.optional "focal_length" (fun p -> p.FocalLength) Codec.label
+        |> Codec.defaulted "character_placements" (fun p -> p.CharacterPlacements) [] (Codec.list (Some 8) Codec.prose)
+        |> Codec.optional "lighting_direction" (fun p -> p.LightingDirection) Codec.label
+        |> Codec.optional "color_guidance" (fun p -> p.ColorGuidance) Codec.prose
+        |> Codec.defaulted "quality_tags" (fun p -> p.QualityTags) defaultTags (Codec.list (Some 8) Codec.label)
+        |> Codec.optional "historical_accuracy" (fun p -> p.HistoricalAccuracy) Codec.hindsight
+        |> Codec.optional "negative_prompt" (fun p -> p.NegativePrompt) Codec.guidance
+        |> Codec.seal
+
+    /// Reads and validates an image-prompt answer.
+    let decoder = codec.Decoder
 
     /// Wire form.
-    let encode (p: ImagePromptData) =
-        Encode.obj [
-            "full_prompt", Encode.string p.FullPrompt
-            "style", Encode.string p.Style
-            "medium", Encode.opt Encode.string p.Medium
-            "aspect_ratio", Encode.string p.AspectRatio
-            "composition_notes", Encode.opt Encode.string p.CompositionNotes
-            "camera_angle", Encode.opt Encode.string p.CameraAngle
-            "focal_length", Encode.opt Encode.string p.FocalLength
-            "character_placements", Encode.list Encode.string p.CharacterPlacements
-            "lighting_direction", Encode.opt Encode.string p.LightingDirection
-            "color_guidance", Encode.opt Encode.string p.ColorGuidance
-            "quality_tags", Encode.list Encode.string p.QualityTags
-            "historical_accuracy", Encode.opt Encode.string p.HistoricalAccuracy
-            "negative_prompt", Encode.opt Encode.string p.NegativePrompt
-        ]
+    let encode = codec.Encode
 
     /// Where the output is kept (metadata.image_prompt).
-    let key = OutputKey.create "image_prompt" encode decoder
+    let key = OutputKey.ofCodec "image_prompt" codec

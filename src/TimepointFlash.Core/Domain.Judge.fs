@@ -1,7 +1,5 @@
 namespace TimepointFlash
 
-open FsToolkit.ErrorHandling
-
 /// How the judge classifies a query.
 [<RequireQualifiedAccess>]
 type QueryType =
@@ -44,20 +42,25 @@ module QueryType =
         QueryType.Invalid
     ]
 
-    /// Parses a wire name, case-insensitively.
-    let tryParse (s: string) =
-        all |> List.tryFind (fun q -> name q = s.Trim().ToLowerInvariant())
+    /// The five kinds; an unknown kind is an error (the judge is asked again rather than guessed for).
+    let vocabulary =
+        Vocabulary.create
+            (all |> List.map (fun q -> q, name q))
+            [
+                "history", QueryType.Historical
+                "fiction", QueryType.Fictional
+                "hypothetical", QueryType.Speculative
+                "counterfactual", QueryType.Speculative
+                "modern", QueryType.Contemporary
+                "current", QueryType.Contemporary
+            ]
+            None
+
+    /// Parses a wire name leniently (see Vocabulary.tryParse).
+    let tryParse (s: string) = Vocabulary.tryParse vocabulary s
 
     /// Decoder for a query type.
-    let decoder: Decoder<QueryType> =
-        fun path el ->
-            Decode.string path el
-            |> Result.bind (fun s ->
-                match tryParse s with
-                | Some q -> Ok q
-                | None ->
-                    let allowed = all |> List.map name |> String.concat ", "
-                    Decode.fail path $"must be one of {allowed}, got \"{s}\"")
+    let decoder: Decoder<QueryType> = (Vocabulary.codec vocabulary).Decoder
 
 [<RequireQualifiedAccess>]
 module JudgeResult =
@@ -74,45 +77,39 @@ module JudgeResult =
         DetectedFigures = []
     }
 
-    /// Reads a judge answer, field by field (also stored verdicts, which stay readable as they were written).
-    let decoder: Decoder<JudgeResult> =
-        fun path el -> validation {
-            let! isValid = Decode.field "is_valid" Decode.bool path el
-            and! queryType = Decode.withDefault "query_type" QueryType.Historical QueryType.decoder path el
-            and! cleaned = Decode.textOr "cleaned_query" "" path el
-            and! confidence = Decode.withDefault "confidence" 0.8 (Decode.floatRange 0.0 1.0) path el
-            and! reason = Decode.text "reason" path el
-            and! suggested = Decode.text "suggested_query" path el
-            and! year = Decode.optional "detected_year" Decode.int path el
-            and! location = Decode.text "detected_location" path el
-            and! figures = Decode.listOrEmpty "detected_figures" Decode.nonBlank path el
+    /// The verdict's one definition (also for stored verdicts, which stay readable as they were written).
+    let codec: Codec<JudgeResult> =
+        Codec.record (fun isValid queryType cleaned confidence reason suggested year location figures -> {
+            IsValid = isValid
+            QueryType = queryType
+            CleanedQuery = cleaned
+            Confidence = confidence
+            Reason = reason
+            SuggestedQuery = suggested
+            DetectedYear = year |> Option.filter (fun y -> y <> 0)
+            DetectedLocation = location
+            DetectedFigures = figures
+        })
+        |> Codec.required "is_valid" (fun j -> j.IsValid) Codec.bool
+        |> Codec.fallback
+            "query_type"
+            (fun j -> j.QueryType)
+            QueryType.Historical
+            (Vocabulary.codec QueryType.vocabulary)
+        |> Codec.fallback "cleaned_query" (fun j -> j.CleanedQuery) "" Codec.label
+        |> Codec.fallback "confidence" (fun j -> j.Confidence) 0.8 (Codec.floatRange 0.0 1.0)
+        |> Codec.optional "reason" (fun j -> j.Reason) Codec.label
+        |> Codec.optional "suggested_query" (fun j -> j.SuggestedQuery) Codec.label
+        |> Codec.optional "detected_year" (fun j -> j.DetectedYear) (Codec.intAbout (Some -10000) (Some 3000))
+        |> Codec.optional "detected_location" (fun j -> j.DetectedLocation) Codec.label
+        |> Codec.defaulted "detected_figures" (fun j -> j.DetectedFigures) [] (Codec.list (Some 10) Codec.label)
+        |> Codec.seal
 
-            return {
-                IsValid = isValid
-                QueryType = queryType
-                CleanedQuery = cleaned
-                Confidence = confidence
-                Reason = reason
-                SuggestedQuery = suggested
-                DetectedYear = year |> Option.filter (fun y -> y <> 0)
-                DetectedLocation = location
-                DetectedFigures = figures
-            }
-        }
+    /// Reads a judge answer.
+    let decoder = codec.Decoder
 
     /// Wire form.
-    let encode (j: JudgeResult) =
-        Encode.obj [
-            "is_valid", Encode.bool j.IsValid
-            "query_type", Encode.string (QueryType.name j.QueryType)
-            "cleaned_query", Encode.string j.CleanedQuery
-            "confidence", Encode.float j.Confidence
-            "reason", Encode.opt Encode.string j.Reason
-            "suggested_query", Encode.opt Encode.string j.SuggestedQuery
-            "detected_year", Encode.opt Encode.int j.DetectedYear
-            "detected_location", Encode.opt Encode.string j.DetectedLocation
-            "detected_figures", Encode.list Encode.string j.DetectedFigures
-        ]
+    let encode = codec.Encode
 
     /// Reads a model's verdict; an inconsistent one (invalid without a reason, valid but of kind invalid) is
     /// rejected so that the step retries rather than reporting a rejection nobody can explain.
@@ -128,4 +125,4 @@ module JudgeResult =
                     Ok j)
 
     /// Where the output is kept (metadata.judge).
-    let key = OutputKey.create "judge" encode decoder
+    let key = OutputKey.ofCodec "judge" codec

@@ -8,6 +8,8 @@ type OutputKey<'T> = {
     Name: string
     Encode: 'T -> JsonNode
     Decoder: Decoder<'T>
+    /// The strings a value holds, by kind (see TextKind), for checks over every output.
+    Strings: 'T -> TextLeaf list
 }
 
 /// One kept output with its own encoder, so every output encodes without knowing its type.
@@ -15,6 +17,7 @@ type OutputKey<'T> = {
 type OutputSlot = private {
     Value: obj
     ToJson: unit -> JsonNode
+    Strings: unit -> TextLeaf list
 } with
 
     override x.Equals(other) =
@@ -42,15 +45,17 @@ type StoredOutput = {
 [<RequireQualifiedAccess>]
 module OutputKey =
     /// A key of the given name with its codec.
-    let create name (encode: 'T -> JsonNode) (decoder: Decoder<'T>) : OutputKey<'T> = {
+    let ofCodec name (codec: Codec<'T>) : OutputKey<'T> = {
         Name = name
-        Encode = encode
-        Decoder = decoder
+        Encode = codec.Encode
+        Decoder = codec.Decoder
+        Strings = codec.Strings
     }
 
     let private slot (key: OutputKey<'T>) (value: 'T) = {
         Value = box value
         ToJson = fun () -> key.Encode value
+        Strings = fun () -> key.Strings value
     }
 
     /// The key without its type, for decoding stored outputs.
@@ -99,6 +104,12 @@ module Outputs =
     let tryJson (name: string) (Outputs m) =
         m |> Map.tryFind name |> Option.map (fun s -> s.ToJson())
 
+    /// The strings of every output, paths prefixed by the output's name, outputs in name order.
+    let strings (Outputs m) : TextLeaf list =
+        m
+        |> Map.toList
+        |> List.collect (fun (name, s) -> s.Strings() |> Codec.stringsUnder name)
+
     /// Every output as one JSON object keyed by name.
     let encode (Outputs m) : JsonNode =
         Encode.obj (m |> Map.toList |> List.map (fun (name, s) -> name, s.ToJson()))
@@ -125,6 +136,7 @@ module Outputs =
                             {
                                 Value = box value
                                 ToJson = fun () -> value.DeepClone()
+                                Strings = fun () -> []
                             }
                         )
                     ))

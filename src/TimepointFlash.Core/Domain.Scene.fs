@@ -1,12 +1,34 @@
 namespace TimepointFlash
 
-open FsToolkit.ErrorHandling
+/// The sense an impression reaches.
+[<RequireQualifiedAccess>]
+type Sense =
+    | Sight
+    | Sound
+    | Smell
+    | Touch
+    | Taste
+
+/// How strongly an impression is felt.
+[<RequireQualifiedAccess>]
+type Intensity =
+    | Subtle
+    | Moderate
+    | Strong
+
+/// How tense the scene is.
+[<RequireQualifiedAccess>]
+type TensionLevel =
+    | Low
+    | Medium
+    | High
+    | Climactic
 
 /// One sensory impression of the scene.
 type SensoryDetail = {
-    Sense: string
+    Sense: Sense
     Description: string
-    Intensity: string
+    Intensity: Intensity
 }
 
 /// The scene agent's physical environment.
@@ -22,42 +44,115 @@ type SceneData = {
     SensoryDetails: SensoryDetail list
     CrowdDescription: string option
     SocialDynamics: string option
-    TensionLevel: string
+    TensionLevel: TensionLevel
     Mood: string option
     FocalPoint: string option
     ColorPalette: string list
 }
 
 [<RequireQualifiedAccess>]
+module Sense =
+    /// The five senses; a sense outside them (a model's "balance") reads as sight, the sense a scene shows.
+    let vocabulary =
+        Vocabulary.create
+            [
+                Sense.Sight, "sight"
+                Sense.Sound, "sound"
+                Sense.Smell, "smell"
+                Sense.Touch, "touch"
+                Sense.Taste, "taste"
+            ]
+            [
+                "vision", Sense.Sight
+                "visual", Sense.Sight
+                "hearing", Sense.Sound
+                "auditory", Sense.Sound
+                "scent", Sense.Smell
+                "odor", Sense.Smell
+                "odour", Sense.Smell
+                "olfactory", Sense.Smell
+                "feel", Sense.Touch
+                "tactile", Sense.Touch
+                "flavor", Sense.Taste
+                "flavour", Sense.Taste
+                "gustatory", Sense.Taste
+            ]
+            (Some Sense.Sight)
+
+    /// Stored name.
+    let name = Vocabulary.name vocabulary
+
+[<RequireQualifiedAccess>]
+module Intensity =
+    /// Subtle, moderate or strong; anything else reads as moderate.
+    let vocabulary =
+        Vocabulary.create
+            [
+                Intensity.Subtle, "subtle"
+                Intensity.Moderate, "moderate"
+                Intensity.Strong, "strong"
+            ]
+            [
+                "faint", Intensity.Subtle
+                "mild", Intensity.Subtle
+                "low", Intensity.Subtle
+                "medium", Intensity.Moderate
+                "intense", Intensity.Strong
+                "high", Intensity.Strong
+                "overpowering", Intensity.Strong
+            ]
+            (Some Intensity.Moderate)
+
+    /// Stored name.
+    let name = Vocabulary.name vocabulary
+
+[<RequireQualifiedAccess>]
+module TensionLevel =
+    /// Low, medium, high or climactic; anything else reads as medium.
+    let vocabulary =
+        Vocabulary.create
+            [
+                TensionLevel.Low, "low"
+                TensionLevel.Medium, "medium"
+                TensionLevel.High, "high"
+                TensionLevel.Climactic, "climactic"
+            ]
+            [
+                "calm", TensionLevel.Low
+                "moderate", TensionLevel.Medium
+                "tense", TensionLevel.High
+                "climax", TensionLevel.Climactic
+                "peak", TensionLevel.Climactic
+            ]
+            (Some TensionLevel.Medium)
+
+    /// Stored name.
+    let name = Vocabulary.name vocabulary
+
+    /// Reads a word leniently (see Vocabulary.tryParse); anything else is medium.
+    let parse (s: string) =
+        Vocabulary.tryParse vocabulary s |> Option.defaultValue TensionLevel.Medium
+
+[<RequireQualifiedAccess>]
 module SensoryDetail =
-    /// Reads one sensory detail.
-    let decoder: Decoder<SensoryDetail> =
-        fun path el -> validation {
-            let! sense = Decode.field "sense" Decode.nonBlank path el
-            and! description = Decode.field "description" Decode.nonBlank path el
-            and! intensity = Decode.textOr "intensity" "moderate" path el
-
-            return {
-                Sense = sense.ToLowerInvariant()
-                Description = description
-                Intensity = intensity
-            }
-        }
-
-    /// Wire form.
-    let encode (s: SensoryDetail) =
-        Encode.obj [
-            "sense", Encode.string s.Sense
-            "description", Encode.string s.Description
-            "intensity", Encode.string s.Intensity
-        ]
+    /// The codec of one sensory detail.
+    let codec: Codec<SensoryDetail> =
+        Codec.record (fun sense description intensity -> {
+            Sense = sense
+            Description = description
+            Intensity = intensity
+        })
+        |> Codec.required "sense" (fun s -> s.Sense) (Vocabulary.codec Sense.vocabulary)
+        |> Codec.required "description" (fun s -> s.Description) Codec.prose
+        |> Codec.defaulted "intensity" (fun s -> s.Intensity) Intensity.Moderate (Vocabulary.codec Intensity.vocabulary)
+        |> Codec.seal
 
 [<RequireQualifiedAccess>]
 module SceneData =
     /// Details for one sense, case-insensitively.
     let bySense (sense: string) (s: SceneData) =
         s.SensoryDetails
-        |> List.filter (fun d -> d.Sense.ToLowerInvariant() = sense.Trim().ToLowerInvariant())
+        |> List.filter (fun d -> Some d.Sense = Vocabulary.tryParse Sense.vocabulary sense)
 
     /// One paragraph: setting, atmosphere, then weather, lighting and architecture when known.
     let describe (s: SceneData) =
@@ -71,26 +166,27 @@ module SceneData =
         |> List.choose id
         |> String.concat ". "
 
-    /// Reads and validates a scene answer.
-    let decoder: Decoder<SceneData> =
-        fun path el -> validation {
-            let! setting = Decode.field "setting" Decode.nonBlank path el
-            and! atmosphere = Decode.field "atmosphere" Decode.nonBlank path el
-            and! weather = Decode.text "weather" path el
-            and! lighting = Decode.text "lighting" path el
-            and! temperature = Decode.text "temperature" path el
-            and! architecture = Decode.text "architecture" path el
-            and! objects = Decode.listOrEmpty "objects" Decode.nonBlank path el
-            and! furniture = Decode.listOrEmpty "furniture" Decode.nonBlank path el
-            and! sensory = Decode.listOrEmpty "sensory_details" SensoryDetail.decoder path el
-            and! crowd = Decode.text "crowd_description" path el
-            and! social = Decode.text "social_dynamics" path el
-            and! tension = Decode.textOr "tension_level" "medium" path el
-            and! mood = Decode.text "mood" path el
-            and! focal = Decode.text "focal_point" path el
-            and! colors = Decode.listOrEmpty "color_palette" Decode.nonBlank path el
+    let private strings max = Codec.list (Some max) Codec.prose
 
-            return {
+    /// The scene's one definition: schema, lenient decoder, stored form.
+    let codec: Codec<SceneData> =
+        Codec.record
+            (fun
+                setting
+                atmosphere
+                weather
+                lighting
+                temperature
+                architecture
+                objects
+                furniture
+                sensory
+                crowd
+                social
+                tension
+                mood
+                focal
+                colors -> {
                 Setting = setting
                 Atmosphere = atmosphere
                 Weather = weather
@@ -102,34 +198,37 @@ module SceneData =
                 SensoryDetails = sensory
                 CrowdDescription = crowd
                 SocialDynamics = social
-                TensionLevel = tension.ToLowerInvariant()
+                TensionLevel = tension
                 Mood = mood
                 FocalPoint = focal
                 ColorPalette = colors
-            }
-        }
+            })
+        |> Codec.required "setting" (fun s -> s.Setting) Codec.prose
+        |> Codec.required "atmosphere" (fun s -> s.Atmosphere) Codec.prose
+        |> Codec.optional "weather" (fun s -> s.Weather) Codec.prose
+        |> Codec.optional "lighting" (fun s -> s.Lighting) Codec.prose
+        |> Codec.optional "temperature" (fun s -> s.Temperature) Codec.prose
+        |> Codec.optional "architecture" (fun s -> s.Architecture) Codec.prose
+        |> Codec.defaulted "objects" (fun s -> s.Objects) [] (strings 12)
+        |> Codec.defaulted "furniture" (fun s -> s.Furniture) [] (strings 8)
+        |> Codec.fallback "sensory_details" (fun s -> s.SensoryDetails) [] (Codec.list (Some 8) SensoryDetail.codec)
+        |> Codec.optional "crowd_description" (fun s -> s.CrowdDescription) Codec.prose
+        |> Codec.optional "social_dynamics" (fun s -> s.SocialDynamics) Codec.prose
+        |> Codec.fallback
+            "tension_level"
+            (fun s -> s.TensionLevel)
+            TensionLevel.Medium
+            (Vocabulary.codec TensionLevel.vocabulary)
+        |> Codec.optional "mood" (fun s -> s.Mood) Codec.prose
+        |> Codec.optional "focal_point" (fun s -> s.FocalPoint) Codec.prose
+        |> Codec.defaulted "color_palette" (fun s -> s.ColorPalette) [] (strings 8)
+        |> Codec.seal
+
+    /// Reads and validates a scene answer.
+    let decoder = codec.Decoder
 
     /// Wire form.
-    let encode (s: SceneData) =
-        let strings = Encode.list Encode.string
-
-        Encode.obj [
-            "setting", Encode.string s.Setting
-            "atmosphere", Encode.string s.Atmosphere
-            "weather", Encode.opt Encode.string s.Weather
-            "lighting", Encode.opt Encode.string s.Lighting
-            "temperature", Encode.opt Encode.string s.Temperature
-            "architecture", Encode.opt Encode.string s.Architecture
-            "objects", strings s.Objects
-            "furniture", strings s.Furniture
-            "sensory_details", Encode.list SensoryDetail.encode s.SensoryDetails
-            "crowd_description", Encode.opt Encode.string s.CrowdDescription
-            "social_dynamics", Encode.opt Encode.string s.SocialDynamics
-            "tension_level", Encode.string s.TensionLevel
-            "mood", Encode.opt Encode.string s.Mood
-            "focal_point", Encode.opt Encode.string s.FocalPoint
-            "color_palette", strings s.ColorPalette
-        ]
+    let encode = codec.Encode
 
     /// Where the output is kept (metadata.scene).
-    let key = OutputKey.create "scene" encode decoder
+    let key = OutputKey.ofCodec "scene" codec

@@ -1,7 +1,5 @@
 namespace TimepointFlash
 
-open FsToolkit.ErrorHandling
-
 /// The timeline agent's placement of the moment in time and space.
 type TimelineData = {
     Year: int
@@ -22,36 +20,37 @@ type TimelineData = {
 module TimelineData =
     let private seasonName = Season.name
 
-    /// Lenient season reading: case-insensitive, autumn is fall, anything else is no season.
-    let parseSeason (s: string) =
-        match s.Trim().ToLowerInvariant() with
-        | "spring" -> Some Season.Spring
-        | "summer" -> Some Season.Summer
-        | "fall"
-        | "autumn" -> Some Season.Fall
-        | "winter" -> Some Season.Winter
-        | _ -> None
+    /// The four seasons; autumn is fall, and anything else is no season.
+    let seasonVocabulary =
+        Vocabulary.create
+            ([ Season.Spring; Season.Summer; Season.Fall; Season.Winter ]
+             |> List.map (fun x -> x, seasonName x))
+            [ "autumn", Season.Fall ]
+            None
 
-    let private timesOfDay = [
-        "dawn", TimeOfDay.Dawn
-        "morning", TimeOfDay.Morning
-        "midday", TimeOfDay.Midday
-        "noon", TimeOfDay.Midday
-        "afternoon", TimeOfDay.Afternoon
-        "evening", TimeOfDay.Evening
-        "dusk", TimeOfDay.Dusk
-        "night", TimeOfDay.Night
-        "midnight", TimeOfDay.Midnight
-    ]
+    /// Lenient season reading (see Vocabulary.tryParse).
+    let parseSeason (s: string) = Vocabulary.tryParse seasonVocabulary s
 
-    /// Lenient time-of-day reading: a known word (possibly inside a phrase such as "late afternoon"), else None.
+    /// The named parts of the day; noon is midday, and anything else is no time of day.
+    let timeOfDayVocabulary =
+        Vocabulary.create
+            ([
+                TimeOfDay.Dawn
+                TimeOfDay.Morning
+                TimeOfDay.Midday
+                TimeOfDay.Afternoon
+                TimeOfDay.Evening
+                TimeOfDay.Dusk
+                TimeOfDay.Night
+                TimeOfDay.Midnight
+             ]
+             |> List.map (fun x -> x, TimeOfDay.name x))
+            [ "noon", TimeOfDay.Midday ]
+            None
+
+    /// Lenient time-of-day reading: a known word, possibly inside a phrase such as "late afternoon", else None.
     let parseTimeOfDay (s: string) =
-        let t = s.Trim().ToLowerInvariant()
-
-        timesOfDay
-        |> List.tryFind (fun (k, _) -> t = k)
-        |> Option.orElse (timesOfDay |> List.tryFind (fun (k, _) -> t.Contains k))
-        |> Option.map snd
+        Vocabulary.tryParse timeOfDayVocabulary s
 
     /// Wire name of a season.
     let seasonToString = seasonName
@@ -63,74 +62,59 @@ module TimelineData =
     let displayYear (year: int) =
         if year < 0 then $"{-year} BCE" else $"{year} CE"
 
-    /// Reads and validates a timeline answer (year never 0, within -10000..3000).
-    let decoder: Decoder<TimelineData> =
-        fun path el -> validation {
-            let! year =
-                Decode.field
-                    "year"
-                    (Decode.int
-                     |> Decode.check (fun y ->
-                         if y = 0 then
-                             Some "year 0 does not exist (1 BCE is followed by 1 CE)"
-                         elif y < -10000 || y > 3000 then
-                             Some $"must be between -10000 and 3000, got {y}"
-                         else
-                             None))
-                    path
-                    el
-
-            and! month = Decode.optional "month" (Decode.intRange 1 12) path el
-            and! day = Decode.optional "day" (Decode.intRange 1 31) path el
-            and! hour = Decode.optional "hour" (Decode.intRange 0 23) path el
-            and! minute = Decode.optional "minute" (Decode.intRange 0 59) path el
-            and! season = Decode.text "season" path el
-            and! timeOfDay = Decode.text "time_of_day" path el
-            and! location = Decode.field "location" Decode.nonBlank path el
-            and! era = Decode.text "era" path el
-            and! context = Decode.text "historical_context" path el
-            and! approximate = Decode.withDefault "is_approximate" false Decode.bool path el
-            and! confidence = Decode.withDefault "confidence" 0.8 (Decode.floatRange 0.0 1.0) path el
-
+    /// The timeline's one definition (year never 0, within -10000..3000; components contiguous).
+    let codec: Codec<TimelineData> =
+        Codec.record (fun year month day hour minute season timeOfDay location era context approximate confidence ->
             // Components are contiguous: a day without a month (or an hour without a day) is dropped.
             let day = month |> Option.bind (fun _ -> day)
             let hour = day |> Option.bind (fun _ -> hour)
             let minute = hour |> Option.bind (fun _ -> minute)
 
-            return {
+            {
                 Year = year
                 Month = month
                 Day = day
                 Hour = hour
                 Minute = minute
-                Season = season |> Option.bind parseSeason
-                TimeOfDay = timeOfDay |> Option.bind parseTimeOfDay
+                Season = season
+                TimeOfDay = timeOfDay
                 Location = location
                 Era = era
                 HistoricalContext = context
                 IsApproximate = approximate
                 Confidence = confidence
-            }
-        }
+            })
+        |> Codec.required
+            "year"
+            (fun t -> t.Year)
+            (Codec.intAbout (Some -10000) (Some 3000)
+             |> Codec.check (fun y ->
+                 if y = 0 then
+                     Some "year 0 does not exist (1 BCE is followed by 1 CE)"
+                 elif y < -10000 || y > 3000 then
+                     Some $"must be between -10000 and 3000, got {y}"
+                 else
+                     None))
+        |> Codec.optional "month" (fun t -> t.Month) (Codec.intRange 1 12)
+        |> Codec.optional "day" (fun t -> t.Day) (Codec.intRange 1 31)
+        |> Codec.optional "hour" (fun t -> t.Hour) (Codec.intRange 0 23)
+        |> Codec.optional "minute" (fun t -> t.Minute) (Codec.intRange 0 59)
+        |> Codec.hint "season" (fun t -> t.Season) (Vocabulary.codec seasonVocabulary)
+        |> Codec.hint "time_of_day" (fun t -> t.TimeOfDay) (Vocabulary.codec timeOfDayVocabulary)
+        |> Codec.required "location" (fun t -> t.Location) Codec.label
+        |> Codec.optional "era" (fun t -> t.Era) Codec.label
+        |> Codec.optional "historical_context" (fun t -> t.HistoricalContext) Codec.prose
+        |> Codec.fallback "is_approximate" (fun t -> t.IsApproximate) false Codec.bool
+        |> Codec.fallback "confidence" (fun t -> t.Confidence) 0.8 (Codec.floatRange 0.0 1.0)
+        |> Codec.derived "display_year" (fun t -> Encode.string (displayYear t.Year))
+        |> Codec.derived "is_bce" (fun t -> Encode.bool (t.Year < 0))
+        |> Codec.seal
+
+    /// Reads and validates a timeline answer.
+    let decoder = codec.Decoder
 
     /// Wire form.
-    let encode (t: TimelineData) =
-        Encode.obj [
-            "year", Encode.int t.Year
-            "month", Encode.opt Encode.int t.Month
-            "day", Encode.opt Encode.int t.Day
-            "hour", Encode.opt Encode.int t.Hour
-            "minute", Encode.opt Encode.int t.Minute
-            "season", Encode.opt (seasonName >> Encode.string) t.Season
-            "time_of_day", Encode.opt (timeOfDayToString >> Encode.string) t.TimeOfDay
-            "location", Encode.string t.Location
-            "era", Encode.opt Encode.string t.Era
-            "historical_context", Encode.opt Encode.string t.HistoricalContext
-            "is_approximate", Encode.bool t.IsApproximate
-            "confidence", Encode.float t.Confidence
-            "display_year", Encode.string (displayYear t.Year)
-            "is_bce", Encode.bool (t.Year < 0)
-        ]
+    let encode = codec.Encode
 
     /// Where the output is kept (metadata.timeline).
-    let key = OutputKey.create "timeline" encode decoder
+    let key = OutputKey.ofCodec "timeline" codec

@@ -11,18 +11,6 @@ type ModelRole =
     | Creative
     | Image
 
-/// A JSON schema subset that both Gemini's responseSchema and OpenAI's json_schema can express.
-[<RequireQualifiedAccess>]
-type Schema =
-    | String of description: string option
-    | Enum of values: string list
-    | Integer of min: int option * max: int option
-    | Number of min: float option * max: float option
-    | Boolean
-    | Array of items: Schema * maxItems: int option
-    | Object of properties: (string * Schema) list * required: string list
-    | Nullable of Schema
-
 /// A call held back until its provider's budget (PROVIDER_LIMITS) allows it.
 type BudgetWait = {
     Provider: string

@@ -57,24 +57,24 @@ module SceneAnswer =
 
         [
             {
-                Sense = "sight"
+                Sense = Sense.Sight
                 Description = Text.capitalise lighting
-                Intensity = "strong"
+                Intensity = Intensity.Strong
             }
             {
-                Sense = "sound"
+                Sense = Sense.Sound
                 Description = Text.capitalise (Text.pickOr "voices" f.Seed 11 p.Sounds)
-                Intensity = "moderate"
+                Intensity = Intensity.Moderate
             }
             {
-                Sense = "smell"
+                Sense = Sense.Smell
                 Description = Text.capitalise (Text.pickOr "dust" f.Seed 12 p.Smells)
-                Intensity = "moderate"
+                Intensity = Intensity.Moderate
             }
             {
-                Sense = "touch"
+                Sense = Sense.Touch
                 Description = Text.capitalise $"the air is {temp}"
-                Intensity = "subtle"
+                Intensity = Intensity.Subtle
             }
         ]
 
@@ -112,7 +112,7 @@ module SceneAnswer =
                 | []
                 | [ _ ] -> Some "One circle of people bound by a shared purpose, not all equally committed"
                 | fs -> Some $"""{String.concat " and " fs} face each other across the scene"""
-            TensionLevel = m.Tension
+            TensionLevel = TensionLevel.parse m.Tension
             Mood = Some(moodOf m.Tension)
             FocalPoint = primary |> Option.map (fun x -> $"{x.Name}, who {x.Action}")
             ColorPalette = p.Palette
@@ -173,7 +173,7 @@ module SceneAnswer =
             SocialDynamics =
                 Some
                     $"Everyday hierarchies of the {f.Era.ToLowerInvariant()} world: who may speak first, who must step aside"
-            TensionLevel = tension
+            TensionLevel = TensionLevel.parse tension
             Mood = Some(moodOf tension)
             FocalPoint =
                 Some(

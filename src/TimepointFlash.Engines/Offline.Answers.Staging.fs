@@ -21,15 +21,15 @@ module StagingAnswer =
         let background = ofRole CharacterRole.Background cast
 
         let climactic =
-            scene.TensionLevel = "climactic"
+            scene.TensionLevel = TensionLevel.Climactic
             || (moment |> Option.exists MomentData.isClimactic)
 
         let shot, angle, depth, movement =
             match scene.TensionLevel with
-            | _ when climactic -> "medium close-up", "low angle", "shallow", "slow push-in"
-            | "high" -> "medium", "eye level, slightly low", "moderate", "handheld drift"
-            | "low" -> "wide establishing", "high angle", "deep", "static"
-            | _ -> "medium wide", "eye level", "moderate", "slow pan"
+            | _ when climactic -> ShotType.MediumCloseUp, CameraAngle.LowAngle, DepthOfField.Shallow, "slow push-in"
+            | TensionLevel.High -> ShotType.Medium, CameraAngle.EyeLevel, DepthOfField.Moderate, "handheld drift"
+            | TensionLevel.Low -> ShotType.Wide, CameraAngle.HighAngle, DepthOfField.Deep, "static"
+            | _ -> ShotType.MediumWide, CameraAngle.EyeLevel, DepthOfField.Moderate, "slow pan"
 
         let focal =
             scene.FocalPoint
@@ -104,15 +104,17 @@ module StagingAnswer =
 
             let kind, tension =
                 match same, curatedOpposition a b, a.Role, b.Role with
-                | false, Some(false, _), _, _ -> "neutral", "friendly"
-                | false, Some(true, true), _, _ -> "enemy", "hostile"
-                | true, _, CharacterRole.Primary, CharacterRole.Background -> "leader", "neutral"
-                | true, _, CharacterRole.Background, CharacterRole.Primary -> "subordinate", "neutral"
-                | true, _, _, _ -> "ally", "friendly"
+                | false, Some(false, _), _, _ -> RelationshipType.Neutral, RelationshipTension.Friendly
+                | false, Some(true, true), _, _ -> RelationshipType.Enemy, RelationshipTension.Hostile
+                | true, _, CharacterRole.Primary, CharacterRole.Background ->
+                    RelationshipType.Leader, RelationshipTension.Neutral
+                | true, _, CharacterRole.Background, CharacterRole.Primary ->
+                    RelationshipType.Subordinate, RelationshipTension.Neutral
+                | true, _, _, _ -> RelationshipType.Ally, RelationshipTension.Friendly
                 | false, _, _, CharacterRole.Background
-                | false, _, CharacterRole.Background, _ -> "stranger", "neutral"
-                | false, _, _, _ when hostile -> "enemy", "hostile"
-                | false, _, _, _ -> "rival", "tense"
+                | false, _, CharacterRole.Background, _ -> RelationshipType.Stranger, RelationshipTension.Neutral
+                | false, _, _, _ when hostile -> RelationshipType.Enemy, RelationshipTension.Hostile
+                | false, _, _, _ -> RelationshipType.Rival, RelationshipTension.Tense
 
             {
                 FromCharacter = a.Name
@@ -152,7 +154,9 @@ module StagingAnswer =
 
         let rivalries =
             relationships
-            |> List.filter (fun r -> r.RelationshipType = "rival" || r.RelationshipType = "enemy")
+            |> List.filter (fun r ->
+                r.RelationshipType = RelationshipType.Rival
+                || r.RelationshipType = RelationshipType.Enemy)
             |> List.map (fun r -> $"{r.FromCharacter} vs {r.ToCharacter}")
 
         let lead =

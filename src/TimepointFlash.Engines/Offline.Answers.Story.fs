@@ -5,11 +5,11 @@ open TimepointFlash
 /// The offline moment (plot, stakes, arc) and dialog (curated lines or period-flavoured ones).
 [<RequireQualifiedAccess>]
 module StoryAnswer =
-    let private arcOf (tension: string) =
+    let private arcOf (tension: TensionLevel) =
         match tension with
-        | "climactic" -> "climactic"
-        | "low" -> "resolved"
-        | _ -> "rising"
+        | TensionLevel.Climactic -> TensionArc.Climactic
+        | TensionLevel.Low -> TensionArc.Resolved
+        | _ -> TensionArc.Rising
 
     let private names (cs: Character list) =
         match cs |> List.map (fun c -> c.Name) with
@@ -61,9 +61,9 @@ module StoryAnswer =
             Consequences = None
             TensionArc =
                 (if an.Direction.Trim().ToLowerInvariant() = "prior" then
-                     "rising"
+                     TensionArc.Rising
                  else
-                     "falling")
+                     TensionArc.Falling)
             EmotionalBeats = [
                 "recognition of what has changed"
                 "an old tension resurfacing"
@@ -85,7 +85,7 @@ module StoryAnswer =
                 AfterContext = m.After
                 Stakes = m.Stakes
                 Consequences = None
-                TensionArc = arcOf m.Tension
+                TensionArc = arcOf (TensionLevel.parse m.Tension)
                 EmotionalBeats =
                     m.Lines
                     |> List.choose (fun l -> l.Tone |> Option.map (fun t -> $"{l.Speaker}: {t}"))

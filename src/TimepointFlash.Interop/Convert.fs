@@ -108,11 +108,11 @@ module internal Convert =
 
     let private camera (c: CameraData) =
         CameraInfo(
-            ShotType = c.ShotType,
-            Angle = c.Angle,
+            ShotType = ShotType.name c.ShotType,
+            Angle = CameraAngle.name c.Angle,
             FocalPoint = c.FocalPoint,
             SecondaryFocus = str c.SecondaryFocus,
-            DepthOfField = c.DepthOfField,
+            DepthOfField = DepthOfField.name c.DepthOfField,
             Movement = str c.Movement,
             CompositionRule = c.CompositionRule,
             LeadingLines = values c.LeadingLines,
@@ -126,7 +126,7 @@ module internal Convert =
         MomentInfo(
             Plot = m.PlotSummary,
             Stakes = m.Stakes,
-            TensionArc = m.TensionArc,
+            TensionArc = TensionArc.name m.TensionArc,
             Before = str m.BeforeContext,
             After = str m.AfterContext,
             Consequences = str m.Consequences,
@@ -180,7 +180,7 @@ module internal Convert =
             Atmosphere = scene (fun s -> Some s.Atmosphere),
             Weather = scene (fun s -> s.Weather),
             Lighting = scene (fun s -> s.Lighting),
-            TensionLevel = scene (fun s -> Some s.TensionLevel),
+            TensionLevel = scene (fun s -> Some(TensionLevel.name s.TensionLevel)),
             Plot = str (t.Moment |> Option.map (fun m -> m.PlotSummary)),
             Stakes = str (t.Moment |> Option.map (fun m -> m.Stakes)),
             Moment = Option.toObj (t.Moment |> Option.map moment),
@@ -199,8 +199,8 @@ module internal Convert =
                         RelationshipInfo(
                             From = r.FromCharacter,
                             To = r.ToCharacter,
-                            Type = r.RelationshipType,
-                            Tension = r.TensionLevel
+                            Type = RelationshipType.name r.RelationshipType,
+                            Tension = RelationshipTension.name r.TensionLevel
                         ))
                 ),
             Factions =

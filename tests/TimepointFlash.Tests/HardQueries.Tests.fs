@@ -134,13 +134,13 @@ let private relationships =
     gen {
         let! a = Gen.elements names
         let! b = Gen.elements names
-        let! kind = Gen.elements [ "ally"; "rival"; "neutral"; "stranger"; "Neutral"; "enemy"; "family" ]
+        let! kind = Gen.elements (Vocabulary.all RelationshipType.vocabulary)
 
         return {
             FromCharacter = a
             ToCharacter = b
             RelationshipType = kind
-            TensionLevel = "tense"
+            TensionLevel = RelationshipTension.Tense
             Description = None
         }
     }
@@ -171,10 +171,8 @@ let private pruneLaw =
         g.Relationships.Length <= 2 * cast.Characters.Length
         && g.Relationships
            |> List.forall (fun r ->
-               let t = r.RelationshipType.ToLowerInvariant()
-
-               t <> "neutral"
-               && t <> "stranger"
+               r.RelationshipType <> RelationshipType.Neutral
+               && r.RelationshipType <> RelationshipType.Stranger
                && not (
                    List.contains r.FromCharacter background
                    && List.contains r.ToCharacter background

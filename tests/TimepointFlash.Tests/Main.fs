@@ -6,6 +6,7 @@ let all =
     testList "TimepointFlash" [
         Temporal.tests
         Domain.tests
+        Codecs.tests
         Anachronisms.tests
         Pipeline.tests
         PipelineSteps.tests

@@ -238,7 +238,7 @@ let tests =
             Expect.equal (r.Timeline.Year, r.Timeline.Month, r.Timeline.Day) (-44, Some 3, Some 15) "Ides of March"
             Expect.stringContains r.Timeline.Location "Pompey" "Curia of Pompey"
             Expect.equal r.Timeline.Season (Some Season.Spring) "spring"
-            Expect.equal r.Scene.TensionLevel "climactic" "climactic"
+            Expect.equal r.Scene.TensionLevel TensionLevel.Climactic "climactic"
         }
 
         test "rome 50 BCE is placed in Rome in 50 BCE with invented Romans" {
@@ -340,7 +340,7 @@ let tests =
         test "the camera uses the scene's focal point, tension and cast" {
             let r = run None "assassination of julius caesar"
             Expect.stringContains r.Camera.FocalPoint "Julius Caesar" "focus on Caesar"
-            Expect.equal r.Camera.Angle "low angle" "climactic scenes look up"
+            Expect.equal r.Camera.Angle CameraAngle.LowAngle "climactic scenes look up"
             Expect.contains r.Camera.MidgroundElements "Marcus Junius Brutus" "Brutus in the midground"
         }
 
@@ -355,7 +355,7 @@ let tests =
                  |> List.exists (fun rel ->
                      rel.FromCharacter = "Julius Caesar"
                      && rel.ToCharacter = "Marcus Junius Brutus"
-                     && rel.RelationshipType = "enemy"))
+                     && rel.RelationshipType = RelationshipType.Enemy))
                 "Caesar and Brutus are enemies here"
         }
 

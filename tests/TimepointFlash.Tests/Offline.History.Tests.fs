@@ -88,10 +88,10 @@ let tests =
                 (wright.TryFind("Orville Wright", "John T. Daniels"))
                 "no invented rivalry, and the neutral pair pruned"
 
-            Expect.equal wright[("Orville Wright", "Wilbur Wright")] "ally" "brothers"
+            Expect.equal wright[("Orville Wright", "Wilbur Wright")] RelationshipType.Ally "brothers"
 
             let caesar = graphOf "assassination of julius caesar"
-            Expect.equal caesar[("Julius Caesar", "Marcus Junius Brutus")] "enemy" "curated opposition"
+            Expect.equal caesar[("Julius Caesar", "Marcus Junius Brutus")] RelationshipType.Enemy "curated opposition"
         }
         test "before, after and significance are distinct" {
             for m in k.Moments do

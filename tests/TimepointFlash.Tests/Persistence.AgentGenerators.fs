@@ -9,6 +9,9 @@ open TimepointFlash
 
 open TimepointFlash.Tests.Persistence.BasicGenerators
 
+/// Any case of a closed vocabulary.
+let word (v: Vocabulary<'T>) = Gen.elements (Vocabulary.all v)
+
 let scene = gen {
     let! setting = text
     let! atmosphere = text
@@ -22,9 +25,9 @@ let scene = gen {
     let! senses =
         Gen.listOf (
             gen {
-                let! sense = lowerText
+                let! sense = word Sense.vocabulary
                 let! d = text
-                let! i = text
+                let! i = word Intensity.vocabulary
 
                 return
                     ({
@@ -39,7 +42,7 @@ let scene = gen {
 
     let! crowd = opt text
     let! social = opt text
-    let! tension = lowerText
+    let! tension = word TensionLevel.vocabulary
     let! mood = opt text
     let! focal = opt text
     let! colors = texts
@@ -117,7 +120,7 @@ let moment = gen {
     let! after = opt text
     let! stakes = Gen.oneof [ Gen.constant ""; text ]
     let! consequences = opt text
-    let! arc = lowerText
+    let! arc = word TensionArc.vocabulary
     let! beats = texts
     let! more = Gen.listOfLength 4 (opt text)
 
@@ -178,18 +181,21 @@ let dialog = gen {
 }
 
 let camera = gen {
-    let! required = Gen.listOfLength 5 text
+    let! required = Gen.listOfLength 2 text
+    let! shot = word ShotType.vocabulary
+    let! angle = word CameraAngle.vocabulary
+    let! depth = word DepthOfField.vocabulary
     let! optional = Gen.listOfLength 3 (opt text)
     let! lists = Gen.listOfLength 4 texts
 
     return {
-        ShotType = required[0]
-        Angle = required[1]
-        FocalPoint = required[2]
+        ShotType = shot
+        Angle = angle
+        FocalPoint = required[0]
         SecondaryFocus = optional[0]
-        DepthOfField = required[3]
+        DepthOfField = depth
         Movement = optional[1]
-        CompositionRule = required[4]
+        CompositionRule = required[1]
         LeadingLines = lists[0]
         ForegroundElements = lists[1]
         MidgroundElements = lists[2]
@@ -202,8 +208,8 @@ let graph = gen {
     let relationship = gen {
         let! a = text
         let! b = text
-        let! kind = lowerText
-        let! tension = lowerText
+        let! kind = word RelationshipType.vocabulary
+        let! tension = word RelationshipTension.vocabulary
         let! d = opt text
 
         return {

@@ -42,24 +42,24 @@ let scene = {
     Furniture = [ "green baize tables"; "Windsor chairs" ]
     SensoryDetails = [
         {
-            Sense = "sound"
+            Sense = Sense.Sound
             Description = "quills scratching"
-            Intensity = "subtle"
+            Intensity = Intensity.Subtle
         }
         {
-            Sense = "smell"
+            Sense = Sense.Smell
             Description = "ink and candle wax"
-            Intensity = "moderate"
+            Intensity = Intensity.Moderate
         }
         {
-            Sense = "touch"
+            Sense = Sense.Touch
             Description = "damp linen collars"
-            Intensity = "moderate"
+            Intensity = Intensity.Moderate
         }
     ]
     CrowdDescription = Some "Delegates in knots around the tables"
     SocialDynamics = Some "Resolve mixed with fear"
-    TensionLevel = "high"
+    TensionLevel = TensionLevel.High
     Mood = Some "momentous"
     FocalPoint = Some "John Hancock's signature"
     ColorPalette = [ "cream"; "green"; "brown" ]
@@ -98,7 +98,7 @@ let moment = {
     AfterContext = Some "War follows."
     Stakes = "Their lives"
     Consequences = None
-    TensionArc = "climactic"
+    TensionArc = TensionArc.Climactic
     EmotionalBeats = [ "resolve"; "fear" ]
     ConflictType = Some "colonies versus crown"
     CentralQuestion = Some "Will they hang together?"
@@ -107,11 +107,11 @@ let moment = {
 }
 
 let camera = {
-    ShotType = "medium wide"
-    Angle = "eye level"
+    ShotType = ShotType.MediumWide
+    Angle = CameraAngle.EyeLevel
     FocalPoint = "Hancock at the table"
     SecondaryFocus = Some "Franklin"
-    DepthOfField = "moderate"
+    DepthOfField = DepthOfField.Moderate
     Movement = None
     CompositionRule = "rule of thirds"
     LeadingLines = [ "table edge" ]
@@ -126,8 +126,8 @@ let graph = {
         {
             FromCharacter = "John Hancock"
             ToCharacter = "Thomas Jefferson"
-            RelationshipType = "ally"
-            TensionLevel = "friendly"
+            RelationshipType = RelationshipType.Ally
+            TensionLevel = RelationshipTension.Friendly
             Description = Some "fellow patriots"
         }
     ]
