@@ -45,7 +45,10 @@ let private enqueue (baseUrl: string) (i: int) = task {
     let body = $"{{\"query\": \"the storming of the bastille, take {i}\"}}"
 
     let! resp =
-        http.PostAsync($"{baseUrl}/api/v1/timepoints/generate", new StringContent(body, Encoding.UTF8, "application/json"))
+        http.PostAsync(
+            $"{baseUrl}/api/v1/timepoints/generate",
+            new StringContent(body, Encoding.UTF8, "application/json")
+        )
 
     resp.EnsureSuccessStatusCode() |> ignore
 }
@@ -89,7 +92,8 @@ let run (options: BudgetOptions) = task {
             | Some _ -> ()
 
         // Far more generations than the quota allows in the run, spread over the replicas.
-        let queued = int (options.Minutes * float options.Quota / 4.0) + 8 * options.Replicas
+        let queued =
+            int (options.Minutes * float options.Quota / 4.0) + 8 * options.Replicas
 
         for i in 1..queued do
             do! enqueue urls[i % urls.Length] i

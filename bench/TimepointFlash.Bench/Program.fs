@@ -13,6 +13,7 @@ let private usage () =
         "usage: tpflash-bench read|concurrency|startup|scale|replicas|all [--database-url URL] [--streams N] [--runs N] [--published DIR] [--tiers 1000,10000,100000] [--ratio-at N] [--samples N] [--seconds N] [--generations N]"
 
     eprintfn "       tpflash-bench budget --database-url URL [--replicas N] [--limits SPEC|none] [--minutes M]"
+
     eprintfn
         "       tpflash-bench seed --count N [--database-url URL]   (adds scenes up to N; SQLite file ./seeded.db by default)"
 
