@@ -549,7 +549,8 @@ let private chatStreams (page: IPage) = task {
 
     let! _ =
         page.WaitForFunctionAsync(
-            $"() => {{ const li = document.querySelector('#chat-log li.chat-character'); return li.lastChild.data.trim().length > {early}; }}"
+            "n => document.querySelector('#chat-log li.chat-character').lastChild.data.trim().length > n",
+            early
         )
 
     Expect.isGreaterThan early 0 "part of the answer is shown while it is still streaming"
@@ -619,7 +620,7 @@ let private chatFallsBack = testTask "when the stream is refused the chat form p
         })
 }
 
-let private extendStreams = testTask "extending the dialog shows the new lines as they stream and keeps them after a reload" {
+let private extendStreams = testTask "extending the dialog streams the new lines into the page and a reload keeps them" {
     do!
         withEnv (fun env -> task {
             let! page = newPage env true 1100
