@@ -148,6 +148,7 @@ module AgentKit =
         Temperature = agent.Temperature
         MaxTokens = Some agent.MaxTokens
         Tuning = CallTuning.none
+        Search = false
     }
 
     /// Runs an agent: one call, and on invalid output one repair call that names the problems.
@@ -177,6 +178,7 @@ module AgentKit =
                 Usage = r.Usage
                 LatencyMs = latency
                 Attempts = attempts
+                Search = r.Search
             }
 
             match! call prompt.User 1 with

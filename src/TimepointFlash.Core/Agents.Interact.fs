@@ -134,6 +134,7 @@ module Interaction =
         Temperature = a.Temperature
         MaxTokens = Some a.MaxTokens
         Tuning = CallTuning.none
+        Search = false
     }
 
     let private outcome (r: ChatResponse) output attempts latency : AgentOutcome<'O> = {
@@ -143,6 +144,7 @@ module Interaction =
         Usage = r.Usage
         LatencyMs = latency
         Attempts = attempts
+        Search = r.Search
     }
 
     /// Runs an interaction agent: one call, and on invalid output one repair call that names the problems.

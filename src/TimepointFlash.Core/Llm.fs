@@ -34,6 +34,9 @@ type ChatRequest = {
     MaxTokens: int option
     /// The run's preset, model override and extra sampling settings.
     Tuning: CallTuning
+    /// Ground the answer with the provider's web search (Gemini `google_search`, OpenRouter's web plugin); a
+    /// provider without search ignores it (the pipeline asks only providers that can).
+    Search: bool
 }
 
 /// Token counts reported by a provider.
@@ -46,6 +49,8 @@ type ChatResponse = {
     Provider: string
     Usage: TokenUsage
     LatencyMs: int64
+    /// What the provider's web search contributed, when the request searched and the provider reported it.
+    Search: SearchEvidence option
 }
 
 /// One request for an image.

@@ -11,6 +11,8 @@ module Pipeline =
     let plan (deps: PipelineDeps) (generateImage: bool) = {
         GenerateImage = generateImage
         Off = deps.Off
+        Grounding = deps.Grounding
+        Search = deps.Search
     }
 
     /// Runs one step: emits started, then completed or failed; returns what it adds to the result.
@@ -79,5 +81,5 @@ module Pipeline =
                 let! next = runLevel deps request plan level result ct
                 result <- next
 
-        return result
+        return Steps.settle plan result
     }

@@ -138,6 +138,8 @@ module Runtime =
                             ImagePromptMode = config.ImagePromptMode
                             Now = fun () -> DateTimeOffset.UtcNow
                             Off = config.Off
+                            Grounding = config.Grounding
+                            Search = Router.searchSupport config.Providers
                             Elapsed = fun () -> clock.ElapsedMilliseconds
                             Today = fun () -> DateOnly.FromDateTime DateTime.UtcNow
                         }

@@ -95,6 +95,7 @@ let chat role : ChatRequest = {
     Temperature = 0.2
     MaxTokens = Some 256
     Tuning = CallTuning.none
+    Search = false
 }
 
 /// An image request.
