@@ -169,16 +169,18 @@ module Steps =
                             Queries = o.Search |> Option.map _.Queries |> Option.defaultValue []
                     }
 
-                    let land (r: PipelineResult) =
+                    let lands (r: PipelineResult) =
                         r
                         |> PipelineResult.add GroundingData.key (GroundingData.withEvidence o.Search o.Output)
                         |> PipelineResult.add GroundingStatus.key grounded
 
-                    return Ok(report, land)
+                    return Ok(report, lands)
         }
 
+        let spec = agent Grounding.agent GroundingData.key [ Step.Judge ] groundingInput
+
         {
-            agent Grounding.agent GroundingData.key [ Step.Judge ] groundingInput with
+            spec with
                 Expected = fun _ -> false
                 Runs =
                     fun plan r ->

@@ -139,7 +139,11 @@ module Runtime =
                             Now = fun () -> DateTimeOffset.UtcNow
                             Off = config.Off
                             Grounding = config.Grounding
-                            Search = Router.searchSupport config.Providers
+                            // A caller's own model is asked to ground (its requests carry Search = true).
+                            Search =
+                                match llm with
+                                | Some _ -> SearchSupport.Searches("custom", "caller_model")
+                                | None -> Router.searchSupport config.Providers
                             Elapsed = fun () -> clock.ElapsedMilliseconds
                             Today = fun () -> DateOnly.FromDateTime DateTime.UtcNow
                         }

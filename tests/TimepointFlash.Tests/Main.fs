@@ -46,6 +46,7 @@ let all =
         ApiExport.tests
         Control.tests
         Grounding.tests
+        GroundingWire.tests
         PipelineCritique.tests
         CalendarsEverywhere.tests
         InteractionsVoices.tests
