@@ -59,6 +59,17 @@ module Runtime =
 
     let private clock = Stopwatch.StartNew()
 
+    /// The start-up liveness check of configured OpenRouter model ids: each unknown id (with a suggestion), or a
+    /// registry that could not be read, is one line to `warn`; never fatal, never throws. Nothing is checked
+    /// without an OpenRouter key.
+    let checkModelIds (config: Config) (warn: string -> unit) : Task = task {
+        try
+            let! lines = ModelLiveness.check config.Providers sharedHttp.Value CancellationToken.None
+            lines |> List.iter warn
+        with e ->
+            warn $"model ids not checked: {e.GetType().Name}"
+    }
+
     /// Builds the services for a configuration with an optional text model and image drawer of the caller's.
     let startWith
         (config: Config)
