@@ -21,6 +21,7 @@ let all =
         Providers.Outcomes.tests
         Providers.Families.tests
         Providers.Shapes.tests
+        Providers.Liveness.tests
         Providers.ChatClient.tests
         Providers.Streaming.tests
         Persistence.Url.tests
