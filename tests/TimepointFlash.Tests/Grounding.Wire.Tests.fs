@@ -200,6 +200,9 @@ let tests =
                     Expect.equal (str status "state") "skipped" "skipped"
                     Expect.equal (str status "provider") "openai" "provider"
                     Expect.stringContains (str status "reason") "plain OpenAI-compatible server" "the stated reason"
+                    let! (page: string) = api.Client.GetStringAsync($"""/t/{str skipped "slug"}""")
+                    Expect.stringContains page "Not verified against sources" "the scene page says so"
+                    Expect.stringContains page "plain OpenAI-compatible server" "and why"
 
                     let! required = generate api """, "grounding": "on" """
                     Expect.isNull required["grounding"] "no grounding"
