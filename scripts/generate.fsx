@@ -3,6 +3,7 @@
 // its timestamps are fixed, so the same query prints the same JSON.
 // Build first (./scripts/test.sh or `dotnet build -c Release`), then: dotnet fsi scripts/generate.fsx "rome 50 BCE"
 // A preset first picks its models and settings: dotnet fsi scripts/generate.fsx --preset hyper "rome 50 BCE"
+// --grounding auto|on|off overrides GROUNDING: dotnet fsi scripts/generate.fsx --grounding off "rome 50 BCE"
 #r "../src/TimepointFlash.Cli/bin/Release/net10.0/FsToolkit.ErrorHandling.dll"
 #r "../src/TimepointFlash.Cli/bin/Release/net10.0/Npgsql.dll"
 #r "../src/TimepointFlash.Cli/bin/Release/net10.0/TimepointFlash.Core.dll"
@@ -19,10 +20,14 @@ open System.Threading.Tasks
 open TimepointFlash
 open TimepointFlash.Runtime
 
-let preset, words =
-    match fsi.CommandLineArgs |> Array.tail |> List.ofArray with
-    | "--preset" :: name :: rest -> Some name, rest
-    | rest -> None, rest
+let rec options (preset, grounding) args =
+    match args with
+    | "--preset" :: name :: rest -> options (Some name, grounding) rest
+    | "--grounding" :: mode :: rest -> options (preset, Some mode) rest
+    | rest -> preset, grounding, rest
+
+let preset, grounding, words =
+    options (None, None) (fsi.CommandLineArgs |> Array.tail |> List.ofArray)
 
 let query =
     match String.concat " " words with
@@ -48,7 +53,12 @@ let control =
     | Some name when not (List.contains name presets.Names) ->
         eprintfn "generate.fsx: --preset must be one of %s" (String.concat ", " presets.Names)
         exit 2
-    | _ -> { GenerationControl.none with Preset = preset }
+    | _ ->
+        match grounding |> Option.map (fun g -> g, GroundingMode.tryParse g) with
+        | Some(g, None) ->
+            eprintfn "generate.fsx: --grounding must be one of %s, got '%s'" GroundingMode.allowed g
+            exit 2
+        | parsed -> { GenerationControl.none with Preset = preset; Grounding = parsed |> Option.bind snd }
 
 let tuning = presets.Tuning(Control.presetOf presets control)
 let reports = Collections.Concurrent.ConcurrentQueue<StepRecord>()
@@ -68,6 +78,8 @@ let deps =
       Mode = config.PipelineMode
       ImagePromptMode = config.ImagePromptMode
       Off = config.Off
+      Grounding = control.Grounding |> Option.defaultValue config.Grounding
+      Search = Engines.Router.searchSupport config.Providers
       Elapsed = fun () -> Diagnostics.Stopwatch.GetTimestamp() / TimeSpan.TicksPerMillisecond }
 
 let result =

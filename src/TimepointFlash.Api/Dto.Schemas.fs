@@ -13,6 +13,29 @@ module ApiSchemas =
     let private strings = ApiSchema.arr ApiSchema.str
     let private statuses = [ "pending"; "processing"; "completed"; "failed" ]
 
+    /// The generation control fields the generate and navigation bodies share (docs/API.md "Generation control").
+    let private controlFields = [
+        "preset",
+        ApiSchema.str
+        |> ApiSchema.describe "A preset name (GET /api/v1/presets); the default otherwise."
+        "text_model",
+        ApiSchema.bounded 1 200
+        |> ApiSchema.describe "Replaces the preset's creative model."
+        "image_model",
+        ApiSchema.bounded 1 200
+        |> ApiSchema.describe "Replaces the preset's image model."
+        "model_policy",
+        ApiSchema.enum [ "any"; "permissive" ]
+        |> ApiSchema.describe "permissive: open-weight models only (a proprietary model is a 422)."
+        "llm_params",
+        ApiSchema.obj [] []
+        |> ApiSchema.describe "Sampling and prompt settings, each within its range."
+        "grounding",
+        ApiSchema.enum (GroundingMode.all |> List.map GroundingMode.name)
+        |> ApiSchema.describe
+            "Check a real event against sources: auto (when the provider can search), on (always; a provider that cannot search records a failed step) or off; the deployment's GROUNDING otherwise."
+    ]
+
     /// Request body of the three generate endpoints.
     let generateRequest =
         ApiSchema.obj [
@@ -31,6 +54,7 @@ module ApiSchemas =
             "request_context",
             ApiSchema.obj [] []
             |> ApiSchema.describe "Echoed back in the callback's body; needs callback_url."
+            yield! controlFields
         ] [ "query" ]
 
     /// Request body of next/prior navigation.
@@ -54,6 +78,7 @@ module ApiSchemas =
             "request_context",
             ApiSchema.obj [] []
             |> ApiSchema.describe "Echoed back in the callback's body; needs callback_url."
+            yield! controlFields
         ] []
 
     /// A problem details body (RFC 9457) with the reference's `error` member.
@@ -147,8 +172,38 @@ module ApiSchemas =
             ApiSchema.nullable (ApiSchema.obj [] [])
             |> ApiSchema.describe "The image prompt's parts (the reference's name for image_prompt)."
             "anachronisms", ApiSchema.arr (ApiSchema.obj [] [])
+            "grounding", ApiSchema.nullable (ApiSchema.ref "Grounding")
+            "grounding_status", ApiSchema.nullable (ApiSchema.ref "GroundingStatus")
         ] []
         |> ApiSchema.describe "Every agent's output as stored, and the anachronism findings."
+
+    let private grounding =
+        ApiSchema.obj [
+            "verified_date", ns
+            "verified_location", ns
+            "participants", strings
+            "facts", strings
+            "sources",
+            ApiSchema.arr (ApiSchema.record [ "title", s; "url", s ])
+            |> ApiSchema.describe "The pages the provider's search cited (or the curated entry offline)."
+            "confidence", ApiSchema.num
+        ] [ "participants"; "facts"; "sources"; "confidence" ]
+        |> ApiSchema.describe "What grounding verified about a real event."
+
+    let private groundingStatus =
+        ApiSchema.obj [
+            "mode", ApiSchema.enum (GroundingMode.all |> List.map GroundingMode.name)
+            "state", ApiSchema.enum (GroundingState.all |> List.map GroundingState.name)
+            "provider", ns
+            "method", ApiSchema.nullable (ApiSchema.enum [ "google_search"; "web_plugin"; "curated"; "caller_model" ])
+            "reason",
+            ns
+            |> ApiSchema.describe "Why grounding was skipped, failed, off or not applicable."
+            "queries",
+            strings
+            |> ApiSchema.describe "The searches the provider ran, when it reported them."
+        ] [ "mode"; "state"; "queries" ]
+        |> ApiSchema.describe "How grounding went for this generation."
 
     /// A timepoint: the summary fields always, the scene, characters, dialog, moment, calendars and metadata with
     /// `full=true` (null otherwise).
@@ -192,6 +247,8 @@ module ApiSchemas =
             "moment", ApiSchema.nullable (ApiSchema.ref "MomentData")
             "calendars", ApiSchema.nullable (ApiSchema.obj [] [])
             "metadata", ApiSchema.nullable (ApiSchema.ref "TimepointMetadata")
+            "grounding", ApiSchema.nullable (ApiSchema.ref "Grounding")
+            "grounding_status", ApiSchema.nullable (ApiSchema.ref "GroundingStatus")
         ] [ "id"; "query"; "slug"; "status"; "has_image"; "created_at" ]
 
     let private link =
@@ -252,6 +309,8 @@ module ApiSchemas =
         "MomentData", moment
         "SceneData", scene
         "TimepointMetadata", metadata
+        "Grounding", grounding
+        "GroundingStatus", groundingStatus
         "TimepointPage",
         ApiSchema.record [
             "items", ApiSchema.arr (ApiSchema.ref "Timepoint")

@@ -85,7 +85,7 @@ module UiHandlers =
         let node =
             Encode.obj [
                 "query", Encode.string (string f["query"])
-                for name in [ "preset"; "text_model"; "image_model" ] do
+                for name in [ "preset"; "text_model"; "image_model"; "grounding" ] do
                     match field name with
                     | Some v -> name, Encode.string v
                     | None -> ()

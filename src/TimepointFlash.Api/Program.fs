@@ -91,6 +91,11 @@ let run (args: string list) (port: int option) =
                         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>().Addresses
 
                     logger.LogInformation("Listening on {Addresses}", String.concat ", " addresses)
+
+                    // In the background: the server answers while OpenRouter's model list is read.
+                    Runtime.checkModelIds services.Config (fun line -> logger.LogWarning("{Event}", line))
+                    |> ignore
+
                     app.WaitForShutdown()
                     0
 

@@ -27,7 +27,7 @@ module HomeView =
             ]
         ]
 
-    /// The preset picker and the "advanced" disclosure (text model, image model, temperature).
+    /// The preset picker and the "advanced" disclosure (text model, image model, temperature, grounding).
     let private controls (presets: PresetPort) = [
         label [ _for "preset" ] [ str "Preset" ]
         select [ _id "preset"; _name "preset" ] [
@@ -64,6 +64,12 @@ module HomeView =
                 _min "0"
                 _max "2"
                 _step "0.1"
+            ]
+            label [ _for "grounding" ] [ str "Check against sources" ]
+            select [ _id "grounding"; _name "grounding" ] [
+                option [ _value ""; _selected ] [ str "the deployment's setting" ]
+                for mode in GroundingMode.all do
+                    option [ _value (GroundingMode.name mode) ] [ str (GroundingMode.name mode) ]
             ]
         ]
     ]

@@ -154,6 +154,18 @@ module SceneView =
                      ]))
         ]
 
+    /// Why a real event was not verified (skipped or failed), escaped; nothing for any other state.
+    let private unverified (s: GroundingStatus) =
+        match s.State, s.Reason with
+        | (GroundingState.Skipped | GroundingState.Failed), Some reason ->
+            Some(
+                section [ _class "card"; _id "grounding" ] [
+                    h2 [] [ str "Not verified against sources" ]
+                    p [] [ str reason ]
+                ]
+            )
+        | _ -> None
+
     let private camera (c: CameraData) =
         section [ _class "card"; _id "camera" ] [
             h2 [] [ str "Camera" ]
@@ -362,6 +374,7 @@ module SceneView =
                 yield!
                     Outputs.tryGet GroundingData.key t.Outputs
                     |> Option.map grounding
+                    |> Option.orElse (Outputs.tryGet GroundingStatus.key t.Outputs |> Option.bind unverified)
                     |> Option.toList
                 match t.Characters, t.Graph with
                 | Some cast, Some g ->

@@ -20,6 +20,7 @@ type GenerateArgs =
     | Text_Model of id: string
     | Image_Model of id: string
     | Temperature of value: float
+    | Grounding of mode: string
     | Out of dir: string
     | [<AltCommandLine("-j")>] Json
     | Server of url: string
@@ -33,6 +34,7 @@ type GenerateArgs =
             | Text_Model _ -> "the text model for the creative steps (replaces the preset's)"
             | Image_Model _ -> "the image model (replaces the preset's)"
             | Temperature _ -> "sampling temperature for every text step (0-2)"
+            | Grounding _ -> "check a real event against sources: auto, on or off (default: GROUNDING)"
             | Out _ -> "write <slug>.json (and the image) into this folder"
             | Json -> "print the timepoint as JSON only"
             | Server _ -> "use a running server"

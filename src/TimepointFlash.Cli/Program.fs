@@ -174,7 +174,7 @@ let private withBackend server (f: Backend -> Task<int>) = task {
             return Interrupt.exitCode
 }
 
-/// The generation control of `--preset`, `--text-model`, `--image-model` and `--temperature`, checked as the API
+/// The generation control of `--preset`, `--text-model`, `--image-model`, `--temperature` and `--grounding`, checked as the API
 /// checks a request body.
 let private controlOf (args: ParseResults<GenerateArgs>) =
     let text (name: string) (value: string option) =
@@ -186,6 +186,7 @@ let private controlOf (args: ParseResults<GenerateArgs>) =
                 text "preset" (args.TryGetResult GenerateArgs.Preset)
                 text "text_model" (args.TryGetResult GenerateArgs.Text_Model)
                 text "image_model" (args.TryGetResult GenerateArgs.Image_Model)
+                text "grounding" (args.TryGetResult GenerateArgs.Grounding)
                 args.TryGetResult GenerateArgs.Temperature
                 |> Option.map (fun t -> "llm_params", Encode.obj [ "temperature", Encode.float t ])
             ]

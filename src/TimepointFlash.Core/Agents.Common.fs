@@ -149,6 +149,7 @@ module AgentKit =
         MaxTokens = Some agent.MaxTokens
         Tuning = CallTuning.none
         OnWait = WaitNotice.None
+        Search = false
     }
 
     /// Runs an agent: one call, and on invalid output one repair call that names the problems.
@@ -178,6 +179,7 @@ module AgentKit =
                 Usage = r.Usage
                 LatencyMs = latency
                 Attempts = attempts
+                Search = r.Search
             }
 
             match! call prompt.User 1 with

@@ -135,6 +135,7 @@ module Interaction =
         MaxTokens = Some a.MaxTokens
         Tuning = CallTuning.none
         OnWait = WaitNotice.None
+        Search = false
     }
 
     let private outcome (r: ChatResponse) output attempts latency : AgentOutcome<'O> = {
@@ -144,6 +145,7 @@ module Interaction =
         Usage = r.Usage
         LatencyMs = latency
         Attempts = attempts
+        Search = r.Search
     }
 
     /// Runs an interaction agent: one call, and on invalid output one repair call that names the problems.

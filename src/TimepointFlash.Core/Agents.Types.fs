@@ -245,6 +245,8 @@ type AgentOutcome<'Output> = {
     Usage: TokenUsage
     LatencyMs: int64
     Attempts: int
+    /// What a web search contributed to the answer used, when the call searched.
+    Search: SearchEvidence option
 }
 
 [<RequireQualifiedAccess>]

@@ -34,6 +34,7 @@ module Generation =
 
         {
             deps with
+                Grounding = control.Grounding |> Option.defaultValue deps.Grounding
                 Llm =
                     fun call ct ->
                         deps.Llm

@@ -43,6 +43,8 @@ type GenerationControl = {
     ImageModel: string option
     Policy: ModelPolicy
     Params: LlmParams
+    /// None = the deployment's `GROUNDING`.
+    Grounding: GroundingMode option
 }
 
 /// The provider-independent part of a preset: how it adjusts each step's sampling.
@@ -288,6 +290,7 @@ module GenerationControl =
         ImageModel = None
         Policy = ModelPolicy.Any
         Params = LlmParams.none
+        Grounding = None
     }
 
     /// The same control with another request's explicit choices laid over it (navigation inherits its source's).
@@ -304,6 +307,7 @@ module GenerationControl =
                 baseline.Params
             else
                 over.Params
+        Grounding = over.Grounding |> Option.orElse baseline.Grounding
     }
 
     let private openWeightPrefixesShown =
@@ -378,6 +382,7 @@ module GenerationControl =
                     el
 
             and! llmParams = Decode.withDefault "llm_params" LlmParams.none LlmParams.decoder path el
+            and! grounding = Decode.optional "grounding" GroundingMode.decoder path el
 
             return {
                 Preset = preset
@@ -388,6 +393,7 @@ module GenerationControl =
                     | Some "permissive" -> ModelPolicy.Permissive
                     | _ -> ModelPolicy.Any
                 Params = llmParams
+                Grounding = grounding
             }
         }
 
@@ -406,6 +412,7 @@ module GenerationControl =
             "image_model", Encode.opt Encode.string c.ImageModel
             "model_policy", Encode.string (ModelPolicy.name c.Policy)
             "llm_params", LlmParams.encode c.Params
+            "grounding", Encode.opt (GroundingMode.name >> Encode.string) c.Grounding
         ]
 
 [<RequireQualifiedAccess>]

@@ -3,6 +3,46 @@ namespace TimepointFlash
 /// A source a grounding cites.
 type GroundingSource = { Title: string; Url: string }
 
+/// What a provider's web search contributed to one answer: the queries it ran and the pages it cited
+/// (Gemini `groundingMetadata`, OpenRouter `url_citation` annotations).
+type SearchEvidence = {
+    Queries: string list
+    Sources: GroundingSource list
+}
+
+/// Whether the configured text provider can check facts against sources, and how.
+[<RequireQualifiedAccess>]
+type SearchSupport =
+    /// It searches when asked: the provider and its method ("google_search", "web_plugin", "curated").
+    | Searches of provider: string * method: string
+    /// It cannot search: the provider and why.
+    | NoSearch of provider: string * reason: string
+
+/// How grounding went for one generation.
+[<RequireQualifiedAccess>]
+type GroundingState =
+    /// The step ran and its findings are stored.
+    | Grounded
+    /// The step did not run because the provider cannot search (`auto`).
+    | Skipped
+    /// The step ran and failed, or `on` was asked of a provider that cannot search; the scene is unverified.
+    | Failed
+    /// Grounding was switched off.
+    | Off
+    /// The judge did not class the query as a real event.
+    | NotApplicable
+
+/// What a generation records about its grounding: the mode it ran under, what happened and why.
+type GroundingStatus = {
+    Mode: GroundingMode
+    State: GroundingState
+    Provider: string option
+    Method: string option
+    Reason: string option
+    /// The searches the provider ran, when it reported them.
+    Queries: string list
+}
+
 /// What a search (or the offline engine's curated data) confirmed about a real event.
 type GroundingData = {
     VerifiedDate: string option
@@ -83,3 +123,133 @@ module GroundingData =
             "\n\nVerified against sources (keep to these):\n"
             + (lines |> List.map (fun l -> "- " + l) |> String.concat "\n")
         | _ -> ""
+
+    /// The findings with a search's evidence: the pages the provider really cited replace the sources the model
+    /// listed (a model may misremember an address); without cited pages the model's list stays.
+    let withEvidence (evidence: SearchEvidence option) (g: GroundingData) =
+        match evidence with
+        | Some e when not e.Sources.IsEmpty -> {
+            g with
+                Sources = e.Sources |> List.distinctBy (fun s -> s.Url)
+          }
+        | _ -> g
+
+[<RequireQualifiedAccess>]
+module GroundingState =
+    /// Every state.
+    let all = [
+        GroundingState.Grounded
+        GroundingState.Skipped
+        GroundingState.Failed
+        GroundingState.Off
+        GroundingState.NotApplicable
+    ]
+
+    /// Wire name.
+    let name =
+        function
+        | GroundingState.Grounded -> "grounded"
+        | GroundingState.Skipped -> "skipped"
+        | GroundingState.Failed -> "failed"
+        | GroundingState.Off -> "off"
+        | GroundingState.NotApplicable -> "not_applicable"
+
+    /// Reads a wire name.
+    let decoder: Decoder<GroundingState> =
+        fun path el ->
+            let text =
+                if el.ValueKind = System.Text.Json.JsonValueKind.String then
+                    el.GetString()
+                else
+                    ""
+
+            match all |> List.tryFind (fun s -> name s = text) with
+            | Some s -> Ok s
+            | None ->
+                let allowed = all |> List.map name |> String.concat ", "
+                Decode.fail path $"must be one of {allowed}"
+
+[<RequireQualifiedAccess>]
+module GroundingStatus =
+    /// A status without provider, method or queries.
+    let of' mode state (reason: string option) = {
+        Mode = mode
+        State = state
+        Provider = None
+        Method = None
+        Reason = reason
+        Queries = []
+    }
+
+    /// The status of a step that did not run (off, not a real event, or `auto` on a provider that cannot search).
+    let notRun (mode: GroundingMode) (support: SearchSupport) (realEvent: bool) =
+        match mode, support with
+        | GroundingMode.Off, _ -> of' mode GroundingState.Off (Some "grounding is off for this generation")
+        | _ when not realEvent -> of' mode GroundingState.NotApplicable (Some "the query is not about a real event")
+        | _, SearchSupport.NoSearch(provider, reason) -> {
+            of' mode GroundingState.Skipped (Some reason) with
+                Provider = Some provider
+          }
+        | _, SearchSupport.Searches(provider, method) -> {
+            of' mode GroundingState.Skipped (Some "the grounding step did not run") with
+                Provider = Some provider
+                Method = Some method
+          }
+
+    /// The status with the run's mode, and the provider and method where the step was due (grounded, skipped or
+    /// failed).
+    let complete (mode: GroundingMode) (support: SearchSupport) (s: GroundingStatus) =
+        let due =
+            s.State = GroundingState.Grounded
+            || s.State = GroundingState.Skipped
+            || s.State = GroundingState.Failed
+
+        let provider, method =
+            match support with
+            | SearchSupport.Searches(p, m) -> p, Some m
+            | SearchSupport.NoSearch(p, _) -> p, None
+
+        {
+            s with
+                Mode = mode
+                Provider =
+                    if due then
+                        s.Provider |> Option.orElse (Some provider)
+                    else
+                        s.Provider
+                Method = if due then s.Method |> Option.orElse method else s.Method
+        }
+
+    /// Wire form.
+    let encode (s: GroundingStatus) =
+        Encode.obj [
+            "mode", Encode.string (GroundingMode.name s.Mode)
+            "state", Encode.string (GroundingState.name s.State)
+            "provider", Encode.opt Encode.string s.Provider
+            "method", Encode.opt Encode.string s.Method
+            "reason", Encode.opt Encode.string s.Reason
+            "queries", Encode.list Encode.string s.Queries
+        ]
+
+    /// Reads the stored form.
+    let decoder: Decoder<GroundingStatus> =
+        fun path el -> validation {
+            let! mode = Decode.field "mode" GroundingMode.decoder path el
+            and! state = Decode.field "state" GroundingState.decoder path el
+            and! provider = Decode.text "provider" path el
+            and! method = Decode.text "method" path el
+            and! reason = Decode.text "reason" path el
+            and! queries = Decode.listOrEmpty "queries" Decode.string path el
+
+            return {
+                Mode = mode
+                State = state
+                Provider = provider
+                Method = method
+                Reason = reason
+                Queries = queries
+            }
+        }
+
+    /// Where it is kept (metadata.grounding_status, and top-level `grounding_status`).
+    let key = OutputKey.create "grounding_status" encode decoder

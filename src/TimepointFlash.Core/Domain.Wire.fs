@@ -76,6 +76,7 @@ module TimepointWire =
                 "dialog", Encode.nil
                 "moment", Encode.nil
                 "grounding", Encode.nil
+                "grounding_status", Encode.nil
                 "calendars", Encode.nil
                 "metadata", Encode.nil
             ]
@@ -94,6 +95,8 @@ module TimepointWire =
                     "moment", Encode.opt MomentData.encode t.Moment
                     // Also under metadata; what a search (or the offline engine's curated data) verified.
                     "grounding", Encode.opt GroundingData.encode (Outputs.tryGet GroundingData.key t.Outputs)
+                    // Also under metadata; how grounding went (mode, state, provider, method, reason, queries).
+                    "grounding_status", Encode.opt GroundingStatus.encode (Outputs.tryGet GroundingStatus.key t.Outputs)
                     "calendars", PlaceCalendar.wireCalendars t.Location t.Point
                     "metadata", metadata t
                 ]

@@ -51,6 +51,9 @@ type ChatRequest = {
     Tuning: CallTuning
     /// Where a wait for provider budget is reported.
     OnWait: WaitNotice
+    /// Ground the answer with the provider's web search (Gemini `google_search`, OpenRouter's web plugin); a
+    /// provider without search ignores it (the pipeline asks only providers that can).
+    Search: bool
 }
 
 /// Token counts reported by a provider.
@@ -63,6 +66,8 @@ type ChatResponse = {
     Provider: string
     Usage: TokenUsage
     LatencyMs: int64
+    /// What the provider's web search contributed, when the request searched and the provider reported it.
+    Search: SearchEvidence option
 }
 
 /// One request for an image.

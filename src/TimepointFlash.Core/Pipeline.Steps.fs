@@ -5,8 +5,14 @@ open System.Threading
 open System.Threading.Tasks
 open TimepointFlash.Agents
 
-/// What a run was asked for: an image or not, and the steps configuration switched off.
-type StepPlan = { GenerateImage: bool; Off: Set<Step> }
+/// What a run was asked for: an image or not, the steps configuration switched off, and its grounding mode with
+/// what the provider can search.
+type StepPlan = {
+    GenerateImage: bool
+    Off: Set<Step>
+    Grounding: GroundingMode
+    Search: SearchSupport
+}
 
 /// What a step adds to the result so far.
 type Land = PipelineResult -> PipelineResult
@@ -117,28 +123,92 @@ module Steps =
                     Error = if j.IsValid then r.Error else Some(rejection j)
             })
 
-    let private groundingOn (plan: StepPlan) = not (plan.Off.Contains Grounding.step)
+    let private realEvent (r: PipelineResult) =
+        Outputs.tryGet JudgeResult.key r.Outputs |> Option.exists Grounding.isRealEvent
 
-    /// Checks a query about a real event (as the judge classes it) against sources; non-fatal (a failure is
-    /// recorded in the step log and the scene is built unverified).
+    let private groundingInput request r : GroundingInput = {
+        Query = query request r
+        Judge = get JudgeResult.key r
+    }
+
+    /// Checks a query about a real event (as the judge classes it) against sources with the provider's search;
+    /// non-fatal (a failure is recorded in the step log and in `grounding_status`, and the scene is built
+    /// unverified). It runs when the mode is `on`, or `auto` with a provider that can search; `on` with a provider
+    /// that cannot fails at once, naming the provider and why.
     let private grounding =
-        let spec =
-            agent Grounding.agent GroundingData.key [ Step.Judge ] (fun request r -> {
-                Query = query request r
-                Judge = get JudgeResult.key r
-            })
+        let searching (llm: Llm) : Llm =
+            fun call ct ->
+                llm
+                    {
+                        call with
+                            Chat = { call.Chat with Search = true }
+                    }
+                    ct
+
+        let run (deps: PipelineDeps) request r ct = task {
+            match deps.Search with
+            | SearchSupport.NoSearch(provider, reason) ->
+                let unsupported =
+                    ProviderError.Unavailable(provider, None, $"grounding is on but {reason}")
+
+                return Error(GenerationFailure.Agent(Grounding.step, AgentError.Provider unsupported))
+            | SearchSupport.Searches _ ->
+                match! AgentKit.run (searching deps.Llm) Grounding.agent (groundingInput request r) ct with
+                | Error e -> return Error(GenerationFailure.Agent(Grounding.step, e))
+                | Ok o ->
+                    let report = {
+                        Model = o.Model
+                        Provider = o.Provider
+                        Usage = o.Usage
+                        LatencyMs = o.LatencyMs
+                        Attempts = o.Attempts
+                    }
+
+                    let grounded = {
+                        GroundingStatus.of' deps.Grounding GroundingState.Grounded None with
+                            Queries = o.Search |> Option.map _.Queries |> Option.defaultValue []
+                    }
+
+                    let lands (r: PipelineResult) =
+                        r
+                        |> PipelineResult.add GroundingData.key (GroundingData.withEvidence o.Search o.Output)
+                        |> PipelineResult.add GroundingStatus.key grounded
+
+                    return Ok(report, lands)
+        }
+
+        let spec = agent Grounding.agent GroundingData.key [ Step.Judge ] groundingInput
 
         {
             spec with
-                Switch = Some "GROUNDING"
                 Expected = fun _ -> false
                 Runs =
                     fun plan r ->
-                        groundingOn plan
-                        && r.Error.IsNone
-                        && Outputs.tryGet JudgeResult.key r.Outputs |> Option.exists Grounding.isRealEvent
-                OnFailure = OnFailure.Records(fun _ r -> r)
+                        r.Error.IsNone
+                        && realEvent r
+                        && (match plan.Grounding, plan.Search with
+                            | GroundingMode.Off, _ -> false
+                            | GroundingMode.On, _
+                            | GroundingMode.Auto, SearchSupport.Searches _ -> true
+                            | GroundingMode.Auto, SearchSupport.NoSearch _ -> false)
+                Run = run
+                OnFailure =
+                    OnFailure.Records(fun e ->
+                        GroundingStatus.of' GroundingMode.On GroundingState.Failed (Some(GenerationFailure.describe e))
+                        |> PipelineResult.add GroundingStatus.key)
         }
+
+    /// After the run: every generation the judge accepted says how its grounding went (`grounding_status`), with
+    /// the run's mode and provider; a step that did not run says why.
+    let settle (plan: StepPlan) (r: PipelineResult) =
+        match Outputs.tryGet JudgeResult.key r.Outputs with
+        | Some j when j.IsValid ->
+            let status =
+                Outputs.tryGet GroundingStatus.key r.Outputs
+                |> Option.defaultWith (fun () -> GroundingStatus.notRun plan.Grounding plan.Search (realEvent r))
+
+            PipelineResult.add GroundingStatus.key (GroundingStatus.complete plan.Grounding plan.Search status) r
+        | _ -> r
 
     let private timeline =
         agentLanding
@@ -409,9 +479,12 @@ module Steps =
     /// Every step in table order.
     let all = table |> List.map (fun s -> s.Step)
 
-    /// Every output the steps land, once each in table order: the timepoint's "metadata" and its stored outputs.
+    /// Every output the steps land, once each in table order, then the grounding status `settle` lands: the
+    /// timepoint's "metadata" and its stored outputs.
     let outputs =
-        table |> List.choose (fun s -> s.Output) |> List.distinctBy (fun o -> o.Name)
+        (table |> List.choose (fun s -> s.Output))
+        @ [ OutputKey.stored GroundingStatus.key ]
+        |> List.distinctBy (fun o -> o.Name)
 
     /// Where a step's output lands in the timepoint's wire form: a dotted path ("metadata.dialog", "image_url").
     let landsAt (s: StepSpec) =

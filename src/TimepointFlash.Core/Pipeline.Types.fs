@@ -111,6 +111,10 @@ type PipelineDeps = {
     ImagePromptMode: ImagePromptMode
     /// Steps switched off by configuration (a step the table allows to be switched off).
     Off: Set<Step>
+    /// Whether real events are checked against sources (`GROUNDING`, or the request's `grounding`).
+    Grounding: GroundingMode
+    /// Whether the text provider can search, and how (decided once by the composition root).
+    Search: SearchSupport
     /// Milliseconds from a monotonic clock, for timing steps that call no model.
     Elapsed: unit -> int64
     /// The time a step record is stamped with.

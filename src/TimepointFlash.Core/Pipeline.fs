@@ -11,6 +11,8 @@ module Pipeline =
     let plan (deps: PipelineDeps) (generateImage: bool) = {
         GenerateImage = generateImage
         Off = deps.Off
+        Grounding = deps.Grounding
+        Search = deps.Search
     }
 
     /// The step's model calls report a wait for provider budget as the step's `Waiting` record.
@@ -106,5 +108,5 @@ module Pipeline =
                 let! next = runLevel deps request plan level result ct
                 result <- next
 
-        return result
+        return Steps.settle plan result
     }

@@ -99,6 +99,7 @@ module ChatClientBackend =
                                         Output = count usage.OutputTokenCount
                                     }
                             LatencyMs = Http.elapsedMs started
+                            Search = None
                         }
             with e when expected e ->
                 return Error(fromException name ct e)

@@ -37,10 +37,23 @@ module Gemini =
               }
             | _ -> sampling
 
+        // Before Gemini 3 the API refuses a tool together with a JSON response type, so a searching call carries
+        // its schema as text in the system instruction instead.
+        let schemaSetting, system =
+            match request.Schema with
+            | Some schema when request.Search && not ((ModelFamily.bare model).StartsWith "gemini-3") ->
+                None,
+                [ request.System; SchemaWire.instruction schema ]
+                |> List.filter (String.IsNullOrWhiteSpace >> not)
+                |> String.concat "\n\n"
+            | schema -> schema, request.System
+
         Json.objNode [
-            if not (String.IsNullOrWhiteSpace request.System) then
-                "systemInstruction", Json.objNode [ "parts", textParts request.System ]
+            if not (String.IsNullOrWhiteSpace system) then
+                "systemInstruction", Json.objNode [ "parts", textParts system ]
             "contents", Json.arr [ Json.objNode [ "role", Json.str "user"; "parts", textParts request.User ] ]
+            if request.Search then
+                "tools", Json.arr [ Json.objNode [ "google_search", Json.objNode [] ] ]
             "generationConfig",
             Json.objNode [
                 match sampling.Temperature with
@@ -57,7 +70,7 @@ module Gemini =
                 | None -> ()
                 if not request.Tuning.Stop.IsEmpty then
                     "stopSequences", Json.arr (request.Tuning.Stop |> List.map Json.str)
-                match request.Schema with
+                match schemaSetting with
                 | Some schema ->
                     "responseMimeType", Json.str "application/json"
                     "responseSchema", SchemaWire.toGemini schema
@@ -174,6 +187,40 @@ module Gemini =
     let private parsed (body: string) =
         Json.tryParse body |> Result.mapError WireFailure.Malformed
 
+    /// What Google Search contributed (`candidates[0].groundingMetadata`): its `webSearchQueries` and the web pages
+    /// of its `groundingChunks` (uri, title); None when the answer was not grounded.
+    let searchEvidence (root: JsonElement) : SearchEvidence option =
+        firstCandidate root
+        |> Option.bind (Json.prop "groundingMetadata")
+        |> Option.map (fun metadata ->
+            let strings =
+                Json.prop "webSearchQueries" metadata
+                |> Option.map Json.items
+                |> Option.defaultValue []
+                |> List.choose Json.asString
+
+            let sources =
+                Json.prop "groundingChunks" metadata
+                |> Option.map Json.items
+                |> Option.defaultValue []
+                |> List.choose (fun chunk ->
+                    Json.prop "web" chunk
+                    |> Option.bind (fun web ->
+                        Json.prop "uri" web
+                        |> Option.bind Json.asString
+                        |> Option.filter (String.IsNullOrWhiteSpace >> not)
+                        |> Option.map (fun uri -> {
+                            Url = uri
+                            Title =
+                                Json.prop "title" web
+                                |> Option.bind Json.asString
+                                |> Option.filter (String.IsNullOrWhiteSpace >> not)
+                                |> Option.defaultValue uri
+                        })))
+                |> List.distinctBy (fun s -> s.Url)
+
+            { Queries = strings; Sources = sources })
+
     /// Text = concatenated non-thought text parts; blocks, MAX_TOKENS and missing text are typed failures.
     let parseChat (body: string) : Result<string * TokenUsage, WireFailure> = result {
         use! doc = parsed body
@@ -190,6 +237,13 @@ module Gemini =
             return! Error(WireFailure.Malformed $"no text in the answer (finishReason {finishReason root})")
         else
             return text, usage root
+    }
+
+    /// `parseChat` with what Google Search contributed.
+    let parseSearchedChat (body: string) : Result<(string * TokenUsage) * SearchEvidence option, WireFailure> = result {
+        let! answer = parseChat body
+        use! doc = parsed body
+        return answer, searchEvidence doc.RootElement
     }
 
     let private decode (data: string) =
@@ -302,16 +356,19 @@ module Gemini =
         Complete =
             fun model request ct -> task {
                 let body = chatBody settings.Thinking model request
-                let! result = exchange settings http now model "generateContent" body request.MaxTokens parseChat ct
+
+                let! result =
+                    exchange settings http now model "generateContent" body request.MaxTokens parseSearchedChat ct
 
                 return
                     result
-                    |> Result.map (fun ((text, usage), ms) -> {
+                    |> Result.map (fun (((text, usage), evidence), ms) -> {
                         Text = text
                         Model = model
                         Provider = name
                         Usage = usage
                         LatencyMs = ms
+                        Search = evidence
                     })
             }
         GenerateImage =

@@ -38,8 +38,7 @@ type RemoteModel = {
 [<RequireQualifiedAccess>]
 module OpenAiWire =
     /// The system-message sentence that carries the schema as real JSON text.
-    let schemaInstruction (schema: Schema) =
-        $"Answer with one JSON object only, matching this JSON Schema: {Json.write (SchemaWire.toJsonSchema schema)}"
+    let schemaInstruction (schema: Schema) = SchemaWire.instruction schema
 
     let private message (role: string) (content: string) =
         Json.objNode [ "role", Json.str role; "content", Json.str content ]
@@ -80,6 +79,9 @@ module OpenAiWire =
             | Some p -> "repetition_penalty", Json.num p
             | None -> ()
     ]
+
+    /// How many pages OpenRouter's web plugin fetches for a searching call (its documented default).
+    let webResults = 5
 
     /// The chat-completions body for a chat request. Temperature, the output-limit field and reasoning follow the
     /// model family (`family`), never the host; `json_schema` is strict with a strict-compatible schema.
@@ -122,6 +124,12 @@ module OpenAiWire =
             | None -> ()
             yield! extras dialect family request.Tuning
             yield! reasoning dialect sampling.Thinking
+            // OpenRouter's web plugin searches before the model answers; plain OpenAI-compatible servers have none.
+            if request.Search && dialect = Dialect.OpenRouter then
+                "plugins",
+                Json.arr [
+                    Json.objNode [ "id", Json.str "web"; "max_results", Json.integer webResults ]
+                ]
             match request.Schema, mode with
             | Some schema, StructuredMode.JsonSchema ->
                 "response_format",
@@ -185,6 +193,38 @@ module OpenAiWire =
             Output = count "completion_tokens"
         }
 
+    /// The pages a web search cited: `message.annotations` of type `url_citation` (url, title); None when there are
+    /// none.
+    let searchEvidence (root: JsonElement) : SearchEvidence option =
+        let sources =
+            Json.prop "choices" root
+            |> Option.map Json.items
+            |> Option.bind List.tryHead
+            |> Option.bind (Json.path [ "message"; "annotations" ])
+            |> Option.map Json.items
+            |> Option.defaultValue []
+            |> List.filter (fun a -> Json.prop "type" a |> Option.bind Json.asString = Some "url_citation")
+            |> List.choose (fun a ->
+                Json.prop "url_citation" a
+                |> Option.bind (fun c ->
+                    Json.prop "url" c
+                    |> Option.bind Json.asString
+                    |> Option.filter (String.IsNullOrWhiteSpace >> not)
+                    |> Option.map (fun url -> {
+                        Url = url
+                        Title =
+                            Json.prop "title" c
+                            |> Option.bind Json.asString
+                            |> Option.filter (String.IsNullOrWhiteSpace >> not)
+                            |> Option.defaultValue url
+                    })))
+            |> List.distinctBy (fun s -> s.Url)
+
+        if sources.IsEmpty then
+            None
+        else
+            Some { Queries = []; Sources = sources }
+
     /// The answer text (string content or text parts), the served model id and usage; refusals, filters,
     /// `length` and errors inside the 200 are typed failures, no text is a malformed answer.
     let parseChat (body: string) : Result<string * string option * TokenUsage, WireFailure> = result {
@@ -212,6 +252,13 @@ module OpenAiWire =
             return! Error(WireFailure.Malformed $"no text in the answer (finish_reason {reason})")
         else
             return text, Json.prop "model" root |> Option.bind Json.asString, usage root
+    }
+
+    /// `parseChat` with the pages a web search cited.
+    let parseSearchedChat (body: string) = result {
+        let! answer = parseChat body
+        use! doc = Json.tryParse body |> Result.mapError WireFailure.Malformed
+        return answer, searchEvidence doc.RootElement
     }
 
     /// One `chat.completion.chunk` event: `choices[0].delta.content`, the served model, usage when sent, and

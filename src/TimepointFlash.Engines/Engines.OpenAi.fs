@@ -91,7 +91,7 @@ module OpenAi =
 
             let body = OpenAiWire.chatBody dialect family settings.Thinking model mode request
 
-            exchange settings http now "chat/completions" body request.MaxTokens OpenAiWire.parseChat ct
+            exchange settings http now "chat/completions" body request.MaxTokens OpenAiWire.parseSearchedChat ct
 
         let complete model (request: ChatRequest) (ct: CancellationToken) = task {
             let firstMode =
@@ -123,12 +123,13 @@ module OpenAi =
             return
                 result
                 |> Result.mapError fst
-                |> Result.map (fun ((text, served, usage), ms) -> {
+                |> Result.map (fun (((text, served, usage), evidence), ms) -> {
                     Text = text
                     Model = defaultArg served model
                     Provider = name
                     Usage = usage
                     LatencyMs = ms
+                    Search = evidence
                 })
         }
 

@@ -111,6 +111,27 @@ module Router =
         | ProviderError.Moderated _
         | ProviderError.Cancelled -> false
 
+    /// Whether a provider can ground a call with a web search, and how: Gemini's `google_search` tool, OpenRouter's
+    /// web plugin (also on an OpenAI-compatible URL that is OpenRouter's); a plain OpenAI-compatible server cannot.
+    let providerSearch (provider: ProviderSettings) : SearchSupport =
+        let name = ProviderId.name provider.Id
+
+        match provider.Id, OpenAi.dialect provider with
+        | ProviderId.Gemini, _ -> SearchSupport.Searches(name, "google_search")
+        | _, Dialect.OpenRouter -> SearchSupport.Searches(name, "web_plugin")
+        | _, Dialect.OpenAi ->
+            SearchSupport.NoSearch(
+                name,
+                $"{name} ({provider.BaseUrl.Host}) is a plain OpenAI-compatible server without web search"
+            )
+
+    /// What the configured engine can search with: the primary provider's search, or the offline engine's curated
+    /// data.
+    let searchSupport (settings: Settings) : SearchSupport =
+        match settings.Engine with
+        | Engine.Offline -> SearchSupport.Searches("offline", "curated")
+        | Engine.Remote(primary, _) -> providerSearch (Settings.find settings primary)
+
     /// The raw calls of a remote provider.
     let providerCalls (http: HttpClient) (now: unit -> DateTimeOffset) (settings: ProviderSettings) =
         match settings.Id with

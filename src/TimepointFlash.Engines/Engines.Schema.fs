@@ -141,6 +141,11 @@ module SchemaWire =
     /// `toJsonSchema` of the strict-compatible schema, for `json_schema` with `strict: true`.
     let toStrictJsonSchema (schema: Schema) = toJsonSchema (strict schema)
 
+    /// The system-message sentence that carries the schema as real JSON text (for calls that cannot send it as a
+    /// structured-output setting).
+    let instruction (schema: Schema) =
+        $"Answer with one JSON object only, matching this JSON Schema: {Json.write (toJsonSchema schema)}"
+
     /// A name OpenAI accepts for a json_schema (letters, digits, `_`, `-`; at most 64 chars).
     let schemaName (step: string) =
         let cleaned =

@@ -133,6 +133,7 @@ module ChatStream =
                                     Provider = provider
                                     Usage = defaultArg usage { Input = 0; Output = 0 }
                                     LatencyMs = Http.elapsedMs started
+                                    Search = None
                                 }
                 with
                 | :? OperationCanceledException when ct.IsCancellationRequested -> return Error ProviderError.Cancelled

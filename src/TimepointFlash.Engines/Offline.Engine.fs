@@ -94,6 +94,7 @@ module OfflineEngine =
                         Output = tokens text
                     }
                     LatencyMs = clock.ElapsedMilliseconds
+                    Search = None
                 }
             )
 

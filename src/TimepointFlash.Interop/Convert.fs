@@ -82,6 +82,7 @@ module internal Convert =
                     text "preset" o.Preset
                     text "text_model" o.TextModel
                     text "image_model" o.ImageModel
+                    text "grounding" o.Grounding
                     (if o.Temperature.HasValue then
                          Some("llm_params", Encode.obj [ "temperature", Encode.float o.Temperature.Value ])
                      else

@@ -52,3 +52,6 @@ type GenerateOptions
     member val ImageModel: string | null = null with get, set
     /// Sampling temperature of every text step (0 to 2); unset → each step's own.
     member val Temperature: System.Nullable<float> = System.Nullable() with get, set
+    /// Check a real event against sources: "auto" (when the provider can search), "on" (always; a provider that
+    /// cannot search records a failed, non-fatal step) or "off"; unset → the deployment's GROUNDING.
+    member val Grounding: string | null = null with get, set

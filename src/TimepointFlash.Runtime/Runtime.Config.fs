@@ -54,6 +54,8 @@ type Config = {
     ImagePromptMode: ImagePromptMode
     /// Steps switched off (`CRITIQUE=off`, from the step table's switches).
     Off: Set<Step>
+    /// `GROUNDING=auto|on|off` (auto by default): whether real events are checked against sources.
+    Grounding: GroundingMode
     OtlpEndpoint: Uri option
     RequestLog: RequestLog
     /// Seconds a finished timepoint's rendered JSON is served from memory (0 = off).
@@ -165,6 +167,13 @@ module Config =
                 Problem = problem
             })
 
+        let! grounding =
+            choice
+                lookup
+                "GROUNDING"
+                (GroundingMode.all |> List.map (fun m -> GroundingMode.name m, m))
+                GroundingMode.Auto
+
         let! mode =
             choice
                 lookup
@@ -257,6 +266,7 @@ module Config =
             PipelineMode = mode
             ImagePromptMode = promptMode
             Off = off
+            Grounding = grounding
             OtlpEndpoint = otlp
             RequestLog = requestLog
             ReadCacheSeconds = readCache

@@ -59,6 +59,17 @@ module Runtime =
 
     let private clock = Stopwatch.StartNew()
 
+    /// The start-up liveness check of configured OpenRouter model ids: each unknown id (with a suggestion), or a
+    /// registry that could not be read, is one line to `warn`; never fatal, never throws. Nothing is checked
+    /// without an OpenRouter key.
+    let checkModelIds (config: Config) (warn: string -> unit) : Task = task {
+        try
+            let! lines = ModelLiveness.check config.Providers sharedHttp.Value CancellationToken.None
+            lines |> List.iter warn
+        with e ->
+            warn $"model ids not checked: {e.GetType().Name}"
+    }
+
     /// Builds the services for a configuration with an optional text model and image drawer of the caller's.
     let startWith
         (config: Config)
@@ -148,6 +159,12 @@ module Runtime =
                             ImagePromptMode = config.ImagePromptMode
                             Now = fun () -> DateTimeOffset.UtcNow
                             Off = config.Off
+                            Grounding = config.Grounding
+                            // A caller's own model is asked to ground (its requests carry Search = true).
+                            Search =
+                                match llm with
+                                | Some _ -> SearchSupport.Searches("custom", "caller_model")
+                                | None -> Router.searchSupport config.Providers
                             Elapsed = fun () -> clock.ElapsedMilliseconds
                             Today = fun () -> DateOnly.FromDateTime DateTime.UtcNow
                         }

@@ -46,6 +46,28 @@ public sealed class GenerateTests : IDisposable
         var temperature = await Assert.ThrowsAsync<ArgumentException>(() =>
             engine.GenerateAsync("rome 50 BCE", new GenerateOptions { Temperature = 2.5 }));
         Assert.Contains("between 0 and 2", temperature.Message);
+
+        var grounding = await Assert.ThrowsAsync<ArgumentException>(() =>
+            engine.GenerateAsync("rome 50 BCE", new GenerateOptions { Grounding = "always" }));
+        Assert.Contains("auto, on, off", grounding.Message);
+    }
+
+    [Fact]
+    public async Task Grounding_off_leaves_a_real_event_unverified_and_says_so()
+    {
+        await using var engine = await _db.CreateEngineAsync();
+
+        var off = await engine.GenerateAsync(
+            "assassination of julius caesar", new GenerateOptions { Grounding = "off" });
+        var offJson = off.ToJson().Replace(" ", "");
+        Assert.Contains("\"grounding\":null", offJson);
+        Assert.Contains("\"state\":\"off\"", offJson);
+
+        var on = await engine.GenerateAsync(
+            "assassination of julius caesar", new GenerateOptions { Grounding = "on" });
+        var onJson = on.ToJson().Replace(" ", "");
+        Assert.Contains("\"state\":\"grounded\"", onJson);
+        Assert.Contains("\"method\":\"curated\"", onJson);
     }
 
     [Fact]

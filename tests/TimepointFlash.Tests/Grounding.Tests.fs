@@ -89,15 +89,20 @@ let tests =
                     "golden"
         }
 
-        test "the grounding step runs only for real events the judge accepted, and GROUNDING=off turns it off" {
+        test
+            "the grounding step runs only for real events the judge accepted: auto with a provider that searches, on always, off never" {
             let spec = Steps.spec Grounding.step
+            let searches = SearchSupport.Searches("gemini", "google_search")
+            let cannot = SearchSupport.NoSearch("openai", "no search")
 
-            let on = {
+            let plan mode search = {
                 GenerateImage = false
                 Off = Set.empty
+                Grounding = mode
+                Search = search
             }
 
-            let off = { on with Off = set [ Grounding.step ] }
+            let auto = plan GroundingMode.Auto searches
 
             let judged kind valid =
                 PipelineResult.add
@@ -109,16 +114,129 @@ let tests =
                     }
                     PipelineResult.empty
 
-            Expect.isTrue (spec.Runs on (judged QueryType.Historical true)) "historical"
-            Expect.isTrue (spec.Runs on (judged QueryType.Contemporary true)) "contemporary"
-            Expect.isFalse (spec.Runs on (judged QueryType.Fictional true)) "fiction is not checked"
-            Expect.isFalse (spec.Runs on (judged QueryType.Historical false)) "a rejected query is not checked"
-            Expect.isFalse (spec.Runs off (judged QueryType.Historical true)) "switched off"
+            let historical = judged QueryType.Historical true
+            Expect.isTrue (spec.Runs auto historical) "historical"
+            Expect.isTrue (spec.Runs auto (judged QueryType.Contemporary true)) "contemporary"
+            Expect.isFalse (spec.Runs auto (judged QueryType.Fictional true)) "fiction is not checked"
+            Expect.isFalse (spec.Runs auto (judged QueryType.Historical false)) "a rejected query is not checked"
+
+            Expect.isFalse
+                (spec.Runs (plan GroundingMode.Auto cannot) historical)
+                "auto skips a provider without search"
+
+            Expect.isTrue (spec.Runs (plan GroundingMode.On cannot) historical) "on runs (and fails) without search"
+            Expect.isFalse (spec.Runs (plan GroundingMode.Off searches) historical) "off"
+        }
+
+        test "a run the judge accepted settles its grounding status: off, not applicable or skipped with the reason" {
+            let plan mode search = {
+                GenerateImage = false
+                Off = Set.empty
+                Grounding = mode
+                Search = search
+            }
+
+            let judged kind =
+                PipelineResult.add
+                    JudgeResult.key
+                    {
+                        Fixtures.judge with
+                            QueryType = kind
+                            IsValid = true
+                    }
+                    PipelineResult.empty
+
+            let status p r =
+                Steps.settle p r |> fun r -> Outputs.tryGet GroundingStatus.key r.Outputs
+
+            let cannot =
+                SearchSupport.NoSearch("openai", "openai (127.0.0.1) has no web search")
 
             Expect.equal
-                (Steps.off (fun v -> if v = "GROUNDING" then Some "off" else None))
-                (Ok off.Off)
-                "GROUNDING=off"
+                (status (plan GroundingMode.Auto cannot) (judged QueryType.Historical))
+                (Some {
+                    Mode = GroundingMode.Auto
+                    State = GroundingState.Skipped
+                    Provider = Some "openai"
+                    Method = None
+                    Reason = Some "openai (127.0.0.1) has no web search"
+                    Queries = []
+                })
+                "auto without search: skipped, saying why"
+
+            Expect.equal
+                (status (plan GroundingMode.Off cannot) (judged QueryType.Historical)
+                 |> Option.map _.State)
+                (Some GroundingState.Off)
+                "off"
+
+            Expect.equal
+                (status (plan GroundingMode.Auto cannot) (judged QueryType.Fictional)
+                 |> Option.map _.State)
+                (Some GroundingState.NotApplicable)
+                "fiction"
+
+            Expect.isNone (status (plan GroundingMode.Auto cannot) PipelineResult.empty) "nothing before a judge"
+        }
+
+        test
+            "GROUNDING is auto by default, takes auto, on or off in any case, and anything else stops start-up naming it" {
+            let read value =
+                TimepointFlash.Runtime.Config.read (fun k ->
+                    match k, value with
+                    | "GROUNDING", Some v -> Some v
+                    | _ -> None)
+                |> Result.map _.Grounding
+
+            Expect.equal (read None) (Ok GroundingMode.Auto) "default"
+            Expect.equal (read (Some " ON ")) (Ok GroundingMode.On) "on"
+            Expect.equal (read (Some "off")) (Ok GroundingMode.Off) "off"
+
+            match read (Some "sometimes") with
+            | Error e ->
+                Expect.equal e.Variable "GROUNDING" "names the variable"
+                Expect.stringContains e.Problem "auto, on, off" "lists the values"
+            | Ok m -> failtest $"accepted {m}"
+        }
+
+        test
+            "a request's grounding is auto, on or off; anything else is refused naming the values; navigation inherits it" {
+            let decode json =
+                Decode.fromString (GenerationControl.decoder [ "balanced" ]) json
+
+            match decode """{"grounding":"On"}""" with
+            | Ok c -> Expect.equal c.Grounding (Some GroundingMode.On) "on"
+            | Error e -> failtest (DecodeError.describeAll e)
+
+            match decode """{}""" with
+            | Ok c -> Expect.equal c.Grounding None "the deployment's by default"
+            | Error e -> failtest (DecodeError.describeAll e)
+
+            for bad in [ "\"always\""; "true"; "1" ] do
+                match decode $"""{{"grounding":{bad}}}""" with
+                | Error e -> Expect.stringContains (DecodeError.describeAll e) "auto, on, off" bad
+                | Ok c -> failtest $"accepted {bad}: {c.Grounding}"
+
+            let source = {
+                GenerationControl.none with
+                    Grounding = Some GroundingMode.Off
+            }
+
+            Expect.equal
+                (GenerationControl.overlay GenerationControl.none source).Grounding
+                (Some GroundingMode.Off)
+                "inherited"
+
+            Expect.equal
+                (GenerationControl.overlay
+                    {
+                        GenerationControl.none with
+                            Grounding = Some GroundingMode.On
+                    }
+                    source)
+                    .Grounding
+                (Some GroundingMode.On)
+                "overridden"
         }
 
         test "the timeline, scene and cast prompts carry the verified facts" {

@@ -22,6 +22,7 @@ let all =
         Providers.Outcomes.tests
         Providers.Families.tests
         Providers.Shapes.tests
+        Providers.Liveness.tests
         Providers.ChatClient.tests
         Providers.Streaming.tests
         Persistence.Url.tests
@@ -48,6 +49,7 @@ let all =
         ApiExport.tests
         Control.tests
         Grounding.tests
+        GroundingWire.tests
         PipelineCritique.tests
         CalendarsEverywhere.tests
         InteractionsVoices.tests

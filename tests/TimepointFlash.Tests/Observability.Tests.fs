@@ -31,6 +31,8 @@ let private textSteps =
         s.Expected {
             GenerateImage = false
             Off = Set.empty
+            Grounding = GroundingMode.Auto
+            Search = SearchSupport.Searches("offline", "curated")
         })
     |> List.map (fun s -> Step.name s.Step)
 

@@ -74,6 +74,7 @@ let control = gen {
     let! image = opt ident
     let! policy = Gen.elements [ ModelPolicy.Any; ModelPolicy.Permissive ]
     let! p = llmParams
+    let! grounding = opt (Gen.elements GroundingMode.all)
 
     return {
         Preset = preset
@@ -81,6 +82,7 @@ let control = gen {
         ImageModel = image
         Policy = policy
         Params = p
+        Grounding = grounding
     }
 }
 

@@ -11,6 +11,8 @@ open TimepointFlash.Tests.Support
 let private plan image = {
     GenerateImage = image
     Off = Set.empty
+    Grounding = GroundingMode.Auto
+    Search = SearchSupport.Searches("offline", "curated")
 }
 
 /// The node at a dotted path, or None when a key is missing.

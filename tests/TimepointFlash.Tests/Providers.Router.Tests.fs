@@ -127,6 +127,7 @@ let private fallbackTests =
                                 Provider = "offline"
                                 Usage = { Input = 0; Output = 0 }
                                 LatencyMs = 0L
+                                Search = None
                             }
                         )
                 GenerateImage = fun _ _ -> Task.FromResult(Error ProviderError.Cancelled)

@@ -34,6 +34,10 @@ let private shapes = [
         + OpenAiShapes.dataUrl "image/png" png
         + "\"}}]"
     )
+    openRouter,
+    "ChatResponse",
+    "web citations",
+    OpenAiShapes.cited "{}" [ "https://example.org/a", "A"; "https://example.org/b", "B" ]
     openRouter, "ErrorResponse", "error", OpenAiShapes.error 429 "slow down"
     openRouter, "ErrorResponse", "moderation", OpenAiShapes.moderation [ "violence" ]
     openRouter, "ErrorResponse", "rejected request", snd (rejection Api.OpenRouter [ "reasoning: exclusive" ])
@@ -42,6 +46,10 @@ let private shapes = [
     "GenerateContentResponse",
     "thoughts",
     GeminiShapes.candidateWith [ GeminiShapes.thoughtPart "hm"; GeminiShapes.textPart "{}" ] "STOP" 40
+    gemini,
+    "GenerateContentResponse",
+    "grounded by Google Search",
+    GeminiShapes.grounded "{}" [ "caesar death" ] [ "https://example.org/a", "example.org" ]
     gemini, "GenerateContentResponse", "withheld", GeminiShapes.withheld "SAFETY"
     gemini, "GenerateContentResponse", "prompt blocked", GeminiShapes.promptBlocked "PROHIBITED_CONTENT"
     gemini, "GenerateContentResponse", "image", GeminiShapes.candidate [ GeminiShapes.imagePart "image/png" png ] "STOP"

@@ -76,6 +76,9 @@ let badGenerateBodies: (string * Body) list = [
     "model_policy unknown", Body.Json "{\"query\": \"rome 50 BCE\", \"model_policy\": \"libre\"}"
     "permissive proprietary model",
     Body.Json "{\"query\": \"rome 50 BCE\", \"model_policy\": \"permissive\", \"text_model\": \"gpt-4o\"}"
+    "grounding unknown", Body.Json "{\"query\": \"rome 50 BCE\", \"grounding\": \"always\"}"
+    "grounding boolean", Body.Json "{\"query\": \"rome 50 BCE\", \"grounding\": true}"
+    "grounding number", Body.Json "{\"query\": \"rome 50 BCE\", \"grounding\": 1}"
     "llm_params array", Body.Json "{\"query\": \"rome 50 BCE\", \"llm_params\": [1]}"
     "temperature 2.01", Body.Json "{\"query\": \"rome 50 BCE\", \"llm_params\": {\"temperature\": 2.01}}"
     "temperature negative", Body.Json "{\"query\": \"rome 50 BCE\", \"llm_params\": {\"temperature\": -0.1}}"
@@ -111,6 +114,7 @@ let badNavigateBodies: (string * Body) list = [
     "background string", Body.Json "{\"units\": 1, \"background\": \"true\"}"
     "preset unknown", Body.Json "{\"units\": 1, \"preset\": \"turbo\"}"
     "temperature 3", Body.Json "{\"units\": 1, \"llm_params\": {\"temperature\": 3}}"
+    "grounding unknown", Body.Json "{\"units\": 1, \"grounding\": \"sometimes\"}"
     "permissive proprietary model",
     Body.Json "{\"units\": 1, \"model_policy\": \"permissive\", \"text_model\": \"anthropic/claude-opus-4.8\"}"
 ]

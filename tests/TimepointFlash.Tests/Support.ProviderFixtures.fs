@@ -101,6 +101,7 @@ let chat role : ChatRequest = {
     MaxTokens = Some 256
     Tuning = CallTuning.none
     OnWait = WaitNotice.None
+    Search = false
 }
 
 /// An image request.

@@ -91,6 +91,26 @@ module GeminiShapes =
         + q retryDelay
         + "}]}}"
 
+    /// A text answer grounded by Google Search: `groundingMetadata` with the queries it ran, one web chunk per
+    /// (uri, title) and a support citing the first chunk.
+    let grounded (t: string) (queries: string list) (pages: (string * string) list) =
+        let chunks =
+            pages
+            |> List.map (fun (uri, title) -> $"{{\"web\":{{\"uri\":{q uri},\"title\":{q title}}}}}")
+
+        let metadata =
+            "{\"webSearchQueries\":["
+            + String.Join(",", queries |> List.map q)
+            + "],\"searchEntryPoint\":{\"renderedContent\":\"<div></div>\"},\"groundingChunks\":["
+            + String.Join(",", chunks)
+            + "],\"groundingSupports\":[{\"segment\":{\"startIndex\":0,\"endIndex\":10,\"text\":\"grounded\"},\"groundingChunkIndices\":[0],\"confidenceScores\":[0.9]}]}"
+
+        """{"candidates":[{"content":{"role":"model","parts":["""
+        + textPart t
+        + """]},"finishReason":"STOP","index":0,"groundingMetadata":"""
+        + metadata
+        + """}],"usageMetadata":{"promptTokenCount":12,"candidatesTokenCount":34,"totalTokenCount":46},"modelVersion":"gemini-2.5-flash"}"""
+
     /// An Imagen predict answer.
     let imagen (bytes: byte[]) =
         """{"predictions":[{"bytesBase64Encoded":"""
@@ -118,6 +138,20 @@ module OpenAiShapes =
     /// A plain text answer.
     let text (t: string) =
         withMessage $"\"content\":{q t},\"refusal\":null"
+
+    /// A text answer citing web pages (OpenRouter's web plugin): `annotations` of type `url_citation`, one per
+    /// (url, title).
+    let cited (t: string) (pages: (string * string) list) =
+        let annotations =
+            pages
+            |> List.mapi (fun i (url, title) ->
+                $"{{\"type\":\"url_citation\",\"url_citation\":{{\"url\":{q url},\"title\":{q title},\"content\":\"excerpt\",\"start_index\":{i},\"end_index\":{i + 1}}}}}")
+
+        withMessage (
+            $"\"content\":{q t},\"refusal\":null,\"annotations\":["
+            + String.Join(",", annotations)
+            + "]"
+        )
 
     /// A refusal: `content` null, `message.refusal` the model's words.
     let refusal (words: string) =

@@ -43,6 +43,7 @@ let respond text =
         Provider = "scripted"
         Usage = { Input = 10; Output = 20 }
         LatencyMs = 5L
+        Search = None
     }
 
 /// A model that answers from fixtures, letting `script` replace any answer.
@@ -63,7 +64,9 @@ let deps (llm: Llm) (events: ResizeArray<StepRecord>) = {
     Mode = PipelineMode.Dag
     ImagePromptMode = ImagePromptMode.Assembled
     // The optional grounding step is covered by the Grounding tests; the flow tests count the core steps.
-    Off = set [ Agents.Grounding.step ]
+    Off = Set.empty
+    Grounding = GroundingMode.Off
+    Search = SearchSupport.Searches("scripted", "scripted")
     Elapsed =
         fun () ->
             System.Diagnostics.Stopwatch.GetTimestamp()

@@ -135,6 +135,18 @@ let private geminiRules (model: string) (root: JsonElement) = [
             yield "thinkingConfig.thinkingBudget: Gemini 2.5 Pro needs 128-32768 (it cannot turn thinking off)"
         | _ -> ()
     | None -> ()
+
+    let mime =
+        child "generationConfig" root
+        |> Option.bind (child "responseMimeType")
+        |> Option.map (fun m -> m.GetString())
+
+    if
+        has "tools" root
+        && mime = Some "application/json"
+        && not (model.StartsWith "gemini-3")
+    then
+        yield "tools: a tool with responseMimeType 'application/json' is supported from Gemini 3 only"
 ]
 
 let private openRouterRules (root: JsonElement) = [

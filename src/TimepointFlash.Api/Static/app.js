@@ -72,7 +72,7 @@
       var q = gen.querySelector('[name=query]').value;
       var img = gen.querySelector('[name=generate_image]').checked;
       var body = { query: q, generate_image: img };
-      ['preset', 'text_model', 'image_model'].forEach(function (n) {
+      ['preset', 'text_model', 'image_model', 'grounding'].forEach(function (n) {
         var el = gen.querySelector('[name=' + n + ']');
         if (el && el.value.trim() !== '') body[n] = el.value.trim();
       });
