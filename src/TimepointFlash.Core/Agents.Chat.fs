@@ -12,20 +12,38 @@ module Chat =
     /// The most earlier turns put in a prompt.
     let maxHistory = 20
 
-    let private str = Schema.String None
+    // Asked within 0..1, read as any number and clamped.
+    let private confidence: Codec<float option> = {
+        Schema = Schema.Number(Some 0.0, Some 1.0)
+        Decoder = Decode.float |> Decode.map (fun c -> Some(max 0.0 (min 1.0 c)))
+        Encode = Encode.opt Encode.float
+        Strings = fun _ -> []
+    }
+
+    /// The structured answer's one definition (`in_character` is asked, as a reminder, and not kept).
+    let private answer: Codec<Reply> =
+        Codec.record (fun text tone points confidence (_: bool) -> {
+            Text = text
+            Tone = tone
+            KeyPoints = points
+            Confidence = confidence
+        })
+        |> Codec.required "response" (fun (r: Reply) -> r.Text) Codec.prose
+        |> Codec.fallback
+            "emotional_tone"
+            (fun r -> r.Tone)
+            "neutral"
+            (Codec.label |> Codec.refine (fun s -> s.ToLowerInvariant()))
+        |> Codec.defaulted "key_points" (fun r -> r.KeyPoints) [] (Codec.list (Some 5) Codec.prose)
+        |> Codec.defaulted "confidence" (fun r -> r.Confidence) None confidence
+        |> Codec.defaulted "in_character" (fun _ -> true) true Codec.bool
+        |> Codec.seal
 
     /// The structured answer's schema.
-    let schema =
-        Schema.Object(
-            [
-                "response", str
-                "emotional_tone", str
-                "key_points", Schema.Array(str, Some 5)
-                "confidence", Schema.Number(Some 0.0, Some 1.0)
-                "in_character", Schema.Boolean
-            ],
-            [ "response"; "emotional_tone" ]
-        )
+    let schema = answer.Schema
+
+    /// The structured answer's JSON (what a model following the schema sends).
+    let encode = answer.Encode
 
     /// The conversation so far as lines of a transcript.
     let transcript (name: string) (history: Turn list) =
@@ -66,20 +84,7 @@ module Chat =
                 + ask
         }
 
-    let private structured: Decoder<Reply> =
-        fun path el -> validation {
-            let! text = Decode.field "response" Decode.nonBlank path el
-            and! tone = Decode.textOr "emotional_tone" "neutral" path el
-            and! points = Decode.listOrEmpty "key_points" Decode.nonBlank path el
-            and! confidence = Decode.optional "confidence" Decode.float path el
-
-            return {
-                Text = text
-                Tone = tone.ToLowerInvariant()
-                KeyPoints = points
-                Confidence = confidence |> Option.map (fun c -> max 0.0 (min 1.0 c))
-            }
-        }
+    let private structured: Decoder<Reply> = answer.Decoder
 
     /// A plain answer as a reply, with its tone and key points read from the text.
     let ofText (name: string) (text: string) : Validation<Reply, DecodeError> =

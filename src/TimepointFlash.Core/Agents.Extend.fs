@@ -9,20 +9,14 @@ module Extend =
     /// The most lines one extension adds.
     let maxLines = 10
 
-    let private str = Schema.String None
+    /// The answer's one definition: the new lines, each a dialog line (`DialogLine.codec`).
+    let private answer: Codec<DialogLine list> =
+        Codec.record id
+        |> Codec.required "lines" id (Codec.list (Some maxLines) DialogLine.codec)
+        |> Codec.seal
 
     /// Output schema.
-    let schema =
-        Schema.Object(
-            [
-                "lines",
-                Schema.Array(
-                    Schema.Object([ "speaker", str; "text", str; "tone", Schema.Nullable str ], [ "speaker"; "text" ]),
-                    Some maxLines
-                )
-            ],
-            [ "lines" ]
-        )
+    let schema = answer.Schema
 
     let private system =
         """You continue the dialog of a historical scene, line by line, as the people present.
@@ -83,7 +77,7 @@ Only the listed speakers talk; everyone else stays silent. Continue from the las
             |> List.map (fun p -> p.Character.Name.ToLowerInvariant(), p.Character.Name)
             |> Map.ofList
 
-        AgentKit.parseWith (Decode.field "lines" (Decode.list DialogLine.decoder)) text
+        AgentKit.parseWith answer.Decoder text
         |> Result.bind (fun lines ->
             let kept =
                 lines

@@ -20,19 +20,41 @@ module Survey =
     /// The longest question.
     let maxQuestionLength = 500
 
-    let private str = Schema.String None
+    /// Sentiments as a closed vocabulary (stored as their words); anything else reads as neutral.
+    let sentiments =
+        Vocabulary.create
+            ([ "positive"; "negative"; "neutral"; "mixed" ] |> List.map (fun s -> s, s))
+            [
+                "ambivalent", "mixed"
+                "favourable", "positive"
+                "favorable", "positive"
+                "hostile", "negative"
+            ]
+            (Some "neutral")
+
+    /// The structured answer's one definition.
+    let private answer: Codec<SurveyReply> =
+        Codec.record (fun response sentiment points tone -> {
+            Response = response
+            Sentiment = sentiment
+            KeyPoints = points
+            Tone = tone
+        })
+        |> Codec.required "response" (fun (r: SurveyReply) -> r.Response) Codec.prose
+        |> Codec.fallback "sentiment" (fun r -> r.Sentiment) "neutral" (Vocabulary.codec sentiments)
+        |> Codec.defaulted "key_points" (fun r -> r.KeyPoints) [] (Codec.list (Some 5) Codec.prose)
+        |> Codec.defaulted
+            "emotional_tone"
+            (fun r -> r.Tone)
+            "thoughtful"
+            (Codec.label |> Codec.refine (fun s -> s.ToLowerInvariant()))
+        |> Codec.seal
 
     /// The structured answer's schema.
-    let schema =
-        Schema.Object(
-            [
-                "response", str
-                "sentiment", Schema.Enum [ "positive"; "negative"; "neutral"; "mixed" ]
-                "key_points", Schema.Array(str, Some 5)
-                "emotional_tone", str
-            ],
-            [ "response"; "sentiment" ]
-        )
+    let schema = answer.Schema
+
+    /// The structured answer's JSON (what a model following the schema sends).
+    let encode = answer.Encode
 
     /// Builds the prompt for one character and one question.
     let buildPrompt (input: SurveyInput) =
@@ -55,20 +77,7 @@ module Survey =
             User = earlier + "You are asked:\n" + AgentKit.quoteQuery input.Question + "\n\n" + ask
         }
 
-    let private structured: Decoder<SurveyReply> =
-        fun path el -> validation {
-            let! response = Decode.field "response" Decode.nonBlank path el
-            and! sentiment = Decode.textOr "sentiment" "neutral" path el
-            and! points = Decode.listOrEmpty "key_points" Decode.nonBlank path el
-            and! tone = Decode.textOr "emotional_tone" "thoughtful" path el
-
-            return {
-                Response = response
-                Sentiment = sentiment.ToLowerInvariant()
-                KeyPoints = points
-                Tone = tone.ToLowerInvariant()
-            }
-        }
+    let private structured: Decoder<SurveyReply> = answer.Decoder
 
     /// A plain answer read with the text heuristics.
     let ofText (name: string) (text: string) : Validation<SurveyReply, DecodeError> =

@@ -96,13 +96,12 @@ module TalkAnswer =
 
         if i.Structured then
             Encode.toString (
-                Encode.obj [
-                    "response", Encode.string text
-                    "emotional_tone", Encode.string (Interaction.chatTone text)
-                    "key_points", Encode.list Encode.string (Interaction.keyPoints text)
-                    "confidence", Encode.float 0.8
-                    "in_character", Encode.bool true
-                ]
+                Chat.encode {
+                    Reply.Text = text
+                    Tone = Interaction.chatTone text
+                    KeyPoints = Interaction.keyPoints text
+                    Confidence = Some 0.8
+                }
             )
         else
             text
@@ -118,12 +117,12 @@ module TalkAnswer =
 
         if i.Structured then
             Encode.toString (
-                Encode.obj [
-                    "response", Encode.string text
-                    "sentiment", Encode.string (Interaction.sentiment text)
-                    "key_points", Encode.list Encode.string (Interaction.keyPoints text)
-                    "emotional_tone", Encode.string "thoughtful"
-                ]
+                Survey.encode {
+                    SurveyReply.Response = text
+                    Sentiment = Interaction.sentiment text
+                    KeyPoints = Interaction.keyPoints text
+                    Tone = "thoughtful"
+                }
             )
         else
             text
