@@ -220,36 +220,32 @@ module GroundingStatus =
                 Method = if due then s.Method |> Option.orElse method else s.Method
         }
 
+    let private vocabulary (all: 'T list) (name: 'T -> string) =
+        Vocabulary.create (all |> List.map (fun x -> x, name x)) [] None |> Vocabulary.codec
+
+    /// The status's one definition (stored by the pipeline, never asked of a model).
+    let codec: Codec<GroundingStatus> =
+        Codec.record (fun mode state provider method reason queries -> {
+            Mode = mode
+            State = state
+            Provider = provider
+            Method = method
+            Reason = reason
+            Queries = queries
+        })
+        |> Codec.required "mode" (fun s -> s.Mode) (vocabulary GroundingMode.all GroundingMode.name)
+        |> Codec.required "state" (fun s -> s.State) (vocabulary GroundingState.all GroundingState.name)
+        |> Codec.optional "provider" (fun s -> s.Provider) Codec.label
+        |> Codec.optional "method" (fun s -> s.Method) Codec.label
+        |> Codec.optional "reason" (fun s -> s.Reason) Codec.guidance
+        |> Codec.defaulted "queries" (fun s -> s.Queries) [] (Codec.list None Codec.label)
+        |> Codec.seal
+
     /// Wire form.
-    let encode (s: GroundingStatus) =
-        Encode.obj [
-            "mode", Encode.string (GroundingMode.name s.Mode)
-            "state", Encode.string (GroundingState.name s.State)
-            "provider", Encode.opt Encode.string s.Provider
-            "method", Encode.opt Encode.string s.Method
-            "reason", Encode.opt Encode.string s.Reason
-            "queries", Encode.list Encode.string s.Queries
-        ]
+    let encode = codec.Encode
 
     /// Reads the stored form.
-    let decoder: Decoder<GroundingStatus> =
-        fun path el -> validation {
-            let! mode = Decode.field "mode" GroundingMode.decoder path el
-            and! state = Decode.field "state" GroundingState.decoder path el
-            and! provider = Decode.text "provider" path el
-            and! method = Decode.text "method" path el
-            and! reason = Decode.text "reason" path el
-            and! queries = Decode.listOrEmpty "queries" Decode.string path el
-
-            return {
-                Mode = mode
-                State = state
-                Provider = provider
-                Method = method
-                Reason = reason
-                Queries = queries
-            }
-        }
+    let decoder = codec.Decoder
 
     /// Where it is kept (metadata.grounding_status, and top-level `grounding_status`).
-    let key = OutputKey.create "grounding_status" encode decoder
+    let key = OutputKey.ofCodec "grounding_status" codec

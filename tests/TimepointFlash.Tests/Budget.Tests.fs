@@ -558,7 +558,9 @@ let private stepTests =
                         Task.CompletedTask
                 Mode = PipelineMode.Sequential
                 ImagePromptMode = ImagePromptMode.Assembled
-                Off = set [ Agents.Grounding.step ]
+                Off = Set.empty
+                Grounding = GroundingMode.Off
+                Search = SearchSupport.Searches("offline", "curated")
                 Elapsed = fun () -> 0L
                 Now = fun () -> epoch
                 Today = fun () -> DateOnly(2026, 12, 1)
