@@ -427,7 +427,7 @@ let private gateTests =
             | Error ProviderError.Cancelled -> ()
             | _ -> failtest "expected cancelled"
         }
-        testTask "every attempt takes budget: a retried call takes twice" {
+        testTask "every attempt takes budget: a retried call is granted twice" {
             do!
                 withFake [ unavailable "busy"; Reply.ok (GeminiShapes.text "done") ] (fun fake -> task {
                     let clock = Clock()
@@ -442,9 +442,14 @@ let private gateTests =
                         Store = {
                             memory with
                                 Take =
-                                    fun bucket limit cost ct ->
-                                        taken.Add bucket
-                                        memory.Take bucket limit cost ct
+                                    fun bucket limit cost ct -> task {
+                                        let! answer = memory.Take bucket limit cost ct
+
+                                        if answer = TakeAnswer.Granted then
+                                            taken.Add bucket
+
+                                        return answer
+                                    }
                         }
                         MaxWait = TimeSpan.FromMinutes 1.0
                     }
