@@ -122,7 +122,9 @@ let run (options: BudgetOptions) = task {
             "provider calls / min"
             "% of quota"
             "429s / min"
-            "429s total"
+            "429s in the whole run"
+            "completed in the whole run"
+            "failed in the whole run"
         ] [
             [
                 string options.Replicas
@@ -134,6 +136,8 @@ let run (options: BudgetOptions) = task {
                 num 0 (100.0 * float calls / minutes / float options.Quota)
                 num 1 (float refused / minutes)
                 string quota.Refused
+                string completed
+                string failed
             ]
         ]
 

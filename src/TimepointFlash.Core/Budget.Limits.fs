@@ -42,15 +42,20 @@ module ProviderLimits =
     /// True when nothing is limited.
     let isEmpty (l: ProviderLimits) = l.Buckets.IsEmpty
 
-    /// The bucket of a limit of `n` per `window` seconds: a burst of 5 % of `n` (at least 1) goes at once and the
-    /// rest refills evenly, so no window of that length ever admits more than `n` (capacity + rate × window = n).
+    /// How much longer than its window a limit's refill is spread over: a call may reach the provider a little
+    /// after it took its budget (2 s a minute), and no window the provider counts may see more than `n`.
+    let margin = 31.0 / 30.0
+
+    /// The bucket of a limit of `n` per `window` seconds: a burst of `n`/60 (at least 1) goes at once and the rest
+    /// refills evenly over the window and its margin, so no window of that length, even one that starts up to 1/30
+    /// of it late, admits more than `n` (capacity + rate × window × margin = n). 60 rpm: 1 at once, 57.1 a minute.
     let rate (n: float) (windowSeconds: float) =
-        let burst = max 1.0 (floor (n / 20.0))
+        let burst = max 1.0 (floor (n / 60.0))
         let refill = if n > burst then n - burst else n
 
         {
             Capacity = burst
-            PerSecond = refill / windowSeconds
+            PerSecond = refill / (windowSeconds * margin)
         }
 
     let private units = [
