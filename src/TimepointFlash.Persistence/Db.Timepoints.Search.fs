@@ -41,8 +41,9 @@ module SearchRows =
         return outcome.Value
     }
 
-    /// On SQLite, whether the FTS5 index of migration 0013 holds exactly each row's search text under its rowid;
-    /// rebuilds it when not (a file copied by VACUUM may renumber rowids). True when it was rebuilt.
+    /// On SQLite, whether the FTS5 index of migration 0013 has a row for exactly the timepoints' rowids (run after
+    /// `backfill`, when every row has its search text); rebuilds it when not (a file copied by VACUUM may renumber
+    /// rowids). Reads the rowid index and the index's own narrow table, never the wide rows. True when rebuilt.
     let checkIndex (db: Database) : Task<Result<bool, DbError>> =
         match db.Dialect with
         | Dialect.Postgres -> Task.FromResult(Ok false)
@@ -51,13 +52,10 @@ module SearchRows =
                 let! stale =
                     Db.scalarInt64 s """
                         SELECT CASE WHEN
-                            (SELECT COUNT(*) FROM timepoints WHERE search_text IS NOT NULL)
-                                = (SELECT COUNT(*) FROM timepoints_search)
+                            (SELECT COUNT(*) FROM timepoints) = (SELECT COUNT(*) FROM timepoints_search)
                             AND NOT EXISTS (
-                                SELECT 1 FROM timepoints t
-                                WHERE t.search_text IS NOT NULL AND NOT EXISTS (
-                                    SELECT 1 FROM timepoints_search f
-                                    WHERE f.rowid = t.rowid AND f.search_text = t.search_text))
+                                SELECT 1 FROM timepoints_search f
+                                WHERE f.rowid NOT IN (SELECT t.rowid FROM timepoints t))
                         THEN 0 ELSE 1 END
                         """ []
 

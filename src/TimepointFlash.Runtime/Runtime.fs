@@ -187,21 +187,21 @@ module Runtime =
 
                     let watch = Instrumentation.watchQueue db
 
-                    /// Checks the SQLite search index, folds the search text of rows from before migration 0008,
+                    /// Folds the search text of rows from before migration 0008, checks the SQLite search index,
                     /// then renders in the background the finished timepoints whose stored wire JSON is missing or
                     /// another renderer's (rows from before 0008, or after an upgrade); reads render such rows
                     /// themselves meanwhile.
                     let renderStale () =
                         Task.Run<unit>(fun () -> task {
-                            match! SearchRows.checkIndex db with
-                            | Ok false -> ()
-                            | Ok true -> log "search index rebuilt (its rowids disagreed with the timepoints')"
-                            | Error e -> log $"search index not checked: {DbError.describe e}"
-
                             match! SearchRows.backfill db 500 with
                             | Ok 0 -> ()
                             | Ok n -> log $"search text folded for {n} timepoint(s)"
                             | Error e -> log $"search text not folded: {DbError.describe e}"
+
+                            match! SearchRows.checkIndex db with
+                            | Ok false -> ()
+                            | Ok true -> log "search index rebuilt (its rowids disagreed with the timepoints')"
+                            | Error e -> log $"search index not checked: {DbError.describe e}"
 
                             match! WireRows.refreshStale db 200 with
                             | Ok 0 -> ()
