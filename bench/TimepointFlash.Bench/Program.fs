@@ -10,7 +10,7 @@ let private arg (name: string) (args: string list) =
 
 let private usage () =
     eprintfn
-        "usage: tpflash-bench read|concurrency|startup|all [--database-url URL] [--streams N] [--runs N] [--published DIR]"
+        "usage: tpflash-bench read|concurrency|startup|all [--database-url URL] [--streams N] [--rounds N] [--server DLL] [--runs N] [--published DIR]"
 
     eprintfn "       tpflash-bench bare --port P --file F"
     2
@@ -34,6 +34,8 @@ let main argv =
             Concurrency.defaults with
                 DatabaseUrl = db
                 Streams = number "--streams" Concurrency.defaults.Streams
+                Rounds = number "--rounds" Concurrency.defaults.Rounds
+                ServerDll = arg "--server" args
         }
 
     let startup () =

@@ -54,6 +54,10 @@ module Generation =
                                 ct)
         }
 
+    /// How long a run's first progress record waits for others to share its write (steps of one level finish
+    /// together, and a finished step starts the next level's steps).
+    let progressLinger = TimeSpan.FromMilliseconds 10.0
+
     /// The untraced body of `runFor`.
     let private run
         (env: AppEnv)
@@ -66,14 +70,14 @@ module Generation =
             let started = env.Pipeline.Elapsed()
             let records = Collections.Concurrent.ConcurrentQueue<StepRecord>()
 
+            // In-flight progress is written in batches (group commit); observers see a record once it is stored.
+            let progress =
+                ProgressWriter((fun batch -> env.Store.AppendLogs t.Id batch), observe, progressLinger)
+
             let emit (r: StepRecord) =
-                task {
-                    records.Enqueue r
-                    do! env.Store.AppendLog t.Id r
-                    do! env.Pipeline.Emit r
-                    do! observe r
-                }
-                :> Task
+                records.Enqueue r
+                progress.Add r
+                env.Pipeline.Emit r
 
             let request = {
                 Query = t.Query
@@ -81,7 +85,22 @@ module Generation =
                 Continuity = continuity
             }
 
-            let! result = Pipeline.run (tuned env t.Control { env.Pipeline with Emit = emit }) request ct
+            let! result = task {
+                try
+                    return! Pipeline.run (tuned env t.Control { env.Pipeline with Emit = emit }) request ct
+                with e ->
+                    // What was emitted before the run stopped is still stored and observed, then the failure goes on.
+                    try
+                        do! progress.Flush()
+                    with _ ->
+                        ()
+
+                    ExceptionDispatchInfo.Throw e
+                    return Unchecked.defaultof<_>
+            }
+
+            // Every step record is stored before the timepoint is finished.
+            do! progress.Flush()
 
             match result.Image with
             | Some img ->
@@ -109,7 +128,7 @@ module Generation =
         }
 
     /// Runs the pipeline for a stored timepoint, logging every event and saving the result.
-    /// `observe` sees each event after it is stored.
+    /// `observe` sees each event after it is stored (step records are written in batches, `ProgressWriter`).
     let runFor
         (env: AppEnv)
         (observe: StepRecord -> Task)
