@@ -20,13 +20,19 @@ type ConcurrencyOptions = {
     LatencyMs: float
     /// DATABASE_URL of the server; None = a fresh SQLite file.
     DatabaseUrl: string option
+    /// Rounds of `Streams` against the same server: the first pays the JIT, later ones show the steady state.
+    Rounds: int
+    /// The server assembly to run (another build, to compare two in one session); None = this checkout's Release build.
+    ServerDll: string option
 }
 
-/// Defaults: 500 streams, 200 ms per call, SQLite.
+/// Defaults: 500 streams, 200 ms per call, SQLite, two rounds.
 let defaults = {
     Streams = 500
     LatencyMs = 200.0
     DatabaseUrl = None
+    Rounds = 2
+    ServerDll = None
 }
 
 /// How one stream ended.
@@ -92,7 +98,87 @@ let private total (baseUrl: string) (status: string) = task {
     return doc.RootElement.GetProperty("total").GetInt32()
 }
 
-/// Runs the benchmark and prints its table.
+/// One round: how many streams ended with `done`, failures, rows, provider calls, time, CPU and memory.
+type private Round = {
+    Distinct: int
+    Failures: string[]
+    Saved: int
+    Completed: int
+    Calls: int
+    Wall: float
+    Latencies: float[]
+    CpuMs: float
+    PeakRss: float
+    EndRss: float
+}
+
+/// Opens `streams` streams at once against the running server and reads them to their end.
+let private round (baseUrl: string) (serverPid: int) (streams: int) (calls: unit -> int) (idleRss: float) = task {
+    let! before = total baseUrl ""
+    let callsBefore = calls ()
+    let mutable peakSampled = idleRss
+    use sampling = new CancellationTokenSource()
+
+    let sampler = task {
+        while not sampling.IsCancellationRequested do
+            let _, rss = memoryMiB serverPid
+            peakSampled <- max peakSampled rss
+            do! Task.Delay 100
+    }
+
+    let cpuBefore = cpuMs serverPid
+    let clock = Stopwatch.StartNew()
+
+    let! outcomes =
+        Task.WhenAll [|
+            for _ in 1..streams -> stream (baseUrl + "/api/v1/timepoints/generate/stream")
+        |]
+
+    let wall = clock.Elapsed.TotalSeconds
+    let cpu = cpuMs serverPid - cpuBefore
+    sampling.Cancel()
+    do! sampler
+    let peak, endRss = memoryMiB serverPid
+
+    let dones =
+        outcomes
+        |> Array.choose (function
+            | Done(id, ms) -> Some(id, ms)
+            | Failed _ -> None)
+
+    let! stored =
+        Task.WhenAll [|
+            for id, _ in dones -> http.GetStringAsync $"{baseUrl}/api/v1/timepoints/{id}?full=false"
+        |]
+
+    let completed =
+        stored
+        |> Array.filter (fun s ->
+            use d = JsonDocument.Parse s
+            d.RootElement.GetProperty("status").GetString() = "completed")
+        |> Array.length
+
+    let! after = total baseUrl ""
+
+    return {
+        Distinct = dones |> Array.map fst |> Array.distinct |> Array.length
+        Failures =
+            outcomes
+            |> Array.choose (function
+                | Failed r -> Some r
+                | Done _ -> None)
+        Saved = after - before
+        Completed = completed
+        Calls = calls () - callsBefore
+        Wall = wall
+        Latencies = dones |> Array.map snd
+        CpuMs = cpu
+        PeakRss = max peak peakSampled
+        EndRss = endRss
+    }
+}
+
+/// Runs the benchmark and prints its table: one row per round against the same server.
 let run (options: ConcurrencyOptions) = task {
     let url, file = databaseOf options.DatabaseUrl
 
@@ -103,9 +189,10 @@ let run (options: ConcurrencyOptions) = task {
         }
 
     let port = freePort ()
+    let dll = options.ServerDll |> Option.defaultWith serverDll
 
     let server =
-        startDotnet "0,1" (serverDll ()) "" (serverEnv url port (LatencyProvider.env provider))
+        startDotnet "0,1" dll "" (serverEnv url port (LatencyProvider.env provider))
 
     try
         let baseUrl = $"http://127.0.0.1:{port}"
@@ -114,60 +201,15 @@ let run (options: ConcurrencyOptions) = task {
         | None -> failwith "the API server did not become healthy"
         | Some _ -> ()
 
-        let! before = total baseUrl ""
         let _, idleRss = memoryMiB server.Id
         eprintfn "concurrency: %d streams against a %.0f ms provider" options.Streams options.LatencyMs
-        let mutable peakSampled = idleRss
-        use sampling = new CancellationTokenSource()
+        let rounds = ResizeArray()
 
-        let sampler = task {
-            while not sampling.IsCancellationRequested do
-                let _, rss = memoryMiB server.Id
-                peakSampled <- max peakSampled rss
-                do! Task.Delay 100
-        }
+        for i in 1 .. max 1 options.Rounds do
+            eprintfn "concurrency: round %d" i
+            let! r = round baseUrl server.Id options.Streams (fun () -> provider.Calls.Length) idleRss
+            rounds.Add r
 
-        let cpuBefore = cpuMs server.Id
-        let clock = Stopwatch.StartNew()
-
-        let! outcomes =
-            Task.WhenAll [|
-                for _ in 1 .. options.Streams -> stream (baseUrl + "/api/v1/timepoints/generate/stream")
-            |]
-
-        let wall = clock.Elapsed.TotalSeconds
-        let cpu = cpuMs server.Id - cpuBefore
-        sampling.Cancel()
-        do! sampler
-        let peak, endRss = memoryMiB server.Id
-
-        let dones =
-            outcomes
-            |> Array.choose (function
-                | Done(id, ms) -> Some(id, ms)
-                | Failed _ -> None)
-
-        let failures =
-            outcomes
-            |> Array.choose (function
-                | Failed r -> Some r
-                | Done _ -> None)
-
-        let! stored =
-            Task.WhenAll [|
-                for id, _ in dones -> http.GetStringAsync $"{baseUrl}/api/v1/timepoints/{id}?full=false"
-            |]
-
-        let completed =
-            stored
-            |> Array.filter (fun s ->
-                use d = JsonDocument.Parse s
-                d.RootElement.GetProperty("status").GetString() = "completed")
-            |> Array.length
-
-        let! after = total baseUrl ""
-        let distinct = dones |> Array.map fst |> Array.distinct |> Array.length
-        let latencies = dones |> Array.map snd
         let database = if file.IsSome then "SQLite" else "PostgreSQL"
 
         printfn
@@ -179,6 +221,7 @@ let run (options: ConcurrencyOptions) = task {
         printfn ""
 
         table [
+            "round"
             "streams"
             "done"
             "errors"
@@ -187,43 +230,45 @@ let run (options: ConcurrencyOptions) = task {
             "provider calls"
             "wall s"
             "stream p50 s"
+            "stream p95 s"
             "stream p99 s"
             "server CPU ms / generation"
             "RSS idle MiB"
             "peak RSS MiB"
             "RSS after MiB"
         ] [
-            [
-                string options.Streams
-                string distinct
-                string failures.Length
-                string (after - before)
-                string completed
-                string provider.Calls.Length
-                num 1 wall
-                num 2 (median latencies / 1000.0)
-                num 2 (percentile 99.0 latencies / 1000.0)
-                num 1 (cpu / float options.Streams)
-                num 0 idleRss
-                num 0 (max peak peakSampled)
-                num 0 endRss
-            ]
+            for i, r in Seq.indexed rounds ->
+                [
+                    (if i = 0 then "1 (cold)" else string (i + 1))
+                    string options.Streams
+                    string r.Distinct
+                    string r.Failures.Length
+                    string r.Saved
+                    string r.Completed
+                    string r.Calls
+                    num 1 r.Wall
+                    num 2 (median r.Latencies / 1000.0)
+                    num 2 (percentile 95.0 r.Latencies / 1000.0)
+                    num 2 (percentile 99.0 r.Latencies / 1000.0)
+                    num 1 (r.CpuMs / float options.Streams)
+                    num 0 idleRss
+                    num 0 r.PeakRss
+                    num 0 r.EndRss
+                ]
         ]
 
-        for reason, n in failures |> Array.countBy id |> Array.truncate 5 do
-            printfn "- %d × %s" n reason
+        for r in rounds do
+            for reason, n in r.Failures |> Array.countBy id |> Array.truncate 5 do
+                printfn "- %d × %s" n reason
 
-        printfn
-            "All complete, none lost, peak RSS < 500 MiB: %s"
-            (if
-                 distinct = options.Streams
-                 && completed = options.Streams
-                 && max peak peakSampled < 500.0
-             then
-                 "met"
-             else
-                 "missed")
+        let met =
+            rounds
+            |> Seq.forall (fun r ->
+                r.Distinct = options.Streams
+                && r.Completed = options.Streams
+                && r.PeakRss < 500.0)
 
+        printfn "All complete, none lost, peak RSS < 500 MiB: %s" (if met then "met" else "missed")
         printfn ""
     finally
         stop server

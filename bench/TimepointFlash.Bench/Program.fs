@@ -10,7 +10,7 @@ let private arg (name: string) (args: string list) =
 
 let private usage () =
     eprintfn
-        "usage: tpflash-bench read|concurrency|startup|scale|replicas|all [--database-url URL] [--streams N] [--runs N] [--published DIR] [--tiers 1000,10000,100000] [--ratio-at N] [--samples N] [--seconds N] [--generations N]"
+        "usage: tpflash-bench read|concurrency|startup|scale|replicas|all [--database-url URL] [--streams N] [--rounds N] [--server DLL] [--runs N] [--published DIR] [--tiers 1000,10000,100000] [--ratio-at N] [--samples N] [--seconds N] [--generations N]"
 
     eprintfn "       tpflash-bench budget --database-url URL [--replicas N] [--limits SPEC|none] [--minutes M]"
 
@@ -39,6 +39,8 @@ let main argv =
             Concurrency.defaults with
                 DatabaseUrl = db
                 Streams = number "--streams" Concurrency.defaults.Streams
+                Rounds = number "--rounds" Concurrency.defaults.Rounds
+                ServerDll = arg "--server" args
         }
 
     let startup () =

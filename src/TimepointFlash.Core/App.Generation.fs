@@ -55,6 +55,10 @@ module Generation =
                                 ct)
         }
 
+    /// How long a run's first progress record waits for others to share its write (steps of one level finish
+    /// together, and a finished step starts the next level's steps).
+    let progressLinger = TimeSpan.FromMilliseconds 10.0
+
     /// The untraced body of `runFor`.
     let private run
         (env: AppEnv)
@@ -67,18 +71,23 @@ module Generation =
             let started = env.Pipeline.Elapsed()
             let records = Collections.Concurrent.ConcurrentQueue<StepRecord>()
 
+            // In-flight progress is written in batches (group commit); observers see a record once it is stored.
+            let progress =
+                ProgressWriter((fun batch -> env.Store.AppendLogs t.Id batch), observe, progressLinger)
+
             // A wait for provider budget is live progress only: it is not stored, so the log and its replay keep
             // one started and one finished record per step.
             let emit (r: StepRecord) =
-                task {
-                    if r.Status <> StepStatus.Waiting then
-                        records.Enqueue r
-                        do! env.Store.AppendLog t.Id r
-
-                    do! env.Pipeline.Emit r
-                    do! observe r
-                }
-                :> Task
+                if r.Status = StepStatus.Waiting then
+                    task {
+                        do! env.Pipeline.Emit r
+                        do! observe r
+                    }
+                    :> Task
+                else
+                    records.Enqueue r
+                    progress.Add r
+                    env.Pipeline.Emit r
 
             let request = {
                 Query = t.Query
@@ -86,7 +95,22 @@ module Generation =
                 Continuity = continuity
             }
 
-            let! result = Pipeline.run (tuned env t.Control { env.Pipeline with Emit = emit }) request ct
+            let! result = task {
+                try
+                    return! Pipeline.run (tuned env t.Control { env.Pipeline with Emit = emit }) request ct
+                with e ->
+                    // What was emitted before the run stopped is still stored and observed, then the failure goes on.
+                    try
+                        do! progress.Flush()
+                    with _ ->
+                        ()
+
+                    ExceptionDispatchInfo.Throw e
+                    return Unchecked.defaultof<_>
+            }
+
+            // Every step record is stored before the timepoint is finished.
+            do! progress.Flush()
 
             match result.Image with
             | Some img ->
@@ -114,7 +138,7 @@ module Generation =
         }
 
     /// Runs the pipeline for a stored timepoint, logging every event and saving the result.
-    /// `observe` sees each event after it is stored.
+    /// `observe` sees each event after it is stored (step records are written in batches, `ProgressWriter`).
     let runFor
         (env: AppEnv)
         (observe: StepRecord -> Task)

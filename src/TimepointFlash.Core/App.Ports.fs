@@ -107,8 +107,8 @@ type Store = {
     Children: Guid -> Task<Timepoint list>
     PutImage: Guid -> StoredImage -> Task<unit>
     GetImage: Guid -> Task<StoredImage option>
-    /// Stores a step record (numbered by the store).
-    AppendLog: Guid -> StepRecord -> Task<unit>
+    /// Stores step records in order in one write (numbered by the store, after the ones already there).
+    AppendLogs: Guid -> StepRecord list -> Task<unit>
     /// Logs after a sequence number, in order.
     Logs: Guid -> int64 -> Task<StepRecord list>
     /// True when the database answers.

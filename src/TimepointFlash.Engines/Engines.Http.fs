@@ -5,6 +5,7 @@ open System.Globalization
 open System.IO
 open System.Net.Http
 open System.Text
+open System.Text.Json
 open System.Text.Json.Nodes
 open System.Text.RegularExpressions
 open System.Threading
@@ -63,10 +64,15 @@ module Http =
 
         keyLike.Replace(text, "<redacted>")
 
-    /// A POST request carrying a JSON body.
+    /// A POST request carrying a JSON body (written straight to UTF-8, `application/json; charset=utf-8`).
     let postJson (url: string) (body: JsonNode) =
         let request = new HttpRequestMessage(HttpMethod.Post, url)
-        request.Content <- new StringContent(Json.write body, Encoding.UTF8, "application/json")
+
+        let content =
+            new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, Json.options))
+
+        content.Headers.ContentType <- Headers.MediaTypeHeaderValue("application/json", "utf-8")
+        request.Content <- content
         request
 
     /// The Retry-After delay of an answer, relative to the injected clock.

@@ -139,7 +139,7 @@ module OpenAiWire =
                     Json.objNode [
                         "name", Json.str (SchemaWire.schemaName request.Step)
                         "strict", Json.bool true
-                        "schema", SchemaWire.toStrictJsonSchema schema
+                        "schema", SchemaWire.strictJsonSchemaOnce schema
                     ]
                 ]
             | Some _, StructuredMode.JsonObject -> "response_format", Json.objNode [ "type", Json.str "json_object" ]

@@ -1,6 +1,10 @@
 namespace TimepointFlash.Engines
 
+open System.Runtime.CompilerServices
+open System.Text.Json
 open System.Text.Json.Nodes
+open System.Text.Json.Serialization
+open System.Text.Json.Serialization.Metadata
 open TimepointFlash
 
 /// Renders the Core `Schema` for each provider's structured-output field.
@@ -145,6 +149,33 @@ module SchemaWire =
     /// structured-output setting).
     let instruction (schema: Schema) =
         $"Answer with one JSON object only, matching this JSON Schema: {Json.write (toJsonSchema schema)}"
+
+    /// Writes UTF-8 JSON text as it is (a rendering made once, by the same writer options).
+    type private RawJsonConverter() =
+        inherit JsonConverter<byte[]>()
+
+        override _.Read(_, _, _) =
+            raise (System.NotSupportedException "raw JSON is only written")
+
+        override _.Write(writer, bytes, _) =
+            writer.WriteRawValue(System.ReadOnlySpan bytes, skipInputValidation = true)
+
+    let private rawJson =
+        JsonMetadataServices.CreateValueInfo<byte[]>(Json.options, RawJsonConverter())
+
+    // Agents' schemas are values made once, so a rendering is kept per schema value (by reference).
+    let private strictRendered = ConditionalWeakTable<Schema, byte[]>()
+
+    /// `toStrictJsonSchema` rendered once per schema value: a node over the shared UTF-8 rendering, which writes
+    /// the same JSON as a fresh render (every model call of a step sends the same schema).
+    let strictJsonSchemaOnce (schema: Schema) : JsonNode =
+        let rendered =
+            strictRendered.GetValue(
+                schema,
+                fun s -> JsonSerializer.SerializeToUtf8Bytes(toStrictJsonSchema s, Json.options)
+            )
+
+        JsonValue.Create(rendered, rawJson)
 
     /// A name OpenAI accepts for a json_schema (letters, digits, `_`, `-`; at most 64 chars).
     let schemaName (step: string) =

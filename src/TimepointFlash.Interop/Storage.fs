@@ -37,7 +37,7 @@ module internal Storage =
         Children = fun id -> guarded (fun () -> s.Children id)
         PutImage = fun id img -> guarded (fun () -> s.PutImage id img)
         GetImage = fun id -> guarded (fun () -> s.GetImage id)
-        AppendLog = fun id e -> guarded (fun () -> s.AppendLog id e)
+        AppendLogs = fun id es -> guarded (fun () -> s.AppendLogs id es)
         Logs = fun id after -> guarded (fun () -> s.Logs id after)
         Ping = s.Ping
     }

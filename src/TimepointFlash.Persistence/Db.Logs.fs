@@ -12,6 +12,8 @@ open TimepointFlash
 type LogStore = {
     /// Appends a record for a timepoint; its Seq and At are ignored and assigned.
     Append: Guid -> StepRecord -> Task<Result<StepRecord, DbError>>
+    /// Appends records in order in one write (one transaction); their Seq and At are ignored and assigned.
+    AppendMany: Guid -> StepRecord list -> Task<Result<StepRecord list, DbError>>
     /// Records of a timepoint with Seq greater than the given one (0 = all), in order.
     ListAfter: Guid -> int64 -> Task<Result<StepRecord list, DbError>>
 }
@@ -84,44 +86,72 @@ module Logs =
             let id = r.int64 "id"
             Error(DbError.Corrupt $"generation_logs row {id} has an unknown step or status")
 
-    let private append (db: Database) (timepointId: Guid) (e: StepRecord) = task {
-        let entry = { e with At = db.Now() }
+    let private parameters (timepointId: Guid) (e: StepRecord) = [
+        "timepoint_id", Sql.uuid timepointId
+        "step", Sql.text (Step.name e.Step)
+        "status", Sql.text (StepStatus.name e.Status)
+        "model", Sql.textOrNone e.Model
+        "provider", Sql.textOrNone e.Provider
+        "latency_ms", Sql.intOrNone (e.LatencyMs |> Option.map int)
+        "input_tokens", Sql.intOrNone (e.Usage |> Option.map (fun u -> u.Input))
+        "output_tokens", Sql.intOrNone (e.Usage |> Option.map (fun u -> u.Output))
+        "attempts", Sql.intOrNone e.Attempts
+        "error_kind", Sql.textOrNone (e.Error |> Option.map (fun x -> FailureKind.name x.Kind))
+        "error_provider_kind",
+        Sql.textOrNone (
+            e.Error
+            |> Option.bind (fun x -> x.ProviderKind)
+            |> Option.map ProviderErrorKind.name
+        )
+        "error_message", Sql.textOrNone (e.Error |> Option.map (fun x -> x.Message))
+        "created_at", Sql.timestamp e.At
+    ]
 
-        let ps = [
-            "timepoint_id", Sql.uuid timepointId
-            "step", Sql.text (Step.name e.Step)
-            "status", Sql.text (StepStatus.name e.Status)
-            "model", Sql.textOrNone e.Model
-            "provider", Sql.textOrNone e.Provider
-            "latency_ms", Sql.intOrNone (e.LatencyMs |> Option.map int)
-            "input_tokens", Sql.intOrNone (e.Usage |> Option.map (fun u -> u.Input))
-            "output_tokens", Sql.intOrNone (e.Usage |> Option.map (fun u -> u.Output))
-            "attempts", Sql.intOrNone e.Attempts
-            "error_kind", Sql.textOrNone (e.Error |> Option.map (fun x -> FailureKind.name x.Kind))
-            "error_provider_kind",
-            Sql.textOrNone (
-                e.Error
-                |> Option.bind (fun x -> x.ProviderKind)
-                |> Option.map ProviderErrorKind.name
-            )
-            "error_message", Sql.textOrNone (e.Error |> Option.map (fun x -> x.Message))
-            "created_at", Sql.timestamp entry.At
-        ]
+    /// Inserts the entries in order on one session; each gets the next seq.
+    let private insertAll (s: Session) (timepointId: Guid) (entries: StepRecord list) = task {
+        let stored = ResizeArray()
 
+        for e in entries do
+            let! seq = Db.scalarInt64 s appendSql (parameters timepointId e)
+            stored.Add { e with Seq = seq }
+
+        return List.ofSeq stored
+    }
+
+    let private appendMany (db: Database) (timepointId: Guid) (records: StepRecord list) = task {
         // Progress: committed without waiting for the disk on SQLite; the synced write that finishes the timepoint
-        // makes it durable. Two concurrent appends may pick the same next seq; the unique (timepoint_id, seq) turns one away: retry it.
+        // makes it durable. Several records go in one transaction (one commit, and on PostgreSQL one notice).
+        // Two concurrent appends may pick the same next seq; the unique (timepoint_id, seq) turns one away: retry it.
+        let write () =
+            let at = db.Now()
+            let entries = records |> List.map (fun e -> { e with At = at })
+
+            match entries with
+            | [] -> Task.FromResult(Ok [])
+            | [ _ ] -> Db.runBuffered db (fun s -> insertAll s timepointId entries)
+            | _ ->
+                Db.transactBuffered db (fun s -> task {
+                    let! stored = insertAll s timepointId entries
+                    return Ok stored
+                })
+
         let mutable result = None
         let mutable tries = 0
 
         while result.IsNone do
             tries <- tries + 1
 
-            match! Db.runBuffered db (fun s -> Db.scalarInt64 s appendSql ps) with
-            | Ok seq -> result <- Some(Ok { entry with Seq = seq })
+            match! write () with
+            | Ok stored -> result <- Some(Ok stored)
             | Error(DbError.UniqueViolation _) when tries < 50 -> do! Task.Delay(Random.Shared.Next(1, 5 * tries))
             | Error e -> result <- Some(Error e)
 
         return result.Value
+    }
+
+    let private append (db: Database) (timepointId: Guid) (e: StepRecord) = task {
+        let! stored = appendMany db timepointId [ e ]
+        return stored |> Result.map List.head
     }
 
     let private listAfter (db: Database) (id: Guid) (after: int64) = task {
@@ -145,6 +175,7 @@ module Logs =
     /// The log store over a database.
     let store (db: Database) : LogStore = {
         Append = append db
+        AppendMany = appendMany db
         ListAfter = listAfter db
     }
 

@@ -9,8 +9,9 @@ open TimepointFlash
 type RunStore = {
     /// Takes (or moves to this owner) the lease of a timepoint about to run, until the given time.
     ClaimRun: string -> Guid -> DateTimeOffset -> Task<Result<unit, DbError>>
-    /// Extends an owned lease; false when the row is gone or another owner holds it.
-    RenewRun: string -> Guid -> DateTimeOffset -> Task<Result<bool, DbError>>
+    /// Extends the owned leases of the given timepoints in one write; how many it extended (a row that is gone or
+    /// that another owner holds is not).
+    RenewRuns: string -> Guid list -> DateTimeOffset -> Task<Result<int, DbError>>
     /// Drops the lease of a run that ended.
     DropRun: Guid -> Task<Result<unit, DbError>>
     /// Fails every `processing` row with no live lease and no queued or running job ("interrupted"), drops
@@ -40,15 +41,29 @@ module Runs =
             return ()
         })
 
-    let private renew (db: Database) (owner: string) (id: Guid) (until: DateTimeOffset) =
-        Db.run db (fun s -> task {
-            let! n =
-                Db.execute
-                    s
-                    "UPDATE generation_runs SET lease_until = @until WHERE timepoint_id = @id AND owner = @owner"
-                    [ "id", Sql.uuid id; "owner", Sql.text owner; "until", Sql.timestamp until ]
+    /// Most leases one renewal statement names (bound parameters stay far below either dialect's limit).
+    let renewChunk = 200
 
-            return n = 1
+    let private renew (db: Database) (owner: string) (ids: Guid list) (until: DateTimeOffset) =
+        Db.run db (fun s -> task {
+            let mutable renewed = 0
+
+            for chunk in List.chunkBySize renewChunk ids do
+                let names = chunk |> List.mapi (fun i _ -> $"@id{i}") |> String.concat ", "
+
+                let! n =
+                    Db.execute
+                        s
+                        $"UPDATE generation_runs SET lease_until = @until WHERE owner = @owner AND timepoint_id IN ({names})"
+                        [
+                            "owner", Sql.text owner
+                            "until", Sql.timestamp until
+                            yield! chunk |> List.mapi (fun i id -> $"id{i}", Sql.uuid id)
+                        ]
+
+                renewed <- renewed + n
+
+            return renewed
         })
 
     let private drop (db: Database) (id: Guid) =
@@ -76,7 +91,7 @@ module Runs =
     /// The run store over a database.
     let store (db: Database) : RunStore = {
         ClaimRun = claim db
-        RenewRun = renew db
+        RenewRuns = renew db
         DropRun = drop db
         FailOrphans = failOrphans db
     }

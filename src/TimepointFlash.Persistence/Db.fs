@@ -277,34 +277,53 @@ module Db =
             return! work s
         })
 
+    let private transactWith
+        (buffered: bool)
+        (db: Database)
+        (work: Session -> Task<Result<'T, DbError>>)
+        : Task<Result<'T, DbError>> =
+        task {
+            let! outcome =
+                attempt (fun () -> task {
+                    use! conn = db.Open CancellationToken.None
+
+                    if buffered && db.Dialect = Dialect.Sqlite then
+                        use cmd = conn.CreateCommand()
+                        cmd.CommandText <- "PRAGMA synchronous = NORMAL"
+                        let! _ = cmd.ExecuteNonQueryAsync()
+                        ()
+
+                    use! tx =
+                        match conn with
+                        | :? SqliteConnection as c ->
+                            Task.FromResult(c.BeginTransaction(deferred = false) :> DbTransaction)
+                        | c -> c.BeginTransactionAsync().AsTask()
+
+                    let! result =
+                        work {
+                            Connection = conn
+                            Transaction = Some tx
+                            Dialect = db.Dialect
+                        }
+
+                    match result with
+                    | Ok _ -> do! tx.CommitAsync()
+                    | Error _ -> do! tx.RollbackAsync()
+
+                    return result
+                })
+
+            return Result.bind id outcome
+        }
+
     /// Runs the work in one transaction (BEGIN IMMEDIATE on SQLite); commits on Ok, rolls back on Error or exception.
-    let transact (db: Database) (work: Session -> Task<Result<'T, DbError>>) : Task<Result<'T, DbError>> = task {
-        let! outcome =
-            attempt (fun () -> task {
-                use! conn = db.Open CancellationToken.None
+    let transact (db: Database) (work: Session -> Task<Result<'T, DbError>>) : Task<Result<'T, DbError>> =
+        transactWith false db work
 
-                use! tx =
-                    match conn with
-                    | :? SqliteConnection as c ->
-                        Task.FromResult(c.BeginTransaction(deferred = false) :> DbTransaction)
-                    | c -> c.BeginTransactionAsync().AsTask()
-
-                let! result =
-                    work {
-                        Connection = conn
-                        Transaction = Some tx
-                        Dialect = db.Dialect
-                    }
-
-                match result with
-                | Ok _ -> do! tx.CommitAsync()
-                | Error _ -> do! tx.RollbackAsync()
-
-                return result
-            })
-
-        return Result.bind id outcome
-    }
+    /// Like `transact`, for in-flight progress that a synced write will follow (as `runBuffered`): on SQLite the
+    /// commit does not wait for the disk. PostgreSQL: exactly `transact`.
+    let transactBuffered (db: Database) (work: Session -> Task<Result<'T, DbError>>) : Task<Result<'T, DbError>> =
+        transactWith true db work
 
     /// Checks the database answers SELECT 1.
     let ping (db: Database) =

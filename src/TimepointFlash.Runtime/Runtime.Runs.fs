@@ -84,8 +84,11 @@ module RunLeases =
                     do! Task.Delay(renewEvery, ct)
                     tick <- tick + 1
 
-                    for id in live.Keys do
-                        let! _ = runs.RenewRun owner id (now () + lease)
+                    // One write renews every run of this process, however many are going.
+                    match List.ofSeq live.Keys with
+                    | [] -> ()
+                    | ids ->
+                        let! _ = runs.RenewRuns owner ids (now () + lease)
                         ()
 
                     if tick % sweepEveryTicks = 0 then

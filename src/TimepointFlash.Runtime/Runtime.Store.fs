@@ -173,9 +173,9 @@ module StoreAdapter =
                             MimeType = i.MimeType
                         })
                 }
-            AppendLog =
-                fun id e -> task {
-                    let! _ = unwrap (logs.Append id e)
+            AppendLogs =
+                fun id es -> task {
+                    let! _ = unwrap (logs.AppendMany id es)
                     return ()
                 }
             Logs = fun id after -> unwrap (logs.ListAfter id after)

@@ -32,6 +32,7 @@ let all =
         Persistence.Search.tests
         Persistence.Links.tests
         Persistence.Logs.tests
+        Persistence.Progress.tests
         Persistence.Sessions.tests
         Persistence.Durability.tests
         Persistence.Jobs.tests

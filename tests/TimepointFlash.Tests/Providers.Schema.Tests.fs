@@ -143,6 +143,17 @@ let tests =
         <| fun (schema: Schema) ->
             let spec = SpecValidator.load "gemini.v1beta.schema.json"
             SpecValidator.validate spec "Schema" (Json.write (SchemaWire.toGemini schema)) = []
+        testPropertyWithConfig
+            schemaConfig
+            "the strict schema rendered once writes the same JSON as a fresh render, inside a body and again"
+        <| fun (schema: Schema) ->
+            let fresh = Json.write (SchemaWire.toStrictJsonSchema schema)
+
+            let inBody (node: Nodes.JsonNode) =
+                Json.write (Json.objNode [ "schema", node ])
+
+            inBody (SchemaWire.strictJsonSchemaOnce schema) = inBody (SchemaWire.toStrictJsonSchema schema)
+            && Json.write (SchemaWire.strictJsonSchemaOnce schema) = fresh
         test "the strict schema of the verdict is golden" {
             Expect.equal (Json.write (SchemaWire.toStrictJsonSchema verdictSchema)) strictJsonSchemaGolden "golden"
         }
