@@ -80,12 +80,15 @@ module TimepointHandlers =
             return Http.rendered ctx (StoredWire.body (AppWire.pageBytes page))
     }
 
-    /// DELETE /api/v1/timepoints/{id}
+    /// DELETE /api/v1/timepoints/{id}?permanent — a soft delete unless permanent=true.
     let delete (deps: ApiDeps) (ctx: HttpContext) : Task<IResult> = task {
-        match Dto.id (Http.route "id" ctx) with
-        | None -> return Errors.timepointNotFound
-        | Some id ->
-            match! deps.App.Store.Delete id with
+        match Dto.id (Http.route "id" ctx), Dto.boolParam "permanent" false (Http.query "permanent" ctx) with
+        | None, _ -> return Errors.timepointNotFound
+        | Some _, Error errors -> return Http.unprocessable "Invalid query parameter" errors
+        | Some id, Ok permanent ->
+            let removal = if permanent then Removal.Permanent else Removal.Soft
+
+            match! deps.App.Store.Delete removal id with
             | false -> return Errors.timepointNotFound
-            | true -> return Http.ok (AppWire.deleted id)
+            | true -> return Http.ok (AppWire.deleted removal id)
     }

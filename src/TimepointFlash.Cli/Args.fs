@@ -67,6 +67,20 @@ type ShowArgs =
             | Json -> "print JSON only"
             | Server _ -> "use a running server"
 
+type DeleteArgs =
+    | [<MainCommand; ExactlyOnce>] Id of idOrSlug: string
+    | Permanent
+    | [<AltCommandLine("-j")>] Json
+    | Server of url: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Id _ -> "timepoint id or slug"
+            | Permanent -> "delete now, for good (default: hide it; the server's purge deletes it later)"
+            | Json -> "print JSON only"
+            | Server _ -> "use a running server"
+
 type NavigateArgs =
     | [<MainCommand; ExactlyOnce>] Id of id: string
     | Units of int
@@ -189,7 +203,7 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Next of ParseResults<NavigateArgs>
     | [<CliPrefix(CliPrefix.None)>] Prior of ParseResults<NavigateArgs>
     | [<CliPrefix(CliPrefix.None)>] Sequence of ParseResults<SequenceArgs>
-    | [<CliPrefix(CliPrefix.None)>] Delete of ParseResults<ShowArgs>
+    | [<CliPrefix(CliPrefix.None)>] Delete of ParseResults<DeleteArgs>
     | [<CliPrefix(CliPrefix.None)>] Models of ParseResults<CommonArgs>
     | [<CliPrefix(CliPrefix.None)>] Export of ParseResults<ExportArgs>
     | [<CliPrefix(CliPrefix.None)>] Calendar of ParseResults<CalendarArgs>

@@ -34,7 +34,8 @@ type Backend = {
     Navigate:
         string -> Direction -> int -> TimeUnit -> (StepLine -> unit) -> Task<Result<JsonNode * JsonNode, CliError>>
     Sequence: string -> string -> int -> Task<Result<JsonNode, CliError>>
-    Delete: string -> Task<Result<JsonNode, CliError>>
+    /// Deletes a scene: soft (hidden, purged later) or, when true, permanently.
+    Delete: string -> bool -> Task<Result<JsonNode, CliError>>
     /// Says something to a character of a scene: key, character, message, session to continue, whether to keep one.
     Chat: string -> string -> string -> Guid option -> bool -> Task<Result<JsonNode, CliError>>
     Models: unit -> Task<Result<JsonNode, CliError>>
@@ -173,12 +174,21 @@ module Embedded =
                             return Ok(AppWire.sequence v)
                 }
             Delete =
-                fun key -> task {
-                    match! require env key with
-                    | Error e -> return Error e
-                    | Ok t ->
-                        let! _ = env.Store.Delete t.Id
-                        return Ok(AppWire.deleted t.Id)
+                fun key permanent -> task {
+                    let removal = if permanent then Removal.Permanent else Removal.Soft
+
+                    match Guid.TryParse key with
+                    // An id deletes even a soft-deleted scene (a permanent delete of one purges it now).
+                    | true, id ->
+                        match! env.Store.Delete removal id with
+                        | true -> return Ok(AppWire.deleted removal id)
+                        | false -> return Error(CliError.NotFound $"Timepoint '{key}'")
+                    | _ ->
+                        match! require env key with
+                        | Error e -> return Error e
+                        | Ok t ->
+                            let! _ = env.Store.Delete removal t.Id
+                            return Ok(AppWire.deleted removal t.Id)
                 }
             Models = fun () -> Task.FromResult(Ok(models ()))
             Image = fun id -> env.Store.GetImage id

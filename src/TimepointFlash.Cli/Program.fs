@@ -384,12 +384,12 @@ let private chat (args: ParseResults<ChatArgs>) =
             return code
     })
 
-let private delete (args: ParseResults<ShowArgs>) =
-    withBackend (args.TryGetResult ShowArgs.Server) (fun b -> task {
-        match! b.Delete(args.GetResult ShowArgs.Id) with
+let private delete (args: ParseResults<DeleteArgs>) =
+    withBackend (args.TryGetResult DeleteArgs.Server) (fun b -> task {
+        match! b.Delete (args.GetResult DeleteArgs.Id) (args.Contains DeleteArgs.Permanent) with
         | Error e -> return fail e
         | Ok r ->
-            if args.Contains ShowArgs.Json then
+            if args.Contains DeleteArgs.Json then
                 out r
             else
                 Console.Out.WriteLine(r["message"].ToString())

@@ -212,9 +212,12 @@ module Remote =
                     | Error e -> return Error e
                 }
             Delete =
-                fun key -> task {
+                fun key permanent -> task {
+                    let query = if permanent then "?permanent=true" else ""
+
                     match! resolve http key with
-                    | Ok id -> return! send http (new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/timepoints/{id}"))
+                    | Ok id ->
+                        return! send http (new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/timepoints/{id}{query}"))
                     | Error e -> return Error e
                 }
             Chat =

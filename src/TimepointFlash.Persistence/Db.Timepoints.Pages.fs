@@ -9,9 +9,10 @@ module TimepointPages =
     let private escapeLike (s: string) =
         s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")
 
-    /// WHERE conditions and their parameters for a listing's status and search: the folded search inside the
+    /// WHERE conditions and their parameters for a listing's visibility (never soft-deleted rows), status and search: the folded search inside the
     /// folded query or location (`search_text`, SearchText), which a trigram index answers on PostgreSQL.
     let private filters (q: ListQuery) = [
+        TimepointRow.visible, []
         match q.Status with
         | Some st -> "t.status = @status", [ "status", Sql.text (TimepointStatus.name st) ]
         | None -> ()
