@@ -29,6 +29,14 @@ type WebhookSettings = {
     RetryBase: TimeSpan
 }
 
+/// The purge of soft-deleted timepoints (PURGE_DELETED_AFTER_HOURS, PURGE_INTERVAL_SECONDS).
+type PurgeSettings = {
+    /// How long a soft-deleted timepoint is kept before the purge deletes it for good.
+    After: TimeSpan
+    /// How often the purge runs; None = never (soft-deleted rows stay until a permanent delete).
+    Every: TimeSpan option
+}
+
 /// Everything read from the environment at start-up.
 type Config = {
     Database: DbConfig
@@ -59,6 +67,7 @@ type Config = {
     /// Seconds a finished timepoint's rendered JSON is served from memory (0 = off).
     ReadCacheSeconds: int
     Webhooks: WebhookSettings
+    Purge: PurgeSettings
 }
 
 [<RequireQualifiedAccess>]
@@ -213,6 +222,8 @@ module Config =
         let! forwarded = flag lookup "FORWARDED_HEADERS"
         let! otlp = otlpEndpoint lookup
         let! retryBase = intVar lookup "WEBHOOK_RETRY_BASE_MS" 10_000 10 3_600_000
+        let! purgeAfter = intVar lookup "PURGE_DELETED_AFTER_HOURS" 720 0 876_000
+        let! purgeEvery = intVar lookup "PURGE_INTERVAL_SECONDS" 3600 0 604_800
 
         let! allowHosts =
             list lookup "WEBHOOK_ALLOW_HOSTS"
@@ -248,6 +259,14 @@ module Config =
                 Secret = lookup "WEBHOOK_SECRET" |> Option.bind String.nonBlank
                 AllowHosts = { Entries = allowHosts }
                 RetryBase = TimeSpan.FromMilliseconds(float retryBase)
+            }
+            Purge = {
+                After = TimeSpan.FromHours(float purgeAfter)
+                Every =
+                    if purgeEvery = 0 then
+                        None
+                    else
+                        Some(TimeSpan.FromSeconds(float purgeEvery))
             }
         }
     }

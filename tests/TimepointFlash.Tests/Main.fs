@@ -29,6 +29,7 @@ let all =
         Persistence.Wire.tests
         Persistence.Search.tests
         Persistence.Links.tests
+        Persistence.SoftDelete.tests
         Persistence.Logs.tests
         Persistence.Sessions.tests
         Persistence.Durability.tests
