@@ -10,46 +10,14 @@ open TimepointFlash
 /// Model comparison: the models and sets a comparison can run, and the comparison itself (JSON or with a report).
 [<RequireQualifiedAccess>]
 module EvalHandlers =
-    let private text (n: JsonNode) (key: string) =
-        match n[key] with
-        | null -> ""
-        | v -> v.ToString()
-
-    let private isText (n: JsonNode) =
-        match n["capabilities"] with
-        | :? JsonArray as a -> a |> Seq.exists (fun c -> not (isNull c) && c.ToString() = "text")
-        | _ -> false
-
-    let private available (n: JsonNode) =
-        match n["is_available"] with
-        | null -> true
-        | v -> v.GetValue<bool>()
-
     /// The deployment's text models a comparison can use (its available providers'; the offline engine included).
     let private textModels (deps: ApiDeps) (ct: CancellationToken) = task {
         let! all, _ = deps.Engine.ListModels false ct
-
-        return
-            all
-            |> List.filter (fun n -> isText n && available n)
-            |> List.map (fun n ->
-                let id, provider = text n "id", text n "provider"
-                Eval.modelTarget id provider $"{provider} {id}")
+        return Eval.textTargets all
     }
 
-    /// The models of a set: verified = what the deployment's presets plan; google_native and openrouter = that
-    /// provider's models; all = every text model.
-    let private setTargets (deps: ApiDeps) (models: EvalTarget list) (set: string) =
-        match set with
-        | "google_native" -> models |> List.filter (fun t -> t.Provider = "google")
-        | "openrouter" -> models |> List.filter (fun t -> t.Provider = "openrouter")
-        | "verified" ->
-            deps.App.Presets.Names
-            |> List.map (fun p -> deps.App.Presets.Planned { GenerationControl.none with Preset = Some p })
-            |> List.distinctBy (fun p -> p.Text, p.Provider)
-            |> List.map (fun p -> Eval.modelTarget p.Text p.Provider $"{p.Provider} {p.Text}")
-        | _ -> models
-        |> List.truncate Eval.maxTargets
+    let private setTargets (deps: ApiDeps) models set =
+        Eval.setTargets deps.App.Presets models set
 
     let private modelJson (t: EvalTarget) =
         Encode.obj [

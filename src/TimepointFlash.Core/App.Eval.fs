@@ -101,6 +101,44 @@ module Eval =
             Control = { GenerationControl.none with Preset = Some name }
         }
 
+    /// The text models of a model listing (`GET /api/v1/models` items) that are available, as targets.
+    let textTargets (listing: Text.Json.Nodes.JsonNode seq) =
+        let text (n: Text.Json.Nodes.JsonNode) (key: string) =
+            match n[key] with
+            | null -> ""
+            | v -> v.ToString()
+
+        let isText (n: Text.Json.Nodes.JsonNode) =
+            match n["capabilities"] with
+            | :? Text.Json.Nodes.JsonArray as a -> a |> Seq.exists (fun c -> not (isNull c) && c.ToString() = "text")
+            | _ -> false
+
+        let available (n: Text.Json.Nodes.JsonNode) =
+            match n["is_available"] with
+            | null -> true
+            | v -> v.GetValueKind() <> Text.Json.JsonValueKind.False
+
+        listing
+        |> Seq.filter (fun n -> not (isNull n) && isText n && available n)
+        |> Seq.map (fun n ->
+            let id, provider = text n "id", text n "provider"
+            modelTarget id provider $"{provider} {id}")
+        |> List.ofSeq
+
+    /// The targets of a model set over the deployment's text models: verified = the models its presets plan;
+    /// google_native and openrouter = that provider's models; all = every text model (at most maxTargets).
+    let setTargets (presets: PresetPort) (models: EvalTarget list) (set: string) =
+        match set with
+        | "google_native" -> models |> List.filter (fun t -> t.Provider = "google")
+        | "openrouter" -> models |> List.filter (fun t -> t.Provider = "openrouter")
+        | "verified" ->
+            presets.Names
+            |> List.map (fun p -> presets.Planned { GenerationControl.none with Preset = Some p })
+            |> List.distinctBy (fun p -> p.Text, p.Provider)
+            |> List.map (fun p -> modelTarget p.Text p.Provider $"{p.Provider} {p.Text}")
+        | _ -> models
+        |> List.truncate maxTargets
+
     let private sceneOf (t: Timepoint) =
         let characters =
             t.Characters |> Option.map (fun c -> List.length c.Characters) |> Option.defaultValue 0

@@ -29,7 +29,7 @@ module TimepointWire =
 
     /// The reference's fields that have one value here: no inline image unless asked for (`include_image`), never
     /// a deleted row (soft-deleted rows are not served), every scene public, no blob folder, no request echo.
-    let private referenceFields = [
+    let private referenceFields () = [
         "image_base64", Encode.nil
         "is_deleted", Encode.bool false
         "sequence_id", Encode.nil
@@ -86,7 +86,7 @@ module TimepointWire =
         yield! Provenance.fields s.Provenance
         "created_at", Encode.string (iso s.CreatedAt)
         "updated_at", Encode.string (iso s.UpdatedAt)
-        yield! referenceFields
+        yield! referenceFields ()
     ]
 
     /// A summary (the reference's `full=false` shape): every key present, the image prompt, scene, characters,

@@ -19,7 +19,7 @@ let withApi (f: TestApi -> Task<unit>) = task {
         (api :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
 }
 
-let private expectProblem (resp: HttpResponseMessage) (status: int) = task {
+let expectProblem (resp: HttpResponseMessage) (status: int) = task {
     Expect.equal (int resp.StatusCode) status $"status {status}"
     let ct = resp.Content.Headers.ContentType
     Expect.isNotNull ct "content type"

@@ -45,6 +45,7 @@ let all =
         Api.tests
         ApiContract.tests
         ApiExport.tests
+        ApiEval.tests
         Control.tests
         Grounding.tests
         PipelineCritique.tests
