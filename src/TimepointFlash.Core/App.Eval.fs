@@ -126,10 +126,10 @@ module Eval =
         |> List.ofSeq
 
     /// The targets of a model set over the deployment's text models: verified = the models its presets plan;
-    /// google_native and openrouter = that provider's models; all = every text model (at most maxTargets).
+    /// google_native = Gemini's models, openrouter = OpenRouter's; all = every text model (at most maxTargets).
     let setTargets (presets: PresetPort) (models: EvalTarget list) (set: string) =
         match set with
-        | "google_native" -> models |> List.filter (fun t -> t.Provider = "google")
+        | "google_native" -> models |> List.filter (fun t -> t.Provider = "gemini" || t.Provider = "google")
         | "openrouter" -> models |> List.filter (fun t -> t.Provider = "openrouter")
         | "verified" ->
             presets.Names

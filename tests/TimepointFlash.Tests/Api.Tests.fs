@@ -362,10 +362,13 @@ let reading =
                         let! _ = expectProblem r 404
                         ()
 
-                    let! listed = api.Client.GetStringAsync "/api/v1/timepoints?page_size=100"
-                    Expect.isFalse (listed.Contains id) "not listed"
-                    let! sequence = api.Client.GetStringAsync $"/api/v1/temporal/{childId}/sequence"
-                    Expect.isFalse (sequence.Contains id) "not in its child's sequence"
+                    let! listed = api.Client.GetAsync "/api/v1/timepoints?page_size=100"
+                    let! listed = body listed
+                    let ids = listed["items"].AsArray() |> Seq.map (fun i -> str i "id") |> List.ofSeq
+                    Expect.equal ids [ childId ] "only the child is listed"
+                    let! sequence = api.Client.GetAsync $"/api/v1/temporal/{childId}/sequence"
+                    let! sequence = body sequence
+                    Expect.equal (sequence["prior"].AsArray().Count) 0 "the parent is not in its child's sequence"
                     let! again = api.Client.DeleteAsync($"/api/v1/timepoints/{id}")
                     Expect.equal again.StatusCode HttpStatusCode.OK "a repeated soft delete succeeds, as in the reference"
                     let! permanent = api.Client.DeleteAsync($"/api/v1/timepoints/{id}?permanent=true")
