@@ -61,9 +61,12 @@ module EvalDto =
         }
 
     let private bounded (what: string) (xs: 'T list) =
-        if List.isEmpty xs then Some $"must list at least one {what}"
-        elif xs.Length > Eval.maxTargets then Some $"must list at most {Eval.maxTargets} {what}s, got {xs.Length}"
-        else None
+        if List.isEmpty xs then
+            Some $"must list at least one {what}"
+        elif xs.Length > Eval.maxTargets then
+            Some $"must list at most {Eval.maxTargets} {what}s, got {xs.Length}"
+        else
+            None
 
     /// The body; `presets` are the deployment's preset names. `models` wins over `presets`, which wins over
     /// `preset` (a model set, default verified).
@@ -71,8 +74,7 @@ module EvalDto =
         fun path el -> validation {
             let! query = Decode.field "query" Dto.query path el
 
-            and! models =
-                Decode.optional "models" (Decode.list model |> Decode.check (bounded "model")) path el
+            and! models = Decode.optional "models" (Decode.list model |> Decode.check (bounded "model")) path el
 
             and! named =
                 Decode.optional

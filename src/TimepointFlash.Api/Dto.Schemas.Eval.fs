@@ -81,7 +81,14 @@ module EvalSchemas =
                 "range_ms", ApiSchema.int
             ]
             "ranking", ApiSchema.arr s |> ApiSchema.describe "Successful model ids, fastest first."
-        ] [ "query"; "results"; "success_count"; "failure_count"; "success_rate"; "ranking" ]
+        ] [
+            "query"
+            "results"
+            "success_count"
+            "failure_count"
+            "success_rate"
+            "ranking"
+        ]
 
     /// The named schemas.
     let components: (string * ApiSchema) list = [

@@ -189,7 +189,9 @@ module ApiSchemas =
             "image_base64",
             ApiSchema.nullable ApiSchema.str
             |> ApiSchema.describe "The image, base64 without a data: prefix, with include_image=true (null otherwise)."
-            "is_deleted", ApiSchema.bool |> ApiSchema.describe "Always false: soft-deleted scenes are not served."
+            "is_deleted",
+            ApiSchema.bool
+            |> ApiSchema.describe "Always false: soft-deleted scenes are not served."
             "sequence_id", ApiSchema.nullable uuid
             "render_type", ApiSchema.enum [ "image" ]
             "generation_version", ApiSchema.int

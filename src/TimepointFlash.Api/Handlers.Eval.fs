@@ -34,7 +34,9 @@ module EvalHandlers =
             Http.ok (
                 Encode.obj [
                     "presets",
-                    Encode.obj [ for set in Eval.modelSets -> set, Encode.int (setTargets deps all set).Length ]
+                    Encode.obj [
+                        for set in Eval.modelSets -> set, Encode.int (setTargets deps all set).Length
+                    ]
                     "models", Encode.list modelJson all
                     "generation_presets", Encode.list Encode.string deps.App.Presets.Names
                 ]

@@ -348,7 +348,9 @@ module Operations =
             Responses = [ OperationDoc.json 200 "The sets and models." "EvalModels" ]
     }
 
-    let private evalErrors = [ 422, "The body is invalid, or the chosen model set is empty on this deployment." ]
+    let private evalErrors = [
+        422, "The body is invalid, or the chosen model set is empty on this deployment."
+    ]
 
     /// POST /api/v1/eval/compare
     let evalCompare = {

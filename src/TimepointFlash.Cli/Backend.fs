@@ -221,7 +221,9 @@ module Embedded =
                                         t
                                         (image |> Option.map (fun i -> i.Bytes, i.MimeType))
                                 )
-                        | other -> return Error(CliError.Invalid $"--format must be json, markdown, html or tdf, got '{other}'")
+                        | other ->
+                            return
+                                Error(CliError.Invalid $"--format must be json, markdown, html or tdf, got '{other}'")
                 }
             EvalModels =
                 fun () ->
@@ -260,7 +262,8 @@ module Embedded =
                             | TimepointFlash.Api.EvalChoice.Models ms ->
                                 ms |> List.map (fun m -> Eval.modelTarget m.ModelId m.Provider m.Label)
                             | TimepointFlash.Api.EvalChoice.Presets ps -> ps |> List.map (Eval.presetTarget env.Presets)
-                            | TimepointFlash.Api.EvalChoice.Set set -> Eval.setTargets env.Presets (evalTargets models) set
+                            | TimepointFlash.Api.EvalChoice.Set set ->
+                                Eval.setTargets env.Presets (evalTargets models) set
 
                         if List.isEmpty targets then
                             return Error(CliError.Invalid "this model set is empty here; name models or presets")
@@ -276,7 +279,13 @@ module Embedded =
                                     }
                                     (Interrupt.token ())
 
-                            return Ok(if withReport then EvalWire.withReport c else EvalWire.comparison c)
+                            return
+                                Ok(
+                                    if withReport then
+                                        EvalWire.withReport c
+                                    else
+                                        EvalWire.comparison c
+                                )
                 }
             Image = fun id -> env.Store.GetImage id
             Chat =

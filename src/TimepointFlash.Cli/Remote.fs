@@ -278,7 +278,13 @@ module Remote =
             EvalModels = fun () -> get http "/api/v1/eval/models"
             Compare =
                 fun request withReport ->
-                    post http (if withReport then "/api/v1/eval/compare/report" else "/api/v1/eval/compare") request
+                    post
+                        http
+                        (if withReport then
+                             "/api/v1/eval/compare/report"
+                         else
+                             "/api/v1/eval/compare")
+                        request
             Image =
                 fun id -> task {
                     try

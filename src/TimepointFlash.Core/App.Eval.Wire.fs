@@ -45,7 +45,7 @@ module EvalWire =
             Ranking = ranking
             MinMs = List.head latencies
             MaxMs = List.last latencies
-            AvgMs = latencies |> List.averageBy float |> fun a -> Math.Round(a, 1)
+            AvgMs = latencies |> List.averageBy float |> (fun a -> Math.Round(a, 1))
             MedianMs = latencies[latencies.Length / 2]
           }
 
@@ -62,7 +62,10 @@ module EvalWire =
         | EvalOutcome.TimedOut -> Some $"Timeout after {int r.LatencyMs / 1000}s"
 
     let private preview (text: string) =
-        if text.Length > 200 then text.Substring(0, 200) + "..." else text
+        if text.Length > 200 then
+            text.Substring(0, 200) + "..."
+        else
+            text
 
     /// One run: the reference's EvalModelResult plus status, tokens, the models used and the scene's key fields.
     let run (r: EvalRun) =
@@ -140,7 +143,10 @@ module EvalWire =
     let width = 70
 
     let private cut (n: int) (text: string) =
-        if text.Length > n then text.Substring(0, n - 3) + "..." else text
+        if text.Length > n then
+            text.Substring(0, n - 3) + "..."
+        else
+            text
 
     let private ordinal n =
         match n with
@@ -154,7 +160,10 @@ module EvalWire =
     let report (c: EvalComparison) =
         let s = stats c
         let b = StringBuilder()
-        let line (text: string) = b.Append(cut width text).Append('\n') |> ignore
+
+        let line (text: string) =
+            b.Append(cut width text).Append('\n') |> ignore
+
         let rule = String('=', width)
         line rule
         line (String.replicate ((width - 24) / 2) " " + "MODEL COMPARISON REPORT")

@@ -92,13 +92,20 @@ module Eval =
 
     /// A target running one of the deployment's presets.
     let presetTarget (presets: PresetPort) (name: string) =
-        let planned = presets.Planned { GenerationControl.none with Preset = Some name }
+        let planned =
+            presets.Planned {
+                GenerationControl.none with
+                    Preset = Some name
+            }
 
         {
             Id = $"preset:{name}"
             Provider = planned.Provider
             Label = $"Preset {name} ({planned.Text})"
-            Control = { GenerationControl.none with Preset = Some name }
+            Control = {
+                GenerationControl.none with
+                    Preset = Some name
+            }
         }
 
     /// The text models of a model listing (`GET /api/v1/models` items) that are available, as targets.
@@ -133,7 +140,11 @@ module Eval =
         | "openrouter" -> models |> List.filter (fun t -> t.Provider = "openrouter")
         | "verified" ->
             presets.Names
-            |> List.map (fun p -> presets.Planned { GenerationControl.none with Preset = Some p })
+            |> List.map (fun p ->
+                presets.Planned {
+                    GenerationControl.none with
+                        Preset = Some p
+                })
             |> List.distinctBy (fun p -> p.Text, p.Provider)
             |> List.map (fun p -> modelTarget p.Text p.Provider $"{p.Provider} {p.Text}")
         | _ -> models
@@ -141,9 +152,12 @@ module Eval =
 
     let private sceneOf (t: Timepoint) =
         let characters =
-            t.Characters |> Option.map (fun c -> List.length c.Characters) |> Option.defaultValue 0
+            t.Characters
+            |> Option.map (fun c -> List.length c.Characters)
+            |> Option.defaultValue 0
 
-        let lines = t.Dialog |> Option.map (fun d -> List.length d.Lines) |> Option.defaultValue 0
+        let lines =
+            t.Dialog |> Option.map (fun d -> List.length d.Lines) |> Option.defaultValue 0
 
         let output =
             t.Moment
@@ -187,15 +201,18 @@ module Eval =
                 return EvalOutcome.TimedOut, None
         }
 
-        let completed = records |> Seq.filter (fun r -> r.Status = StepStatus.Completed) |> List.ofSeq
+        let completed =
+            records |> Seq.filter (fun r -> r.Status = StepStatus.Completed) |> List.ofSeq
 
         let usage =
             completed
             |> List.choose _.Usage
-            |> List.fold (fun (a: TokenUsage) u -> { Input = a.Input + u.Input; Output = a.Output + u.Output }) {
-                Input = 0
-                Output = 0
-            }
+            |> List.fold
+                (fun (a: TokenUsage) u -> {
+                    Input = a.Input + u.Input
+                    Output = a.Output + u.Output
+                })
+                { Input = 0; Output = 0 }
 
         return {
             Target = target
@@ -220,7 +237,11 @@ module Eval =
         use deadline = CancellationTokenSource.CreateLinkedTokenSource ct
         deadline.CancelAfter request.Timeout
         use gate = new SemaphoreSlim(maxConcurrent)
-        let! runs = request.Targets |> List.map (runOne env request gate deadline.Token) |> Task.WhenAll
+
+        let! runs =
+            request.Targets
+            |> List.map (runOne env request gate deadline.Token)
+            |> Task.WhenAll
 
         return {
             Request = request

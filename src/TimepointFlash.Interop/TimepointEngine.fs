@@ -447,8 +447,11 @@ type TimepointEngine private (services: Services) =
     /// <returns>A task that ends when it is deleted.</returns>
     /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
     member this.DeleteAsync
-        (id: Guid, [<Optional; DefaultParameterValue(false)>] permanent: bool, [<Optional>] cancellationToken: CancellationToken)
-        : Task =
+        (
+            id: Guid,
+            [<Optional; DefaultParameterValue(false)>] permanent: bool,
+            [<Optional>] cancellationToken: CancellationToken
+        ) : Task =
         alive this
 
         task {

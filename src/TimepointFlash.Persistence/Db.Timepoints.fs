@@ -113,7 +113,11 @@ module Timepoints =
     /// Loads one timepoint that is not soft-deleted.
     let private tryGetVisibleIn (s: Session) (id: Guid) = task {
         let! rows =
-            Db.query s $"{selectFrom} WHERE t.id = @id AND {TimepointRow.visible}" [ "id", Sql.uuid id ] TimepointRow.read
+            Db.query
+                s
+                $"{selectFrom} WHERE t.id = @id AND {TimepointRow.visible}"
+                [ "id", Sql.uuid id ]
+                TimepointRow.read
 
         return rows |> collect |> Result.map List.tryHead
     }
@@ -285,10 +289,9 @@ module Timepoints =
     /// Deletes a row in a session; its children's stored bytes become stale (they name their parent).
     let private deleteIn (s: Session) (id: Guid) = task {
         let! _ =
-            Db.execute
-                s
-                "UPDATE timepoints SET wire_stamp = NULL, wire_rev = wire_rev + 1 WHERE parent_id = @id"
-                [ "id", Sql.uuid id ]
+            Db.execute s "UPDATE timepoints SET wire_stamp = NULL, wire_rev = wire_rev + 1 WHERE parent_id = @id" [
+                "id", Sql.uuid id
+            ]
 
         let! n = Db.execute s "DELETE FROM timepoints WHERE id = @id" [ "id", Sql.uuid id ]
         return n > 0

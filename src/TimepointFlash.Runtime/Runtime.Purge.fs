@@ -38,12 +38,11 @@ module Purge =
         : Task =
         match settings.Every with
         | None -> Task.CompletedTask
-        | Some every ->
-            task {
-                try
-                    while not ct.IsCancellationRequested do
-                        let! _ = once purge settings now log
-                        do! Task.Delay(every, ct)
-                with :? OperationCanceledException ->
-                    ()
-            }
+        | Some every -> task {
+            try
+                while not ct.IsCancellationRequested do
+                    let! _ = once purge settings now log
+                    do! Task.Delay(every, ct)
+            with :? OperationCanceledException ->
+                ()
+          }

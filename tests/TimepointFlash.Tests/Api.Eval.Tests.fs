@@ -26,27 +26,26 @@ let private run (i: int) (latency: int64) (outcome: EvalOutcome) = {
     CompletedAt = at
 }
 
-let private genRuns =
-    gen {
-        let! n = Gen.choose (0, 12)
+let private genRuns = gen {
+    let! n = Gen.choose (0, 12)
 
-        let! runs =
-            Gen.listOfLength n (
-                gen {
-                    let! latency = Gen.choose (0, 100_000)
-                    let! kind = Gen.choose (0, 2)
+    let! runs =
+        Gen.listOfLength
+            n
+            (gen {
+                let! latency = Gen.choose (0, 100_000)
+                let! kind = Gen.choose (0, 2)
 
-                    return
-                        latency,
-                        match kind with
-                        | 0 -> EvalOutcome.Completed
-                        | 1 -> EvalOutcome.Failed "the judge rejected it; a reason long enough to be cut in the report"
-                        | _ -> EvalOutcome.TimedOut
-                }
-            )
+                return
+                    latency,
+                    match kind with
+                    | 0 -> EvalOutcome.Completed
+                    | 1 -> EvalOutcome.Failed "the judge rejected it; a reason long enough to be cut in the report"
+                    | _ -> EvalOutcome.TimedOut
+            })
 
-        return runs |> List.mapi (fun i (l, o) -> run i (int64 l) o)
-    }
+    return runs |> List.mapi (fun i (l, o) -> run i (int64 l) o)
+}
 
 let private comparisonOf (runs: EvalRun list) = {
     Request = {
@@ -138,7 +137,13 @@ let private routes =
                 withApi (fun api -> task {
                     let! presets = api.Client.GetAsync "/api/v1/eval/models"
                     let! presets = body presets
-                    let names = presets["generation_presets"].AsArray() |> Seq.map string |> Seq.truncate 2 |> List.ofSeq
+
+                    let names =
+                        presets["generation_presets"].AsArray()
+                        |> Seq.map string
+                        |> Seq.truncate 2
+                        |> List.ofSeq
+
                     let list = names |> List.map (fun n -> $"\"{n}\"") |> String.concat ","
 
                     let! r =

@@ -337,8 +337,7 @@ let reading =
                     let! t = generateSync api "assassination of julius caesar"
                     let id = str t "id"
 
-                    let! nav =
-                        postJson api.Client $"/api/v1/temporal/{id}/next" """{"units": 1, "unit": "day"}"""
+                    let! nav = postJson api.Client $"/api/v1/temporal/{id}/next" """{"units": 1, "unit": "day"}"""
 
                     let! n = body nav
                     let childId = str n "target_id"
@@ -370,7 +369,12 @@ let reading =
                     let! sequence = body sequence
                     Expect.equal (sequence["prior"].AsArray().Count) 0 "the parent is not in its child's sequence"
                     let! again = api.Client.DeleteAsync($"/api/v1/timepoints/{id}")
-                    Expect.equal again.StatusCode HttpStatusCode.OK "a repeated soft delete succeeds, as in the reference"
+
+                    Expect.equal
+                        again.StatusCode
+                        HttpStatusCode.OK
+                        "a repeated soft delete succeeds, as in the reference"
+
                     let! permanent = api.Client.DeleteAsync($"/api/v1/timepoints/{id}?permanent=true")
                     Expect.equal permanent.StatusCode HttpStatusCode.OK "then deleted for good"
                     let! gone = api.Client.DeleteAsync($"/api/v1/timepoints/{id}")
@@ -422,17 +426,59 @@ let reading =
 
                     for key in
                         [
-                            "id"; "query"; "slug"; "status"; "year"; "month"; "day"; "season"; "time_of_day"; "era"
-                            "location"; "image_prompt"; "has_image"; "image_url"; "image_base64"; "text_model_used"
-                            "image_model_used"; "created_at"; "error"; "blob_folder_name"; "blob_path"
-                            "blob_written_at"; "is_deleted"; "sequence_id"; "render_type"; "generation_version"
-                            "tags"; "visibility"; "share_url"; "preset_used"; "generation_time_ms"; "model_provider"
-                            "model_permissiveness"; "request_context"; "metadata"; "characters"; "scene"; "dialog"
-                            "grounding"; "moment"
+                            "id"
+                            "query"
+                            "slug"
+                            "status"
+                            "year"
+                            "month"
+                            "day"
+                            "season"
+                            "time_of_day"
+                            "era"
+                            "location"
+                            "image_prompt"
+                            "has_image"
+                            "image_url"
+                            "image_base64"
+                            "text_model_used"
+                            "image_model_used"
+                            "created_at"
+                            "error"
+                            "blob_folder_name"
+                            "blob_path"
+                            "blob_written_at"
+                            "is_deleted"
+                            "sequence_id"
+                            "render_type"
+                            "generation_version"
+                            "tags"
+                            "visibility"
+                            "share_url"
+                            "preset_used"
+                            "generation_time_ms"
+                            "model_provider"
+                            "model_permissiveness"
+                            "request_context"
+                            "metadata"
+                            "characters"
+                            "scene"
+                            "dialog"
+                            "grounding"
+                            "moment"
                         ] do
                         Expect.isTrue (o.ContainsKey key) $"{key} present"
 
-                    for key in [ "image_prompt"; "metadata"; "characters"; "scene"; "dialog"; "grounding"; "moment" ] do
+                    for key in
+                        [
+                            "image_prompt"
+                            "metadata"
+                            "characters"
+                            "scene"
+                            "dialog"
+                            "grounding"
+                            "moment"
+                        ] do
                         Expect.isNull o[key] $"{key} is the full form's only"
 
                     Expect.isFalse (o["is_deleted"].GetValue<bool>()) "not deleted"

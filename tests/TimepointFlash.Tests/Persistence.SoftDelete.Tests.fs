@@ -65,7 +65,10 @@ let private dialectTests (dialect: Dialect) =
 
             let! rows = scalar db "SELECT COUNT(*) FROM timepoints WHERE id = @id" [ "id", Sql.uuid parent.Id ]
             Expect.equal rows 1L "the row is kept until the purge"
-            let! logs = scalar db "SELECT COUNT(*) FROM generation_logs WHERE timepoint_id = @id" [ "id", Sql.uuid parent.Id ]
+
+            let! logs =
+                scalar db "SELECT COUNT(*) FROM generation_logs WHERE timepoint_id = @id" [ "id", Sql.uuid parent.Id ]
+
             Expect.equal logs 1L "and its logs"
         }
 
@@ -90,15 +93,21 @@ let private dialectTests (dialect: Dialect) =
 
             let! at =
                 Db.run db (fun s ->
-                    Db.queryOption s "SELECT deleted_at FROM timepoints WHERE id = @id" [ "id", Sql.uuid t.Id ] (fun r ->
-                        r.timestamp "deleted_at"))
+                    Db.queryOption
+                        s
+                        "SELECT deleted_at FROM timepoints WHERE id = @id"
+                        [ "id", Sql.uuid t.Id ]
+                        (fun r -> r.timestamp "deleted_at"))
 
             let! second = store.SoftDelete t.Id
 
             let! again =
                 Db.run db (fun s ->
-                    Db.queryOption s "SELECT deleted_at FROM timepoints WHERE id = @id" [ "id", Sql.uuid t.Id ] (fun r ->
-                        r.timestamp "deleted_at"))
+                    Db.queryOption
+                        s
+                        "SELECT deleted_at FROM timepoints WHERE id = @id"
+                        [ "id", Sql.uuid t.Id ]
+                        (fun r -> r.timestamp "deleted_at"))
 
             Expect.isTrue (ok "first" first) "first"
             Expect.isTrue (ok "second" second) "second"
