@@ -176,5 +176,57 @@ let private dialectTests (dialect: Dialect) =
         }
     ]
 
+let private purgeSettings =
+    testList "purge settings" [
+        test "the purge defaults to 30 days every hour; an interval of 0 turns it off; a bad value names its variable" {
+            let read (pairs: (string * string) list) =
+                TimepointFlash.Runtime.Config.read (fun k -> pairs |> List.tryFind (fst >> (=) k) |> Option.map snd)
+
+            match read [] with
+            | Ok c ->
+                Expect.equal c.Purge.After (TimeSpan.FromHours 720.0) "30 days"
+                Expect.equal c.Purge.Every (Some(TimeSpan.FromHours 1.0)) "hourly"
+            | Error e -> failtest (TimepointFlash.Runtime.ConfigError.describe e)
+
+            match read [ "PURGE_INTERVAL_SECONDS", "0"; "PURGE_DELETED_AFTER_HOURS", "0" ] with
+            | Ok c ->
+                Expect.equal c.Purge.Every None "off"
+                Expect.equal c.Purge.After TimeSpan.Zero "at the next pass"
+            | Error e -> failtest (TimepointFlash.Runtime.ConfigError.describe e)
+
+            match read [ "PURGE_DELETED_AFTER_HOURS", "-1" ] with
+            | Error e -> Expect.equal e.Variable "PURGE_DELETED_AFTER_HOURS" "named"
+            | Ok _ -> failtest "a negative age was accepted"
+        }
+
+        testTask "a purge pass deletes what is old enough and says how many" {
+            do!
+                withDb Dialect.Sqlite (fun db -> task {
+                    let store = Timepoints.store db
+                    let t = pending "purge pass"
+                    let! _ = store.Insert t
+                    let! _ = store.SoftDelete t.Id
+                    let lines = ResizeArray<string>()
+
+                    let settings: TimepointFlash.Runtime.PurgeSettings = {
+                        After = TimeSpan.Zero
+                        Every = Some(TimeSpan.FromHours 1.0)
+                    }
+
+                    let! n =
+                        TimepointFlash.Runtime.Purge.once
+                            store.PurgeDeleted
+                            settings
+                            (fun () -> DateTimeOffset.UtcNow.AddSeconds 1.0)
+                            lines.Add
+
+                    Expect.equal n 1 "purged"
+                    Expect.equal (List.ofSeq lines) [ "purged 1 soft-deleted timepoint(s)" ] "logged"
+                    let! rows = scalar db "SELECT COUNT(*) FROM timepoints" []
+                    Expect.equal rows 0L "gone for good"
+                })
+        }
+    ]
+
 let tests =
-    testList "Persistence.SoftDelete" [ dialectTests Dialect.Sqlite; dialectTests Dialect.Postgres ]
+    testList "Persistence.SoftDelete" [ dialectTests Dialect.Sqlite; dialectTests Dialect.Postgres; purgeSettings ]
