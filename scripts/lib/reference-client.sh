@@ -86,6 +86,10 @@ check "POST /generate/stream" 200 '
 # ---- reading (§3.2)
 req GET "/api/v1/timepoints/$id?full=true";   check "GET /timepoints/{id}?full=true" 200 'd["id"] and d["characters"] is not None and d["has_image"] is False'
 req GET "/api/v1/timepoints/$id";             check "GET /timepoints/{id}" 200 "d['slug'] == '$slug'"
+req GET "/api/v1/timepoints/$id?full=false"
+check "GET /timepoints/{id}?full=false (the summary: every key, full-only fields null)" 200 'all(k in d for k in ("id", "query", "slug", "status", "year", "has_image", "image_url", "image_base64", "text_model_used", "is_deleted", "render_type", "generation_version", "visibility", "share_url", "blob_path", "sequence_id", "created_at", "error")) and all(d[k] is None for k in ("image_prompt", "metadata", "characters", "scene", "dialog", "grounding", "moment", "image_base64")) and d["is_deleted"] is False'
+req GET "/api/v1/timepoints/$id?include_image=true"
+check "GET /timepoints/{id}?include_image=true (no image: image_base64 null)" 200 'd["has_image"] is False and d["image_base64"] is None'
 req GET "/api/v1/timepoints/slug/$slug";      check "GET /timepoints/slug/{slug}" 200 "d['id'] == '$id'"
 req GET "/api/v1/timepoints/00000000-0000-4000-8000-000000000000"
 check "an unknown id is 404 with error and detail" 404 "$problem and 'not found' in d['error'].lower()"
@@ -93,6 +97,7 @@ req GET /api/v1/timepoints/not-a-uuid;        check "a non-UUID id is 404, never
 req GET /api/v1/timepoints/slug/no-such-slug; check "an unknown slug is 404" 404 "$problem"
 req GET "/api/v1/timepoints?page=1&page_size=5"
 check "GET /timepoints (list)" 200 'isinstance(d["items"], list) and d["total"] >= 3 and d["page"] == 1 and d["page_size"] == 5 and all({"id", "query", "slug", "status", "has_image"} <= i.keys() for i in d["items"])'
+check "list items are summaries" 200 'all(i["characters"] is None and i["image_prompt"] is None and i["image_base64"] is None for i in d["items"])'
 req GET "/api/v1/timepoints?status=completed"; check "the list filters by status" 200 'all(i["status"] == "completed" for i in d["items"])'
 req GET "/api/v1/timepoints?page=0";           check "page=0 is 422" 422
 req GET "/api/v1/timepoints?page_size=0";      check "page_size=0 is 422" 422
@@ -124,9 +129,23 @@ req GET "/api/v1/timepoints/$id/tdf"
 check "GET /timepoints/{id}/tdf" 200 "d['id'] == '$id' and d['source'] == 'flash' and d['provenance']['flash_id'] == '$id' and d['payload']['query'] and len(d['tdf_hash']) == 64 and 'entity_ids' in d"
 req GET "/api/v1/timepoints/00000000-0000-4000-8000-000000000000/tdf"; check "the TDF of an unknown id is 404" 404 "$problem"
 
-# ---- delete (§3.8)
-req DELETE "/api/v1/timepoints/$bg"; check "DELETE /timepoints/{id}" 200 "d['id'] == '$bg' and d['deleted'] is True and d['message']"
-req GET "/api/v1/timepoints/$bg";    check "a deleted timepoint is 404" 404 "$problem"
+# ---- eval (§11)
+req GET /api/v1/eval/models
+check "GET /eval/models" 200 '{"verified", "google_native", "openrouter", "all"} <= d["presets"].keys() and all({"model_id", "provider", "label"} <= m.keys() for m in d["models"])'
+req POST /api/v1/eval/compare "{\"query\": \"$q\", \"preset\": \"all\", \"timeout_seconds\": 60}"
+check "POST /eval/compare" 200 'd["models_tested"] == len(d["results"]) >= 1 and d["success_count"] + d["failure_count"] == d["models_tested"] and 0 <= d["success_rate"] <= 100 and {"min_ms", "max_ms", "avg_ms", "median_ms", "range_ms"} <= d["latency_stats"].keys() and all({"model_id", "provider", "label", "success", "latency_ms", "output", "output_length", "output_preview", "error", "started_at", "completed_at"} <= r.keys() for r in d["results"]) and isinstance(d["ranking"], list)'
+req POST /api/v1/eval/compare/report "{\"query\": \"$q\", \"timeout_seconds\": 60}"
+check "POST /eval/compare/report" 200 'isinstance(d["report"], str) and all(len(l) <= 70 for l in d["report"].splitlines()) and "results" in d["comparison"]'
+req POST /api/v1/eval/compare "{\"query\": \"$q\", \"timeout_seconds\": 9}"; check "eval timeout_seconds 9 is 422" 422
+req POST /api/v1/eval/compare "{\"query\": \"$q\", \"preset\": \"bogus\"}"; check "an unknown eval preset is 422" 422
+
+# ---- delete (§3.8): soft by default, ?permanent=true for good
+req DELETE "/api/v1/timepoints/$bg"; check "DELETE /timepoints/{id} (soft)" 200 "d['id'] == '$bg' and d['deleted'] is True and d['message'] == 'Timepoint $bg soft-deleted'"
+req GET "/api/v1/timepoints/$bg";    check "a soft-deleted timepoint is 404" 404 "$problem"
+req GET "/api/v1/timepoints?page_size=100"; check "a soft-deleted timepoint is not listed" 200 "all(i['id'] != '$bg' for i in d['items'])"
+req DELETE "/api/v1/timepoints/$bg"; check "a repeated soft delete is 200" 200 "d['deleted'] is True"
+req DELETE "/api/v1/timepoints/$bg?permanent=true"; check "DELETE ?permanent=true" 200 "d['message'] == 'Timepoint $bg permanently deleted'"
+req DELETE "/api/v1/timepoints/$bg?permanent=true"; check "then it is gone: 404" 404 "$problem"
 req DELETE "/api/v1/timepoints/00000000-0000-4000-8000-000000000000"; check "deleting an unknown id is 404" 404 "$problem"
 
 echo "$passed passed, $failed failed"

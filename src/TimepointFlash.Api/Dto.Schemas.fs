@@ -241,6 +241,22 @@ module ApiSchemas =
             "parent_id", ApiSchema.nullable uuid
             "created_at", ApiSchema.formatted "date-time"
             "updated_at", ApiSchema.formatted "date-time"
+            "image_base64",
+            ApiSchema.nullable ApiSchema.str
+            |> ApiSchema.describe "The image, base64 without a data: prefix, with include_image=true (null otherwise)."
+            "is_deleted",
+            ApiSchema.bool
+            |> ApiSchema.describe "Always false: soft-deleted scenes are not served."
+            "sequence_id", ApiSchema.nullable uuid
+            "render_type", ApiSchema.enum [ "image" ]
+            "generation_version", ApiSchema.int
+            "tags", ApiSchema.nullable strings
+            "visibility", ApiSchema.enum [ "public"; "private" ]
+            "share_url", ns
+            "blob_folder_name", ns
+            "blob_path", ns
+            "blob_written_at", ns
+            "request_context", ApiSchema.nullable (ApiSchema.obj [] [])
             "scene", ApiSchema.nullable (ApiSchema.ref "SceneData")
             "characters", ApiSchema.nullable (ApiSchema.ref "CharacterData")
             "dialog", ApiSchema.nullable (ApiSchema.arr (ApiSchema.ref "DialogLine"))
@@ -329,7 +345,15 @@ module ApiSchemas =
             "message", s
             "events_url", ApiSchema.formatted "uri-reference"
         ]
-        "Deleted", ApiSchema.record [ "id", uuid; "deleted", ApiSchema.bool; "message", s ]
+        "Deleted",
+        ApiSchema.record [
+            "id", uuid
+            "deleted", ApiSchema.bool
+            "permanent",
+            ApiSchema.bool
+            |> ApiSchema.describe "False for a soft delete (hidden at once, purged later)."
+            "message", s
+        ]
         "NavigationResult",
         ApiSchema.obj [
             "source_id", uuid
@@ -481,7 +505,8 @@ module ApiSchemas =
     ]
 
     /// Every named schema of the document: the generation routes' and the interaction routes'.
-    let components = generationComponents @ InteractSchemas.components
+    let components =
+        generationComponents @ InteractSchemas.components @ EvalSchemas.components
 
     /// The event schemas of a generation stream, in the order a run sends them.
     let streamEvents = [

@@ -196,6 +196,6 @@ module UiHandlers =
         match! bySlug deps ctx with
         | None -> return message deps ctx 404 "Scene not found" "No scene has this address."
         | Some t ->
-            let! _ = deps.App.Store.Delete t.Id
+            let! _ = deps.App.Store.Delete Removal.Soft t.Id
             return Results.Redirect("/", false)
     }

@@ -12,6 +12,7 @@ module OpenApiDocument =
         "Timepoints", "Generate, read, list and delete scenes."
         "Temporal", "Travel in time from a scene and read its sequence."
         "Models", "Models and providers the engine knows."
+        "Eval", "Compare models and presets on one query."
         "System", "Liveness and readiness."
     ]
 

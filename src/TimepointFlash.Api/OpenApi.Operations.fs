@@ -21,6 +21,22 @@ module Operations =
                  (Encode.bool true))
             "Whole scene (default) or the summary shape."
 
+    let private includeImageParam =
+        OperationDoc.query
+            "include_image"
+            (ApiSchema.bool
+             |> ApiSchema.withDefault "true: image_base64 carries the stored image." (Encode.bool false))
+            "Inline the image as base64 in image_base64 (null otherwise)."
+
+    let private permanentParam =
+        OperationDoc.query
+            "permanent"
+            (ApiSchema.bool
+             |> ApiSchema.withDefault
+                 "false: a soft delete (hidden at once, purged after PURGE_DELETED_AFTER_HOURS); true: deleted now."
+                 (Encode.bool false))
+            "Delete now and for good instead of a soft delete."
+
     let private notFound = 404, "No such timepoint."
 
     let private badQuery =
@@ -155,7 +171,7 @@ module Operations =
     /// GET /api/v1/timepoints/{id}
     let getTimepoint = {
         d with
-            Parameters = [ idParam; fullParam ]
+            Parameters = [ idParam; fullParam; includeImageParam ]
             Responses = [
                 OperationDoc.json 200 "The timepoint (with an ETag)." "Timepoint"
                 OperationDoc.empty 304 "Unchanged since the ETag sent in If-None-Match."
@@ -191,9 +207,11 @@ module Operations =
     /// DELETE /api/v1/timepoints/{id}
     let deleteTimepoint = {
         d with
-            Parameters = [ idParam ]
+            Description =
+                "A soft delete by default: the scene is 404 everywhere at once (reads, lists, sequences, exports, other replicas) and the purge deletes it for good later; deleting a soft-deleted scene again succeeds. permanent=true deletes it now with its logs, image, jobs, chat sessions and webhook deliveries; its children keep existing without a parent."
+            Parameters = [ idParam; permanentParam ]
             Responses = [ OperationDoc.json 200 "Deleted." "Deleted" ]
-            Errors = [ notFound ]
+            Errors = [ notFound; badQuery ]
     }
 
     let private navigate (way: string) = {
@@ -313,4 +331,42 @@ module Operations =
                 OperationDoc.bytes 200 "The export." "text/html"
             ]
             Errors = [ notFound; badQuery ]
+    }
+
+    let private evalExample =
+        Encode.obj [
+            "query", Encode.string "signing of the declaration of independence"
+            "preset", Encode.string "verified"
+            "timeout_seconds", Encode.int 120
+        ]
+
+    /// GET /api/v1/eval/models
+    let evalModels = {
+        d with
+            Description =
+                "The model sets a comparison can run (verified: what the deployment's presets plan; google_native, openrouter: that provider's models; all), the models of `all`, and the deployment's presets."
+            Responses = [ OperationDoc.json 200 "The sets and models." "EvalModels" ]
+    }
+
+    let private evalErrors = [
+        422, "The body is invalid, or the chosen model set is empty on this deployment."
+    ]
+
+    /// POST /api/v1/eval/compare
+    let evalCompare = {
+        d with
+            Description =
+                "Generates the same query with each model (or preset) through the pipeline, at most 4 at once, the whole comparison bounded by timeout_seconds; each result links to the scene it generated. A failed or timed-out run is a failed result (still 200)."
+            Body = Some(ApiSchema.ref "EvalRequest", evalExample)
+            Responses = [ OperationDoc.json 200 "The comparison." "EvalComparison" ]
+            Errors = evalErrors
+    }
+
+    /// POST /api/v1/eval/compare/report
+    let evalReport = {
+        d with
+            Description = "As /eval/compare, with a 70-column plain-text report ranking speed and success."
+            Body = Some(ApiSchema.ref "EvalRequest", evalExample)
+            Responses = [ OperationDoc.json 200 "The comparison and its report." "EvalReport" ]
+            Errors = evalErrors
     }

@@ -87,8 +87,8 @@ module ReadCache =
                     cache.Forget t.Id
                 }
             Delete =
-                fun id -> task {
-                    let! deleted = store.Delete id
+                fun removal id -> task {
+                    let! deleted = store.Delete removal id
                     cache.Clear()
                     return deleted
                 }

@@ -69,6 +69,20 @@ type ShowArgs =
             | Json -> "print JSON only"
             | Server _ -> "use a running server"
 
+type DeleteArgs =
+    | [<MainCommand; ExactlyOnce>] Id of idOrSlug: string
+    | Permanent
+    | [<AltCommandLine("-j")>] Json
+    | Server of url: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Id _ -> "timepoint id or slug"
+            | Permanent -> "delete now, for good (default: hide it; the server's purge deletes it later)"
+            | Json -> "print JSON only"
+            | Server _ -> "use a running server"
+
 type NavigateArgs =
     | [<MainCommand; ExactlyOnce>] Id of id: string
     | Units of int
@@ -111,9 +125,41 @@ type ExportArgs =
         member a.Usage =
             match a with
             | Id _ -> "timepoint id or slug"
-            | Format _ -> "json or markdown (default json)"
+            | Format _ -> "json, markdown, html or tdf (default json); a server's export endpoints with --server"
             | Out _ -> "write to this file instead of stdout"
             | Server _ -> "use a running server"
+
+type EvalCompareArgs =
+    | [<MainCommand; ExactlyOnce>] Query of query: string list
+    | Set of name: string
+    | Preset of name: string
+    | Model of id: string
+    | Timeout of seconds: int
+    | Report
+    | [<AltCommandLine("-j")>] Json
+    | Server of url: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Query _ -> "the moment every model or preset generates"
+            | Set _ -> "a model set: verified (default), google_native, openrouter or all"
+            | Preset _ -> "compare this preset (repeatable; wins over --set)"
+            | Model _ -> "compare this model id (repeatable; wins over --preset)"
+            | Timeout _ -> "the whole comparison ends within this many seconds (10-600, default 120)"
+            | Report -> "with --json, add the text report"
+            | Json -> "print JSON only"
+            | Server _ -> "use a running server"
+
+type EvalArgs =
+    | [<CliPrefix(CliPrefix.None)>] Models of ParseResults<CommonArgs>
+    | [<CliPrefix(CliPrefix.None)>] Compare of ParseResults<EvalCompareArgs>
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Models _ -> "the model sets and models a comparison can run"
+            | Compare _ -> "generate one query with several models or presets and compare speed and success"
 
 type CheckArgs =
     | [<MainCommand; ExactlyOnce>] Text of text: string
@@ -231,9 +277,10 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Next of ParseResults<NavigateArgs>
     | [<CliPrefix(CliPrefix.None)>] Prior of ParseResults<NavigateArgs>
     | [<CliPrefix(CliPrefix.None)>] Sequence of ParseResults<SequenceArgs>
-    | [<CliPrefix(CliPrefix.None)>] Delete of ParseResults<ShowArgs>
+    | [<CliPrefix(CliPrefix.None)>] Delete of ParseResults<DeleteArgs>
     | [<CliPrefix(CliPrefix.None)>] Models of ParseResults<CommonArgs>
     | [<CliPrefix(CliPrefix.None)>] Export of ParseResults<ExportArgs>
+    | [<CliPrefix(CliPrefix.None)>] Eval of ParseResults<EvalArgs>
     | [<CliPrefix(CliPrefix.None)>] Calendar of ParseResults<CalendarArgs>
     | [<CliPrefix(CliPrefix.None)>] Check of ParseResults<CheckArgs>
     | [<CliPrefix(CliPrefix.None)>] Chat of ParseResults<ChatArgs>
@@ -256,7 +303,8 @@ type Command =
             | Sequence _ -> "scenes linked to one, ordered in time"
             | Delete _ -> "delete a scene"
             | Models _ -> "list models and providers"
-            | Export _ -> "export a scene as JSON or Markdown"
+            | Export _ -> "export a scene as JSON, Markdown, self-contained HTML or its TDF record"
+            | Eval _ -> "compare models or presets on one query"
             | Calendar _ -> "a date in the calendars of its place and of the world (no server needed)"
             | Check _ -> "check text for anachronisms against a year (exit 1 when something is found)"
             | Chat _ -> "talk to a person of a scene, in character (one message or a conversation)"

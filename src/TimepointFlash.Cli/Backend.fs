@@ -36,7 +36,8 @@ type Backend = {
     Navigate:
         string -> Direction -> int -> TimeUnit -> (StepLine -> unit) -> Task<Result<JsonNode * JsonNode, CliError>>
     Sequence: string -> string -> int -> Task<Result<JsonNode, CliError>>
-    Delete: string -> Task<Result<JsonNode, CliError>>
+    /// Deletes a scene: soft (hidden, purged later) or, when true, permanently.
+    Delete: string -> bool -> Task<Result<JsonNode, CliError>>
     /// Says something to a character of a scene: key, character, message, session to continue, whether to keep one.
     Chat: string -> string -> string -> Guid option -> bool -> Task<Result<JsonNode, CliError>>
     /// Extends a scene's dialog: key, the body as the API takes it, and each streamed event (its name and wire data:
@@ -46,6 +47,12 @@ type Backend = {
     /// `error` for one failed answer); answers the API's result.
     Survey: string -> JsonNode -> (string * JsonNode -> unit) -> Task<Result<JsonNode, CliError>>
     Models: unit -> Task<Result<JsonNode, CliError>>
+    /// A scene as a download: json, markdown, html or tdf (a server's export endpoints; rendered here embedded).
+    Export: string -> string -> Task<Result<string, CliError>>
+    /// The model sets and models a comparison can run (GET /api/v1/eval/models).
+    EvalModels: unit -> Task<Result<JsonNode, CliError>>
+    /// A comparison: the request body as POST /api/v1/eval/compare reads it; with the text report when true.
+    Compare: JsonNode -> bool -> Task<Result<JsonNode, CliError>>
     Image: Guid -> Task<StoredImage option>
     Describe: string
     /// True when the embedded engine is the offline one (no provider key).
@@ -173,6 +180,12 @@ module Embedded =
         | SurveyEvent.Failed(name, _, e, _) -> "error", Encode.string $"Failed for {name}: {AgentError.describe e}"
         | SurveyEvent.Summary text -> "summary", Encode.string text
 
+    /// The comparison targets of the models listing (`models ()`'s "models").
+    let private evalTargets (models: unit -> JsonNode) =
+        match (models ())["models"] with
+        | :? JsonArray as a -> Eval.textTargets a
+        | _ -> []
+
     /// The backend over an application environment and its character interactions.
     let create
         (env: AppEnv)
@@ -230,14 +243,107 @@ module Embedded =
                             return Ok(AppWire.sequence v)
                 }
             Delete =
-                fun key -> task {
+                fun key permanent -> task {
+                    let removal = if permanent then Removal.Permanent else Removal.Soft
+
+                    match Guid.TryParse key with
+                    // An id deletes even a soft-deleted scene (a permanent delete of one purges it now).
+                    | true, id ->
+                        match! env.Store.Delete removal id with
+                        | true -> return Ok(AppWire.deleted removal id)
+                        | false -> return Error(CliError.NotFound $"Timepoint '{key}'")
+                    | _ ->
+                        match! require env key with
+                        | Error e -> return Error e
+                        | Ok t ->
+                            let! _ = env.Store.Delete removal t.Id
+                            return Ok(AppWire.deleted removal t.Id)
+                }
+            Models = fun () -> Task.FromResult(Ok(models ()))
+            Export =
+                fun key format -> task {
                     match! require env key with
                     | Error e -> return Error e
                     | Ok t ->
-                        let! _ = env.Store.Delete t.Id
-                        return Ok(AppWire.deleted t.Id)
+                        match format with
+                        | "json" -> return Ok(Encode.toIndentedString (TimepointWire.encode true t))
+                        | "markdown" -> return Ok(TimepointFlash.Runtime.Render.markdown (TimepointWire.encode true t))
+                        | "tdf" -> return Ok(Encode.toIndentedString (Tdf.record t))
+                        | "html" ->
+                            let! image = env.Store.GetImage t.Id
+
+                            return
+                                Ok(
+                                    TimepointFlash.Api.ExportHandlers.html
+                                        t
+                                        (image |> Option.map (fun i -> i.Bytes, i.MimeType))
+                                )
+                        | other ->
+                            return
+                                Error(CliError.Invalid $"--format must be json, markdown, html or tdf, got '{other}'")
                 }
-            Models = fun () -> Task.FromResult(Ok(models ()))
+            EvalModels =
+                fun () ->
+                    let all = evalTargets models
+
+                    Task.FromResult(
+                        Ok(
+                            Encode.obj [
+                                "presets",
+                                Encode.obj [
+                                    for set in Eval.modelSets ->
+                                        set, Encode.int (Eval.setTargets env.Presets all set).Length
+                                ]
+                                "models",
+                                all
+                                |> Encode.list (fun t ->
+                                    Encode.obj [
+                                        "model_id", Encode.string t.Id
+                                        "provider", Encode.string t.Provider
+                                        "label", Encode.string t.Label
+                                    ])
+                                "generation_presets", Encode.list Encode.string env.Presets.Names
+                            ]
+                        )
+                    )
+            Compare =
+                fun request withReport -> task {
+                    let element = Text.Json.JsonDocument.Parse(Encode.toString request).RootElement
+
+                    match TimepointFlash.Api.EvalDto.body env.Presets.Names "" element with
+                    | Error errors ->
+                        return Error(CliError.Invalid(errors |> List.map DecodeError.describe |> String.concat "; "))
+                    | Ok body ->
+                        let targets =
+                            match body.Choice with
+                            | TimepointFlash.Api.EvalChoice.Models ms ->
+                                ms |> List.map (fun m -> Eval.modelTarget m.ModelId m.Provider m.Label)
+                            | TimepointFlash.Api.EvalChoice.Presets ps -> ps |> List.map (Eval.presetTarget env.Presets)
+                            | TimepointFlash.Api.EvalChoice.Set set ->
+                                Eval.setTargets env.Presets (evalTargets models) set
+
+                        if List.isEmpty targets then
+                            return Error(CliError.Invalid "this model set is empty here; name models or presets")
+                        else
+                            let! c =
+                                Eval.compare
+                                    env
+                                    {
+                                        Query = body.Query
+                                        Targets = targets
+                                        Timeout = TimeSpan.FromSeconds(float body.TimeoutSeconds)
+                                        PromptType = body.PromptType
+                                    }
+                                    (Interrupt.token ())
+
+                            return
+                                Ok(
+                                    if withReport then
+                                        EvalWire.withReport c
+                                    else
+                                        EvalWire.comparison c
+                                )
+                }
             Image = fun id -> env.Store.GetImage id
             Chat =
                 fun key character message session save -> task {

@@ -483,12 +483,12 @@ let private survey (args: ParseResults<SurveyArgs>) =
             return Exit.ok
     })
 
-let private delete (args: ParseResults<ShowArgs>) =
-    withBackend (args.TryGetResult ShowArgs.Server) (fun b -> task {
-        match! b.Delete(args.GetResult ShowArgs.Id) with
+let private delete (args: ParseResults<DeleteArgs>) =
+    withBackend (args.TryGetResult DeleteArgs.Server) (fun b -> task {
+        match! b.Delete (args.GetResult DeleteArgs.Id) (args.Contains DeleteArgs.Permanent) with
         | Error e -> return fail e
         | Ok r ->
-            if args.Contains ShowArgs.Json then
+            if args.Contains DeleteArgs.Json then
                 out r
             else
                 Console.Out.WriteLine(r["message"].ToString())
@@ -515,26 +515,79 @@ let private models (args: ParseResults<CommonArgs>) =
 
 let private export (args: ParseResults<ExportArgs>) =
     withBackend (args.TryGetResult ExportArgs.Server) (fun b -> task {
-        match args.GetResult(ExportArgs.Format, "json").ToLowerInvariant() with
+        let format =
+            match args.GetResult(ExportArgs.Format, "json").ToLowerInvariant() with
+            | "md" -> "markdown"
+            | f -> f
+
+        match format with
         | "json"
         | "markdown"
-        | "md" as format ->
-            match! b.Get(args.GetResult ExportArgs.Id) with
+        | "html"
+        | "tdf" ->
+            match! b.Export (args.GetResult ExportArgs.Id) format with
             | Error e -> return fail e
-            | Ok t ->
-                let text =
-                    if format = "json" then
-                        Encode.toIndentedString t
-                    else
-                        Render.markdown t
-
+            | Ok text ->
                 match args.TryGetResult ExportArgs.Out with
                 | Some file -> File.WriteAllText(file, text)
                 | None -> Console.Out.Write text
 
                 return Exit.ok
-        | other -> return fail (CliError.Invalid $"--format must be json or markdown, got '{other}'")
+        | other -> return fail (CliError.Invalid $"--format must be json, markdown, html or tdf, got '{other}'")
     })
+
+/// The body of a comparison request from the command line (checked as the API checks it).
+let private compareBody (args: ParseResults<EvalCompareArgs>) =
+    let models = args.GetResults EvalCompareArgs.Model
+    let presets = args.GetResults EvalCompareArgs.Preset
+
+    Encode.obj [
+        "query", Encode.string (String.Join(" ", args.GetResult EvalCompareArgs.Query))
+        if not models.IsEmpty then
+            "models", models |> Encode.list (fun m -> Encode.obj [ "model_id", Encode.string m ])
+        if not presets.IsEmpty then
+            "presets", Encode.list Encode.string presets
+        match args.TryGetResult EvalCompareArgs.Set with
+        | Some set -> "preset", Encode.string set
+        | None -> ()
+        match args.TryGetResult EvalCompareArgs.Timeout with
+        | Some t -> "timeout_seconds", Encode.int t
+        | None -> ()
+    ]
+
+let private eval (args: ParseResults<EvalArgs>) =
+    match args.GetSubCommand() with
+    | EvalArgs.Models m ->
+        withBackend (m.TryGetResult CommonArgs.Server) (fun b -> task {
+            match! b.EvalModels() with
+            | Error e -> return fail e
+            | Ok node ->
+                if m.Contains CommonArgs.Json then
+                    out node
+                else
+                    match node["models"] with
+                    | :? JsonArray as a ->
+                        for x in a do
+                            Console.Out.WriteLine(string x["provider"] + "\t" + string x["model_id"])
+                    | _ -> ()
+
+                return Exit.ok
+        })
+    | EvalArgs.Compare c ->
+        withBackend (c.TryGetResult EvalCompareArgs.Server) (fun b -> task {
+            let json = c.Contains EvalCompareArgs.Json
+            banner b
+
+            match! b.Compare (compareBody c) (not json || c.Contains EvalCompareArgs.Report) with
+            | Error e -> return fail e
+            | Ok node ->
+                if json then
+                    out node
+                else
+                    Console.Out.Write(string node["report"])
+
+                return Exit.ok
+        })
 
 /// Reads "1903", "-44", "44 BCE", "44 BC", "1066 CE" or "1066 AD".
 let private parseYear (s: string) =
@@ -624,6 +677,7 @@ let dispatch (results: ParseResults<Command>) : Task<int> =
         | Survey a -> survey a
         | Models a -> models a
         | Export a -> export a
+        | Eval a -> eval a
         | Command.Calendar a ->
             Task.FromResult(
                 CalendarCommand.run

@@ -50,6 +50,22 @@ module Remote =
     let private get http (path: string) =
         send http (new HttpRequestMessage(HttpMethod.Get, path))
 
+    /// A GET whose answer is text (a download), not JSON.
+    let private getText (http: HttpClient) (path: string) = task {
+        try
+            use! resp = http.GetAsync path
+            let! body = resp.Content.ReadAsStringAsync()
+
+            match int resp.StatusCode with
+            | s when s >= 200 && s < 300 -> return Ok body
+            | 404 -> return Error(CliError.NotFound(detail body))
+            | s when s >= 400 && s < 500 -> return Error(CliError.Invalid(detail body))
+            | s -> return Error(CliError.Failed $"server answered {s}: {detail body}")
+        with
+        | :? HttpRequestException as e -> return Error(CliError.Unreachable e.Message)
+        | :? TaskCanceledException -> return Error(CliError.Unreachable "timed out")
+    }
+
     let private post http (path: string) (body: JsonNode) =
         let req = new HttpRequestMessage(HttpMethod.Post, path)
         req.Content <- new StringContent(Encode.toString body, Encoding.UTF8, "application/json")
@@ -298,9 +314,12 @@ module Remote =
                     | Error e -> return Error e
                 }
             Delete =
-                fun key -> task {
+                fun key permanent -> task {
+                    let query = if permanent then "?permanent=true" else ""
+
                     match! resolve http key with
-                    | Ok id -> return! send http (new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/timepoints/{id}"))
+                    | Ok id ->
+                        return! send http (new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/timepoints/{id}{query}"))
                     | Error e -> return Error e
                 }
             Chat =
@@ -322,6 +341,38 @@ module Remote =
             Dialog = interaction http "dialog"
             Survey = interaction http "survey"
             Models = fun () -> get http "/api/v1/models"
+            Export =
+                fun key format -> task {
+                    match! resolve http key with
+                    | Error e -> return Error e
+                    | Ok id ->
+                        let path =
+                            if format = "tdf" then
+                                $"/api/v1/timepoints/{id}/tdf"
+                            else
+                                $"/api/v1/timepoints/{id}/export?format={Uri.EscapeDataString format}"
+
+                        let! text = getText http path
+
+                        // JSON downloads are indented as the embedded export indents them.
+                        return
+                            text
+                            |> Result.map (fun t ->
+                                if format = "json" || format = "tdf" then
+                                    Encode.toIndentedString (JsonNode.Parse t)
+                                else
+                                    t)
+                }
+            EvalModels = fun () -> get http "/api/v1/eval/models"
+            Compare =
+                fun request withReport ->
+                    post
+                        http
+                        (if withReport then
+                             "/api/v1/eval/compare/report"
+                         else
+                             "/api/v1/eval/compare")
+                        request
             Image =
                 fun id -> task {
                     try

@@ -83,6 +83,14 @@ and NavigationRef = {
     Unit: TimeUnit
 }
 
+/// How a delete removes a timepoint.
+[<RequireQualifiedAccess>]
+type Removal =
+    /// Hidden from every read, listing, sequence and export at once; the purge deletes it for good later.
+    | Soft
+    /// Deleted now with its logs, image, jobs, chat sessions and webhook deliveries.
+    | Permanent
+
 /// Storage operations the application needs, as functions.
 type Store = {
     /// Inserts a new timepoint; the slug is made unique (the stored timepoint is returned).
@@ -102,8 +110,9 @@ type Store = {
     GetWireBySlug: string -> bool -> Task<(RenderedBody * TimepointStatus) option>
     /// As ListSummaries, each item the summary's wire JSON bytes (see AppWire.pageBytes).
     ListWire: ListQuery -> Task<Page<byte[]>>
-    /// Deletes a timepoint with its logs, image and jobs; children keep existing with no parent.
-    Delete: Guid -> Task<bool>
+    /// Removes a timepoint (soft: hidden; permanent: with its logs, image and jobs, its children keeping no parent).
+    /// False when no row has the id; a soft-deleted row is still found (a repeated delete succeeds).
+    Delete: Removal -> Guid -> Task<bool>
     Children: Guid -> Task<Timepoint list>
     PutImage: Guid -> StoredImage -> Task<unit>
     GetImage: Guid -> Task<StoredImage option>

@@ -84,10 +84,16 @@ module AppWire =
             "message", Encode.string $"Generated moment {units} {unitName}(s) {way}"
         ]
 
-    /// The answer to a delete.
-    let deleted (id: System.Guid) =
+    /// The answer to a delete, worded as the reference words it.
+    let deleted (removal: Removal) (id: System.Guid) =
+        let how =
+            match removal with
+            | Removal.Soft -> "soft-deleted"
+            | Removal.Permanent -> "permanently deleted"
+
         Encode.obj [
             "id", Encode.string (string id)
             "deleted", Encode.bool true
-            "message", Encode.string $"Timepoint {id} deleted"
+            "permanent", Encode.bool (removal = Removal.Permanent)
+            "message", Encode.string $"Timepoint {id} {how}"
         ]

@@ -27,8 +27,26 @@ module TimepointWire =
             "anachronisms", Encode.list Finding.encode (Anachronisms.scanScene t)
         ]
 
-    /// The fields a summary and a full timepoint share, in wire order.
-    let private summaryFields (s: TimepointSummary) = [
+    /// The reference's fields that have one value here: no inline image unless asked for (`include_image`), never
+    /// a deleted row (soft-deleted rows are not served), every scene public, no blob folder, no request echo.
+    let private referenceFields () = [
+        "image_base64", Encode.nil
+        "is_deleted", Encode.bool false
+        "sequence_id", Encode.nil
+        "render_type", Encode.string "image"
+        "generation_version", Encode.int 1
+        "tags", Encode.nil
+        "visibility", Encode.string "public"
+        "share_url", Encode.nil
+        "blob_folder_name", Encode.nil
+        "blob_path", Encode.nil
+        "blob_written_at", Encode.nil
+        "request_context", Encode.nil
+    ]
+
+    /// The fields a summary and a full timepoint share, in wire order; the image prompt is the full form's only
+    /// (as in the reference, where a summary's image_prompt is null).
+    let private summaryFields (full: bool) (s: TimepointSummary) = [
         "id", Encode.string (string s.Id)
         "query", Encode.string s.Query
         "slug", Encode.string s.Slug
@@ -44,7 +62,11 @@ module TimepointWire =
         "location", Encode.opt Encode.string s.Location
         yield! PlaceCalendar.wireFields s.Location s.Point
         "generate_image", Encode.bool s.GenerateImage
-        "image_prompt", Encode.opt Encode.string s.ImagePrompt
+        "image_prompt",
+        (if full then
+             Encode.opt Encode.string s.ImagePrompt
+         else
+             Encode.nil)
         "image_url",
         (if s.HasImage then
              Encode.string (imageUrl s.Id)
@@ -64,12 +86,14 @@ module TimepointWire =
         yield! Provenance.fields s.Provenance
         "created_at", Encode.string (iso s.CreatedAt)
         "updated_at", Encode.string (iso s.UpdatedAt)
+        yield! referenceFields ()
     ]
 
-    /// A summary: the scene, characters, dialog and metadata are null.
+    /// A summary (the reference's `full=false` shape): every key present, the image prompt, scene, characters,
+    /// dialog, moment, grounding and metadata null.
     let encodeSummary (s: TimepointSummary) =
         Encode.obj (
-            summaryFields s
+            summaryFields false s
             @ [
                 "scene", Encode.nil
                 "characters", Encode.nil
@@ -86,7 +110,7 @@ module TimepointWire =
     let encode (full: bool) (t: Timepoint) =
         if full then
             Encode.obj (
-                summaryFields (TimepointSummary.ofTimepoint t)
+                summaryFields true (TimepointSummary.ofTimepoint t)
                 @ [
                     "scene", Encode.opt SceneData.encode t.Scene
                     "characters", Encode.opt CharacterData.encode t.Characters

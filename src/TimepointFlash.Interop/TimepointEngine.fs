@@ -439,18 +439,28 @@ type TimepointEngine private (services: Services) =
             return ValueList(models |> List.map Convert.model) :> IReadOnlyList<ModelInfo>
         }
 
-    /// <summary>Deletes a timepoint with its logs and image.</summary>
+    /// <summary>Deletes a timepoint: by default a soft delete (it disappears from every read, listing and
+    /// sequence at once, and a server's purge removes it later); with <c>permanent</c>, now and for good, with its
+    /// logs and image. Deleting a soft-deleted timepoint again succeeds.</summary>
     /// <param name="id">Its id.</param>
+    /// <param name="permanent">Delete now, for good (default false).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that ends when it is deleted.</returns>
     /// <exception cref="T:TimepointFlash.Interop.TimepointNotFoundException">No timepoint has this id.</exception>
-    member this.DeleteAsync(id: Guid, [<Optional>] cancellationToken: CancellationToken) : Task =
+    member this.DeleteAsync
+        (
+            id: Guid,
+            [<Optional; DefaultParameterValue(false)>] permanent: bool,
+            [<Optional>] cancellationToken: CancellationToken
+        ) : Task =
         alive this
 
         task {
             cancellationToken.ThrowIfCancellationRequested()
 
-            match! app.Store.Delete id with
+            let removal = if permanent then Removal.Permanent else Removal.Soft
+
+            match! app.Store.Delete removal id with
             | true -> ()
             | false -> raise (TimepointNotFoundException(string id))
         }

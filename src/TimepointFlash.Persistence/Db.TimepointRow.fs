@@ -7,6 +7,9 @@ open TimepointFlash
 /// The timepoints row: its column list, parameters from a Timepoint and the row mapper back.
 [<RequireQualifiedAccess>]
 module TimepointRow =
+    /// The condition every read of timepoints adds (alias t): the row is not soft-deleted (migration 0012).
+    let visible = "t.deleted_at IS NULL"
+
     /// The plain columns a summary needs (no agent output JSON), the image flag derived from timepoint_images.
     let summaryColumns =
         """

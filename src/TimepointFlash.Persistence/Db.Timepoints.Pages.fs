@@ -29,9 +29,11 @@ module TimepointPages =
             [ "search", Sql.text (phrase folded) ]
         | _ -> "t.search_text LIKE @search ESCAPE '\\'", [ "search", Sql.text $"%%{escapeLike folded}%%" ]
 
-    /// WHERE conditions and their parameters for a listing's status and search: the folded search inside the
-    /// folded query or location (`search_text`, SearchText), answered by an index on both dialects.
+    /// WHERE conditions and their parameters for a listing's visibility (never soft-deleted rows), status and
+    /// search: the folded search inside the folded query or location (`search_text`, SearchText), answered by an
+    /// index on both dialects.
     let private filters (dialect: Dialect) (q: ListQuery) = [
+        TimepointRow.visible, []
         match q.Status with
         | Some st -> "t.status = @status", [ "status", Sql.text (TimepointStatus.name st) ]
         | None -> ()

@@ -18,8 +18,8 @@ module WireRows =
 
     let private condition =
         function
-        | Key.Id id -> "t.id = @key", [ "key", Sql.uuid id ]
-        | Key.Slug slug -> "t.slug = @key", [ "key", Sql.text slug ]
+        | Key.Id id -> $"t.id = @key AND {TimepointRow.visible}", [ "key", Sql.uuid id ]
+        | Key.Slug slug -> $"t.slug = @key AND {TimepointRow.visible}", [ "key", Sql.text slug ]
 
     /// The full row with its revision.
     let private loadIn (s: Session) (key: Key) = task {
@@ -188,7 +188,7 @@ module WireRows =
                         s
                         $"""
                         SELECT t.id FROM timepoints t
-                        WHERE t.status IN (@completed, @failed)
+                        WHERE t.status IN (@completed, @failed) AND {TimepointRow.visible}
                           AND (t.wire_stamp IS NULL OR t.wire_stamp <> @stamp)
                           {if after.IsSome then "AND t.id > @after" else ""}
                         ORDER BY t.id LIMIT @limit

@@ -30,8 +30,13 @@ type TimepointStore = {
     List: ListQuery -> Task<Result<Page<Timepoint>, DbError>>
     /// As List, summaries only: the agent outputs are neither selected nor decoded.
     ListSummaries: ListQuery -> Task<Result<Page<TimepointSummary>, DbError>>
-    /// Deletes the row with its logs, image and jobs; children keep existing with parent_id null. False if absent.
+    /// Deletes the row with its logs, image and jobs; children keep existing with parent_id null. False if absent
+    /// (a soft-deleted row is present).
     Delete: Guid -> Task<Result<bool, DbError>>
+    /// Hides the row from every read (stamps deleted_at; a second soft delete keeps the first stamp). False if absent.
+    SoftDelete: Guid -> Task<Result<bool, DbError>>
+    /// Deletes for good, as Delete, every row soft-deleted before the instant; returns how many.
+    PurgeDeleted: DateTimeOffset -> Task<Result<int, DbError>>
     /// Sets child.parent_id = parent unless the child already has a different parent.
     LinkParent: Guid -> Guid -> Task<Result<LinkOutcome, DbError>>
     /// Every child of a timepoint, ordered by time (year, month, day, hour, minute, second, then creation).
@@ -102,6 +107,18 @@ module Timepoints =
     /// Loads one timepoint in a session.
     let tryGetIn (s: Session) (id: Guid) = task {
         let! rows = Db.query s $"{selectFrom} WHERE t.id = @id" [ "id", Sql.uuid id ] TimepointRow.read
+        return rows |> collect |> Result.map List.tryHead
+    }
+
+    /// Loads one timepoint that is not soft-deleted.
+    let private tryGetVisibleIn (s: Session) (id: Guid) = task {
+        let! rows =
+            Db.query
+                s
+                $"{selectFrom} WHERE t.id = @id AND {TimepointRow.visible}"
+                [ "id", Sql.uuid id ]
+                TimepointRow.read
+
         return rows |> collect |> Result.map List.tryHead
     }
 
@@ -259,7 +276,7 @@ module Timepoints =
             Db.query
                 s
                 $"""
-                {selectFrom} WHERE t.parent_id = @id
+                {selectFrom} WHERE t.parent_id = @id AND {TimepointRow.visible}
                 ORDER BY (t.year IS NULL), t.year, COALESCE(t.month, 0), COALESCE(t.day, 0),
                          COALESCE(t.hour, -1), COALESCE(t.minute, -1), COALESCE(t.second, -1), t.created_at, t.id
                 """
@@ -269,17 +286,82 @@ module Timepoints =
         return collect rows
     }
 
+    /// Deletes a row in a session; its children's stored bytes become stale (they name their parent).
+    let private deleteIn (s: Session) (id: Guid) = task {
+        let! _ =
+            Db.execute s "UPDATE timepoints SET wire_stamp = NULL, wire_rev = wire_rev + 1 WHERE parent_id = @id" [
+                "id", Sql.uuid id
+            ]
+
+        let! n = Db.execute s "DELETE FROM timepoints WHERE id = @id" [ "id", Sql.uuid id ]
+        return n > 0
+    }
+
+    /// Stamps deleted_at once. The update moves wire_rev itself, so migration 0008's trigger keeps the stored
+    /// bytes current (a hidden row is not rendered again); on PostgreSQL migration 0012's trigger sends the
+    /// delete notice.
+    let private softDelete (db: Database) (id: Guid) =
+        Db.run db (fun s -> task {
+            let! n =
+                Db.execute s """
+                    UPDATE timepoints SET deleted_at = @now, wire_rev = wire_rev + 1
+                    WHERE id = @id AND deleted_at IS NULL
+                    """ [ "id", Sql.uuid id; "now", Sql.timestamp (db.Now()) ]
+
+            if n > 0 then
+                return true
+            else
+                let! found =
+                    Db.queryOption s "SELECT 1 AS one FROM timepoints WHERE id = @id" [ "id", Sql.uuid id ] (fun r ->
+                        r.int "one")
+
+                return found.IsSome
+        })
+
+    /// Deletes, a row at a time with the same cascade as Delete, the rows soft-deleted before the cutoff.
+    let private purgeDeleted (db: Database) (cutoff: DateTimeOffset) = task {
+        let! ids =
+            Db.run db (fun s ->
+                Db.query
+                    s
+                    "SELECT id FROM timepoints WHERE deleted_at IS NOT NULL AND deleted_at < @cutoff"
+                    [ "cutoff", Sql.timestamp cutoff ]
+                    (fun r -> r.uuid "id"))
+
+        match ids with
+        | Error e -> return Error e
+        | Ok ids ->
+            let mutable purged = 0
+            let mutable failure = None
+
+            for id in ids do
+                if failure.IsNone then
+                    match! Db.run db (fun s -> deleteIn s id) with
+                    | Ok true -> purged <- purged + 1
+                    | Ok false -> ()
+                    | Error e -> failure <- Some e
+
+            return
+                match failure with
+                | Some e -> Error e
+                | None -> Ok purged
+    }
+
     /// The timepoint store over a database.
     let store (db: Database) : TimepointStore = {
         Insert = insert db
         Update = update db
         Save = saveAndRender db
-        TryGet = fun id -> Db.run db (fun s -> tryGetIn s id) |> flatten
+        TryGet = fun id -> Db.run db (fun s -> tryGetVisibleIn s id) |> flatten
         TryGetBySlug =
             fun slug ->
                 Db.run db (fun s -> task {
                     let! rows =
-                        Db.query s $"{selectFrom} WHERE t.slug = @slug" [ "slug", Sql.text slug ] TimepointRow.read
+                        Db.query
+                            s
+                            $"{selectFrom} WHERE t.slug = @slug AND {TimepointRow.visible}"
+                            [ "slug", Sql.text slug ]
+                            TimepointRow.read
 
                     return rows |> collect |> Result.map List.tryHead
                 })
@@ -292,19 +374,9 @@ module Timepoints =
             fun q ->
                 Db.run db (fun s -> TimepointPages.load TimepointRow.summaryColumns TimepointRow.readSummary s q)
                 |> flatten
-        Delete =
-            fun id ->
-                Db.run db (fun s -> task {
-                    // The children lose their parent_id: their stored bytes name it.
-                    let! _ =
-                        Db.execute
-                            s
-                            "UPDATE timepoints SET wire_stamp = NULL, wire_rev = wire_rev + 1 WHERE parent_id = @id"
-                            [ "id", Sql.uuid id ]
-
-                    let! n = Db.execute s "DELETE FROM timepoints WHERE id = @id" [ "id", Sql.uuid id ]
-                    return n > 0
-                })
+        Delete = fun id -> Db.run db (fun s -> deleteIn s id)
+        SoftDelete = softDelete db
+        PurgeDeleted = purgeDeleted db
         LinkParent = linkParent db
         Children = fun id -> Db.run db (fun s -> children s id) |> flatten
         TryGetWire = fun key full -> Db.run db (fun s -> WireRows.readIn s key full) |> flatten

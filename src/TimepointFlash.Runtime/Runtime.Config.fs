@@ -29,6 +29,14 @@ type WebhookSettings = {
     RetryBase: TimeSpan
 }
 
+/// The purge of soft-deleted timepoints (PURGE_DELETED_AFTER_HOURS, PURGE_INTERVAL_SECONDS).
+type PurgeSettings = {
+    /// How long a soft-deleted timepoint is kept before the purge deletes it for good.
+    After: TimeSpan
+    /// How often the purge runs; None = never (soft-deleted rows stay until a permanent delete).
+    Every: TimeSpan option
+}
+
 /// Everything read from the environment at start-up.
 type Config = {
     Database: DbConfig
@@ -65,6 +73,7 @@ type Config = {
     ProviderLimits: ProviderLimits
     /// The longest a model call waits for budget before it fails as rate limited (PROVIDER_BUDGET_WAIT_SECONDS).
     BudgetWait: TimeSpan
+    Purge: PurgeSettings
 }
 
 [<RequireQualifiedAccess>]
@@ -226,6 +235,8 @@ module Config =
         let! forwarded = flag lookup "FORWARDED_HEADERS"
         let! otlp = otlpEndpoint lookup
         let! retryBase = intVar lookup "WEBHOOK_RETRY_BASE_MS" 10_000 10 3_600_000
+        let! purgeAfter = intVar lookup "PURGE_DELETED_AFTER_HOURS" 720 0 876_000
+        let! purgeEvery = intVar lookup "PURGE_INTERVAL_SECONDS" 3600 0 604_800
 
         let! allowHosts =
             list lookup "WEBHOOK_ALLOW_HOSTS"
@@ -277,5 +288,13 @@ module Config =
             }
             ProviderLimits = limits
             BudgetWait = TimeSpan.FromSeconds(float budgetWait)
+            Purge = {
+                After = TimeSpan.FromHours(float purgeAfter)
+                Every =
+                    if purgeEvery = 0 then
+                        None
+                    else
+                        Some(TimeSpan.FromSeconds(float purgeEvery))
+            }
         }
     }

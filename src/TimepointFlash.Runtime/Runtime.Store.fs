@@ -155,7 +155,11 @@ module StoreAdapter =
             GetWire = fun id full -> unwrap (timepoints.TryGetWire (WireRows.Key.Id id) full)
             GetWireBySlug = fun slug full -> unwrap (timepoints.TryGetWire (WireRows.Key.Slug slug) full)
             ListWire = fun q -> unwrap (timepoints.ListWire q)
-            Delete = fun id -> unwrap (timepoints.Delete id)
+            Delete =
+                fun removal id ->
+                    match removal with
+                    | Removal.Soft -> unwrap (timepoints.SoftDelete id)
+                    | Removal.Permanent -> unwrap (timepoints.Delete id)
             Children = fun id -> unwrap (timepoints.Children id)
             PutImage =
                 fun id img -> task {

@@ -230,7 +230,15 @@ module Runtime =
                         let webhooks =
                             WebhookWorker.run (Deliveries.store db) store.Get config.Webhooks log ct
 
-                        Task.WhenAll(jobs, webhooks)
+                        let purge =
+                            Purge.run
+                                (Timepoints.store db).PurgeDeleted
+                                config.Purge
+                                (fun () -> DateTimeOffset.UtcNow)
+                                log
+                                ct
+
+                        Task.WhenAll(jobs, webhooks, purge)
 
                     return
                         Ok {

@@ -22,7 +22,7 @@ public sealed class GeneratedClientTests(LiveServer server) : IClassFixture<Live
     public async Task A_generated_timepoint_is_found_by_id_by_slug_and_in_the_list()
     {
         var t = await _client.GenerateSyncAsync(new GenerateRequest { Query = "rome 50 BCE" });
-        var byId = await _client.GetTimepointAsync(t.Id, full: false);
+        var byId = await _client.GetTimepointAsync(t.Id, full: false, include_image: null);
         Assert.Equal(t.Slug, byId.Slug);
         Assert.Equal(-50, byId.Year);
         var bySlug = await _client.GetTimepointBySlugAsync(t.Slug, full: true);
@@ -53,7 +53,7 @@ public sealed class GeneratedClientTests(LiveServer server) : IClassFixture<Live
         do
         {
             await Task.Delay(200);
-            t = await _client.GetTimepointAsync(accepted.Id, full: true);
+            t = await _client.GetTimepointAsync(accepted.Id, full: true, include_image: null);
         } while (t.Status is TimepointStatus.Pending or TimepointStatus.Processing && DateTime.UtcNow < deadline);
         Assert.Equal(TimepointStatus.Completed, t.Status);
     }
@@ -61,7 +61,7 @@ public sealed class GeneratedClientTests(LiveServer server) : IClassFixture<Live
     [Fact]
     public async Task An_unknown_timepoint_is_a_typed_404_problem()
     {
-        var e = await Assert.ThrowsAsync<ApiException<Problem>>(() => _client.GetTimepointAsync(Guid.NewGuid(), null));
+        var e = await Assert.ThrowsAsync<ApiException<Problem>>(() => _client.GetTimepointAsync(Guid.NewGuid(), null, null));
         Assert.Equal(404, e.StatusCode);
         Assert.Equal(e.Result.Detail, e.Result.Error);
     }

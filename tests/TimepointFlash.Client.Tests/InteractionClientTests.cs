@@ -71,7 +71,7 @@ public sealed class InteractionClientTests(LiveServer server) : IClassFixture<Li
         });
         Assert.Equal(2, answer.Dialog.Count);
         Assert.True(answer.Saved);
-        var after = await _client.GetTimepointAsync(t.Id, full: true);
+        var after = await _client.GetTimepointAsync(t.Id, full: true, include_image: null);
         Assert.Equal(before + 2, after.Dialog.Count);
     }
 

@@ -57,8 +57,21 @@ public sealed class StoreTests : IDisposable
         var error = await Assert.ThrowsAsync<TimepointNotFoundException>(() => engine.GetAsync(scene.Id));
         Assert.Equal(scene.Id.ToString(), error.Key);
         await Assert.ThrowsAsync<TimepointNotFoundException>(() => engine.GetBySlugAsync(scene.Slug));
-        await Assert.ThrowsAsync<TimepointNotFoundException>(() => engine.DeleteAsync(scene.Id));
         Assert.Equal(0, (await engine.ListAsync()).Total);
+    }
+
+    [Fact]
+    public async Task A_soft_deleted_scene_can_be_deleted_again_and_then_for_good()
+    {
+        await using var engine = await _db.CreateEngineAsync();
+        var scene = await engine.GenerateAsync("assassination of julius caesar");
+
+        await engine.DeleteAsync(scene.Id);
+        await engine.DeleteAsync(scene.Id);
+        await engine.DeleteAsync(scene.Id, permanent: true);
+
+        await Assert.ThrowsAsync<TimepointNotFoundException>(() => engine.DeleteAsync(scene.Id));
+        await Assert.ThrowsAsync<TimepointNotFoundException>(() => engine.DeleteAsync(scene.Id, permanent: true));
     }
 
     [Fact]

@@ -234,7 +234,10 @@ let api =
                 let! _, _, before = get api childPath None
                 Expect.stringContains before $"\"parent_id\":\"{id}\"" "the child names its parent"
                 let! _, _, _ = get api $"/api/v1/timepoints/{id}" None
-                let! (deleted: HttpResponseMessage) = api.Client.DeleteAsync($"/api/v1/timepoints/{id}": string)
+
+                let! (deleted: HttpResponseMessage) =
+                    api.Client.DeleteAsync($"/api/v1/timepoints/{id}?permanent=true": string)
+
                 Expect.equal deleted.StatusCode HttpStatusCode.OK "deleted"
                 let! gone, _, _ = get api $"/api/v1/timepoints/{id}" None
                 Expect.equal gone 404 "the deleted timepoint is gone, not served from memory"

@@ -92,7 +92,7 @@ let tests =
                     Expect.equal first.StatusCode HttpStatusCode.OK "B reads it (and caches it for ten minutes)"
                     let! cached = b.Client.GetAsync $"/api/v1/timepoints/{id}"
                     Expect.equal cached.StatusCode HttpStatusCode.OK "still there"
-                    let! deleted = a.Client.DeleteAsync $"/api/v1/timepoints/{id}"
+                    let! deleted = a.Client.DeleteAsync $"/api/v1/timepoints/{id}?permanent=true"
                     Expect.equal deleted.StatusCode HttpStatusCode.OK "A deletes it"
 
                     do!
@@ -100,6 +100,39 @@ let tests =
                             let! r = b.Client.GetAsync $"/api/v1/timepoints/{id}"
                             return r.StatusCode = HttpStatusCode.NotFound
                         })
+                })
+        }
+
+        testTask "a soft delete on one replica is heard as a delete and is a 404 on the other at once" {
+            do!
+                withReplicas (fun a b -> task {
+                    let! resp =
+                        postJson a.Client "/api/v1/timepoints/generate/sync" """{"query": "fall of the berlin wall"}"""
+
+                    let! created = body resp
+                    let id = str created "id"
+                    let! first = b.Client.GetAsync $"/api/v1/timepoints/{id}"
+                    Expect.equal first.StatusCode HttpStatusCode.OK "B reads it (and caches it for ten minutes)"
+                    let heard = TaskCompletionSource()
+
+                    use _ =
+                        b.Services.Changes.Subscribe(fun c ->
+                            if c = Change.Deleted(Guid.Parse id) then
+                                heard.TrySetResult() |> ignore)
+
+                    let! deleted = a.Client.DeleteAsync $"/api/v1/timepoints/{id}"
+                    Expect.equal deleted.StatusCode HttpStatusCode.OK "A soft-deletes it"
+                    let! _ = Task.WhenAny(heard.Task, Task.Delay(TimeSpan.FromSeconds 10.0))
+                    Expect.isTrue heard.Task.IsCompleted "B heard a delete notice for it (migration 0012's trigger)"
+
+                    do!
+                        eventually (TimeSpan.FromSeconds 10.0) "B answers 404 after the notice" (fun () -> task {
+                            let! r = b.Client.GetAsync $"/api/v1/timepoints/{id}"
+                            return r.StatusCode = HttpStatusCode.NotFound
+                        })
+
+                    let! listed = b.Client.GetStringAsync "/api/v1/timepoints"
+                    Expect.isFalse (listed.Contains id) "nor listed there"
                 })
         }
 

@@ -19,7 +19,7 @@ let withApi (f: TestApi -> Task<unit>) = task {
         (api :> IAsyncDisposable).DisposeAsync().AsTask().Wait()
 }
 
-let private expectProblem (resp: HttpResponseMessage) (status: int) = task {
+let expectProblem (resp: HttpResponseMessage) (status: int) = task {
     Expect.equal (int resp.StatusCode) status $"status {status}"
     let ct = resp.Content.Headers.ContentType
     Expect.isNotNull ct "content type"
@@ -317,15 +317,177 @@ let reading =
                         postJson api.Client $"""/api/v1/temporal/{str t "id"}/next""" """{"units": 1, "unit": "day"}"""
 
                     let! n = body nav
-                    let! del = api.Client.DeleteAsync($"""/api/v1/timepoints/{str t "id"}""")
+                    let! del = api.Client.DeleteAsync($"""/api/v1/timepoints/{str t "id"}?permanent=true""")
                     Expect.equal del.StatusCode HttpStatusCode.OK "deleted"
+                    let! answer = body del
+                    Expect.equal (str answer "message") $"""Timepoint {str t "id"} permanently deleted""" "worded"
                     let! gone = api.Client.GetAsync($"""/api/v1/timepoints/{str t "id"}""")
                     let! _ = expectProblem gone 404
                     let! child = api.Client.GetStringAsync($"""/api/v1/timepoints/{str n "target_id"}""")
                     Expect.stringContains child "\"parent_id\":null" "orphaned child kept"
-                    let! again = api.Client.DeleteAsync($"""/api/v1/timepoints/{str t "id"}""")
+                    let! again = api.Client.DeleteAsync($"""/api/v1/timepoints/{str t "id"}?permanent=true""")
                     let! _ = expectProblem again 404
                     ()
+                })
+        }
+
+        testTask "a soft delete (the default) makes the scene 404 on every read, and a permanent delete removes it" {
+            do!
+                withApi (fun api -> task {
+                    let! t = generateSync api "assassination of julius caesar"
+                    let id = str t "id"
+
+                    let! nav = postJson api.Client $"/api/v1/temporal/{id}/next" """{"units": 1, "unit": "day"}"""
+
+                    let! n = body nav
+                    let childId = str n "target_id"
+                    let! del = api.Client.DeleteAsync($"/api/v1/timepoints/{id}")
+                    Expect.equal del.StatusCode HttpStatusCode.OK "soft-deleted"
+                    let! answer = body del
+                    Expect.equal (str answer "message") $"Timepoint {id} soft-deleted" "worded as the reference"
+                    Expect.isFalse (answer["permanent"].GetValue<bool>()) "not permanent"
+
+                    for path in
+                        [
+                            $"/api/v1/timepoints/{id}"
+                            $"/api/v1/timepoints/{id}?full=false"
+                            $"/api/v1/timepoints/{id}?include_image=true"
+                            $"""/api/v1/timepoints/slug/{str t "slug"}"""
+                            $"/api/v1/timepoints/{id}/tdf"
+                            $"/api/v1/timepoints/{id}/export?format=markdown"
+                            $"/api/v1/temporal/{id}/sequence"
+                        ] do
+                        let! r = api.Client.GetAsync path
+                        let! _ = expectProblem r 404
+                        ()
+
+                    let! listed = api.Client.GetAsync "/api/v1/timepoints?page_size=100"
+                    let! listed = body listed
+                    let ids = listed["items"].AsArray() |> Seq.map (fun i -> str i "id") |> List.ofSeq
+                    Expect.equal ids [ childId ] "only the child is listed"
+                    let! sequence = api.Client.GetAsync $"/api/v1/temporal/{childId}/sequence"
+                    let! sequence = body sequence
+                    Expect.equal (sequence["prior"].AsArray().Count) 0 "the parent is not in its child's sequence"
+                    let! again = api.Client.DeleteAsync($"/api/v1/timepoints/{id}")
+
+                    Expect.equal
+                        again.StatusCode
+                        HttpStatusCode.OK
+                        "a repeated soft delete succeeds, as in the reference"
+
+                    let! permanent = api.Client.DeleteAsync($"/api/v1/timepoints/{id}?permanent=true")
+                    Expect.equal permanent.StatusCode HttpStatusCode.OK "then deleted for good"
+                    let! gone = api.Client.DeleteAsync($"/api/v1/timepoints/{id}")
+                    let! _ = expectProblem gone 404
+                    let! bad = api.Client.DeleteAsync($"/api/v1/timepoints/{childId}?permanent=maybe")
+                    let! _ = expectProblem bad 422
+                    ()
+                })
+        }
+
+        testTask "include_image=true inlines the stored image as base64; otherwise image_base64 is null" {
+            do!
+                withApi (fun api -> task {
+                    let! resp =
+                        postJson
+                            api.Client
+                            "/api/v1/timepoints/generate/sync"
+                            """{"query": "signing of the magna carta", "generate_image": true}"""
+
+                    let! t = body resp
+                    let id = str t "id"
+                    let! plain = api.Client.GetStringAsync $"/api/v1/timepoints/{id}"
+                    Expect.stringContains plain "\"image_base64\":null" "absent by default"
+                    let! image = api.Client.GetByteArrayAsync $"/api/v1/timepoints/{id}/image"
+                    let! inlined = api.Client.GetAsync $"/api/v1/timepoints/{id}?include_image=true"
+                    let! withImage = body inlined
+
+                    Expect.equal
+                        (Convert.FromBase64String(str withImage "image_base64"))
+                        image
+                        "the image's bytes, base64 without a data: prefix"
+
+                    let! summary = api.Client.GetAsync $"/api/v1/timepoints/{id}?full=false&include_image=true"
+                    let! summary = body summary
+                    Expect.isTrue (summary["image_base64"] <> null) "with the summary too"
+                    let! bad = api.Client.GetAsync $"/api/v1/timepoints/{id}?include_image=2"
+                    let! _ = expectProblem bad 422
+                    ()
+                })
+        }
+
+        testTask "full=false is the reference's summary: every key present, the image prompt and scene parts null" {
+            do!
+                withApi (fun api -> task {
+                    let! t = generateSync api "rome 50 BCE"
+                    let! s = api.Client.GetAsync($"""/api/v1/timepoints/{str t "id"}?full=false""")
+                    let! s = body s
+                    let o = s.AsObject()
+
+                    for key in
+                        [
+                            "id"
+                            "query"
+                            "slug"
+                            "status"
+                            "year"
+                            "month"
+                            "day"
+                            "season"
+                            "time_of_day"
+                            "era"
+                            "location"
+                            "image_prompt"
+                            "has_image"
+                            "image_url"
+                            "image_base64"
+                            "text_model_used"
+                            "image_model_used"
+                            "created_at"
+                            "error"
+                            "blob_folder_name"
+                            "blob_path"
+                            "blob_written_at"
+                            "is_deleted"
+                            "sequence_id"
+                            "render_type"
+                            "generation_version"
+                            "tags"
+                            "visibility"
+                            "share_url"
+                            "preset_used"
+                            "generation_time_ms"
+                            "model_provider"
+                            "model_permissiveness"
+                            "request_context"
+                            "metadata"
+                            "characters"
+                            "scene"
+                            "dialog"
+                            "grounding"
+                            "moment"
+                        ] do
+                        Expect.isTrue (o.ContainsKey key) $"{key} present"
+
+                    for key in
+                        [
+                            "image_prompt"
+                            "metadata"
+                            "characters"
+                            "scene"
+                            "dialog"
+                            "grounding"
+                            "moment"
+                        ] do
+                        Expect.isNull o[key] $"{key} is the full form's only"
+
+                    Expect.isFalse (o["is_deleted"].GetValue<bool>()) "not deleted"
+                    Expect.equal (o["visibility"].GetValue<string>()) "public" "public"
+                    Expect.equal (o["render_type"].GetValue<string>()) "image" "an image scene"
+                    Expect.equal (o["generation_version"].GetValue<int>()) 1 "version 1"
+                    let! full = api.Client.GetAsync($"""/api/v1/timepoints/{str t "id"}""")
+                    let! full = body full
+                    Expect.isNotNull full["image_prompt"] "the full form has the image prompt"
                 })
         }
     ]

@@ -31,6 +31,7 @@ let all =
         Persistence.Wire.tests
         Persistence.Search.tests
         Persistence.Links.tests
+        Persistence.SoftDelete.tests
         Persistence.Logs.tests
         Persistence.Progress.tests
         Persistence.Sessions.tests
@@ -48,6 +49,7 @@ let all =
         ApiContract.tests
         ApiRequests.tests
         ApiExport.tests
+        ApiEval.tests
         Control.tests
         Grounding.tests
         GroundingWire.tests

@@ -119,6 +119,27 @@ let badNavigateBodies: (string * Body) list = [
     Body.Json "{\"units\": 1, \"model_policy\": \"permissive\", \"text_model\": \"anthropic/claude-opus-4.8\"}"
 ]
 
+/// Bodies the comparison endpoints must reject.
+let badEvalBodies: (string * Body) list = [
+    "eval missing query", Body.Json "{\"preset\": \"all\"}"
+    "eval query too short", Body.Json "{\"query\": \"ab\"}"
+    "eval timeout 9", Body.Json "{\"query\": \"fall of rome\", \"timeout_seconds\": 9}"
+    "eval timeout 601", Body.Json "{\"query\": \"fall of rome\", \"timeout_seconds\": 601}"
+    "eval timeout string", Body.Json "{\"query\": \"fall of rome\", \"timeout_seconds\": \"60\"}"
+    "eval preset unknown", Body.Json "{\"query\": \"fall of rome\", \"preset\": \"turbo\"}"
+    "eval presets unknown", Body.Json "{\"query\": \"fall of rome\", \"presets\": [\"turbo\"]}"
+    "eval models empty", Body.Json "{\"query\": \"fall of rome\", \"models\": []}"
+    "eval models not a list", Body.Json "{\"query\": \"fall of rome\", \"models\": \"gpt\"}"
+    "eval model without id", Body.Json "{\"query\": \"fall of rome\", \"models\": [{\"label\": \"x\"}]}"
+    "eval model id blank", Body.Json "{\"query\": \"fall of rome\", \"models\": [{\"model_id\": \" \"}]}"
+    "eval too many models",
+    Body.Json(
+        "{\"query\": \"fall of rome\", \"models\": ["
+        + String.concat ", " (List.replicate 21 "{\"model_id\": \"m\"}")
+        + "]}"
+    )
+]
+
 /// Bodies the chat endpoints must reject (with a character of the scene where one is needed).
 let badChatBodies: (string * Body) list = [
     "missing message", Body.Json "{\"character\": \"Julius Caesar\"}"
@@ -254,6 +275,10 @@ let all (id: Guid) (slug: string) : Case list = [
         for name, body in badNavigateBodies do
             case name "POST" path body
 
+    for path in [ "/api/v1/eval/compare"; "/api/v1/eval/compare/report" ] do
+        for name, body in badJsonBodies @ badEvalBodies do
+            case name "POST" path body
+
     let ix = $"/api/v1/interactions/{id}"
     let chats = [ $"{ix}/chat"; $"{ix}/chat/stream" ]
     let dialogs = [ $"{ix}/dialog"; $"{ix}/dialog/stream" ]
@@ -349,6 +374,10 @@ let all (id: Guid) (slug: string) : Case list = [
     case "PUT generate" "PUT" $"{tp}/generate" (Body.Json "{\"query\": \"rome 50 BCE\"}")
     case "PATCH timepoint" "PATCH" $"{tp}/{id}" (Body.Json "{}")
     case "DELETE list" "DELETE" tp Body.None
+    case "delete permanent not a bool" "DELETE" $"{tp}/{id}?permanent=maybe" Body.None
+    case "include_image not a bool" "GET" $"{tp}/{id}?include_image=2" Body.None
+    case "DELETE eval models" "DELETE" "/api/v1/eval/models" Body.None
+    case "GET compare" "GET" "/api/v1/eval/compare" Body.None
     case "POST health" "POST" "/health" Body.None
     case "PUT readiness" "PUT" "/api/v1/health" Body.None
     case "POST deep health" "POST" "/health/deep" (Body.Json "{}")
