@@ -14,7 +14,19 @@ open Spectre.Console
 /// rejected query ends in ✗ with the reason and the suggested query. Close it with the outcome; disposing it
 /// without closing (Ctrl-C) clears the status line.
 type LiveDisplay(err: TextWriter, interactive: bool) =
-    let console = AnsiConsole.Create(AnsiConsoleSettings(Out = AnsiConsoleOutput(err)))
+    // Colours only on a terminal: a pipe or a file gets plain text.
+    let console =
+        AnsiConsole.Create(
+            AnsiConsoleSettings(
+                Out = AnsiConsoleOutput(err),
+                Ansi = (if interactive then AnsiSupport.Detect else AnsiSupport.No),
+                ColorSystem =
+                    (if interactive then
+                         ColorSystemSupport.Detect
+                     else
+                         ColorSystemSupport.NoColors)
+            )
+        )
 
     let clock = Stopwatch.StartNew()
     let gate = obj ()
