@@ -3,7 +3,9 @@
 # and the `tpflash` tool into a temporary local feed; creates a fresh C# console app OUTSIDE the repository, adds the
 # package by name (NuGet.config: the local feed plus the machine's usual source, for FSharp.Core, Npgsql, …), runs a
 # generation, a navigation and a list against SQLite with the offline engine; checks the package's nuspec lists
-# paket.lock's versions; then installs the tool from the feed and runs `tpflash generate` and `tpflash list`.
+# paket.lock's versions and the .snupkg holds the portable PDBs; builds and runs a second app outside the repository
+# with only a project reference to the facade; then installs the tool from the feed and runs `tpflash generate` and
+# `tpflash list`.
 # Offline as far as the project goes: every package comes from the local feed or the NuGet cache.
 # Prints one line per check and "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
@@ -67,6 +69,23 @@ grep -q 'id="Microsoft.Data.Sqlite.Core"' "$nuspec" || bad="$bad Microsoft.Data.
 [ -z "$bad" ] && ok "nuspec dependencies start at paket.lock's versions (Microsoft.Data.Sqlite.Core included)" ||
   fail "nuspec dependencies vs paket.lock:$bad"
 
+# ---- the symbols package: the portable PDBs of the facade and of the engine it bundles
+snupkg="$feed/TimepointFlash.$version.snupkg"
+if [ -f "$snupkg" ]; then
+  mkdir -p "$tmp/symbols" && (cd "$tmp/symbols" && unzip -q "$snupkg")
+  missing=""
+  for f in TimepointFlash.Interop TimepointFlash.Interop.Types TimepointFlash.Core TimepointFlash.Engines \
+    TimepointFlash.Persistence TimepointFlash.Runtime; do
+    [ -f "$tmp/symbols/lib/net10.0/$f.pdb" ] || missing="$missing $f.pdb"
+  done
+  grep -q '<packageType name="SymbolsPackage"' "$tmp/symbols/TimepointFlash.nuspec" || missing="$missing SymbolsPackage-type"
+  [ "$(head -c 4 "$tmp/symbols/lib/net10.0/TimepointFlash.Interop.pdb" 2>/dev/null)" = "BSJB" ] || missing="$missing portable-pdb"
+  [ -z "$missing" ] && ok "TimepointFlash.$version.snupkg holds the portable PDBs of the facade and the engine" ||
+    fail "snupkg content; missing:$missing"
+else
+  fail "dotnet pack makes TimepointFlash.$version.snupkg next to the package"; ls "$feed"
+fi
+
 # ---- NuGet.config: the local feed first, then the machine's own sources (the user-wide NuGet.Config)
 write_nuget_config() { # dir
   {
@@ -121,6 +140,46 @@ grep -qE "^generated Completed -44 3 15 " "$tmp/run.log" && ok "generation: comp
 grep -qE "^next Completed -44 3 16 parent=True$" "$tmp/run.log" && ok "navigation: next day, parent set" ||
   fail "navigation: next day, parent set" "$tmp/run.log"
 grep -qE "^listed 2$" "$tmp/run.log" && ok "list: both scenes" || fail "list: both scenes" "$tmp/run.log"
+
+# ---- a plain project reference to the facade is enough: a C# app outside the repository with that one reference
+# builds and runs a generation, in a TimepointFlash.* namespace (the engine's F# types stay out of its compiler's view)
+refapp="$tmp/refapp"
+mkdir -p "$refapp"
+if (cd "$refapp" && dotnet new console --framework net10.0 --name ReferenceCheck --output . >"$tmp/refnew.log" 2>&1 &&
+  dotnet add reference "$root/src/TimepointFlash.Interop/TimepointFlash.Interop.fsproj" >>"$tmp/refnew.log" 2>&1); then
+  write_nuget_config "$refapp"
+  [ "$(grep -c "<ProjectReference" "$refapp/ReferenceCheck.csproj")" = "1" ] &&
+    ok "a console app outside the repository with one project reference (the facade)" ||
+    fail "the app has exactly one project reference" "$refapp/ReferenceCheck.csproj"
+else
+  fail "dotnet new console + dotnet add reference" "$tmp/refnew.log"
+fi
+cat >"$refapp/Program.cs" <<'CS'
+using TimepointFlash.Interop;
+
+namespace TimepointFlash.Demo;
+
+public static class Program
+{
+    public static async Task Main()
+    {
+        await using var engine = await TimepointEngine.CreateAsync(new TimepointEngineOptions
+        {
+            DatabaseUrl = "sqlite:///" + Path.Combine(AppContext.BaseDirectory, "reference.db"),
+            IgnoreEnvironment = true,
+        });
+        Timepoint caesar = await engine.GenerateAsync("assassination of julius caesar");
+        Timepoint again = await engine.GetAsync(caesar.Id);
+        Console.WriteLine($"generated {caesar.Status} {caesar.Year} {caesar.Month} {caesar.Day} same={again == caesar}");
+    }
+}
+CS
+if (cd "$refapp" && timeout 900 dotnet run -c Release >"$tmp/refrun.log" 2>&1) &&
+  grep -qE "^generated Completed -44 3 15 same=True$" "$tmp/refrun.log"; then
+  ok "dotnet run (C# app on the facade project reference alone): completed, 15 March 44 BCE"
+else
+  fail "dotnet run (C# app on the facade project reference alone)" "$tmp/refrun.log"
+fi
 
 # ---- the tool, installed from the feed
 tools="$tmp/tools"

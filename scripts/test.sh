@@ -32,6 +32,9 @@ install_debian() { # package, why
 if ! command -v chromium >/dev/null 2>&1; then
   install_debian chromium "headless browser for the UI tests"
 fi
+if ! command -v tmux >/dev/null 2>&1; then
+  install_debian tmux "a real terminal for the tpflash live-display and Ctrl-C tests"
+fi
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   install_debian postgresql "PostgreSQL server for the database tests (a throwaway one per run)"
 fi

@@ -6,7 +6,7 @@ open System.Threading
 open System.Threading.Tasks
 open TimepointFlash
 
-/// A progress line for the live display.
+/// A finished step for the live display: ✓ with its time and model, or ✗ with why.
 type StepLine = {
     Step: string
     Ok: bool
@@ -16,6 +16,14 @@ type StepLine = {
     Model: string option
     Error: string option
 }
+
+/// What a running command reports to the live display.
+[<RequireQualifiedAccess>]
+type StepEvent =
+    /// A step began (the embedded engine says so; a server's stream only reports steps that ended).
+    | Started of step: string
+    /// A step ended.
+    | Ended of StepLine
 
 /// Why a command failed.
 [<RequireQualifiedAccess>]
@@ -30,11 +38,11 @@ type CliError =
 /// What the commands need, from the embedded engine or a running server; answers are wire JSON.
 type Backend = {
     /// Generates a scene for a query, with or without an image, under a generation control.
-    Generate: string -> bool -> GenerationControl -> (StepLine -> unit) -> Task<Result<JsonNode, CliError>>
+    Generate: string -> bool -> GenerationControl -> (StepEvent -> unit) -> Task<Result<JsonNode, CliError>>
     Get: string -> Task<Result<JsonNode, CliError>>
     List: ListQuery -> Task<Result<JsonNode, CliError>>
     Navigate:
-        string -> Direction -> int -> TimeUnit -> (StepLine -> unit) -> Task<Result<JsonNode * JsonNode, CliError>>
+        string -> Direction -> int -> TimeUnit -> (StepEvent -> unit) -> Task<Result<JsonNode * JsonNode, CliError>>
     Sequence: string -> string -> int -> Task<Result<JsonNode, CliError>>
     /// Deletes a scene: soft (hidden, purged later) or, when true, permanently.
     Delete: string -> bool -> Task<Result<JsonNode, CliError>>
@@ -76,9 +84,9 @@ module CliError =
 module Embedded =
     let private progressOf (r: StepRecord) =
         match r.Status with
-        | StepStatus.Started -> None
+        | StepStatus.Started -> StepEvent.Started(Step.name r.Step)
         | StepStatus.Waiting ->
-            Some {
+            StepEvent.Ended {
                 Step = Step.name r.Step
                 Ok = true
                 Waiting = true
@@ -87,7 +95,7 @@ module Embedded =
                 Error = None
             }
         | StepStatus.Completed ->
-            Some {
+            StepEvent.Ended {
                 Step = Step.name r.Step
                 Ok = true
                 Waiting = false
@@ -96,7 +104,7 @@ module Embedded =
                 Error = None
             }
         | StepStatus.Failed ->
-            Some {
+            StepEvent.Ended {
                 Step = Step.name r.Step
                 Ok = false
                 Waiting = false
@@ -110,8 +118,8 @@ module Embedded =
                         | None -> e.Message)
             }
 
-    let private observer (report: StepLine -> unit) (e: StepRecord) =
-        progressOf e |> Option.iter report
+    let private observer (report: StepEvent -> unit) (e: StepRecord) =
+        report (progressOf e)
         Task.CompletedTask
 
     /// Finds a timepoint by id or slug.

@@ -6,7 +6,6 @@ open System.Net.Http
 open System.Text.Json.Nodes
 open System.Threading.Tasks
 open Argu
-open Spectre.Console
 open TimepointFlash
 open TimepointFlash.Runtime
 
@@ -85,70 +84,6 @@ let private banner (b: Backend) =
     if b.Offline then
         Console.Error.WriteLine "tpflash: no provider key is configured; using the offline engine."
 
-/// Shows each step as it ends, on stderr (so --json keeps stdout machine-readable): ✓ with its time and model,
-/// ✗ with why. The judge's line waits for the outcome, so a rejected query ends in ✗ with the reason and the
-/// suggested query rather than a tick. Returns the reporter and the function that closes the display.
-let private progress () =
-    let console =
-        AnsiConsole.Create(AnsiConsoleSettings(Out = AnsiConsoleOutput(Console.Error)))
-
-    let print (p: StepLine) =
-        if p.Waiting then
-            let wait =
-                p.LatencyMs |> Option.map (fun v -> $"~{v / 1000L} s") |> Option.defaultValue ""
-
-            console.MarkupLine(
-                $"[yellow]…[/] {Markup.Escape p.Step, -16} [grey]waiting for provider budget {Markup.Escape wait}[/]"
-            )
-        elif p.Ok then
-            let ms = p.LatencyMs |> Option.map (fun v -> $"{v} ms") |> Option.defaultValue ""
-            let model = p.Model |> Option.defaultValue ""
-
-            console.MarkupLine(
-                $"[green]✓[/] {Markup.Escape p.Step, -16} [grey]{Markup.Escape ms, 8}  {Markup.Escape model}[/]"
-            )
-        else
-            console.MarkupLine(
-                $"[red]✗[/] {Markup.Escape p.Step, -16} {Markup.Escape(p.Error |> Option.defaultValue String.Empty)}"
-            )
-
-    let mutable held: StepLine option = None
-
-    let flush () =
-        held |> Option.iter print
-        held <- None
-
-    let report (p: StepLine) =
-        flush ()
-
-        if p.Ok && not p.Waiting && p.Step = "judge" then
-            held <- Some p
-        else
-            print p
-
-    let close (t: JsonNode option) =
-        let text (key: string) =
-            t |> Option.bind (fun t -> Option.ofObj t[key]) |> Option.map string
-
-        match held, text "error_kind" with
-        | Some judge, Some "rejected" ->
-            let reason =
-                match text "error", text "suggested_query" with
-                | Some e, Some q when not (e.Contains q) -> $"rejected: {e} (try: {q})"
-                | Some e, _ -> $"rejected: {e}"
-                | None, _ -> "rejected"
-
-            held <- None
-
-            print {
-                judge with
-                    Ok = false
-                    Error = Some reason
-            }
-        | _ -> flush ()
-
-    report, close
-
 let private isFailed (t: JsonNode) =
     match t["status"] with
     | null -> false
@@ -209,9 +144,9 @@ let private generate (args: ParseResults<GenerateArgs>) =
 
         withBackend (args.TryGetResult GenerateArgs.Server) (fun b -> task {
             banner b
-            let report, close = progress ()
-            let! outcome = b.Generate query (args.Contains GenerateArgs.Image) control report
-            close (outcome |> Result.toOption)
+            use display = new LiveDisplay()
+            let! outcome = b.Generate query (args.Contains GenerateArgs.Image) control display.Report
+            display.Close(outcome |> Result.toOption)
 
             match outcome with
             | Error e -> return fail e
@@ -295,9 +230,9 @@ let private navigate direction (args: ParseResults<NavigateArgs>) =
         | Ok _ when units < 1 || units > 365 -> return fail (CliError.Invalid "--units must be between 1 and 365")
         | Ok unit ->
             banner b
-            let report, close = progress ()
-            let! outcome = b.Navigate (args.GetResult NavigateArgs.Id) direction units unit report
-            close (outcome |> Result.toOption |> Option.map snd)
+            use display = new LiveDisplay()
+            let! outcome = b.Navigate (args.GetResult NavigateArgs.Id) direction units unit display.Report
+            display.Close(outcome |> Result.toOption |> Option.map snd)
 
             match outcome with
             | Error e -> return fail e

@@ -129,7 +129,7 @@ module Remote =
         | _ -> None
 
     /// Reads an SSE response, reporting progress; returns the `done` data or the `error` message.
-    let readStream (stream: Stream) (report: StepLine -> unit) = task {
+    let readStream (stream: Stream) (report: StepEvent -> unit) = task {
         use reader = new StreamReader(stream)
         let mutable result = Error(CliError.Failed "the stream ended without a result")
         let mutable reading = true
@@ -141,7 +141,7 @@ module Remote =
             | null -> reading <- false
             | l when l.StartsWith "data: " ->
                 let msg = JsonNode.Parse(l.Substring 6)
-                progressOf msg |> Option.iter report
+                progressOf msg |> Option.iter (StepEvent.Ended >> report)
 
                 match text msg "event" with
                 | Some "done" ->

@@ -164,6 +164,12 @@ module ProviderError =
         | ProviderError.BadResponse _ -> true
         | _ -> false
 
+    /// How long the provider asked to wait before the next call (a rate limit's Retry-After), when it said.
+    let retryAfter =
+        function
+        | ProviderError.RateLimited(_, wait) -> wait
+        | _ -> None
+
     /// One line for logs and users; never contains a key.
     let describe =
         function

@@ -43,6 +43,9 @@ type StepRecord = {
     Usage: TokenUsage option
     Attempts: int option
     Error: GenerationError option
+    /// For a failed step, how long the provider asked to wait before trying again (a rate limit's Retry-After).
+    /// Not stored with the step logs: it is for the caller of the run that failed.
+    RetryAfter: System.TimeSpan option
     At: System.DateTimeOffset
 }
 
@@ -58,6 +61,7 @@ module StepRecord =
         Usage = None
         Attempts = None
         Error = None
+        RetryAfter = None
         At = at
     }
 
@@ -87,6 +91,7 @@ module StepRecord =
         blank at step StepStatus.Failed with
             Provider = GenerationFailure.providerError f |> Option.map ProviderError.provider
             Error = Some(GenerationFailure.toError f)
+            RetryAfter = GenerationFailure.providerError f |> Option.bind ProviderError.retryAfter
     }
 
 /// DAG (concurrent independent steps) or one step at a time, for comparison.

@@ -266,8 +266,8 @@ module internal Convert =
         )
 
     /// The exception for a failed timepoint; none when it completed. A provider failure takes its kind from the
-    /// stored provider kind (so a failure read back says the same), its provider from the run's failed step
-    /// record, and the exception the caller's chat client threw as its cause.
+    /// stored provider kind (so a failure read back says the same), its provider and the wait it asked for
+    /// (RetryAfter) from the run's failed step record, and the exception the caller's chat client threw as its cause.
     let failure (causes: RunCauses) (t: TimepointFlash.Timepoint) : exn option =
         match t.Status, t.Error with
         | TimepointFlash.TimepointStatus.Failed, Some e ->
@@ -277,18 +277,15 @@ module internal Convert =
             match e.Kind with
             | FailureKind.Rejected -> Some(TimepointRejectedException(e.Message, str e.SuggestedQuery, t.Id) :> exn)
             | FailureKind.Provider ->
-                let provider =
-                    e.Step
-                    |> Option.bind causes.FailureOf
-                    |> Option.bind (fun r -> r.Provider)
-                    |> Option.toObj
+                let failed = e.Step |> Option.bind causes.FailureOf
+                let provider = failed |> Option.bind (fun r -> r.Provider) |> Option.toObj
 
                 let kind =
                     e.ProviderKind
                     |> Option.map Causes.kind
                     |> Option.defaultValue ProviderFailureKind.Unknown
 
-                let wait = Nullable()
+                let wait = failed |> Option.bind (fun r -> r.RetryAfter) |> Option.toNullable
 
                 Some(ProviderException(step, e.Message, t.Id, provider, kind, wait, cause) :> exn)
             | FailureKind.InvalidOutput

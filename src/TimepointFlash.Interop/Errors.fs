@@ -4,16 +4,22 @@ open System
 
 /// Base class of every error the facade throws on purpose.
 type TimepointFlashException
-    /// Creates the exception with a message and the exception that caused it (or null).
+    /// <summary>Creates the exception with a message and the exception that caused it (or null).</summary>
+    /// <param name="message">What went wrong, in one line.</param>
+    /// <param name="inner">The exception that caused this one, or null.</param>
     (message: string, inner: exn | null) =
     inherit Exception(message, inner)
 
-    /// Creates the exception with a message.
+    /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">What went wrong, in one line.</param>
     new(message: string) = TimepointFlashException(message, null)
 
 /// The query does not describe a moment in time (the judge step rejected it).
 type TimepointRejectedException
-    /// Creates the exception.
+    /// <summary>Creates the exception.</summary>
+    /// <param name="reason">Why the judge rejected the query.</param>
+    /// <param name="suggestedQuery">A query that would work, or null.</param>
+    /// <param name="timepointId">The stored (failed) timepoint.</param>
     (reason: string, suggestedQuery: string | null, timepointId: Guid) =
     inherit TimepointFlashException($"The query was rejected: {reason}")
     /// Why the query was rejected.
@@ -25,7 +31,8 @@ type TimepointRejectedException
 
 /// No timepoint has this id or slug.
 type TimepointNotFoundException
-    /// Creates the exception for the id or slug asked for.
+    /// <summary>Creates the exception for the id or slug asked for.</summary>
+    /// <param name="key">The id or slug asked for.</param>
     (key: string) =
     inherit TimepointFlashException($"Timepoint '{key}' was not found")
     /// The id or slug asked for.
@@ -33,8 +40,8 @@ type TimepointNotFoundException
 
 /// A generation step failed (for example a model answered badly after a repair attempt).
 type GenerationFailedException
-    /// Creates the exception with the failed step, the reason, the stored timepoint and the exception that caused
-    /// it (or null).
+    /// <summary>Creates the exception with the failed step, the reason, the stored timepoint and the exception that
+    /// caused it (or null).</summary>
     /// <param name="step">The step that failed ("generation" when no step did).</param>
     /// <param name="reason">Why, in one line.</param>
     /// <param name="timepointId">The stored (failed) timepoint.</param>
@@ -42,7 +49,7 @@ type GenerationFailedException
     (step: string, reason: string, timepointId: Guid, inner: exn | null) =
     inherit TimepointFlashException($"Generation failed at {step}: {reason}", inner)
 
-    /// Creates the exception with no cause.
+    /// <summary>Creates the exception with no cause.</summary>
     /// <param name="step">The step that failed.</param>
     /// <param name="reason">Why, in one line.</param>
     /// <param name="timepointId">The stored (failed) timepoint.</param>
@@ -90,7 +97,7 @@ type ProviderFailureKind =
 /// custom chat client) after retries and fallback. Kind, Provider and RetryAfter come from the typed failure of
 /// the run; InnerException is the exception your chat client threw, when it threw one.
 type ProviderException
-    /// Creates the exception.
+    /// <summary>Creates the exception.</summary>
     /// <param name="step">The step that failed.</param>
     /// <param name="reason">Why, in one line (never a key).</param>
     /// <param name="timepointId">The stored (failed) timepoint.</param>
@@ -109,7 +116,7 @@ type ProviderException
     ) =
     inherit GenerationFailedException(step, reason, timepointId, inner)
 
-    /// Creates the exception with an unknown kind and no cause.
+    /// <summary>Creates the exception with an unknown kind and no cause.</summary>
     /// <param name="step">The step that failed.</param>
     /// <param name="reason">Why, in one line.</param>
     /// <param name="timepointId">The stored (failed) timepoint.</param>
@@ -125,7 +132,8 @@ type ProviderException
 
 /// Time travel cannot reach the target (out of range, or the source is not completed).
 type TimeTravelException
-    /// Creates the exception.
+    /// <summary>Creates the exception.</summary>
+    /// <param name="reason">Why the target cannot be reached.</param>
     (reason: string) =
     inherit TimepointFlashException(reason)
     /// Why.
@@ -133,13 +141,16 @@ type TimeTravelException
 
 /// The options or environment are invalid, or the database cannot be opened.
 type TimepointConfigurationException
-    /// Creates the exception.
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What is wrong with the options, the environment or the database.</param>
     (message: string) =
     inherit TimepointFlashException(message)
 
 /// The database failed a read or write (a constraint, unreadable stored data, or another storage error).
 type TimepointStorageException
-    /// Creates the exception with a one-line reason (no connection secrets) and the cause.
+    /// <summary>Creates the exception with a one-line reason (no connection secrets) and the cause.</summary>
+    /// <param name="reason">Why, in one line (never a connection secret).</param>
+    /// <param name="inner">The database driver's exception, or null.</param>
     (reason: string, inner: exn | null) =
     inherit TimepointFlashException($"Storage failed: {reason}", inner)
     /// Why.
@@ -148,13 +159,15 @@ type TimepointStorageException
 /// The database cannot be reached or did not answer in time. Nothing is wrong with the call: retry it once the
 /// database is back (the engine reconnects by itself; no new engine is needed).
 type StorageUnavailableException
-    /// Creates the exception with a one-line reason (no connection secrets) and the cause.
+    /// <summary>Creates the exception with a one-line reason (no connection secrets) and the cause.</summary>
+    /// <param name="reason">Why, in one line (never a connection secret).</param>
+    /// <param name="inner">The database driver's exception, or null.</param>
     (reason: string, inner: exn | null) =
     inherit TimepointStorageException(reason, inner)
 
 /// The timepoint has no character of this name.
 type CharacterNotFoundException
-    /// Creates the exception.
+    /// <summary>Creates the exception.</summary>
     /// <param name="character">The name asked for.</param>
     /// <param name="cast">The names of the scene's characters.</param>
     (character: string, cast: System.Collections.Generic.IReadOnlyList<string>) =
@@ -170,7 +183,7 @@ type CharacterNotFoundException
 
 /// The timepoint is not completed, so its characters cannot be talked to yet (or ever, when it failed).
 type TimepointNotCompletedException
-    /// Creates the exception.
+    /// <summary>Creates the exception.</summary>
     /// <param name="timepointId">The timepoint.</param>
     /// <param name="status">Its status.</param>
     (timepointId: Guid, status: TimepointStatus) =
@@ -183,7 +196,7 @@ type TimepointNotCompletedException
 
 /// No chat session has this id.
 type ChatSessionNotFoundException
-    /// Creates the exception.
+    /// <summary>Creates the exception.</summary>
     /// <param name="sessionId">The id asked for.</param>
     (sessionId: Guid) =
     inherit TimepointFlashException($"Chat session '{sessionId}' was not found")
@@ -193,7 +206,7 @@ type ChatSessionNotFoundException
 
 /// The chat session belongs to another timepoint or another character than the one asked for.
 type ChatSessionMismatchException
-    /// Creates the exception.
+    /// <summary>Creates the exception.</summary>
     /// <param name="sessionId">The session.</param>
     /// <param name="reason">What does not match.</param>
     (sessionId: Guid, reason: string) =

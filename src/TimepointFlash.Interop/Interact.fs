@@ -33,10 +33,7 @@ module internal Interact =
                 |> Option.map Causes.kind
                 |> Option.defaultValue ProviderFailureKind.Unknown
 
-            let retry =
-                match p with
-                | ProviderError.RateLimited(_, Some after) -> Nullable after
-                | _ -> Nullable()
+            let retry = ProviderError.retryAfter p |> Option.toNullable
 
             ProviderException(step, ProviderError.describe p, timepointId, ProviderError.provider p, kind, retry, null)
         | InteractError.Agent e -> GenerationFailedException(step, AgentError.describe e, timepointId)

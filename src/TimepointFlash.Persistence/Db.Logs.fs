@@ -68,6 +68,7 @@ module Logs =
                             Output = defaultArg o 0
                         }
                 Attempts = r.intOrNone "attempts"
+                RetryAfter = None
                 Error =
                     r.textOrNone "error_message"
                     |> Option.map (fun message -> {

@@ -87,6 +87,27 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_provider_that_answers_429_with_Retry_After_is_a_rate_limit_carrying_the_wait()
+    {
+        using var provider = new RateLimitedProvider(retryAfterSeconds: 120);
+        var options = _db.Options();
+        options.OpenAiApiKey = "test-key-not-real";
+        options.OpenAiBaseUrl = provider.BaseUrl + "/v1";
+        options.PrimaryProvider = "openai";
+        options.FallbackProvider = "none";
+        await using var engine = await TimepointEngine.CreateAsync(options);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => engine.GenerateAsync("moon landing"));
+
+        Assert.Equal(ProviderFailureKind.RateLimit, error.Kind);
+        Assert.Equal("openai", error.Provider);
+        Assert.Equal(TimeSpan.FromSeconds(120), error.RetryAfter);
+        Assert.Equal("judge", error.Step);
+        Assert.True(provider.Calls >= 1);
+        Assert.Equal(TimepointStatus.Failed, (await engine.GetAsync(error.TimepointId)).Status);
+    }
+
+    [Fact]
     public async Task Cancelling_a_generation_throws_OperationCanceledException_and_stores_it_as_failed()
     {
         var client = new BlockingChatClient("scene");

@@ -132,6 +132,39 @@ public sealed class PublicSurfaceTests
     }
 
     [Fact]
+    public void Every_facade_constructor_and_method_documents_each_parameter_and_no_tag_is_escaped_into_text()
+    {
+        var members = XDocument.Load(Path.ChangeExtension(Facade.Location, ".xml")).Descendants("member")
+            .ToDictionary(m => (string)m.Attribute("name")!);
+        const BindingFlags declared =
+            BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        var problems = new List<string>();
+        foreach (var type in Facade.GetExportedTypes())
+        {
+            var name = type.FullName!.Replace('+', '.');
+            var methods = type.GetConstructors(declared).Cast<MethodBase>()
+                .Concat(type.GetMethods(declared).Where(m => !m.IsSpecialName && !IsGenerated(m)))
+                .Where(m => m.GetParameters().Length > 0);
+            foreach (var method in methods)
+            {
+                var id = (method.IsConstructor ? $"M:{name}.#ctor" : $"M:{name}.{method.Name}") + "(";
+                var candidates = members.Where(kv => kv.Key.StartsWith(id, StringComparison.Ordinal)
+                    && kv.Key.Count(c => c == ',') == method.GetParameters().Length - 1).Select(kv => kv.Value).ToList();
+                var documented = candidates.SelectMany(m => m.Elements("param"))
+                    .Select(p => (string)p.Attribute("name")!).ToHashSet();
+                foreach (var p in method.GetParameters().Where(p => !documented.Contains(p.Name!)))
+                    problems.Add($"{id}…): no <param name=\"{p.Name}\">");
+            }
+        }
+
+        foreach (var (id, member) in members)
+            if (member.Value.Contains("<param", StringComparison.Ordinal) || member.Value.Contains("<exception", StringComparison.Ordinal))
+                problems.Add($"{id}: an XML tag was escaped into text (an F# doc comment with tags must start with <summary>)");
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Fact]
     public void The_records_are_CSharp_records_with_value_equality()
     {
         foreach (var type in new[] { typeof(Timepoint), typeof(CharacterInfo), typeof(StepProgress), typeof(TimepointPage) })

@@ -72,6 +72,8 @@ let all =
         Cli.tests
         Reliability.ServerKill.tests
         Reliability.Interrupt.tests
+        CliProgress.tests
+        Terminal.tests
         Reliability.DbRestart.tests
         Reliability.Outage.tests
         WebhookTests.tests
