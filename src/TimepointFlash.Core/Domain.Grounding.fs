@@ -221,7 +221,8 @@ module GroundingStatus =
         }
 
     let private vocabulary (all: 'T list) (name: 'T -> string) =
-        Vocabulary.create (all |> List.map (fun x -> x, name x)) [] None |> Vocabulary.codec
+        Vocabulary.create (all |> List.map (fun x -> x, name x)) [] None
+        |> Vocabulary.codec
 
     /// The status's one definition (stored by the pipeline, never asked of a model).
     let codec: Codec<GroundingStatus> =
