@@ -62,10 +62,11 @@ dotnet run --project tests/TimepointFlash.Tests -c Release --no-build -- --colou
 rc=$?
 summary=$(sed -E 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$logs/expecto.log" | grep -E "EXPECTO!? .* tests? run" | tail -1)
 if [ -n "$summary" ]; then
-  p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$summary")
-  i=$(sed -E 's/.* ([0-9]+) ignored.*/\1/' <<<"$summary")
-  f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$summary")
-  e=$(sed -E 's/.* ([0-9]+) errored.*/\1/' <<<"$summary")
+  counts=${summary//,/}   # Expecto groups thousands ("1,022 passed")
+  p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$counts")
+  i=$(sed -E 's/.* ([0-9]+) ignored.*/\1/' <<<"$counts")
+  f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$counts")
+  e=$(sed -E 's/.* ([0-9]+) errored.*/\1/' <<<"$counts")
   passed=$((passed + p)); skipped=$((skipped + i)); failed=$((failed + f + e))
   echo "$summary"
   if [ "$rc" -ne 0 ] || [ "$((f + e))" -ne 0 ]; then
