@@ -58,7 +58,7 @@ module InteractDto =
             else
                 None)
 
-    /// `"all"` or a list of names (1–8).
+    /// A list of names (1–8), or the reference's `"all"` (accepted, documented as null): None asks everyone.
     let private characters: Decoder<string list option> =
         fun path el ->
             match el.ValueKind with
@@ -72,7 +72,7 @@ module InteractDto =
                         Decode.fail path $"must name at most {Character.maxCount} characters"
                     else
                         Ok(Some names))
-            | _ -> Decode.fail path "must be \"all\" or a list of character names"
+            | _ -> Decode.fail path "must be a list of character names (or \"all\")"
 
     /// POST …/chat
     let chat: Decoder<ChatBody> =

@@ -27,12 +27,13 @@ module InteractSchemas =
     let private flag (text: string) (value: bool) =
         ApiSchema.bool |> ApiSchema.withDefault text (Encode.bool value)
 
+    /// Documented as a list so generators can type it; the decoder also reads the reference's `"all"`.
     let private characters =
-        ApiSchema.AnyOf [
-            ApiSchema.enum [ "all" ]
-            ApiSchema.Array(ApiSchema.bounded 1 200, Some Character.maxCount)
-        ]
-        |> ApiSchema.withDefault "\"all\" or 1 to 8 character names." (Encode.string "all")
+        ApiSchema.nullable (ApiSchema.Array(ApiSchema.bounded 1 200, Some Character.maxCount))
+        |> ApiSchema.describe (
+            $"1 to {Character.maxCount} character names; null or absent asks everyone in the scene. "
+            + "The reference's string \"all\" is also accepted and means the same."
+        )
 
     let private chatRequest =
         ApiSchema.obj [

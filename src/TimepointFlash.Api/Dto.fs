@@ -131,15 +131,20 @@ module Dto =
             }
         }
 
-    /// A time unit name.
+    /// A time unit name, read by `TimeUnit.parse` (any case, singular or plural, trimmed), so the API accepts what
+    /// the CLI, MCP tools and UI accept; the message lists the unit names from the same vocabulary.
     let unit: Decoder<TimeUnit> =
+        let refused =
+            "must be one of "
+            + (TimeUnit.all |> List.map TimeUnit.name |> String.concat ", ")
+
         fun path el ->
             match el.ValueKind with
             | Text.Json.JsonValueKind.String ->
                 match TimeUnit.parse (el.GetString()) with
                 | Ok u -> Ok u
-                | Error _ -> Decode.fail path "must be one of second, minute, hour, day, week, month, year"
-            | _ -> Decode.fail path "must be one of second, minute, hour, day, week, month, year"
+                | Error _ -> Decode.fail path refused
+            | _ -> Decode.fail path refused
 
     /// The body of the navigation endpoints; `presets` are the names a preset may take.
     let navigate (presets: string list) : Decoder<NavigateBody> =

@@ -15,30 +15,30 @@ module InteractionHandlers =
     let private listed (cast: string list) =
         "[" + (cast |> List.map (fun n -> $"'{n}'") |> String.concat ", ") + "]"
 
-    /// The problem for a refused or failed interaction.
-    let ofError (id: Guid) =
+    /// What went wrong, in words: a problem's detail, and a stream's `error` event (every case spelled out).
+    let detail (id: Guid) =
         function
-        | InteractError.TimepointNotFound -> Errors.timepointNotFound
+        | InteractError.TimepointNotFound -> "Timepoint not found"
         | InteractError.NotCompleted status ->
-            Http.problem
-                409
-                "Conflict"
-                $"Timepoint {id} is {TimepointStatus.name status}; its characters can be talked to once it has completed"
-                []
+            $"Timepoint {id} is {TimepointStatus.name status}; its characters can be talked to once it has completed"
         | InteractError.CharacterNotFound(name, cast) ->
-            Http.notFound $"Character '{String.truncate 200 name}' not found. Available: {listed cast}"
-        | InteractError.SessionNotFound -> Http.notFound "Session not found"
-        | InteractError.SessionOfAnotherTimepoint _ ->
-            Http.unprocessable $"The session belongs to another timepoint, not {id}" []
+            $"Character '{String.truncate 200 name}' not found. Available: {listed cast}"
+        | InteractError.SessionNotFound -> "Session not found"
+        | InteractError.SessionOfAnotherTimepoint _ -> $"The session belongs to another timepoint, not {id}"
         | InteractError.SessionOfAnotherCharacter name ->
-            Http.unprocessable $"The session is a conversation with {name}" []
-        | InteractError.Agent e -> Http.problem 502 "Bad Gateway" $"The model failed: {AgentError.describe e}" []
-
-    /// The text of a failure for a stream's `error` event.
-    let private describe =
-        function
+            $"The session is a conversation with {String.truncate 200 name}"
         | InteractError.Agent e -> AgentError.describe e
-        | other -> $"%A{other}"
+
+    /// The problem for a refused or failed interaction.
+    let ofError (id: Guid) (e: InteractError) =
+        match e with
+        | InteractError.TimepointNotFound -> Errors.timepointNotFound
+        | InteractError.NotCompleted _ -> Http.problem 409 "Conflict" (detail id e) []
+        | InteractError.CharacterNotFound _
+        | InteractError.SessionNotFound -> Http.notFound (detail id e)
+        | InteractError.SessionOfAnotherTimepoint _
+        | InteractError.SessionOfAnotherCharacter _ -> Http.unprocessable (detail id e) []
+        | InteractError.Agent _ -> Http.problem 502 "Bad Gateway" $"The model failed: {detail id e}" []
 
     /// An interaction SSE frame (the reference's envelope: event, data and the event's own keys).
     let private frame
@@ -90,7 +90,7 @@ module InteractionHandlers =
         (event: 'E -> string)
         (finish: 'R -> string)
         (ctx: HttpContext)
-        (_: Guid)
+        (id: Guid)
         (p: Prepared<'E, 'R>)
         =
         task {
@@ -109,7 +109,7 @@ module InteractionHandlers =
             let! _ =
                 match outcome with
                 | Ok r -> Sse.write ctx (finish r)
-                | Error e -> Sse.write ctx (frame "error" (Encode.string (describe e)) [])
+                | Error e -> Sse.write ctx (frame "error" (Encode.string (detail id e)) [])
 
             return Results.Empty
         }

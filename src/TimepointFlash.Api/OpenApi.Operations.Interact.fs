@@ -33,11 +33,13 @@ module InteractOperations =
         ]
 
     let private dialogExample =
-        Encode.obj [ "characters", Encode.string "all"; "num_lines", Encode.int 3 ]
+        Encode.obj [
+            "characters", Encode.list Encode.string [ "Benjamin Franklin"; "John Adams" ]
+            "num_lines", Encode.int 3
+        ]
 
     let private surveyExample =
         Encode.obj [
-            "characters", Encode.string "all"
             "questions", Encode.list Encode.string [ "What do you fear most tonight?" ]
             "mode", Encode.string "parallel"
         ]

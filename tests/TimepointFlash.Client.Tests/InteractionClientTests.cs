@@ -91,4 +91,31 @@ public sealed class InteractionClientTests(LiveServer server) : IClassFixture<Li
         Assert.Equal(SurveyResultMode.Sequential, result.Mode);
         Assert.False(string.IsNullOrWhiteSpace(result.Summary));
     }
+
+    [Fact]
+    public async Task A_dialog_among_two_chosen_characters_has_only_their_lines()
+    {
+        var t = await Scene();
+        var chosen = t.Characters!.Characters.Select(c => c.Name).Take(2).ToList();
+        Assert.True(t.Characters.Characters.Count > 2, "the scene has someone left out");
+        var answer = await _client.ExtendDialogAsync(t.Id, new DialogRequest { Characters = chosen, Num_lines = 4 });
+        Assert.Equal(4, answer.Dialog.Count);
+        Assert.Subset(chosen.ToHashSet(), answer.Characters_involved.ToHashSet());
+        Assert.All(answer.Dialog, line => Assert.Contains(line.Speaker, chosen));
+    }
+
+    [Fact]
+    public async Task A_survey_of_one_chosen_character_answers_only_for_that_character()
+    {
+        var t = await Scene();
+        var name = t.Characters!.Characters.Last().Name;
+        var result = await _client.SurveyAsync(t.Id, new SurveyRequest
+        {
+            Characters = [name],
+            Questions = ["What do you fear most today?"],
+        });
+        Assert.Equal(1, result.Total_characters);
+        var answer = Assert.Single(result.Responses);
+        Assert.Equal(name, answer.Character_name);
+    }
 }

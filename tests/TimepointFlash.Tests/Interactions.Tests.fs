@@ -345,3 +345,51 @@ let tests =
                 })
         }
     ]
+
+/// The words of each refusal: what a stream's `error` event says when a run fails after its checks.
+let errorTexts =
+    let id = Guid "11111111-2222-3333-4444-555555555555"
+    let text = TimepointFlash.Api.InteractionHandlers.detail id
+
+    testList "interactions error text" [
+        test "an unknown timepoint says so" {
+            Expect.equal (text TimepointFlash.InteractError.TimepointNotFound) "Timepoint not found" "text"
+        }
+        test "an unfinished timepoint names its status and when it can be talked to" {
+            Expect.equal
+                (text (TimepointFlash.InteractError.NotCompleted TimepointFlash.TimepointStatus.Processing))
+                "Timepoint 11111111-2222-3333-4444-555555555555 is processing; its characters can be talked to once it has completed"
+                "text"
+        }
+        test "an unknown character is named with the cast" {
+            Expect.equal
+                (text (TimepointFlash.InteractError.CharacterNotFound("Napoleon", [ "John Adams"; "Ben Franklin" ])))
+                "Character 'Napoleon' not found. Available: ['John Adams', 'Ben Franklin']"
+                "text"
+        }
+        test "an unknown session says so" {
+            Expect.equal (text TimepointFlash.InteractError.SessionNotFound) "Session not found" "text"
+        }
+        test "a session of another timepoint names the timepoint asked about, not the other one" {
+            let other = Guid "99999999-2222-3333-4444-555555555555"
+            let t = text (TimepointFlash.InteractError.SessionOfAnotherTimepoint other)
+            Expect.equal t "The session belongs to another timepoint, not 11111111-2222-3333-4444-555555555555" "text"
+            Expect.isFalse (t.Contains(string other)) "the other timepoint stays private"
+        }
+        test "a session with another character names that character" {
+            Expect.equal
+                (text (TimepointFlash.InteractError.SessionOfAnotherCharacter "John Adams"))
+                "The session is a conversation with John Adams"
+                "text"
+        }
+        test "a model failure is the agent error's own words, never a raw value" {
+            let t =
+                text (
+                    TimepointFlash.InteractError.Agent(
+                        TimepointFlash.AgentError.Provider TimepointFlash.ProviderError.Cancelled
+                    )
+                )
+
+            Expect.equal t "cancelled" "the provider error's own words"
+        }
+    ]

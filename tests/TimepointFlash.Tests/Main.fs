@@ -57,6 +57,7 @@ let all =
         CalendarsEverywhere.tests
         InteractionsVoices.tests
         Interactions.tests
+        Interactions.errorTexts
         InteractionsStreaming.tests
         ApiKestrel.tests
         ApiReadCache.tests
