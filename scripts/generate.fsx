@@ -18,6 +18,7 @@ open System.Text
 open System.Threading
 open System.Threading.Tasks
 open TimepointFlash
+open TimepointFlash.Engines
 open TimepointFlash.Runtime
 
 let rec options (preset, grounding) args =
@@ -41,7 +42,14 @@ let config =
         eprintfn "generate.fsx: %s" (ConfigError.describe e)
         exit 2
 
-let engine = EngineBuilder.create config.Providers (new HttpClient()) ignore
+// One process: the model-call budget (PROVIDER_LIMITS) is kept in memory.
+let budget: ProviderBudget = {
+    Limits = config.ProviderLimits
+    MaxWait = config.BudgetWait
+    Store = BudgetStore.memory (fun () -> DateTimeOffset.UtcNow)
+}
+
+let engine = EngineBuilder.create config.Providers budget (new HttpClient()) ignore
 
 if engine.Info.IsOffline then
     eprintfn "generate.fsx: no provider key is configured; using the offline engine."
