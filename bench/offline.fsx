@@ -98,7 +98,7 @@ let traced = {
                              else
                                  "update processing row")
                             (fun () -> st.Update t)
-                AppendLog = fun id e -> timed "append step logs (20)" (fun () -> st.AppendLog id e)
+                AppendLogs = fun id batch -> timed "append step logs (batched)" (fun () -> st.AppendLogs id batch)
         }
         Pipeline = {
             app.Pipeline with

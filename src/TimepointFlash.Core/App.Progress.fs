@@ -17,6 +17,9 @@ type ProgressWriter(write: StepRecord list -> Task, after: StepRecord -> Task, l
     let mutable running = Task.CompletedTask
     let mutable active = false
     let mutable failure: ExceptionDispatchInfo option = None
+    // Completed by `Flush`: a burst still lingering is written at once (a run that ends does not wait the linger).
+    let mutable hurry =
+        TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
 
     /// Takes the queued records; an empty batch ends the loop (under the lock, so `Add` starts a new one).
     let take () =
@@ -31,7 +34,9 @@ type ProgressWriter(write: StepRecord list -> Task, after: StepRecord -> Task, l
 
     let loop () : Task = task {
         if linger > TimeSpan.Zero then
-            do! Task.Delay linger
+            let cut = lock gate (fun () -> hurry.Task)
+            let! _ = Task.WhenAny(Task.Delay linger, cut)
+            ()
 
         let mutable go = true
 
@@ -79,9 +84,14 @@ type ProgressWriter(write: StepRecord list -> Task, after: StepRecord -> Task, l
             let current, busy =
                 lock gate (fun () ->
                     throwIfFailed ()
+                    hurry.TrySetResult() |> ignore
                     running, active)
 
             if busy then do! current else waiting <- false
 
-        lock gate throwIfFailed
+        lock gate (fun () ->
+            throwIfFailed ()
+            // Later bursts linger again.
+            if hurry.Task.IsCompleted then
+                hurry <- TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))
     }

@@ -50,6 +50,27 @@ let private writerTests =
             Expect.equal (List.ofSeq batches) [ [ 1 ]; [ 2; 3; 4 ] ] "one write, then one for the rest"
         }
 
+        testTask "a flush writes a lingering burst at once, in one write (a finished run does not wait the linger)" {
+            let batches = ConcurrentQueue<int list>()
+
+            let write (batch: StepRecord list) = task { batches.Enqueue(numbers batch) }
+
+            // A linger far longer than the test may take: only the flush can end it.
+            let writer =
+                ProgressWriter((fun b -> write b), (fun _ -> Task.CompletedTask), TimeSpan.FromMinutes 10.0)
+
+            writer.Add(record 1)
+            writer.Add(record 2)
+            let flushed = writer.Flush()
+            let! first = Task.WhenAny(flushed, Task.Delay(TimeSpan.FromSeconds 30.0))
+            Expect.isTrue (obj.ReferenceEquals(first, flushed)) "the flush did not wait for the linger"
+            Expect.equal (List.ofSeq batches) [ [ 1; 2 ] ] "the burst is one write"
+            // a later burst lingers again and is still written by the next flush
+            writer.Add(record 3)
+            do! writer.Flush()
+            Expect.equal (List.ofSeq batches) [ [ 1; 2 ]; [ 3 ] ] "the next burst"
+        }
+
         testTask "the observer sees each record after the write that stored it, in order" {
             let stored = ConcurrentQueue<int>()
             let seen = ConcurrentQueue<int * bool>()
