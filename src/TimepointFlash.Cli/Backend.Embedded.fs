@@ -5,7 +5,6 @@ open System.Text.Json.Nodes
 open System.Threading
 open System.Threading.Tasks
 open TimepointFlash
-
 open EmbeddedSteps
 open EmbeddedInteract
 

@@ -81,3 +81,4 @@ module CliError =
 
 /// The embedded backend: the same services and configuration the server uses.
 /// The embedded backend: the same services and configuration the server uses.
+/// The embedded backend: the same services and configuration the server uses.

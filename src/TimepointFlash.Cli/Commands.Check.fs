@@ -2,9 +2,6 @@
 module TimepointFlash.Cli.Commands.Check
 
 open System
-open System.IO
-open System.Net.Http
-open System.Text.Json.Nodes
 open System.Threading.Tasks
 open Argu
 open TimepointFlash

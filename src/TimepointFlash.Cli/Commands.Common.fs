@@ -2,11 +2,8 @@
 module TimepointFlash.Cli.Commands.Common
 
 open System
-open System.IO
-open System.Net.Http
 open System.Text.Json.Nodes
 open System.Threading.Tasks
-open Argu
 open TimepointFlash
 open TimepointFlash.Runtime
 open TimepointFlash.Cli

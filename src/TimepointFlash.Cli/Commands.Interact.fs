@@ -2,13 +2,9 @@
 module TimepointFlash.Cli.Commands.Interact
 
 open System
-open System.IO
-open System.Net.Http
 open System.Text.Json.Nodes
-open System.Threading.Tasks
 open Argu
 open TimepointFlash
-open TimepointFlash.Runtime
 open TimepointFlash.Cli
 open TimepointFlash.Cli.Commands.Common
 

@@ -3,9 +3,7 @@ module TimepointFlash.Cli.Commands.Library
 
 open System
 open System.IO
-open System.Net.Http
 open System.Text.Json.Nodes
-open System.Threading.Tasks
 open Argu
 open TimepointFlash
 open TimepointFlash.Runtime

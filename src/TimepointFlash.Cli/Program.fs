@@ -1,13 +1,9 @@
 module TimepointFlash.Cli.Program
 
 open System
-open System.IO
-open System.Net.Http
-open System.Text.Json.Nodes
 open System.Threading.Tasks
 open Argu
 open TimepointFlash
-open TimepointFlash.Runtime
 open TimepointFlash.Cli.Commands
 open TimepointFlash.Cli.Commands.Common
 

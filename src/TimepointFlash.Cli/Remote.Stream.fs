@@ -7,7 +7,6 @@ open System.Text
 open System.Text.Json.Nodes
 open System.Threading.Tasks
 open TimepointFlash
-
 open RemoteHttp
 
 /// A server's SSE streams: generation progress and interaction events.

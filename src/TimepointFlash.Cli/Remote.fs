@@ -7,7 +7,6 @@ open System.Text
 open System.Text.Json.Nodes
 open System.Threading.Tasks
 open TimepointFlash
-
 open RemoteHttp
 open RemoteStream
 
