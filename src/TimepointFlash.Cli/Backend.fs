@@ -78,7 +78,3 @@ module CliError =
         | CliError.Unreachable m -> $"server unreachable: {m}"
         | CliError.Storage e when DbError.isOutage e -> $"{DbError.describe e} (try again when the database is back)"
         | CliError.Storage e -> DbError.describe e
-
-/// The embedded backend: the same services and configuration the server uses.
-/// The embedded backend: the same services and configuration the server uses.
-/// The embedded backend: the same services and configuration the server uses.
