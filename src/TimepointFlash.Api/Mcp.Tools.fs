@@ -200,11 +200,21 @@ module McpTools =
     let private totalSteps (app: AppEnv) generateImage =
         Steps.expected (Pipeline.plan app.Pipeline generateImage)
 
-    /// The generation control of a tool's `preset` argument.
-    let private controlOf (preset: string option) = {
+    /// The generation control of a tool's `preset` and `grounding` arguments.
+    let private controlOf (preset: string option) (grounding: GroundingMode option) = {
         GenerationControl.none with
             Preset = preset |> Option.map (fun p -> p.Trim().ToLowerInvariant())
+            Grounding = grounding
     }
+
+    /// The `grounding` argument, read by the decoder the REST generate bodies use.
+    let private grounding args : Result<GroundingMode option, ToolError> =
+        match arg args "grounding" with
+        | None -> Ok None
+        | Some v ->
+            match GroundingMode.decoder "grounding" v with
+            | Ok m -> Ok(Some m)
+            | Error _ -> Error(ToolError.Invalid("grounding", $"must be one of {GroundingMode.allowed}"))
 
     let private generate: McpTool = {
         Name = "generate_timepoint"
@@ -215,24 +225,32 @@ module McpTools =
         Schema =
             """{"type":"object","properties":{"query":{"type":"string","minLength":3,"maxLength":500,"description":"The moment: event, place and/or date"},"generate_image":{"type":"boolean","default":false,"description":"Also draw an image"},"preset":{"type":"string","enum":"""
             + Encode.toString (Encode.list Encode.string presets)
-            + ""","description":"Generation preset: its models, limits and thinking (default: the server's DEFAULT_PRESET)"},"wait":{"type":"boolean","default":false,"description":"Wait for the scene, with progress notifications"}},"required":["query"],"additionalProperties":false}"""
+            + ""","description":"Generation preset: its models, limits and thinking (default: the server's DEFAULT_PRESET)"},"wait":{"type":"boolean","default":false,"description":"Wait for the scene, with progress notifications"},"grounding":{"type":"string","enum":"""
+            + Encode.toString (Encode.list Encode.string (GroundingMode.all |> List.map GroundingMode.name))
+            + ""","description":"Check a real event against sources: auto (when the provider can search), on or off (default: the server's GROUNDING)"}},"required":["query"],"additionalProperties":false}"""
         Run =
             fun deps args report _ -> task {
                 let parsed =
-                    match query args, flag args "generate_image" false, flag args "wait" false, text args "preset" with
-                    | Error e, _, _, _
-                    | _, Error e, _, _
-                    | _, _, Error e, _
-                    | _, _, _, Error e -> Error e
-                    | Ok _, Ok _, Ok _, Ok(Some p) when not (List.contains (p.Trim().ToLowerInvariant()) presets) ->
+                    match
+                        query args,
+                        flag args "generate_image" false,
+                        flag args "wait" false,
+                        text args "preset",
+                        grounding args
+                    with
+                    | Error e, _, _, _, _
+                    | _, Error e, _, _, _
+                    | _, _, Error e, _, _
+                    | _, _, _, Error e, _
+                    | _, _, _, _, Error e -> Error e
+                    | Ok _, Ok _, Ok _, Ok(Some p), _ when not (List.contains (p.Trim().ToLowerInvariant()) presets) ->
                         let allowed = String.concat ", " presets
                         Error(ToolError.Invalid("preset", $"must be one of {allowed}"))
-                    | Ok q, Ok image, Ok wait, Ok preset -> Ok(q, image, wait, preset)
+                    | Ok q, Ok image, Ok wait, Ok preset, Ok mode -> Ok(q, image, wait, controlOf preset mode)
 
                 match parsed with
                 | Error e -> return Error e
-                | Ok(q, image, false, preset) ->
-                    let control = controlOf preset
+                | Ok(q, image, false, control) ->
                     let! t = Generation.enqueueWith deps.App None control q image
 
                     return
@@ -241,9 +259,9 @@ module McpTools =
                             Text =
                                 $"Generation started: {t.Id} (slug {t.Slug}). Read timepoint://{t.Id} when it is completed."
                         }
-                | Ok(q, image, true, preset) ->
+                | Ok(q, image, true, control) ->
                     let observe = observer report (totalSteps deps.App image)
-                    let! t = Generation.runNowWith deps.App (controlOf preset) observe q image deps.Stopping
+                    let! t = Generation.runNowWith deps.App control observe q image deps.Stopping
                     return Ok(scene t)
             }
     }

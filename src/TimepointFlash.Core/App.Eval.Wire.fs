@@ -55,13 +55,15 @@ module EvalWire =
         | [] -> 0.0
         | runs -> Math.Round(100.0 * float (List.length (List.filter succeeded runs)) / float runs.Length, 1)
 
-    let private error (r: EvalRun) =
+    /// Why a run failed or timed out (None when it completed).
+    let error (r: EvalRun) =
         match r.Outcome with
         | EvalOutcome.Completed -> None
         | EvalOutcome.Failed reason -> Some reason
         | EvalOutcome.TimedOut -> Some $"Timeout after {int r.LatencyMs / 1000}s"
 
-    let private preview (text: string) =
+    /// A run's output cut to 200 characters.
+    let preview (text: string) =
         if text.Length > 200 then
             text.Substring(0, 200) + "..."
         else

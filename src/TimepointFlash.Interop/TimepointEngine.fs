@@ -126,6 +126,57 @@ type TimepointEngine private (services: Services) =
         | None -> Convert.timepoint t
         | Some e -> raise e
 
+    /// The engine's available text models, as comparison targets.
+    let textModels (ct: CancellationToken) = task {
+        let! models, _ = services.Engine.Info.ListModels false ct
+        return Eval.textTargets models
+    }
+
+    /// Checks a comparison request as the API does, then runs every target under one deadline.
+    let compare
+        (query: string | null)
+        (presets: IEnumerable<string> | null)
+        (models: IEnumerable<EvalModel> | null)
+        (modelSet: string | null)
+        (timeoutSeconds: int)
+        (promptType: string | null)
+        (ct: CancellationToken)
+        =
+        task {
+            let query =
+                match query with
+                | null -> ""
+                | q -> q.Trim()
+
+            if query.Length < 3 || query.Length > 500 then
+                raise (ArgumentException("The query must be 3 to 500 characters long.", "query"))
+
+            let lo, hi = Eval.timeoutBounds
+
+            if timeoutSeconds < lo || timeoutSeconds > hi then
+                raise (ArgumentOutOfRangeException("timeoutSeconds", $"The timeout is {lo} to {hi} seconds."))
+
+            ct.ThrowIfCancellationRequested()
+            let! all = textModels ct
+            let targets = Evaluate.targets app.Presets all models presets modelSet
+
+            let request = {
+                Query = query
+                Targets = targets
+                Timeout = TimeSpan.FromSeconds(float timeoutSeconds)
+                PromptType =
+                    match promptType with
+                    | null -> "text"
+                    | p when String.IsNullOrWhiteSpace p -> "text"
+                    | p -> String.truncate 40 p
+            }
+
+            let! comparison = Eval.compare app request ct
+            // A run the caller cancelled is reported as timed out inside; the caller gets the cancellation.
+            ct.ThrowIfCancellationRequested()
+            return comparison
+        }
+
     static let lookupFrom (o: TimepointEngineOptions) =
         let given =
             [
@@ -437,6 +488,87 @@ type TimepointEngine private (services: Services) =
         task {
             let! models, _ = services.Engine.Info.ListModels false cancellationToken
             return ValueList(models |> List.map Convert.model) :> IReadOnlyList<ModelInfo>
+        }
+
+    /// <summary>What a model comparison can run (the API's <c>GET /api/v1/eval/models</c>): the model sets with
+    /// their sizes, the engine's available text models and its generation presets.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The sets, models and presets.</returns>
+    member this.EvalModelsAsync([<Optional>] cancellationToken: CancellationToken) : Task<EvalModels> =
+        alive this
+
+        task {
+            cancellationToken.ThrowIfCancellationRequested()
+            let! all = textModels cancellationToken
+            return Evaluate.models app.Presets all
+        }
+
+    /// <summary>Compares models or presets on one query (the API's <c>POST /api/v1/eval/compare</c>): every target
+    /// generates the query as a stored scene (at most four at once, apart from Concurrency), and the runs are
+    /// ranked by latency. Named models win over presets, which win over a model set (default "verified"). A run
+    /// that fails or outlasts the timeout is a result with Status Failed or Timeout, not an exception.</summary>
+    /// <param name="query">The moment every target generates, 3 to 500 characters.</param>
+    /// <param name="presets">Generation presets to compare (see EvalModelsAsync), or null.</param>
+    /// <param name="models">Models to compare, or null.</param>
+    /// <param name="modelSet">"verified", "google_native", "openrouter" or "all", used when neither models nor
+    /// presets are given; null for "verified".</param>
+    /// <param name="timeoutSeconds">The whole comparison ends within this many seconds, 10 to 600 (default 120).</param>
+    /// <param name="promptType">A label echoed in the answer (default "text").</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The comparison: every run in the order asked for, the ranking and the latency statistics.</returns>
+    /// <exception cref="T:System.ArgumentException">The query is under 3 or over 500 characters; a list is empty or
+    /// longer than 20; a preset or model set is unknown; or the model set is empty on this engine.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">The timeout is outside 10–600 seconds.</exception>
+    /// <exception cref="T:System.OperationCanceledException">The token was cancelled.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointStorageException">The database failed.</exception>
+    member this.CompareAsync
+        (
+            query: string,
+            [<Optional>] presets: IEnumerable<string> | null,
+            [<Optional>] models: IEnumerable<EvalModel> | null,
+            [<Optional>] modelSet: string | null,
+            [<Optional; DefaultParameterValue(120)>] timeoutSeconds: int,
+            [<Optional>] promptType: string | null,
+            [<Optional>] cancellationToken: CancellationToken
+        ) : Task<EvalComparison> =
+        alive this
+
+        task {
+            let! c = compare query presets models modelSet timeoutSeconds promptType cancellationToken
+            return Evaluate.comparison c
+        }
+
+    /// <summary>Compares models or presets as CompareAsync does and adds the plain-text report (the API's
+    /// <c>POST /api/v1/eval/compare/report</c>): 70-column lines, results by speed, failures, statistics.</summary>
+    /// <param name="query">The moment every target generates, 3 to 500 characters.</param>
+    /// <param name="presets">Generation presets to compare (see EvalModelsAsync), or null.</param>
+    /// <param name="models">Models to compare, or null.</param>
+    /// <param name="modelSet">"verified", "google_native", "openrouter" or "all", used when neither models nor
+    /// presets are given; null for "verified".</param>
+    /// <param name="timeoutSeconds">The whole comparison ends within this many seconds, 10 to 600 (default 120).</param>
+    /// <param name="promptType">A label echoed in the answer (default "text").</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The comparison and its report.</returns>
+    /// <exception cref="T:System.ArgumentException">The query is under 3 or over 500 characters; a list is empty or
+    /// longer than 20; a preset or model set is unknown; or the model set is empty on this engine.</exception>
+    /// <exception cref="T:System.ArgumentOutOfRangeException">The timeout is outside 10–600 seconds.</exception>
+    /// <exception cref="T:System.OperationCanceledException">The token was cancelled.</exception>
+    /// <exception cref="T:TimepointFlash.Interop.TimepointStorageException">The database failed.</exception>
+    member this.CompareReportAsync
+        (
+            query: string,
+            [<Optional>] presets: IEnumerable<string> | null,
+            [<Optional>] models: IEnumerable<EvalModel> | null,
+            [<Optional>] modelSet: string | null,
+            [<Optional; DefaultParameterValue(120)>] timeoutSeconds: int,
+            [<Optional>] promptType: string | null,
+            [<Optional>] cancellationToken: CancellationToken
+        ) : Task<EvalReport> =
+        alive this
+
+        task {
+            let! c = compare query presets models modelSet timeoutSeconds promptType cancellationToken
+            return Evaluate.report c
         }
 
     /// <summary>Deletes a timepoint: by default a soft delete (it disappears from every read, listing and

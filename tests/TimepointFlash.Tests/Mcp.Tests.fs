@@ -157,6 +157,34 @@ let private exercise (client: McpClient) = task {
     let! wrong = call client "navigate_time" [ "id", box id; "direction", box "sideways" ] null
     Expect.equal wrong.IsError (Nullable true) "a bad enum is a tool error"
 
+    let! ungrounded =
+        call
+            client
+            "generate_timepoint"
+            [ "query", box "the fall of constantinople 1453"; "grounding", box "sometimes" ]
+            null
+
+    Expect.equal ungrounded.IsError (Nullable true) "a bad grounding is a tool error"
+    Expect.stringContains (textOf ungrounded) "auto, on, off" "names the allowed values"
+
+    let! offline =
+        call
+            client
+            "generate_timepoint"
+            [
+                "query", box "the fall of constantinople 1453"
+                "grounding", box "OFF"
+                "wait", box true
+            ]
+            null
+
+    Expect.equal offline.IsError (Nullable false) (textOf offline)
+
+    Expect.equal
+        (string (structured offline).["grounding_status"].["mode"])
+        "off"
+        "the tool's grounding reaches the generation as REST's does"
+
     let name =
         let cast = scene["characters"].["characters"].AsArray()
         string cast.[0].["name"]
