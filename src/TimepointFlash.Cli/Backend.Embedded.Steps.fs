@@ -8,27 +8,21 @@ open TimepointFlash
 
 /// The embedded engine's step records as live-display events.
 module internal EmbeddedSteps =
+    /// A step that finished well, or waits for provider budget (`LatencyMs` is then the expected wait).
+    let private going (r: StepRecord) (waiting: bool) = {
+        Step = Step.name r.Step
+        Ok = true
+        Waiting = waiting
+        LatencyMs = r.LatencyMs
+        Model = r.Model
+        Error = None
+    }
+
     let private progressOf (r: StepRecord) =
         match r.Status with
         | StepStatus.Started -> StepEvent.Started(Step.name r.Step)
-        | StepStatus.Waiting ->
-            StepEvent.Ended {
-                Step = Step.name r.Step
-                Ok = true
-                Waiting = true
-                LatencyMs = r.LatencyMs
-                Model = r.Model
-                Error = None
-            }
-        | StepStatus.Completed ->
-            StepEvent.Ended {
-                Step = Step.name r.Step
-                Ok = true
-                Waiting = false
-                LatencyMs = r.LatencyMs
-                Model = r.Model
-                Error = None
-            }
+        | StepStatus.Waiting -> StepEvent.Ended(going r true)
+        | StepStatus.Completed -> StepEvent.Ended(going r false)
         | StepStatus.Failed ->
             StepEvent.Ended {
                 Step = Step.name r.Step

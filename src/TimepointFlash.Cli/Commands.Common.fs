@@ -27,8 +27,9 @@ let fail (e: CliError) =
     | CliError.Invalid _ -> Exit.usage
     | _ -> Exit.failed
 
-/// The embedded engine, or the server at `--server`.
-let private backend (server: string option) : Task<Result<Backend, CliError>> = task {
+/// The embedded engine, or the server at `--server`, with what closes it (the embedded services' background work
+/// and database connections).
+let private backend (server: string option) : Task<Result<Backend * (unit -> unit), CliError>> = task {
     match server with
     | Some url ->
         match Uri.TryCreate(url, UriKind.Absolute) with
@@ -37,7 +38,7 @@ let private backend (server: string option) : Task<Result<Backend, CliError>> = 
                 Runtime.environment () "TPFLASH_API_KEY"
                 |> Option.bind TimepointFlash.String.nonBlank
 
-            return Ok(Remote.create u key)
+            return Ok(Remote.create u key, ignore)
         | _ -> return Error(CliError.Invalid $"--server must be an http(s) URL, got '{url}'")
     | None ->
         match! Runtime.start ignore (fun _ -> Task.CompletedTask) with
@@ -63,7 +64,8 @@ let private backend (server: string option) : Task<Result<Backend, CliError>> = 
                         (InteractionServices.create services.Interact)
                         models
                         info.Name
-                        info.IsOffline
+                        info.IsOffline,
+                    services.Dispose
                 )
 }
 
@@ -89,12 +91,17 @@ let show json (t: JsonNode) =
 let withBackend server (f: Backend -> Task<int>) = task {
     match! backend server with
     | Error e -> return fail e
-    | Ok b ->
+    | Ok(b, close) ->
+        // The embedded services stop their background work (lease heartbeat) and close the database before the
+        // process exits, so no native SQLite call is still running while the runtime shuts down.
         try
-            return! f b
-        with
-        | StoreFailure e -> return fail (CliError.Storage e)
-        | :? OperationCanceledException when Interrupt.requested () ->
-            Console.Error.WriteLine "tpflash: interrupted (Ctrl-C); the generation is stored as failed."
-            return Interrupt.exitCode
+            try
+                return! f b
+            with
+            | StoreFailure e -> return fail (CliError.Storage e)
+            | :? OperationCanceledException when Interrupt.requested () ->
+                Console.Error.WriteLine "tpflash: interrupted (Ctrl-C); the generation is stored as failed."
+                return Interrupt.exitCode
+        finally
+            close ()
 }

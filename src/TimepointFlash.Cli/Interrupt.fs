@@ -25,6 +25,7 @@ module Interrupt =
         Console.CancelKeyPress.Add(fun e ->
             if Interlocked.Increment &presses = 1 then
                 e.Cancel <- true
-                source.Cancel()
+                // The token's callbacks run off the signal thread, so one that throws cannot end the process.
+                source.CancelAsync() |> ignore
             else
                 e.Cancel <- false)

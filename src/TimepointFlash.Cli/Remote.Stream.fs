@@ -11,40 +11,28 @@ open RemoteHttp
 
 /// A server's SSE streams: generation progress and interaction events.
 module internal RemoteStream =
+    /// A step that is going well: finished (`latency_ms`) or waiting for provider budget (`wait_ms`).
+    let private going (msg: JsonNode) (waiting: bool) (milliseconds: string) =
+        let data = msg["data"]
+
+        Some {
+            Step = text msg "step" |> Option.defaultValue "?"
+            Ok = true
+            Waiting = waiting
+            LatencyMs =
+                text data milliseconds
+                |> Option.bind (fun s ->
+                    match Int64.TryParse s with
+                    | true, v -> Some v
+                    | _ -> None)
+            Model = text data "model_used"
+            Error = None
+        }
+
     let private progressOf (msg: JsonNode) =
         match text msg "event" with
-        | Some "step_complete" ->
-            let data = msg["data"]
-
-            Some {
-                Step = text msg "step" |> Option.defaultValue "?"
-                Ok = true
-                Waiting = false
-                LatencyMs =
-                    text data "latency_ms"
-                    |> Option.bind (fun s ->
-                        match Int64.TryParse s with
-                        | true, v -> Some v
-                        | _ -> None)
-                Model = text data "model_used"
-                Error = None
-            }
-        | Some "step_waiting" ->
-            let data = msg["data"]
-
-            Some {
-                Step = text msg "step" |> Option.defaultValue "?"
-                Ok = true
-                Waiting = true
-                LatencyMs =
-                    text data "wait_ms"
-                    |> Option.bind (fun s ->
-                        match Int64.TryParse s with
-                        | true, v -> Some v
-                        | _ -> None)
-                Model = text data "model_used"
-                Error = None
-            }
+        | Some "step_complete" -> going msg false "latency_ms"
+        | Some "step_waiting" -> going msg true "wait_ms"
         | Some "step_error" ->
             Some {
                 Step = text msg "step" |> Option.defaultValue "?"

@@ -52,10 +52,14 @@ let private startInPane (dir: string) (provider: LatencyServer) (args: string li
         :: LatencyProvider.env provider
         |> List.map (fun (k, v) -> $"{k}={v}")
 
-    let command =
-        [ "exec"; "env" ] @ unset @ vars @ [ "dotnet"; tpflash () ] @ args
-        |> List.map (fun w -> if w = "exec" then w else quote w)
+    // bash runs tpflash in the foreground and prints its exit status as the pane's last line (tmux 3.3 reports
+    // no status for a pane whose process ended by a signal, so the status is read from the screen instead).
+    let run =
+        [ "env" ] @ unset @ vars @ [ "dotnet"; tpflash () ] @ args
+        |> List.map quote
         |> String.concat " "
+
+    let command = quote "bash" + " -c " + quote (run + "; echo \"[tpflash exit $?]\"")
 
     tmux dir [
         "new-session"
@@ -86,11 +90,12 @@ let private screen dir =
 let private history dir =
     tmux dir [ "capture-pane"; "-p"; "-S"; "-"; "-t"; "cli" ]
 
-/// The exit status once the pane's process has ended.
+/// tpflash's exit status once it has ended, as bash printed it on the pane (128 + n for a signal n).
 let private exitStatus dir =
-    match (tmux dir [ "display-message"; "-p"; "-t"; "cli"; "#{pane_dead} #{pane_dead_status}" ]).Trim().Split ' ' with
-    | [| "1"; code |] -> Some(int code)
-    | _ -> None
+    let m =
+        System.Text.RegularExpressions.Regex.Match(history dir, @"\[tpflash exit (\d+)\]")
+
+    if m.Success then Some(int m.Groups[1].Value) else None
 
 /// Polls the screen every 100 ms until `until` holds for a capture or `seconds` pass; every capture, in order.
 let private watch dir (seconds: float) (until: string -> bool) = task {
@@ -179,7 +184,10 @@ let tests =
 
                         let lines =
                             final.Split '\n'
-                            |> Array.filter (fun l -> l.Trim() <> "" && not (l.StartsWith "Pane is dead"))
+                            |> Array.filter (fun l ->
+                                l.Trim() <> ""
+                                && not (l.StartsWith "Pane is dead")
+                                && not (l.StartsWith "[tpflash exit"))
 
                         Expect.stringContains (Array.last lines) "interrupted" $"one closing line: {final}"
                         Expect.isEmpty (running final) "the status line is cleared"
