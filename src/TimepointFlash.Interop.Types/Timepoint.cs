@@ -86,6 +86,34 @@ public sealed record Timepoint
     public string? SuggestedQuery { get; init; }
     /// <summary>The scene this one was travelled from, or null.</summary>
     public Guid? ParentId { get; init; }
+    /// <summary>"julian" or "gregorian" as an enum: the calendar the place wrote the date in; null without a date.</summary>
+    public CalendarSystem? Calendar { get; init; }
+    /// <summary>The calendar region's id (e.g. "england"), or null without a date.</summary>
+    public string? Region { get; init; }
+    /// <summary>A dual year such as "1750/51" where the year began on another day, or null.</summary>
+    public string? DualYear { get; init; }
+    /// <summary>The date in other calendars, or null without a date.</summary>
+    public CalendarsInfo? Calendars { get; init; }
+    /// <summary>What grounding verified about a real event, or null.</summary>
+    public GroundingInfo? Grounding { get; init; }
+    /// <summary>How grounding went (mode, state, provider, method, reason, queries), or null.</summary>
+    public GroundingStatusInfo? GroundingStatus { get; init; }
+    /// <summary>True when an image was asked for.</summary>
+    public bool GenerateImage { get; init; }
+    /// <summary>The provider failure's kind (e.g. rate_limited, auth) when a provider failed, or null.</summary>
+    public string? ErrorProviderKind { get; init; }
+    /// <summary>The preset the generation ran with, or null.</summary>
+    public string? PresetUsed { get; init; }
+    /// <summary>The text model that answered, or null.</summary>
+    public string? TextModelUsed { get; init; }
+    /// <summary>The image model that answered, or null.</summary>
+    public string? ImageModelUsed { get; init; }
+    /// <summary>The provider of the models, or null.</summary>
+    public string? ModelProvider { get; init; }
+    /// <summary>The text model's permissiveness class, or null without provenance.</summary>
+    public string? ModelPermissiveness { get; init; }
+    /// <summary>How long the generation took, or null.</summary>
+    public long? GenerationTimeMs { get; init; }
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When it last changed.</summary>

@@ -137,6 +137,65 @@ module internal Convert =
             HistoricalSignificance = str m.HistoricalSignificance
         )
 
+    let private grounding (g: GroundingData) =
+        GroundingInfo(
+            VerifiedDate = str g.VerifiedDate,
+            VerifiedLocation = str g.VerifiedLocation,
+            Participants = values g.Participants,
+            Facts = values g.Facts,
+            Sources =
+                values (
+                    g.Sources
+                    |> List.map (fun s -> GroundingSourceInfo(Title = s.Title, Url = s.Url))
+                ),
+            Confidence = g.Confidence
+        )
+
+    let private groundingStatus (s: TimepointFlash.GroundingStatus) =
+        GroundingStatusInfo(
+            Mode =
+                (match s.Mode with
+                 | TimepointFlash.GroundingMode.Auto -> GroundingMode.Auto
+                 | TimepointFlash.GroundingMode.On -> GroundingMode.On
+                 | TimepointFlash.GroundingMode.Off -> GroundingMode.Off),
+            State =
+                (match s.State with
+                 | TimepointFlash.GroundingState.Grounded -> GroundingState.Grounded
+                 | TimepointFlash.GroundingState.Skipped -> GroundingState.Skipped
+                 | TimepointFlash.GroundingState.Failed -> GroundingState.Failed
+                 | TimepointFlash.GroundingState.Off -> GroundingState.Off
+                 | TimepointFlash.GroundingState.NotApplicable -> GroundingState.NotApplicable),
+            Provider = str s.Provider,
+            Method = str s.Method,
+            Reason = str s.Reason,
+            Queries = values s.Queries
+        )
+
+    let private calendarDate (d: CalendarDate) =
+        CalendarDateInfo(Year = d.Year, Month = d.Month, Day = d.Day)
+
+    let private calendars (v: CalendarsView) =
+        CalendarsInfo(
+            Display = v.Display,
+            Gregorian = Option.toObj (v.Gregorian |> Option.map calendarDate),
+            Julian = Option.toObj (v.Julian |> Option.map calendarDate),
+            Jdn = Option.toNullable v.Jdn,
+            Weekday = str v.Weekday,
+            DualYear = str v.DualYear,
+            Auc = Option.toNullable v.Auc,
+            Hijri = Option.toObj (v.Hijri |> Option.map calendarDate),
+            Hebrew = Option.toObj (v.Hebrew |> Option.map calendarDate),
+            JapaneseEra = str (v.JapaneseEra |> Option.map fst),
+            JapaneseEraYear = Option.toNullable (v.JapaneseEra |> Option.map snd)
+        )
+
+    /// The place's calendar of a local point: Julian or Gregorian (a local point is never Historical).
+    let private calendarSystem (lp: LocalPoint) =
+        match lp.Point.Calendar with
+        | Calendar.Julian -> Nullable CalendarSystem.Julian
+        | Calendar.Gregorian -> Nullable CalendarSystem.Gregorian
+        | Calendar.Historical -> Nullable()
+
     /// Storage keeps microseconds: a timepoint fresh from a run equals the same one read back.
     let private micro (d: DateTimeOffset) =
         DateTimeOffset(d.UtcTicks - d.UtcTicks % 10L, TimeSpan.Zero)
@@ -155,6 +214,11 @@ module internal Convert =
         let lines = t.Dialog |> Option.map (fun d -> d.Lines) |> Option.defaultValue []
         let point f = nullable (t.Point |> Option.bind f)
         let scene f = str (t.Scene |> Option.bind f)
+
+        let local =
+            t.Point |> Option.bind (PlaceCalendar.localize t.Location >> Result.toOption)
+
+        let provenance f = str (t.Provenance |> Option.bind f)
 
         Timepoint(
             Id = t.Id,
@@ -237,6 +301,29 @@ module internal Convert =
             ErrorStep = str (t.Error |> Option.bind (fun e -> e.Step) |> Option.map Step.name),
             SuggestedQuery = str (t.Error |> Option.bind (fun e -> e.SuggestedQuery)),
             ParentId = nullable t.ParentId,
+            Calendar = (local |> Option.map calendarSystem |> Option.defaultValue (Nullable())),
+            Region = str (local |> Option.map (fun lp -> lp.Region.Id)),
+            DualYear = str (local |> Option.bind LocalCalendar.dualYear),
+            Calendars = Option.toObj (local |> Option.map (CalendarsView.ofLocal >> calendars)),
+            Grounding = Option.toObj (Outputs.tryGet GroundingData.key t.Outputs |> Option.map grounding),
+            GroundingStatus =
+                Option.toObj (
+                    Outputs.tryGet TimepointFlash.GroundingStatus.key t.Outputs
+                    |> Option.map groundingStatus
+                ),
+            GenerateImage = t.GenerateImage,
+            ErrorProviderKind =
+                str (
+                    t.Error
+                    |> Option.bind (fun e -> e.ProviderKind)
+                    |> Option.map ProviderErrorKind.name
+                ),
+            PresetUsed = str (t.Provenance |> Option.map _.PresetUsed),
+            TextModelUsed = provenance _.TextModelUsed,
+            ImageModelUsed = provenance _.ImageModelUsed,
+            ModelProvider = provenance _.ModelProvider,
+            ModelPermissiveness = str (t.Provenance |> Option.map (fun p -> ModelPolicy.permissiveness p.TextModelUsed)),
+            GenerationTimeMs = nullable (t.Provenance |> Option.bind _.GenerationTimeMs),
             CreatedAt = t.CreatedAt,
             UpdatedAt = t.UpdatedAt,
             Json = Encode.toString (TimepointWire.encode true t)

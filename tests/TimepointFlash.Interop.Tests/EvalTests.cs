@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
 using InteropTests.Support;
 using TimepointFlash.Interop;
@@ -83,36 +82,10 @@ public sealed class EvalTests : IDisposable
     [Fact]
     public void Every_field_of_the_eval_answers_has_a_typed_property_nullable_as_the_contract_says()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TimepointFlash.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var document = JsonNode.Parse(File.ReadAllText(
-            Path.Combine(dir!.FullName, "tests", "TimepointFlash.Client.Tests", "openapi.v1.json")))!;
-        var schemas = document["components"]!["schemas"]!;
-        var nullability = new NullabilityInfoContext();
+        var schemas = ContractSchema.Schemas();
         var renamed = new Dictionary<string, string> { ["presets"] = "Sets" };
-
-        void Check(JsonNode schema, Type record, string where)
-        {
-            foreach (var (field, spec) in schema["properties"]!.AsObject())
-            {
-                var name = renamed.GetValueOrDefault(field)
-                    ?? string.Concat(field.Split('_').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
-                var property = record.GetProperty(name);
-                Assert.True(property is not null, $"{where}.{field} has no property {record.Name}.{name}");
-                var nullable = spec!["type"] is JsonArray types && types.Any(t => (string?)t == "null");
-                Assert.True(
-                    nullable == (nullability.Create(property!).ReadState == NullabilityState.Nullable),
-                    $"{record.Name}.{name} is nullable exactly when {where}.{field} may be null");
-                if (spec["properties"] is not null)
-                {
-                    Check(spec, property!.PropertyType, $"{where}.{field}");
-                }
-            }
-        }
+        void Check(JsonNode schema, Type record, string where) =>
+            ContractSchema.Check(schema, record, where, renamed);
 
         Check(schemas["EvalComparison"]!, typeof(EvalComparison), "EvalComparison");
         Check(schemas["EvalModelResult"]!, typeof(EvalResult), "EvalModelResult");

@@ -30,11 +30,12 @@ public sealed class PublicSurfaceTests
         Assert.Equal(
             new[]
             {
-                "CameraInfo", "CastMember", "CharacterInfo", "CharacterNotFoundException", "ChatFormat",
+                "CalendarDateInfo", "CalendarSystem", "CalendarsInfo", "CameraInfo", "CastMember", "CharacterInfo", "CharacterNotFoundException", "ChatFormat",
                 "ChatMessage", "ChatReply", "ChatSession", "ChatSessionMismatchException",
                 "ChatSessionNotFoundException", "ChatSessionSummary", "DialogExtension", "DialogLineInfo",
                 "EvalComparison", "EvalLatencyStats", "EvalModel", "EvalModelSet", "EvalModels", "EvalReport",
-                "EvalResult", "EvalSceneInfo", "EvalStatus", "EvalTokens", "ExportFormat", "FactionInfo", "GenerateOptions", "GenerationFailedException", "ModelInfo",
+                "EvalResult", "EvalSceneInfo", "EvalStatus", "EvalTokens", "ExportFormat", "FactionInfo", "GenerateOptions", "GenerationFailedException", "GroundingInfo",
+                "GroundingMode", "GroundingSourceInfo", "GroundingState", "GroundingStatusInfo", "ModelInfo",
                 "MomentInfo", "ProviderException", "ProviderFailureKind", "RelationshipInfo", "ReviewIssueInfo",
                 "SequenceDirection", "StepProgress", "StepState", "StorageUnavailableException", "SurveyAnswer",
                 "SurveyResult", "TimeTravelException", "Timepoint", "TimepointConfigurationException",
