@@ -239,6 +239,16 @@ module ApiSchemas =
             "error_step", ns
             "suggested_query", ns
             "parent_id", ApiSchema.nullable uuid
+            "preset_used", ns |> ApiSchema.describe "The generation preset that ran (provenance)."
+            "text_model_used", ns |> ApiSchema.describe "The text model of the scene's creative steps."
+            "image_model_used", ns |> ApiSchema.describe "The image model, when an image was drawn."
+            "model_provider",
+            ns
+            |> ApiSchema.describe "The provider that answered (offline, gemini, openrouter, …)."
+            "model_permissiveness",
+            ns
+            |> ApiSchema.describe "Whether the models used are open-weight (permissive) or proprietary."
+            "generation_time_ms", ni |> ApiSchema.describe "Wall-clock time of the generation in milliseconds."
             "created_at", ApiSchema.formatted "date-time"
             "updated_at", ApiSchema.formatted "date-time"
             "image_base64",
