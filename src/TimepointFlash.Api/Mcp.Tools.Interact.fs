@@ -42,6 +42,25 @@ module McpInteractTools =
             | Ok r -> return Ok(answer r)
     }
 
+    /// Finds the scene, decodes the arguments, and runs the interaction `start` makes of them.
+    let private interact deps args (decoder: Decoder<'B>) start (answer: 'R -> ToolAnswer) = task {
+        match! timepointOf deps args with
+        | Error e -> return Error e
+        | Ok t ->
+            match decode decoder args |> Result.bind (start t) with
+            | Error e -> return Error e
+            | Ok(prepare: Task<Result<Prepared<'E, 'R>, InteractError>>) -> return! run deps prepare answer
+    }
+
+    /// A session id as the chat request gives it: none, or a uuid (anything else names no session).
+    let private sessionOf (session: string option) =
+        match session with
+        | None -> Ok None
+        | Some s ->
+            match Guid.TryParse s with
+            | true, g -> Ok(Some g)
+            | _ -> Error(ToolError.Interact InteractError.SessionNotFound)
+
     let private idProperty =
         "\"timepoint_id\":{\"type\":\"string\",\"description\":\"The scene's id (uuid) or slug; it must be completed\"}"
 
@@ -55,30 +74,19 @@ module McpInteractTools =
             + idProperty
             + ""","character":{"type":"string","description":"The character's name as in the scene"},"message":{"type":"string","description":"What you say to them"},"session_id":{"type":"string"},"save_session":{"type":"boolean","default":false},"response_format":{"type":"string","enum":["text","structured","auto"],"default":"auto"}},"required":["timepoint_id","character","message"],"additionalProperties":false}"""
         Run =
-            fun deps args _ _ -> task {
-                match! timepointOf deps args with
-                | Error e -> return Error e
-                | Ok t ->
-                    match decode InteractDto.chat args with
-                    | Error e -> return Error e
-                    | Ok body ->
-                        let session =
-                            match body.Session with
-                            | None -> Ok None
-                            | Some s ->
-                                match Guid.TryParse s with
-                                | true, g -> Ok(Some g)
-                                | _ -> Error(ToolError.Interact InteractError.SessionNotFound)
-
-                        match session with
-                        | Error e -> return Error e
-                        | Ok sessionId ->
-                            return!
-                                run deps (deps.Interact.Chat t.Id { body.Ask with SessionId = sessionId }) (fun a -> {
-                                    Structured = InteractWire.chat a
-                                    Text = $"**{a.CharacterName}**: {a.Reply.Text}"
-                                })
-            }
+            fun deps args _ _ ->
+                interact
+                    deps
+                    args
+                    InteractDto.chat
+                    (fun t body ->
+                        sessionOf body.Session
+                        |> Result.map (fun sessionId ->
+                            deps.Interact.Chat t.Id { body.Ask with SessionId = sessionId }))
+                    (fun a -> {
+                        Structured = InteractWire.chat a
+                        Text = $"**{a.CharacterName}**: {a.Reply.Text}"
+                    })
     }
 
     let private dialog: McpTool = {
@@ -91,22 +99,14 @@ module McpInteractTools =
             + idProperty
             + ""","characters":{"type":"array","items":{"type":"string"}},"num_lines":{"type":"integer","minimum":1,"default":5},"prompt":{"type":"string","description":"A direction for the exchange"},"save":{"type":"boolean","default":false}},"required":["timepoint_id"],"additionalProperties":false}"""
         Run =
-            fun deps args _ _ -> task {
-                match! timepointOf deps args with
-                | Error e -> return Error e
-                | Ok t ->
-                    match decode InteractDto.dialog args with
-                    | Error e -> return Error e
-                    | Ok ask ->
-                        return!
-                            run deps (deps.Interact.Dialog t.Id ask) (fun a -> {
-                                Structured = InteractWire.dialog a
-                                Text =
-                                    a.Lines
-                                    |> List.map (fun l -> $"**{l.Speaker}**: {l.Text}")
-                                    |> String.concat "\n"
-                            })
-            }
+            fun deps args _ _ ->
+                interact deps args InteractDto.dialog (fun t ask -> Ok(deps.Interact.Dialog t.Id ask)) (fun a -> {
+                    Structured = InteractWire.dialog a
+                    Text =
+                        a.Lines
+                        |> List.map (fun l -> $"**{l.Speaker}**: {l.Text}")
+                        |> String.concat "\n"
+                })
     }
 
     let private survey: McpTool = {
@@ -119,23 +119,15 @@ module McpInteractTools =
             + idProperty
             + ""","questions":{"type":"array","items":{"type":"string"},"minItems":1},"characters":{"type":"array","items":{"type":"string"}},"mode":{"type":"string","enum":["parallel","sequential"],"default":"parallel"},"chain_prompts":{"type":"boolean","default":false},"include_summary":{"type":"boolean","default":true}},"required":["timepoint_id","questions"],"additionalProperties":false}"""
         Run =
-            fun deps args _ _ -> task {
-                match! timepointOf deps args with
-                | Error e -> return Error e
-                | Ok t ->
-                    match decode InteractDto.survey args with
-                    | Error e -> return Error e
-                    | Ok ask ->
-                        return!
-                            run deps (deps.Interact.Survey t.Id ask) (fun r -> {
-                                Structured = InteractWire.survey r
-                                Text =
-                                    (r.Answers
-                                     |> List.map (fun a -> $"**{a.CharacterName}** — {a.Question}: {a.Reply.Response}"))
-                                    @ (r.Summary |> Option.map (fun s -> $"\n{s}") |> Option.toList)
-                                    |> String.concat "\n"
-                            })
-            }
+            fun deps args _ _ ->
+                interact deps args InteractDto.survey (fun t ask -> Ok(deps.Interact.Survey t.Id ask)) (fun r -> {
+                    Structured = InteractWire.survey r
+                    Text =
+                        (r.Answers
+                         |> List.map (fun a -> $"**{a.CharacterName}** — {a.Question}: {a.Reply.Response}"))
+                        @ (r.Summary |> Option.map (fun s -> $"\n{s}") |> Option.toList)
+                        |> String.concat "\n"
+                })
     }
 
     /// The interaction tools.
