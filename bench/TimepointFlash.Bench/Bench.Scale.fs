@@ -65,21 +65,75 @@ let private timed (n: int) (next: unit -> string) = task {
 /// The resident set of a process now, MiB.
 let private rss (p: Process) = snd (memoryMiB p.Id)
 
+/// CPU time of every PostgreSQL process on the machine so far, ms (0 on SQLite: none runs).
+let private postgresCpuMs () =
+    Directory.GetDirectories "/proc"
+    |> Seq.sumBy (fun dir ->
+        match Int32.TryParse(Path.GetFileName dir) with
+        | true, pid ->
+            try
+                if File.ReadAllText($"{dir}/comm").Trim() = "postgres" then
+                    cpuMs pid
+                else
+                    0.0
+            with _ ->
+                0.0 // the process ended meanwhile
+        | _ -> 0.0)
+
+/// One round against the API and bare Kestrel, with the CPU each request cost the API, the database and bare.
+type private Round = {
+    Api: Wrk.WrkResult
+    Bare: Wrk.WrkResult
+    ApiCpuMs: float
+    DatabaseCpuMs: float
+    BareCpuMs: float
+}
+
 /// Compares wrk against the API and against bare Kestrel serving the same bytes, alternating `rounds` times.
 let private versus
     rounds
     (options: ScaleOptions)
     (script: string option)
-    (api: string)
-    (bare: string)
+    (api: string, server: Process)
+    (bare: string, bareServer: Process)
     (after: unit -> unit)
     =
+    let perRequest (r: Wrk.WrkResult) cpu =
+        cpu / (r.RequestsPerSecond * float options.Seconds)
+
     [
         for _ in 1..rounds do
+            let serverBefore, dbBefore = cpuMs server.Id, postgresCpuMs ()
             let a = Wrk.runWith script "1" options.Connections options.Seconds api
+            let serverCpu, dbCpu = cpuMs server.Id - serverBefore, postgresCpuMs () - dbBefore
             after ()
+            let bareBefore = cpuMs bareServer.Id
             let b = Wrk.runWith script "1" options.Connections options.Seconds bare
-            a, b
+
+            {
+                Api = a
+                Bare = b
+                ApiCpuMs = perRequest a serverCpu
+                DatabaseCpuMs = perRequest a dbCpu
+                BareCpuMs = perRequest b (cpuMs bareServer.Id - bareBefore)
+            }
+    ]
+
+/// A row of the read-path table: the medians of the rounds.
+let private ratioRow name (rounds: Round list) =
+    let med f = rounds |> List.map f |> median
+    let a, b = med _.Api.RequestsPerSecond, med _.Bare.RequestsPerSecond
+
+    [
+        name
+        num 0 a
+        num 0 b
+        num 2 (a / b)
+        num 2 (med _.Api.P50Ms)
+        num 3 (med _.ApiCpuMs)
+        num 3 (med _.DatabaseCpuMs)
+        num 3 (med _.BareCpuMs)
+        string (rounds |> List.sumBy (fun r -> r.Api.Errors + r.Bare.Errors))
     ]
 
 /// Runs the benchmark and prints its tables.
@@ -196,42 +250,23 @@ let run (options: ScaleOptions) = task {
                             let after = ResizeArray()
 
                             let rounds =
-                                versus 3 options (Some script) (apiBase + "/") (bareBase + "/") (fun () ->
+                                versus 3 options (Some script) (apiBase + "/", server) (bareBase + "/", bare) (fun () ->
                                     after.Add(rss server))
 
                             rssRows <- rssRows @ [ [ name; after |> Seq.map (num 0) |> String.concat " → " ] ]
-                            let a = rounds |> List.map (fst >> _.RequestsPerSecond) |> median
-                            let b = rounds |> List.map (snd >> _.RequestsPerSecond) |> median
-                            let p50 = rounds |> List.map (fst >> _.P50Ms) |> median
-                            let errors = rounds |> List.sumBy (fun (x, y) -> x.Errors + y.Errors)
-                            ratios <- ratios @ [ [ name; num 0 a; num 0 b; num 2 (a / b); num 2 p50; string errors ] ]
+                            ratios <- ratios @ [ ratioRow name rounds ]
 
-                            if name.StartsWith "get, cache" then
+                            if name.StartsWith "get, cache (production" then
                                 eprintfn "scale (%s): list page_size=20" database
                                 let listUrl = apiBase + "/api/v1/timepoints?page_size=20"
                                 Wrk.run "1" options.Connections 5 listUrl |> ignore
                                 let listAfter = ResizeArray()
 
                                 let lr =
-                                    versus 3 options None listUrl bareListUrl (fun () -> listAfter.Add(rss server))
+                                    versus 3 options None (listUrl, server) (bareListUrl, bareList) (fun () ->
+                                        listAfter.Add(rss server))
 
-                                let la = lr |> List.map (fst >> _.RequestsPerSecond) |> median
-                                let lb = lr |> List.map (snd >> _.RequestsPerSecond) |> median
-                                let lp = lr |> List.map (fst >> _.P50Ms) |> median
-                                let le = lr |> List.sumBy (fun (x, y) -> x.Errors + y.Errors)
-
-                                ratios <-
-                                    ratios
-                                    @ [
-                                        [
-                                            "list, page_size=20"
-                                            num 0 la
-                                            num 0 lb
-                                            num 2 (la / lb)
-                                            num 2 lp
-                                            string le
-                                        ]
-                                    ]
+                                ratios <- ratios @ [ ratioRow "list, page_size=20" lr ]
 
                                 rssRows <-
                                     rssRows
@@ -244,6 +279,12 @@ let run (options: ScaleOptions) = task {
 
                     do! compare "get, miss (READ_CACHE_SECONDS=0)" [ "READ_CACHE_SECONDS", "0" ]
                     do! compare "get, cache (production defaults)" []
+                    // The library's 10,000 full bodies (~27 KB each) fit in 512 MB; the lifetime outlasts the run.
+                    do!
+                        compare "get, cache holding the library (READ_CACHE_MB=512, READ_CACHE_SECONDS=600)" [
+                            "READ_CACHE_MB", "512"
+                            "READ_CACHE_SECONDS", "600"
+                        ]
                 finally
                     stop bare
                     stop bareList
@@ -270,7 +311,25 @@ let run (options: ScaleOptions) = task {
 
             printfn ""
 
-            table [ "request"; "API req/s"; "bare req/s"; "÷ bare"; "API p50 ms"; "errors" ] ratios
+            printfn
+                "CPU ms per request: the API server's, every PostgreSQL process's together (0 on SQLite), bare Kestrel's."
+
+            printfn ""
+
+            table
+                [
+                    "request"
+                    "API req/s"
+                    "bare req/s"
+                    "÷ bare"
+                    "API p50 ms"
+                    "API CPU ms/req"
+                    "DB CPU ms/req"
+                    "bare CPU ms/req"
+                    "errors"
+                ]
+                ratios
+
             printfn "Server RSS after each round (MiB; no growth across repeated runs):"
             printfn ""
             table [ "run"; "RSS after rounds 1 → 2 → 3" ] rssRows

@@ -4,7 +4,7 @@ open System
 open System.Collections.Concurrent
 open TimepointFlash
 
-/// Rendered timepoints kept in memory for a few seconds, keyed by id and `full`; only finished timepoints.
+/// Rendered timepoints kept in memory a while within a byte budget, keyed by id and `full`; only finished timepoints.
 type ReadCache = {
     /// The rendered body of a timepoint, if cached and not expired.
     TryGet: Guid -> bool -> RenderedBody option
@@ -20,27 +20,52 @@ type ReadCache = {
 
 [<RequireQualifiedAccess>]
 module ReadCache =
-    /// Entries kept at most; the cache starts over when full.
-    let capacity = 1000
-
     /// Whether a timepoint in this status may be cached: only final ones (a running one changes each step).
     let cacheable = TimepointStatus.isFinal
 
     /// A strong entity tag of a body: the first 16 bytes of its SHA-256, in hex, quoted.
     let etagOf = StoredWire.etagOf
 
-    /// A cache keeping entries for `ttl` by the given clock (Stopwatch ticks); ttl of zero turns it off.
-    let create (ttl: TimeSpan) (now: unit -> int64) : ReadCache =
+    /// The share of the budget a full cache frees at once: an eighth, so eviction runs once per many puts.
+    let private evictionShare = 8L
+
+    /// A cache keeping entries for `ttl` by the given clock (Stopwatch ticks) within `budget` bytes of bodies;
+    /// a ttl or budget of zero turns it off. When a put would pass the budget, expired entries go first, then
+    /// arbitrary ones (the dictionary's order) until an eighth of the budget is free: a uniformly random reader
+    /// keeps a steady share of hits instead of losing everything at once.
+    let create (ttl: TimeSpan) (budget: int64) (now: unit -> int64) : ReadCache =
         let entries =
             ConcurrentDictionary<struct (Guid * bool), struct (RenderedBody * int64)>()
 
         let lifetime = int64 (ttl.TotalSeconds * float Diagnostics.Stopwatch.Frequency)
         let epoch = ref 0L
+        let held = ref 0L
 
-        let forget id =
+        let remove (key: struct (Guid * bool)) =
+            let mutable removed = Unchecked.defaultof<struct (RenderedBody * int64)>
+
+            if entries.TryRemove(key, &removed) then
+                let struct (body, _) = removed
+                Threading.Interlocked.Add(&held.contents, -int64 body.Bytes.Length) |> ignore
+
+        let evict (needed: int64) =
+            let target = budget - budget / evictionShare - needed
+            let at = now ()
+
+            for KeyValue(key, struct (_, expires)) in entries do
+                if expires <= at then
+                    remove key
+
+            use each = entries.Keys.GetEnumerator()
+
+            while Threading.Interlocked.Read &held.contents > target && each.MoveNext() do
+                remove each.Current
+
+        let clear () =
             Threading.Interlocked.Increment &epoch.contents |> ignore
-            entries.TryRemove(struct (id, true)) |> ignore
-            entries.TryRemove(struct (id, false)) |> ignore
+
+            for key in entries.Keys do
+                remove key
 
         {
             TryGet =
@@ -48,22 +73,33 @@ module ReadCache =
                     match entries.TryGetValue(struct (id, full)) with
                     | true, struct (body, expires) when now () < expires -> Some body
                     | true, _ ->
-                        entries.TryRemove(struct (id, full)) |> ignore
+                        remove (struct (id, full))
                         None
                     | _ -> None
             Epoch = fun () -> Threading.Interlocked.Read &epoch.contents
             Put =
                 fun id full loadedAt body ->
-                    if lifetime > 0L && loadedAt = Threading.Interlocked.Read &epoch.contents then
-                        if entries.Count >= capacity then
-                            entries.Clear()
+                    let size = int64 body.Bytes.Length
 
-                        entries[struct (id, full)] <- struct (body, now () + lifetime)
-            Forget = forget
-            Clear =
-                fun () ->
+                    if
+                        lifetime > 0L
+                        && size <= budget
+                        && loadedAt = Threading.Interlocked.Read &epoch.contents
+                    then
+                        if Threading.Interlocked.Read &held.contents + size > budget then
+                            evict size
+
+                        let key = struct (id, full)
+                        remove key
+
+                        if entries.TryAdd(key, struct (body, now () + lifetime)) then
+                            Threading.Interlocked.Add(&held.contents, size) |> ignore
+            Forget =
+                fun id ->
                     Threading.Interlocked.Increment &epoch.contents |> ignore
-                    entries.Clear()
+                    remove (struct (id, true))
+                    remove (struct (id, false))
+            Clear = clear
         }
 
     /// What a change heard from the database does to the cache: a finished timepoint changed or was deleted →

@@ -72,6 +72,7 @@ module Server =
         let cache =
             ReadCache.create
                 (TimeSpan.FromSeconds(float services.Config.ReadCacheSeconds))
+                (int64 services.Config.ReadCacheMegabytes * 1_048_576L)
                 Diagnostics.Stopwatch.GetTimestamp
 
         // Another replica's change or delete reaches this cache by notice; after a reconnection (notices may

@@ -42,6 +42,25 @@ module TimepointPages =
         | None -> ()
     ]
 
+    /// Whether a listing has a search (a blank one is ignored).
+    let private searching (q: ListQuery) =
+        q.Search |> Option.bind String.nonBlank |> Option.isSome
+
+    /// Whether the page query counts the matches itself (`COUNT(*) OVER ()` before the limit): a search without a
+    /// cursor, so the one pass over the index's matches that orders them also counts them.
+    let private countsInPage (q: ListQuery) = searching q && q.After.IsNone
+
+    /// The number of rows a listing matches: without a search, the visible rows of its status (or all statuses)
+    /// from the counts kept by migration 0014's triggers; with a search, a count of the matches.
+    let private total (s: Session) (q: ListQuery) (where: string) ps =
+        match searching q, q.Status with
+        | true, _ -> Db.scalarInt64 s $"SELECT COUNT(*) FROM timepoints t {where}" ps
+        | false, None -> Db.scalarInt64 s "SELECT COALESCE(SUM(n), 0) FROM timepoint_counts" []
+        | false, Some st ->
+            Db.scalarInt64 s "SELECT COALESCE(SUM(n), 0) FROM timepoint_counts WHERE status = @status" [
+                "status", Sql.text (TimepointStatus.name st)
+            ]
+
     /// Selects a page of rows with the given columns and maps each with `read`.
     let load (columns: string) (read: Row -> Result<'T, DbError>) (s: Session) (q: ListQuery) = task {
         let page = max 1 q.Page
@@ -54,7 +73,7 @@ module TimepointPages =
             | cs -> "WHERE " + (cs |> List.map fst |> String.concat " AND ")
 
         let ps = conditions |> List.collect snd
-        let! total = Db.scalarInt64 s $"SELECT COUNT(*) FROM timepoints t {where}" ps
+        let counted = countsInPage q
 
         // After a cursor: the rows past it in the same order, so inserts of newer rows do not shift the page.
         let keyset, keysetParams, offset =
@@ -78,9 +97,9 @@ module TimepointPages =
                 // The page's ids first (the order's index, no wide column read), then their columns: a search
                 // matching thousands of rows sorts ids, not stored summaries.
                 $"""
-                SELECT {columns} FROM timepoints t WHERE t.id IN (
-                    SELECT t.id FROM timepoints t {pageWhere}
-                    ORDER BY t.created_at DESC, t.id DESC LIMIT @limit OFFSET @offset)
+                SELECT {columns}{if counted then ", p.total" else ""} FROM timepoints t JOIN (
+                    SELECT t.id{if counted then ", COUNT(*) OVER () AS total" else ""} FROM timepoints t {pageWhere}
+                    ORDER BY t.created_at DESC, t.id DESC LIMIT @limit OFFSET @offset) p ON p.id = t.id
                 ORDER BY t.created_at DESC, t.id DESC
                 """
                 (ps @ keysetParams @ [ "limit", Sql.int size; "offset", Sql.int64 offset ])
@@ -91,19 +110,26 @@ module TimepointPages =
                         {
                             CreatedAt = r.timestamp "created_at"
                             Id = r.uuid "id"
-                        }))
+                        },
+                        (if counted then r.int64 "total" else 0L)))
+
+        // A page past the last match has no row to carry the count.
+        let! total =
+            match rows with
+            | Ok(_, _, n) :: _ when counted -> System.Threading.Tasks.Task.FromResult n
+            | _ -> total s q where ps
 
         return
             rows
             |> List.sequenceResultM
             |> Result.map (fun items -> {
-                Items = items |> List.map fst
+                Items = items |> List.map (fun (item, _, _) -> item)
                 Total = total
                 Page = page
                 PageSize = size
                 Next =
                     if List.length items = size then
-                        items |> List.tryLast |> Option.map snd
+                        items |> List.tryLast |> Option.map (fun (_, cursor, _) -> cursor)
                     else
                         None
             })

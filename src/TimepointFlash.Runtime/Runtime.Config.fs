@@ -68,6 +68,8 @@ type Config = {
     RequestLog: RequestLog
     /// Seconds a finished timepoint's rendered JSON is served from memory (0 = off).
     ReadCacheSeconds: int
+    /// Megabytes of rendered JSON the read cache holds at most (READ_CACHE_MB).
+    ReadCacheMegabytes: int
     Webhooks: WebhookSettings
     /// The model-call budget (PROVIDER_LIMITS), shared by every replica on PostgreSQL.
     ProviderLimits: ProviderLimits
@@ -229,6 +231,7 @@ module Config =
                      RequestLog.Notable)
 
         let! readCache = intVar lookup "READ_CACHE_SECONDS" 5 0 3600
+        let! readCacheMb = intVar lookup "READ_CACHE_MB" 64 0 65_536
         let! readRate = intVar lookup "READ_RATE_LIMIT" 1200 0 1_000_000
         let! readsRequireKey = flag lookup "READS_REQUIRE_KEY"
         let! metricsRequireKey = flag lookup "METRICS_REQUIRE_KEY"
@@ -281,6 +284,7 @@ module Config =
             OtlpEndpoint = otlp
             RequestLog = requestLog
             ReadCacheSeconds = readCache
+            ReadCacheMegabytes = readCacheMb
             Webhooks = {
                 Secret = lookup "WEBHOOK_SECRET" |> Option.bind String.nonBlank
                 AllowHosts = { Entries = allowHosts }

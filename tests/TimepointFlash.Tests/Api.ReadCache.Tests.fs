@@ -38,11 +38,23 @@ let private rendered (text: string) =
 
 let private second = Diagnostics.Stopwatch.Frequency
 
+/// A budget no test here reaches.
+let private budget = 1_000_000L
+
+/// A body of the given size.
+let private sized (n: int) =
+    let bytes = Array.create n (byte 'x')
+
+    {
+        Bytes = bytes
+        ETag = ReadCache.etagOf bytes
+    }
+
 let cache =
     testList "read cache" [
         test "an entry is served until its lifetime ends, and full and summary are separate entries" {
             let mutable now = 0L
-            let c = ReadCache.create (TimeSpan.FromSeconds 5.0) (fun () -> now)
+            let c = ReadCache.create (TimeSpan.FromSeconds 5.0) budget (fun () -> now)
             let id = Guid.NewGuid()
             let b = rendered "{}"
             c.Put id true (c.Epoch()) b
@@ -55,14 +67,14 @@ let cache =
         }
 
         test "a lifetime of zero caches nothing" {
-            let c = ReadCache.create TimeSpan.Zero (fun () -> 0L)
+            let c = ReadCache.create TimeSpan.Zero budget (fun () -> 0L)
             let id = Guid.NewGuid()
             c.Put id true (c.Epoch()) (rendered "{}")
             Expect.equal (c.TryGet id true) None "off"
         }
 
         test "a body loaded before an invalidation is not kept" {
-            let c = ReadCache.create (TimeSpan.FromSeconds 5.0) (fun () -> 0L)
+            let c = ReadCache.create (TimeSpan.FromSeconds 5.0) budget (fun () -> 0L)
             let id = Guid.NewGuid()
             let loadedAt = c.Epoch()
             c.Forget(Guid.NewGuid())
@@ -75,7 +87,7 @@ let cache =
         }
 
         test "forget drops both forms of one timepoint and clear drops everything" {
-            let c = ReadCache.create (TimeSpan.FromSeconds 5.0) (fun () -> 0L)
+            let c = ReadCache.create (TimeSpan.FromSeconds 5.0) budget (fun () -> 0L)
             let a, b = Guid.NewGuid(), Guid.NewGuid()
 
             for id in [ a; b ] do
@@ -89,16 +101,59 @@ let cache =
             Expect.isNone (c.TryGet b true) "cleared"
         }
 
-        test "a full cache starts over instead of growing" {
-            let c = ReadCache.create (TimeSpan.FromSeconds 5.0) (fun () -> 0L)
-            let ids = List.init (ReadCache.capacity + 1) (fun _ -> Guid.NewGuid())
+        test "a full cache makes room for a new entry and keeps most of what it held" {
+            let c = ReadCache.create (TimeSpan.FromSeconds 5.0) 8_000L (fun () -> 0L)
+            let ids = List.init 100 (fun _ -> Guid.NewGuid())
 
             for id in ids do
-                c.Put id true (c.Epoch()) (rendered "{}")
+                c.Put id true (c.Epoch()) (sized 100)
 
-            Expect.isNone (c.TryGet ids.Head true) "the first entry went with the reset"
+            let kept = ids |> List.filter (fun id -> (c.TryGet id true).IsSome)
             Expect.isSome (c.TryGet (List.last ids) true) "the newest is kept"
+            Expect.isLessThanOrEqual kept.Length 80 "80 bodies of 100 bytes fill 8,000 bytes"
+            Expect.isGreaterThanOrEqual kept.Length 60 "an eighth is freed at a time, not everything"
         }
+
+        test "expired entries make room before fresh ones, and a body larger than the budget is not kept" {
+            let mutable now = 0L
+            let c = ReadCache.create (TimeSpan.FromSeconds 5.0) 1_000L (fun () -> now)
+            let old, fresh, next = Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()
+            c.Put old true (c.Epoch()) (sized 400)
+            now <- 3L * second
+            c.Put fresh true (c.Epoch()) (sized 400)
+            now <- 6L * second
+            c.Put next true (c.Epoch()) (sized 400)
+            Expect.isSome (c.TryGet fresh true) "the unexpired entry stays"
+            Expect.isSome (c.TryGet next true) "the new one is kept"
+            c.Put (Guid.NewGuid()) true (c.Epoch()) (sized 1_001)
+            Expect.isSome (c.TryGet fresh true) "an oversized body evicts nothing"
+        }
+
+        testPropertyWithConfig config "whatever is put, the bodies held stay within the budget"
+        <| fun (sizes: PositiveInt list) (repeats: bool list) ->
+            let c = ReadCache.create (TimeSpan.FromSeconds 5.0) 2_000L (fun () -> 0L)
+            let ids = Collections.Generic.List<Guid>()
+
+            for i, size in List.indexed sizes do
+                let repeat = List.tryItem i repeats |> Option.defaultValue false
+
+                let id =
+                    if repeat && ids.Count > 0 then
+                        ids[size.Get % ids.Count]
+                    else
+                        Guid.NewGuid()
+
+                ids.Add id
+                c.Put id (size.Get % 2 = 0) (c.Epoch()) (sized (size.Get % 3_000))
+
+            let held =
+                ids
+                |> Seq.distinct
+                |> Seq.sumBy (fun id ->
+                    [ true; false ]
+                    |> List.sumBy (fun full -> c.TryGet id full |> Option.map _.Bytes.Length |> Option.defaultValue 0))
+
+            held <= 2_000
 
         test "only finished timepoints are cacheable" {
             let cacheable =
@@ -177,6 +232,7 @@ let requestLog =
                 "bad cache lifetime"
 
             Expect.equal (read [] |> Result.map _.ReadCacheSeconds) (Ok 5) "five seconds by default"
+            Expect.equal (read [] |> Result.map _.ReadCacheMegabytes) (Ok 64) "64 MB by default"
         }
     ]
 

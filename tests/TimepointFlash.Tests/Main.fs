@@ -30,6 +30,7 @@ let all =
         Persistence.Store.tests
         Persistence.Wire.tests
         Persistence.Search.tests
+        Persistence.Counts.tests
         Persistence.Links.tests
         Persistence.SoftDelete.tests
         Persistence.Logs.tests
