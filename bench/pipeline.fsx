@@ -57,17 +57,27 @@ let slowDraw: DrawImage =
         return! OfflineEngine.draw call ct
     }
 
-/// The pure sum of latencies along the DAG's critical path.
+/// The pure sum of latencies along the DAG's critical path, derived from the step table's `Reads`: each step
+/// finishes its own delay after the last step it reads (the image step's delay is the drawing's, when drawn).
 let criticalPath (delays: Map<string, float>) image =
-    let d s =
-        delays |> Map.tryFind s |> Option.defaultValue 0.0
+    let delay (s: StepSpec) =
+        if s.Step = Step.Image then
+            (if image then imageMs else 0.0)
+        else
+            delays |> Map.tryFind (Step.name s.Step) |> Option.defaultValue 0.0
 
-    d "judge"
-    + d "timeline"
-    + max (d "scene") (d "characters")
-    + List.max [ d "moment"; d "camera"; d "graph" ]
-    + d "dialog"
-    + (if image then imageMs else 0.0)
+    Steps.table
+    |> List.fold
+        (fun (finish: Map<Step, float>) s ->
+            let start =
+                s.Reads
+                |> List.map (fun r -> finish |> Map.tryFind r |> Option.defaultValue 0.0)
+                |> List.fold max 0.0
+
+            finish.Add(s.Step, start + delay s))
+        Map.empty
+    |> Map.values
+    |> Seq.max
 
 /// Wall time of one generation and the injected delay of each step.
 let measure model mode promptMode image query =
@@ -80,7 +90,11 @@ let measure model mode promptMode image query =
         Mode = mode
         ImagePromptMode = promptMode
         Off = Set.empty
+        Grounding = GroundingMode.Off
+        Search = SearchSupport.NoSearch("offline", "the benchmark measures the generation steps, not search")
         Elapsed = fun () -> Stopwatch.GetTimestamp() / TimeSpan.TicksPerMillisecond
+        Now = fun () -> DateTimeOffset.UtcNow
+        Today = fun () -> DateOnly.FromDateTime DateTime.UtcNow
     }
 
     let sw = Stopwatch.StartNew()
