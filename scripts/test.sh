@@ -118,6 +118,15 @@ for script in scripts/temporal.fsx scripts/anachronisms.fsx scripts/generate.fsx
   fi
 done
 
+# The benchmark scripts are not compiled by the build: run them small so they cannot rot (numbers not checked).
+for script in bench/pipeline.fsx bench/offline.fsx; do
+  if BENCH_QUICK=1 timeout 300 bash scripts/lib/check-fsx.sh "$script" >"$logs/$(basename "$script").log" 2>&1; then
+    passed=$((passed + 1)); echo "ok  $script (BENCH_QUICK=1)"
+  else
+    cat "$logs/$(basename "$script").log" >&2; fail_step "$script"
+  fi
+done
+
 if timeout 300 bash scripts/lib/check-generate.sh >"$logs/check-generate.log" 2>&1; then
   passed=$((passed + 1)); echo "ok  generate.fsx behaviour"
 else
