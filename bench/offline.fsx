@@ -39,7 +39,12 @@ for q in queries do
     |> ignore
 
 /// `BENCH_QUICK=1` (the test run's check that the script still compiles and runs): 20 generations instead of 200.
-let n = if Environment.GetEnvironmentVariable "BENCH_QUICK" = "1" then 20 else 200
+let n =
+    if Environment.GetEnvironmentVariable "BENCH_QUICK" = "1" then
+        20
+    else
+        200
+
 let times = ResizeArray()
 let total = Stopwatch.StartNew()
 

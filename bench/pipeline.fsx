@@ -121,7 +121,10 @@ let measure model mode promptMode image query =
 
 let median3 f =
     let runs = if quick then 1 else 3
-    [ for _ in 1..runs -> f () ] |> List.sortBy (fun (ms, _, _) -> ms) |> List.item (runs / 2)
+
+    [ for _ in 1..runs -> f () ]
+    |> List.sortBy (fun (ms, _, _) -> ms)
+    |> List.item (runs / 2)
 
 printfn "## Critical path (image %.0f ms; medians of three runs)" imageMs
 printfn ""
