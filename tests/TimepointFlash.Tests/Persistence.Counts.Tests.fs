@@ -19,12 +19,7 @@ type Write =
     | Delete of int
     | Purge
 
-let private statuses = [
-    TimepointStatus.Pending
-    TimepointStatus.Processing
-    TimepointStatus.Completed
-    TimepointStatus.Failed
-]
+let private statuses = TimepointStatus.all
 
 let private writes =
     let status = Gen.elements statuses
